@@ -1,0 +1,28 @@
+// base/json_file.h — read JSON files (comments allowed) with errors that name file and position.
+//
+//   nlohmann::json doc = read_json_file("taxonomy/taxonomy.json");
+//   // throws Error("taxonomy/taxonomy.json: line 12, column 3: syntax error ...")
+//
+// Data files in taxonomy/ and data/ are commented JSON: `//` and `/* */` comments are skipped.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+namespace firstmile {
+
+// Whole file as bytes; throws Error naming the path when it cannot be read.
+std::string read_file(const std::filesystem::path& path);
+
+// Parses `text` (from `origin`, used in messages) allowing comments.
+nlohmann::json parse_json(std::string_view text, const std::string& origin);
+
+nlohmann::json read_json_file(const std::filesystem::path& path);
+
+// "string", "number", "object", ... for messages such as "expected a string, got number".
+std::string json_type_name(const nlohmann::json& value);
+
+}  // namespace firstmile

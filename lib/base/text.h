@@ -1,0 +1,25 @@
+// base/text.h — small text helpers shared by importers and reports.
+//
+//   normalize_space("  Environment   Issues ") == "Environment Issues"
+//   split_label("Crash - CUDA Error - Out of Memory") == {"Crash", "CUDA Error", "Out of Memory"}
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace firstmile {
+
+// Trims both ends and collapses every run of white space into one space.
+std::string normalize_space(std::string_view text);
+
+// Splits a published label "L1 - L2 - L3" on a dash with white space on both sides (so
+// "Value-related" or "Fine-tuning" stay whole) and normalises each part's white space.
+std::vector<std::string> split_label(std::string_view label);
+
+// Joins with `separator`.
+std::string join(const std::vector<std::string>& parts, std::string_view separator);
+
+std::string to_lower_ascii(std::string_view text);
+
+}  // namespace firstmile

@@ -1,0 +1,277 @@
+// store/store.cpp — domain operations over the schema.
+#include "store/store.h"
+
+#include <nlohmann/json.hpp>
+
+#include "base/clock.h"
+#include "base/error.h"
+#include "base/text.h"
+#include "base/version.h"
+#include "store/schema.h"
+#include "taxonomy/taxonomy.h"
+
+namespace firstmile {
+
+Store Store::open(const std::filesystem::path& path, Database::Mode mode) {
+  Database db = Database::open(path, mode);
+  if (mode == Database::kReadOnly) {
+    int version = schema_version(db);
+    if (version != kSchemaVersion) {
+      throw Error(path.string() + ": schema version " + std::to_string(version) + ", expected " +
+                  std::to_string(kSchemaVersion) + (version == 0 ? " (not a firstmile database?)" : ""));
+    }
+  } else {
+    migrate(db);
+  }
+  return Store(std::move(db));
+}
+
+Store Store::open_memory() {
+  Database db = Database::open_memory();
+  migrate(db);
+  return Store(std::move(db));
+}
+
+int64_t Store::begin_run(const std::string& command, const std::vector<std::string>& argv,
+                         const Taxonomy* taxonomy) {
+  Statement& s = db_.prepare(
+      "INSERT INTO runs (command, argv, tool_version, taxonomy, taxonomy_hash, started_at) "
+      "VALUES (?, ?, ?, ?, ?, ?)");
+  s.bind(1, command).bind(2, redacted_argv_json(argv)).bind(3, kToolVersion);
+  if (taxonomy) {
+    s.bind(4, taxonomy->id()).bind(5, taxonomy->hash());
+  }
+  s.bind(6, utc_now_iso8601());
+  s.run();
+  return db_.last_insert_rowid();
+}
+
+void Store::finish_run(int64_t run_id, const std::string& status, const std::string& summary_json) {
+  db_.prepare("UPDATE runs SET finished_at = ?, status = ?, summary = ? WHERE id = ?")
+      .bind(1, utc_now_iso8601())
+      .bind(2, status)
+      .bind(3, summary_json)
+      .bind(4, run_id)
+      .run();
+}
+
+void Store::save_taxonomy(const Taxonomy& taxonomy) {
+  db_.prepare("DELETE FROM taxonomy_nodes WHERE taxonomy = ?").bind(1, taxonomy.id()).run();
+  db_.prepare(
+         "INSERT INTO taxonomies (id, version, title, hash, origin, content) VALUES (?, ?, ?, ?, ?, ?) "
+         "ON CONFLICT (id) DO UPDATE SET version = excluded.version, title = excluded.title, "
+         "hash = excluded.hash, origin = excluded.origin, content = excluded.content")
+      .bind(1, taxonomy.id())
+      .bind(2, taxonomy.version())
+      .bind(3, taxonomy.title())
+      .bind(4, taxonomy.hash())
+      .bind(5, taxonomy.origin())
+      .bind(6, taxonomy.content())
+      .run();
+  Statement& insert = db_.prepare(
+      "INSERT INTO taxonomy_nodes (taxonomy, id, dimension, parent, name, path, level, definition) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  for (const TaxonomyNode& n : taxonomy.nodes()) {
+    insert.bind(1, taxonomy.id()).bind(2, n.id).bind(3, n.dimension);
+    if (!n.parent.empty()) insert.bind(4, n.parent);
+    insert.bind(5, n.name).bind(6, taxonomy.path_name(n)).bind(7, n.level).bind(8, n.definition);
+    insert.run();
+  }
+}
+
+std::optional<Taxonomy> Store::load_taxonomy(const std::string& id) {
+  Statement& s = db_.prepare("SELECT content, origin FROM taxonomies WHERE id = ?");
+  s.bind(1, id);
+  if (!s.step()) {
+    s.reset();
+    return std::nullopt;
+  }
+  std::string content = s.column_text(0), origin = s.column_text(1);
+  s.reset();
+  return Taxonomy::parse(content, db_.path().string() + ": taxonomy '" + id + "' (from " + origin + ")");
+}
+
+std::optional<int64_t> Store::find_repository(const std::string& owner, const std::string& name) {
+  Statement& s = db_.prepare(
+      "SELECT id FROM repositories WHERE owner = ?1 AND name = ?2 "
+      "UNION ALL SELECT repository_id FROM repository_aliases WHERE owner = ?1 AND name = ?2 LIMIT 1");
+  s.bind(1, owner).bind(2, name);
+  std::optional<int64_t> id;
+  if (s.step()) id = s.column_int(0);
+  s.reset();
+  return id;
+}
+
+int64_t Store::upsert_repository(const RepositoryInfo& info) {
+  std::optional<int64_t> id = find_repository(info.owner, info.name);
+  if (!id) {
+    db_.prepare("INSERT INTO repositories (owner, name) VALUES (?, ?)").bind(1, info.owner).bind(2, info.name).run();
+    id = db_.last_insert_rowid();
+  }
+  // Only fields the caller knows overwrite; the rest keep what an earlier import set.
+  db_.prepare(
+         "UPDATE repositories SET series = coalesce(nullif(?1, ''), series), "
+         "model = coalesce(nullif(?2, ''), model), architecture = coalesce(nullif(?3, ''), architecture) "
+         "WHERE id = ?4")
+      .bind(1, info.series)
+      .bind(2, info.model)
+      .bind(3, info.architecture)
+      .bind(4, *id)
+      .run();
+  return *id;
+}
+
+void Store::add_repository_alias(int64_t repository_id, const std::string& owner, const std::string& name,
+                                 const std::string& reason) {
+  std::optional<int64_t> existing = find_repository(owner, name);
+  if (existing && *existing != repository_id) {
+    throw Error("repository " + owner + "/" + name + " is already known as another repository (id " +
+                std::to_string(*existing) + ")");
+  }
+  if (existing) return;
+  db_.prepare("INSERT INTO repository_aliases (owner, name, repository_id, reason) VALUES (?, ?, ?, ?)")
+      .bind(1, owner)
+      .bind(2, name)
+      .bind(3, repository_id)
+      .bind(4, reason)
+      .run();
+}
+
+int64_t Store::ensure_issue(int64_t repository_id, int64_t number, const std::string& url) {
+  Statement& find = db_.prepare("SELECT id FROM issues WHERE repository_id = ? AND number = ?");
+  find.bind(1, repository_id).bind(2, number);
+  if (find.step()) {
+    int64_t id = find.column_int(0);
+    find.reset();
+    return id;
+  }
+  find.reset();
+  db_.prepare("INSERT INTO issues (repository_id, number, url) VALUES (?, ?, ?)")
+      .bind(1, repository_id)
+      .bind(2, number)
+      .bind(3, url)
+      .run();
+  return db_.last_insert_rowid();
+}
+
+void Store::set_issue_state_if_unknown(int64_t issue_id, const std::string& state) {
+  db_.prepare("UPDATE issues SET state = ? WHERE id = ? AND state IS NULL").bind(1, state).bind(2, issue_id).run();
+}
+
+int64_t Store::upsert_annotation(const Annotation& a) {
+  Statement& s = db_.prepare(
+      "INSERT INTO annotations (issue_id, failure_index, source, taxonomy, is_failure, symptom, root_cause, "
+      "stage, symptom_label, root_cause_label, stage_label, mapped, confidence, needs_review, evidence, run_id, "
+      "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17) "
+      "ON CONFLICT (issue_id, source, failure_index) DO UPDATE SET taxonomy = ?4, is_failure = ?5, "
+      "symptom = ?6, root_cause = ?7, stage = ?8, symptom_label = ?9, root_cause_label = ?10, "
+      "stage_label = ?11, mapped = ?12, confidence = ?13, needs_review = ?14, evidence = ?15, run_id = ?16 "
+      "RETURNING id");
+  s.bind(1, a.issue_id).bind(2, a.failure_index).bind(3, a.source).bind(4, a.taxonomy);
+  s.bind(5, a.is_failure).bind(6, a.symptom).bind(7, a.root_cause).bind(8, a.stage);
+  s.bind(9, a.symptom_label).bind(10, a.root_cause_label).bind(11, a.stage_label);
+  s.bind(12, a.mapped ? 1 : 0).bind(13, a.confidence).bind(14, a.needs_review ? 1 : 0);
+  s.bind(15, a.evidence).bind(16, a.run_id).bind(17, utc_now_iso8601());
+  if (!s.step()) throw Error("annotation upsert returned no id");
+  int64_t id = s.column_int(0);
+  s.reset();
+  return id;
+}
+
+bool source_matches(const std::string& selector, const std::string& source) {
+  if (selector.empty() || selector == source) return true;
+  bool kind_only = selector.find(':') == std::string::npos;
+  return kind_only && source.size() > selector.size() && source.compare(0, selector.size(), selector) == 0 &&
+         source[selector.size()] == ':';
+}
+
+std::vector<SourceCount> Store::sources() {
+  std::vector<SourceCount> out;
+  Statement& s = db_.prepare("SELECT source, count(*) FROM annotations GROUP BY source ORDER BY source");
+  while (s.step()) out.push_back({s.column_text(0), s.column_int(1)});
+  s.reset();
+  return out;
+}
+
+std::string Store::default_source() {
+  std::vector<SourceCount> all = sources();
+  if (all.empty()) throw Error(db_.path().string() + ": no annotations yet (run `firstmile import-dataset` first)");
+  std::vector<std::string> gold;
+  for (const auto& s : all) {
+    if (source_matches("gold", s.source)) gold.push_back(s.source);
+  }
+  if (gold.size() == 1) return gold[0];
+  if (all.size() == 1) return all[0].source;
+  std::string names;
+  for (const auto& s : all) names += (names.empty() ? "" : ", ") + s.source;
+  throw Error("several annotation sources (" + names + "): choose one with --source");
+}
+
+std::vector<AnnotationRow> Store::annotations(const AnnotationFilter& filter) {
+  std::vector<AnnotationRow> out;
+  Statement& s = db_.prepare(
+      "SELECT a.id, a.issue_id, a.failure_index, a.source, a.taxonomy, r.owner || '/' || r.name, "
+      "coalesce(r.series, ''), coalesce(r.model, ''), coalesce(a.symptom, ''), coalesce(a.root_cause, ''), "
+      "coalesce(a.stage, ''), a.mapped, coalesce(i.created_at, '') "
+      "FROM annotations a JOIN issues i ON i.id = a.issue_id JOIN repositories r ON r.id = i.repository_id "
+      "ORDER BY a.issue_id, a.source, a.failure_index");
+  auto contains = [](const std::vector<std::string>& list, const std::string& value) {
+    if (list.empty()) return true;
+    for (const auto& v : list) {
+      if (to_lower_ascii(v) == to_lower_ascii(value)) return true;
+    }
+    return false;
+  };
+  while (s.step()) {
+    AnnotationRow row;
+    row.source = s.column_text(3);
+    if (!source_matches(filter.source, row.source)) continue;
+    row.series = s.column_text(6);
+    row.model = s.column_text(7);
+    if (!contains(filter.series, row.series) || !contains(filter.models, row.model)) continue;
+    row.id = s.column_int(0);
+    row.issue_id = s.column_int(1);
+    row.failure_index = static_cast<int>(s.column_int(2));
+    row.taxonomy = s.column_text(4);
+    row.repository = s.column_text(5);
+    row.symptom = s.column_text(8);
+    row.root_cause = s.column_text(9);
+    row.stage = s.column_text(10);
+    row.mapped = s.column_int(11) != 0;
+    row.issue_created_at = s.column_text(12);
+    out.push_back(std::move(row));
+  }
+  s.reset();
+  return out;
+}
+
+std::string redacted_argv_json(const std::vector<std::string>& argv) {
+  nlohmann::json out = nlohmann::json::array();
+  bool redact_next = false;
+  for (const std::string& arg : argv) {
+    if (redact_next) {
+      out.push_back("<redacted>");
+      redact_next = false;
+      continue;
+    }
+    std::string lower = to_lower_ascii(arg);
+    bool secret_flag = lower.rfind("--", 0) == 0 && (lower.find("token") != std::string::npos ||
+                                                     lower.find("key") != std::string::npos ||
+                                                     lower.find("secret") != std::string::npos ||
+                                                     lower.find("password") != std::string::npos);
+    if (secret_flag) {
+      auto eq = arg.find('=');
+      if (eq == std::string::npos) {
+        redact_next = true;
+        out.push_back(arg);
+      } else {
+        out.push_back(arg.substr(0, eq + 1) + "<redacted>");
+      }
+    } else {
+      out.push_back(arg);
+    }
+  }
+  return out.dump();
+}
+
+}  // namespace firstmile

@@ -1,0 +1,123 @@
+// store/store.h — the firstmile database: repositories, issues, annotations and runs.
+//
+//   Store store = Store::open("firstmile.db");          // creates and migrates if needed
+//   int64_t run = store.begin_run("import-dataset", argv, &taxonomy);
+//   int64_t repo = store.upsert_repository({.owner = "QwenLM", .name = "Qwen2.5", .series = "Qwen"});
+//   int64_t issue = store.ensure_issue(repo, 306, "https://github.com/QwenLM/Qwen2.5/issues/306");
+//   store.upsert_annotation({.issue_id = issue, .source = "gold:open-llm-failures", ...});
+//   for (const AnnotationRow& a : store.annotations({.source = "gold"})) ...
+//
+// Writes are the caller's to group: wrap a unit of work in a Transaction on store.db() so a
+// failure leaves the database as it was. Tables are documented in docs/schema.md.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "store/database.h"
+#include "taxonomy/taxonomy.h"
+
+namespace firstmile {
+
+struct RepositoryInfo {
+  std::string owner;
+  std::string name;
+  std::string series;        // empty: leave as is
+  std::string model;
+  std::string architecture;
+};
+
+struct Annotation {
+  int64_t issue_id = 0;
+  int failure_index = 1;
+  std::string source;     // 'gold:NAME', 'rules', 'llm:MODEL', 'manual:NAME'
+  std::string taxonomy;   // taxonomy id the node ids belong to
+  std::optional<int> is_failure;
+  std::optional<std::string> symptom, root_cause, stage;                    // node ids
+  std::optional<std::string> symptom_label, root_cause_label, stage_label;  // as given
+  bool mapped = true;
+  std::optional<double> confidence;
+  bool needs_review = false;
+  std::string evidence = "{}";  // JSON
+  std::optional<int64_t> run_id;
+};
+
+// One annotation joined with its issue and repository, as analyses read them.
+struct AnnotationRow {
+  int64_t id = 0;
+  int64_t issue_id = 0;
+  int failure_index = 1;
+  std::string source, taxonomy;
+  std::string repository;  // "owner/name"
+  std::string series, model;
+  std::string symptom, root_cause, stage;  // node ids; empty when not set or unmapped
+  bool mapped = true;
+  std::string issue_created_at;
+};
+
+// Which annotations to read. `source` is a selector: 'gold', 'rules', 'llm' or 'manual' match
+// every source of that kind ('gold:open-llm-failures', 'llm:qwen2.5-7b'); anything else must
+// match a source exactly.
+struct AnnotationFilter {
+  std::string source;
+  std::vector<std::string> series;  // empty: all
+  std::vector<std::string> models;
+};
+
+struct SourceCount {
+  std::string source;
+  int64_t annotations = 0;
+};
+
+class Store {
+ public:
+  static Store open(const std::filesystem::path& path, Database::Mode mode = Database::kCreate);
+  static Store open_memory();
+
+  Database& db() { return db_; }
+
+  // Runs: every command that writes records one, for provenance.
+  int64_t begin_run(const std::string& command, const std::vector<std::string>& argv,
+                    const Taxonomy* taxonomy);
+  void finish_run(int64_t run_id, const std::string& status, const std::string& summary_json);
+
+  // Copies the taxonomy's nodes in (replacing an earlier copy of the same id).
+  void save_taxonomy(const Taxonomy& taxonomy);
+  // The copy saved under `id`, as it was when labels were made with it.
+  std::optional<Taxonomy> load_taxonomy(const std::string& id);
+
+  // Inserts the repository or finds it (by name or alias); non-empty fields overwrite.
+  int64_t upsert_repository(const RepositoryInfo& info);
+  std::optional<int64_t> find_repository(const std::string& owner, const std::string& name);
+  void add_repository_alias(int64_t repository_id, const std::string& owner, const std::string& name,
+                            const std::string& reason);
+
+  // Finds the issue or inserts a placeholder without text (to be mined later).
+  int64_t ensure_issue(int64_t repository_id, int64_t number, const std::string& url);
+  // Sets the state of an issue whose state is not known yet.
+  void set_issue_state_if_unknown(int64_t issue_id, const std::string& state);
+
+  // Inserts or updates by (issue, source, failure index); returns the annotation id.
+  int64_t upsert_annotation(const Annotation& annotation);
+
+  std::vector<SourceCount> sources();
+  // The one source a selector means when the user gave none: the gold source if there is
+  // exactly one, else the only source. Throws Error listing the sources otherwise.
+  std::string default_source();
+  std::vector<AnnotationRow> annotations(const AnnotationFilter& filter);
+
+ private:
+  explicit Store(Database db) : db_(std::move(db)) {}
+  Database db_;
+};
+
+// Whether `source` is selected by `selector` (see AnnotationFilter).
+bool source_matches(const std::string& selector, const std::string& source);
+
+// The argument vector as stored in runs.argv: values of flags that look secret are redacted.
+std::string redacted_argv_json(const std::vector<std::string>& argv);
+
+}  // namespace firstmile

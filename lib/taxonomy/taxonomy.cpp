@@ -1,0 +1,232 @@
+// taxonomy/taxonomy.cpp — loading, validating and querying a taxonomy file.
+#include "taxonomy/taxonomy.h"
+
+#include <algorithm>
+
+#include "base/content_hash.h"
+#include "base/error.h"
+#include "base/json_file.h"
+#include "base/text.h"
+
+namespace firstmile {
+
+namespace {
+
+using nlohmann::json;
+
+// Reads a string member; `where` names the object in messages ("node 'sym.crash'").
+std::string string_field(const json& object, const char* key, const std::string& where,
+                         bool required) {
+  auto it = object.find(key);
+  if (it == object.end() || it->is_null()) {
+    if (required) throw Error(where + ": missing field '" + key + "'");
+    return {};
+  }
+  if (!it->is_string()) {
+    throw Error(where + ": field '" + key + "' must be a string, got " + json_type_name(*it));
+  }
+  return it->get<std::string>();
+}
+
+bool is_id_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
+}
+
+}  // namespace
+
+Taxonomy Taxonomy::load(const std::filesystem::path& path) {
+  return parse(read_file(path), path.string());
+}
+
+Taxonomy Taxonomy::parse(std::string_view content, const std::string& origin) {
+  json doc = parse_json(content, origin);
+  if (!doc.is_object()) throw Error(origin + ": a taxonomy must be a JSON object");
+
+  Taxonomy t;
+  t.origin_ = origin;
+  t.hash_ = git_blob_hash(content);
+  t.content_ = std::string(content);
+  t.id_ = string_field(doc, "taxonomy", origin, true);
+  t.version_ = string_field(doc, "version", origin, true);
+  t.title_ = string_field(doc, "title", origin, false);
+
+  const json& dims = doc.value("dimensions", json());
+  if (!dims.is_array() || dims.empty()) throw Error(origin + ": 'dimensions' must be a non-empty array");
+  for (size_t i = 0; i < dims.size(); ++i) {
+    std::string where = origin + ": dimension " + std::to_string(i + 1);
+    if (!dims[i].is_object()) throw Error(where + ": must be an object");
+    TaxonomyDimension d;
+    d.id = string_field(dims[i], "id", where, true);
+    d.name = string_field(dims[i], "name", where, false);
+    d.definition = string_field(dims[i], "definition", where, false);
+    if (auto it = dims[i].find("levels"); it != dims[i].end()) {
+      if (!it->is_number_integer() || it->get<int>() < 1) {
+        throw Error(where + " '" + d.id + "': 'levels' must be a positive integer");
+      }
+      d.levels = it->get<int>();
+    }
+    if (t.has_dimension(d.id)) throw Error(where + ": duplicate dimension '" + d.id + "'");
+    t.dimensions_.push_back(std::move(d));
+  }
+
+  const json& nodes = doc.value("nodes", json());
+  if (!nodes.is_array() || nodes.empty()) throw Error(origin + ": 'nodes' must be a non-empty array");
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    std::string where = origin + ": node " + std::to_string(i + 1);
+    if (!nodes[i].is_object()) throw Error(where + ": must be an object");
+    TaxonomyNode n;
+    n.id = string_field(nodes[i], "id", where, true);
+    where += " '" + n.id + "'";
+    if (n.id.empty() || !std::all_of(n.id.begin(), n.id.end(), is_id_char)) {
+      throw Error(where + ": an id may hold only a-z, 0-9, '_', '-' and '.'");
+    }
+    if (t.index_.count(n.id)) throw Error(where + ": duplicate id");
+    n.name = normalize_space(string_field(nodes[i], "name", where, true));
+    if (n.name.empty()) throw Error(where + ": empty name");
+    if (split_label(n.name).size() != 1) throw Error(where + ": a name may not contain ' - '");
+    n.definition = string_field(nodes[i], "definition", where, false);
+    n.parent = string_field(nodes[i], "parent", where, false);
+    std::string dimension = string_field(nodes[i], "dimension", where, false);
+    if (n.parent.empty()) {
+      if (dimension.empty()) throw Error(where + ": a top-level node needs a 'dimension'");
+      if (!t.has_dimension(dimension)) throw Error(where + ": unknown dimension '" + dimension + "'");
+      n.dimension = dimension;
+      n.level = 1;
+    } else {
+      auto parent = t.index_.find(n.parent);
+      if (parent == t.index_.end()) {
+        throw Error(where + ": parent '" + n.parent + "' is not defined before it");
+      }
+      const TaxonomyNode& p = t.nodes_[parent->second];
+      if (!dimension.empty() && dimension != p.dimension) {
+        throw Error(where + ": dimension '" + dimension + "' differs from its parent's '" +
+                    p.dimension + "'");
+      }
+      n.dimension = p.dimension;
+      n.level = p.level + 1;
+      if (n.level > t.dimension(n.dimension).levels) {
+        throw Error(where + ": level " + std::to_string(n.level) + " is deeper than dimension '" +
+                    n.dimension + "' allows (" + std::to_string(t.dimension(n.dimension).levels) + ")");
+      }
+    }
+    if (auto it = nodes[i].find("aliases"); it != nodes[i].end()) {
+      if (!it->is_array()) throw Error(where + ": 'aliases' must be an array of strings");
+      for (const json& a : *it) {
+        if (!a.is_string()) throw Error(where + ": 'aliases' must be an array of strings");
+        n.aliases.push_back(normalize_space(a.get<std::string>()));
+      }
+    }
+    // Siblings must be told apart by name, or a label could match two nodes.
+    for (const TaxonomyNode& other : t.nodes_) {
+      if (other.parent == n.parent && other.dimension == n.dimension &&
+          to_lower_ascii(other.name) == to_lower_ascii(n.name)) {
+        throw Error(where + ": same name as sibling '" + other.id + "'");
+      }
+    }
+    t.index_.emplace(n.id, t.nodes_.size());
+    if (!n.parent.empty()) t.nodes_[t.index_.at(n.parent)].children.push_back(n.id);
+    t.nodes_.push_back(std::move(n));
+  }
+  for (const TaxonomyDimension& d : t.dimensions_) {
+    if (t.top_level(d.id).empty()) throw Error(origin + ": dimension '" + d.id + "' has no nodes");
+  }
+  return t;
+}
+
+bool Taxonomy::has_dimension(std::string_view id) const {
+  for (const auto& d : dimensions_) {
+    if (d.id == id) return true;
+  }
+  return false;
+}
+
+const TaxonomyDimension& Taxonomy::dimension(std::string_view id) const {
+  for (const auto& d : dimensions_) {
+    if (d.id == id) return d;
+  }
+  throw Error(origin_ + ": no dimension '" + std::string(id) + "'");
+}
+
+const TaxonomyNode* Taxonomy::find(std::string_view id) const {
+  auto it = index_.find(id);
+  return it == index_.end() ? nullptr : &nodes_[it->second];
+}
+
+const TaxonomyNode& Taxonomy::node(std::string_view id) const {
+  if (const TaxonomyNode* n = find(id)) return *n;
+  throw Error("taxonomy '" + id_ + "' has no node '" + std::string(id) + "'");
+}
+
+std::vector<const TaxonomyNode*> Taxonomy::top_level(std::string_view dimension) const {
+  return at_level(dimension, 1);
+}
+
+std::vector<const TaxonomyNode*> Taxonomy::at_level(std::string_view dimension, int level) const {
+  std::vector<const TaxonomyNode*> out;
+  for (const auto& n : nodes_) {
+    if (n.dimension == dimension && n.level == level) out.push_back(&n);
+  }
+  return out;
+}
+
+const TaxonomyNode& Taxonomy::ancestor_at_level(const TaxonomyNode& node, int level) const {
+  const TaxonomyNode* n = &node;
+  while (n->level > level) n = &nodes_[index_.find(n->parent)->second];
+  return *n;
+}
+
+bool Taxonomy::is_ancestor_or_self(const TaxonomyNode& ancestor, const TaxonomyNode& node) const {
+  if (node.level < ancestor.level) return false;
+  return &ancestor_at_level(node, ancestor.level) == &ancestor;
+}
+
+std::string Taxonomy::path_name(const TaxonomyNode& node, std::string_view separator) const {
+  std::vector<std::string> names;
+  for (int level = 1; level <= node.level; ++level) names.push_back(ancestor_at_level(node, level).name);
+  return join(names, separator);
+}
+
+LabelMatch Taxonomy::match_label(std::string_view dimension, std::string_view label) const {
+  LabelMatch m;
+  m.parts = split_label(label);
+  m.whitespace_normalised = join(m.parts, " - ") != label;
+  std::string parent;  // walk down from the top level, one part per level
+  const TaxonomyNode* found = nullptr;
+  for (const std::string& part : m.parts) {
+    const TaxonomyNode* next = nullptr;
+    const TaxonomyNode* loose = nullptr;  // alias or case-insensitive match
+    for (const auto& n : nodes_) {
+      if (n.dimension != dimension || n.parent != parent) continue;
+      if (n.name == part) {
+        next = &n;
+        break;
+      }
+      bool alias = to_lower_ascii(n.name) == to_lower_ascii(part);
+      for (const auto& a : n.aliases) alias = alias || to_lower_ascii(a) == to_lower_ascii(part);
+      if (alias && !loose) loose = &n;
+    }
+    if (!next && loose) {
+      next = loose;
+      m.via_alias = true;
+    }
+    if (!next) {
+      m.unmatched_part = part;
+      return m;
+    }
+    found = next;
+    parent = next->id;
+  }
+  m.node = found;
+  return m;
+}
+
+nlohmann::json Taxonomy::to_json() const {
+  json rows = json::array();
+  for (const auto& n : nodes_) {
+    rows.push_back({{"id", n.id}, {"dimension", n.dimension}, {"parent", n.parent},
+                    {"name", n.name}, {"level", n.level}, {"definition", n.definition}});
+  }
+  return rows;
+}
+
+}  // namespace firstmile

@@ -1,0 +1,98 @@
+// Tests of analyze/summary.h and analyze/label_view.h on the fixture dataset.
+#include <doctest/doctest.h>
+
+#include <sstream>
+
+#include "analyze/label_view.h"
+#include "analyze/summary.h"
+#include "base/error.h"
+#include "dataset/import.h"
+#include "dataset/preset.h"
+#include "store/store.h"
+#include "support.h"
+
+using namespace firstmile;
+using namespace firstmile::testing;
+
+namespace {
+
+Store loaded_store(const Taxonomy& taxonomy) {
+  Store store = Store::open_memory();
+  DatasetImportOptions o;
+  o.name = "small";
+  import_dataset(store, taxonomy, load_preset(source_file("data/presets/open-llm-failures.json").string()),
+                 test_data("dataset-small"), o);
+  return store;
+}
+
+const SummaryTable& table(const Summary& s, const std::string& dimension) {
+  for (const auto& t : s.tables) {
+    if (t.dimension == dimension) return t;
+  }
+  throw Error("no table " + dimension);
+}
+
+int64_t count(const SummaryTable& t, const std::string& name) {
+  for (const auto& c : t.rows) {
+    if (c.name == name) return c.count;
+  }
+  return -1;
+}
+
+}  // namespace
+
+TEST_CASE("summary counts annotations per top-level category and lists empty categories") {
+  Taxonomy taxonomy = Taxonomy::load(source_file("taxonomy/taxonomy.json"));
+  Store store = loaded_store(taxonomy);
+  LabelView view(store, taxonomy, {});
+  Summary s = summarize(store, view, {});
+  CHECK(s.source == "gold:small");
+  CHECK(s.annotations == 6);
+  CHECK(s.issues == 5);
+  CHECK(count(table(s, "series"), "DeepSeek") == 3);
+  CHECK(count(table(s, "series"), "Qwen") == 2);
+  CHECK(count(table(s, "symptom"), "Crash") == 2);
+  CHECK(count(table(s, "symptom"), "Hang") == 1);
+  CHECK(table(s, "symptom").rows.size() == 5);
+  CHECK(count(table(s, "root_cause"), "Model Corruption Issues") == 0);
+  CHECK(table(s, "root_cause").rows.size() == 9);
+  CHECK(count(table(s, "stage"), "Fine-tuning") == 1);
+}
+
+TEST_CASE("summary filters by series and model") {
+  Taxonomy taxonomy = Taxonomy::load(source_file("taxonomy/taxonomy.json"));
+  Store store = loaded_store(taxonomy);
+  LabelView view(store, taxonomy, {});
+  CHECK(summarize(store, view, {"gold", {"Qwen"}, {}}).annotations == 2);
+  CHECK(summarize(store, view, {"gold", {}, {"llama3", "DeepSeek-V3"}}).annotations == 4);
+}
+
+TEST_CASE("summary under the folded taxonomy goes through the crosswalk") {
+  Taxonomy study = Taxonomy::load(source_file("taxonomy/taxonomy.json"));
+  Taxonomy folded = Taxonomy::load(source_file("taxonomy/folded.json"));
+  Store store = loaded_store(study);
+  LabelView view(store, folded, {});
+  Summary s = summarize(store, view, {});
+  CHECK(s.taxonomy == "open-llm-failures-folded");
+  CHECK(table(s, "symptom").rows.size() == 4);
+  CHECK(table(s, "root_cause").rows.size() == 5);
+  // Hang and Poor Performance fold into one category: 1 + 1.
+  int64_t folded_total = 0;
+  for (const auto& c : table(s, "symptom").rows) folded_total += c.count;
+  CHECK(folded_total == 6);
+  CHECK(count(table(s, "symptom"), "Crash") == 2);
+}
+
+TEST_CASE("summary json and csv carry the same counts as the table") {
+  Taxonomy taxonomy = Taxonomy::load(source_file("taxonomy/taxonomy.json"));
+  Store store = loaded_store(taxonomy);
+  LabelView view(store, taxonomy, {});
+  Summary s = summarize(store, view, {});
+  auto json = summary_to_json(s);
+  CHECK(json["annotations"] == 6);
+  CHECK(json["symptom"]["Crash"] == 2);
+  std::ostringstream csv;
+  print_summary_csv(s, csv);
+  CHECK(csv.str().find("gold:small,open-llm-failures,symptom,") != std::string::npos);
+  CHECK(csv.str().find(",Crash,2,0.333333\r\n") != std::string::npos);
+}

@@ -1,0 +1,127 @@
+// End-to-end tests of the firstmile binary: exit codes, messages, files left untouched.
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "support.h"
+
+using namespace firstmile::testing;
+namespace fs = std::filesystem;
+
+namespace {
+std::string fixture() { return test_data("dataset-small").string(); }
+}  // namespace
+
+TEST_CASE("firstmile --help lists the subcommands") {
+  CommandResult r = run_firstmile({"--help"});
+  CHECK(r.exit_code == 0);
+  for (const char* sub : {"import-dataset", "check", "summary", "taxonomy"}) {
+    CHECK(r.out.find(sub) != std::string::npos);
+  }
+}
+
+TEST_CASE("an unknown subcommand or flag exits 2") {
+  CHECK(run_firstmile({"frobnicate"}).exit_code == 2);
+  CHECK(run_firstmile({"summary", "--no-such-flag"}).exit_code == 2);
+}
+
+TEST_CASE("import-dataset then summary --format json on one database file") {
+  TempDir dir;
+  std::string db = (dir / "t.db").string();
+  CommandResult imported = run_firstmile({"import-dataset", fixture(), "--name", "small", "--db", db});
+  REQUIRE(imported.exit_code == 0);
+  CHECK(imported.out.find("6 records, 5 issues") != std::string::npos);
+  CommandResult summary = run_firstmile({"summary", "--db", db, "--format", "json"});
+  REQUIRE(summary.exit_code == 0);
+  auto json = nlohmann::json::parse(summary.out);
+  CHECK(json["annotations"] == 6);
+  CHECK(json["issues"] == 5);
+  CHECK(json["series"]["DeepSeek"] == 3);
+}
+
+TEST_CASE("FIRSTMILE_DB names the database when --db is absent") {
+  TempDir dir;
+  std::string db = (dir / "env.db").string();
+  setenv("FIRSTMILE_DB", db.c_str(), 1);
+  CommandResult r = run_firstmile({"import-dataset", fixture()});
+  unsetenv("FIRSTMILE_DB");
+  CHECK(r.exit_code == 0);
+  CHECK(fs::exists(db));
+}
+
+TEST_CASE("a truncated dataset file exits 2 naming file and position, and leaves the database unchanged") {
+  TempDir dir;
+  std::string db = (dir / "t.db").string();
+  REQUIRE(run_firstmile({"import-dataset", fixture(), "--name", "small", "--db", db}).exit_code == 0);
+  std::string before = file_bytes(db);
+  fs::path bad = dir / "bad";
+  fs::copy(test_data("dataset-small"), bad, fs::copy_options::recursive);
+  std::string content = file_bytes(bad / "OwnerB/m2/m2.json");
+  write_file(bad / "OwnerB/m2/m2.json", content.substr(0, content.size() / 2));
+  CommandResult r = run_firstmile({"import-dataset", bad.string(), "--name", "small", "--db", db});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("m2.json: line ") != std::string::npos);
+  CHECK(r.err.find("column") != std::string::npos);
+  CHECK(file_bytes(db) == before);
+}
+
+TEST_CASE("a wrong type in a dataset file exits 2 naming file, record and field, database unchanged") {
+  TempDir dir;
+  std::string db = (dir / "t.db").string();
+  REQUIRE(run_firstmile({"import-dataset", fixture(), "--name", "small", "--db", db}).exit_code == 0);
+  std::string before = file_bytes(db);
+  fs::path bad = dir / "bad";
+  fs::copy(test_data("dataset-small"), bad, fs::copy_options::recursive);
+  write_file(bad / "OwnerB/m2/m2.json",
+             R"([{"link": "https://github.com/o/r/issues/1", "SYMPTOM": ["Hang"], "ROOT CAUSE": "x", "STAGE": "y"}])");
+  CommandResult r = run_firstmile({"import-dataset", bad.string(), "--name", "small", "--db", db});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("m2.json: record 1: field 'SYMPTOM' must be a string, got array") != std::string::npos);
+  CHECK(file_bytes(db) == before);
+}
+
+TEST_CASE("an unknown label exits 2 naming file and record; --lenient imports it") {
+  TempDir dir;
+  std::string db = (dir / "t.db").string();
+  fs::path bad = dir / "bad";
+  fs::copy(test_data("dataset-small"), bad, fs::copy_options::recursive);
+  write_file(bad / "OwnerB/m2/m2.json",
+             R"([{"link": "https://github.com/QwenLM/Qwen/issues/1", "SYMPTOM": "Hang - Generation Process Stuck",
+                  "ROOT CAUSE": "Gremlins", "STAGE": "Inference"}])");
+  CommandResult refused = run_firstmile({"import-dataset", bad.string(), "--db", db});
+  CHECK(refused.exit_code == 2);
+  CHECK(refused.err.find("m2.json: record 1: field 'ROOT CAUSE': label 'Gremlins'") != std::string::npos);
+  CHECK_FALSE(fs::exists(db));  // validation happens before the database is touched
+  CommandResult lenient = run_firstmile({"import-dataset", bad.string(), "--db", db, "--lenient"});
+  CHECK(lenient.exit_code == 0);
+  CHECK(lenient.out.find("Labels outside the taxonomy, imported unmapped: 1") != std::string::npos);
+  CommandResult check = run_firstmile({"check", "--db", db});
+  CHECK(check.exit_code == 1);
+  CHECK(check.out.find("[unmapped-labels]") != std::string::npos);
+}
+
+TEST_CASE("check on a missing database exits 2 and says so") {
+  TempDir dir;
+  CommandResult r = run_firstmile({"check", "--db", (dir / "none.db").string()});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("no such database") != std::string::npos);
+  CHECK_FALSE(fs::exists(dir / "none.db"));
+}
+
+TEST_CASE("a bad taxonomy file exits 2 naming the node") {
+  TempDir dir;
+  write_file(dir / "tax.json", R"({"taxonomy": "t", "version": "1", "dimensions": [{"id": "symptom"}],
+    "nodes": [{"id": "a", "dimension": "symptom", "name": "A"}, {"id": "b", "parent": "zz", "name": "B"}]})");
+  CommandResult r = run_firstmile({"taxonomy", "--taxonomy", (dir / "tax.json").string()});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("node 2 'b': parent 'zz' is not defined before it") != std::string::npos);
+}
+
+TEST_CASE("summary --format csv is RFC 4180 with a header") {
+  TempDir dir;
+  std::string db = (dir / "t.db").string();
+  REQUIRE(run_firstmile({"import-dataset", fixture(), "--db", db}).exit_code == 0);
+  CommandResult r = run_firstmile({"summary", "--db", db, "--format", "csv"});
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.rfind("source,taxonomy,dimension,category_id,category,count,share\r\n", 0) == 0);
+}

@@ -1,0 +1,3 @@
+// main.cpp — the doctest runner shared by every test binary.
+#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#include <doctest/doctest.h>

@@ -1,0 +1,161 @@
+// Tests of store/store.h and store/schema.h on real SQLite files.
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "base/error.h"
+#include "store/schema.h"
+#include "store/store.h"
+#include "support.h"
+
+using namespace firstmile;
+using firstmile::testing::TempDir;
+
+TEST_CASE("opening a new database creates the schema at the current version with WAL") {
+  TempDir dir;
+  Store store = Store::open(dir / "t.db");
+  CHECK(schema_version(store.db()) == kSchemaVersion);
+  Statement& s = store.db().prepare("PRAGMA journal_mode");
+  REQUIRE(s.step());
+  CHECK(s.column_text(0) == "wal");
+  s.reset();
+  CHECK(store.db().query_int("PRAGMA foreign_keys") == 1);
+}
+
+TEST_CASE("reopening a database keeps its rows and does not migrate twice") {
+  TempDir dir;
+  {
+    Store store = Store::open(dir / "t.db");
+    store.upsert_repository({"QwenLM", "Qwen", "Qwen", "Qwen", "Dense"});
+  }
+  Store again = Store::open(dir / "t.db");
+  CHECK(again.db().query_int("SELECT count(*) FROM repositories") == 1);
+}
+
+TEST_CASE("a database written by a newer firstmile is refused") {
+  TempDir dir;
+  {
+    Store store = Store::open(dir / "t.db");
+    store.db().exec("PRAGMA user_version = 99");
+  }
+  CHECK_THROWS_WITH_AS(Store::open(dir / "t.db"), doctest::Contains("schema version 99 is newer"), Error);
+}
+
+TEST_CASE("a read-only open of a missing database says so") {
+  TempDir dir;
+  CHECK_THROWS_WITH_AS(Store::open(dir / "missing.db", Database::kReadOnly), doctest::Contains("no such database"),
+                       Error);
+}
+
+TEST_CASE("a repository is found by its name, case-insensitively, and by its aliases") {
+  Store store = Store::open_memory();
+  int64_t id = store.upsert_repository({"QwenLM", "Qwen2.5", "Qwen", "Qwen2.5", "Mixed"});
+  store.add_repository_alias(id, "QwenLM", "Qwen3", "renamed");
+  CHECK(store.find_repository("qwenlm", "qwen2.5") == id);
+  CHECK(store.find_repository("QwenLM", "Qwen3") == id);
+  CHECK_FALSE(store.find_repository("QwenLM", "Qwen4").has_value());
+  // Upserting under the alias updates the same repository.
+  CHECK(store.upsert_repository({"QwenLM", "Qwen3", "", "", ""}) == id);
+  CHECK(store.db().query_int("SELECT count(*) FROM repositories") == 1);
+}
+
+TEST_CASE("an alias already taken by another repository is refused") {
+  Store store = Store::open_memory();
+  int64_t a = store.upsert_repository({"o", "a", "", "", ""});
+  store.upsert_repository({"o", "b", "", "", ""});
+  CHECK_THROWS_AS(store.add_repository_alias(a, "o", "b", "renamed"), Error);
+}
+
+TEST_CASE("upserting a repository keeps fields the caller leaves empty") {
+  Store store = Store::open_memory();
+  int64_t id = store.upsert_repository({"meta-llama", "llama3", "Llama", "llama3", "Dense"});
+  store.upsert_repository({"meta-llama", "llama3", "", "", ""});
+  Statement& s = store.db().prepare("SELECT series, model, architecture FROM repositories WHERE id = ?");
+  s.bind(1, id);
+  REQUIRE(s.step());
+  CHECK(s.column_text(0) == "Llama");
+  CHECK(s.column_text(1) == "llama3");
+  CHECK(s.column_text(2) == "Dense");
+  s.reset();
+}
+
+TEST_CASE("ensure_issue returns the same issue for the same repository and number") {
+  Store store = Store::open_memory();
+  int64_t repo = store.upsert_repository({"o", "r", "", "", ""});
+  int64_t a = store.ensure_issue(repo, 5, "https://github.com/o/r/issues/5");
+  CHECK(store.ensure_issue(repo, 5, "https://github.com/o/r/issues/5") == a);
+  CHECK(store.ensure_issue(repo, 6, "https://github.com/o/r/issues/6") != a);
+}
+
+TEST_CASE("an annotation upserted twice keeps its id and takes the new labels") {
+  Store store = Store::open_memory();
+  int64_t repo = store.upsert_repository({"o", "r", "", "", ""});
+  int64_t issue = store.ensure_issue(repo, 1, "u");
+  Annotation a;
+  a.issue_id = issue;
+  a.source = "manual:ann";
+  a.taxonomy = "t";
+  a.symptom = "sym.crash";
+  int64_t first = store.upsert_annotation(a);
+  a.symptom = "sym.hang";
+  CHECK(store.upsert_annotation(a) == first);
+  a.failure_index = 2;
+  CHECK(store.upsert_annotation(a) != first);
+  CHECK(store.db().query_int("SELECT count(*) FROM annotations WHERE symptom = 'sym.hang'") == 2);
+}
+
+TEST_CASE("a transaction that is not committed leaves the database as it was") {
+  Store store = Store::open_memory();
+  {
+    Transaction tx(store.db());
+    store.upsert_repository({"o", "r", "", "", ""});
+  }
+  CHECK(store.db().query_int("SELECT count(*) FROM repositories") == 0);
+}
+
+TEST_CASE("source selectors match a kind or an exact source") {
+  CHECK(source_matches("gold", "gold:open-llm-failures"));
+  CHECK(source_matches("llm", "llm:qwen2.5-7b"));
+  CHECK(source_matches("rules", "rules"));
+  CHECK(source_matches("", "anything"));
+  CHECK(source_matches("manual:ann", "manual:ann"));
+  CHECK_FALSE(source_matches("manual:ann", "manual:bob"));
+  CHECK_FALSE(source_matches("gold", "golden:x"));
+  CHECK_FALSE(source_matches("llm", "rules"));
+}
+
+TEST_CASE("the default source is the one gold source, else the only source") {
+  Store store = Store::open_memory();
+  CHECK_THROWS_WITH_AS(store.default_source(), doctest::Contains("no annotations yet"), Error);
+  int64_t repo = store.upsert_repository({"o", "r", "", "", ""});
+  int64_t issue = store.ensure_issue(repo, 1, "u");
+  Annotation a;
+  a.issue_id = issue;
+  a.taxonomy = "t";
+  a.source = "rules";
+  store.upsert_annotation(a);
+  CHECK(store.default_source() == "rules");
+  a.source = "gold:x";
+  store.upsert_annotation(a);
+  CHECK(store.default_source() == "gold:x");
+  a.source = "gold:y";
+  store.upsert_annotation(a);
+  CHECK_THROWS_WITH_AS(store.default_source(), doctest::Contains("choose one with --source"), Error);
+}
+
+TEST_CASE("runs record the command with secret flag values redacted") {
+  Store store = Store::open_memory();
+  int64_t run = store.begin_run("mine", {"mine", "--token", "ghp_secret", "--llm-api-key=sk-123", "--db", "x.db"},
+                                nullptr);
+  store.finish_run(run, "ok", "{}");
+  Statement& s = store.db().prepare("SELECT argv, status, finished_at IS NOT NULL FROM runs WHERE id = ?");
+  s.bind(1, run);
+  REQUIRE(s.step());
+  std::string argv = s.column_text(0);
+  CHECK(argv.find("ghp_secret") == std::string::npos);
+  CHECK(argv.find("sk-123") == std::string::npos);
+  CHECK(argv.find("x.db") != std::string::npos);
+  CHECK(s.column_text(1) == "ok");
+  CHECK(s.column_int(2) == 1);
+  s.reset();
+}

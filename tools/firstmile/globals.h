@@ -1,0 +1,28 @@
+// globals.h — options every subcommand shares, and the registration functions of each.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "taxonomy/taxonomy.h"
+
+namespace firstmile {
+
+struct Globals {
+  std::string db = "firstmile.db";   // --db, or FIRSTMILE_DB
+  std::string taxonomy;              // --taxonomy; empty: taxonomy/taxonomy.json
+  std::vector<std::string> argv;     // the command line, recorded in runs
+  int exit_code = 0;                 // set by the subcommand that ran
+
+  Taxonomy load_taxonomy() const;
+};
+
+void add_import_dataset(CLI::App& app, std::shared_ptr<Globals> g);
+void add_check(CLI::App& app, std::shared_ptr<Globals> g);
+void add_summary(CLI::App& app, std::shared_ptr<Globals> g);
+void add_taxonomy(CLI::App& app, std::shared_ptr<Globals> g);
+
+}  // namespace firstmile
