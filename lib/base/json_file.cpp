@@ -43,14 +43,14 @@ std::string reason_of(const nlohmann::json::parse_error& e) {
 
 }  // namespace
 
-nlohmann::json parse_json(std::string_view text, const std::string& origin) {
+nlohmann::json parse_json(std::string_view text, const std::string& origin, size_t first_line) {
   try {
     return nlohmann::json::parse(text, /*cb=*/nullptr, /*allow_exceptions=*/true,
                                  /*ignore_comments=*/true);
   } catch (const nlohmann::json::parse_error& e) {
     // e.byte is one past the offending character.
     auto [line, column] = line_and_column(text, e.byte > 0 ? e.byte - 1 : 0);
-    throw Error(origin + ": line " + std::to_string(line) + ", column " + std::to_string(column) +
+    throw Error(origin + ": line " + std::to_string(line + first_line - 1) + ", column " + std::to_string(column) +
                 ": invalid JSON: " + reason_of(e));
   }
 }

@@ -17,8 +17,9 @@ namespace firstmile {
 // Whole file as bytes; throws Error naming the path when it cannot be read.
 std::string read_file(const std::filesystem::path& path);
 
-// Parses `text` (from `origin`, used in messages) allowing comments.
-nlohmann::json parse_json(std::string_view text, const std::string& origin);
+// Parses `text` (from `origin`, used in messages) allowing comments. `first_line` is the line
+// of `origin` where `text` starts, for values cut out of a larger file.
+nlohmann::json parse_json(std::string_view text, const std::string& origin, size_t first_line = 1);
 
 nlohmann::json read_json_file(const std::filesystem::path& path);
 

@@ -8,7 +8,7 @@
 
 #include "base/clock.h"
 #include "base/error.h"
-#include "dataset/issue_link.h"
+#include "base/issue_link.h"
 #include "dataset/preset.h"
 #include "dataset/published_dataset.h"
 #include "store/store.h"

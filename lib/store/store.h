@@ -30,6 +30,27 @@ struct RepositoryInfo {
   std::string architecture;
 };
 
+// An issue's text and metadata as GitHub gives them (REST, GH Archive or an export).
+struct IssueData {
+  int64_t repository_id = 0;
+  int64_t number = 0;
+  std::optional<int64_t> github_id;
+  std::optional<std::string> title, body, state, state_reason, author, author_association;
+  std::optional<std::string> created_at, updated_at, closed_at;  // ISO 8601
+  std::vector<std::string> labels;
+  std::optional<int64_t> comments_count;
+  bool is_pull_request = false;
+  std::string url;  // html_url
+};
+
+struct CommentData {
+  int64_t github_id = 0;
+  std::optional<std::string> author, author_association, body, created_at, updated_at, url;
+};
+
+// What an upsert did.
+enum class UpsertResult { kInserted, kUpdated, kUnchanged, kOlder };
+
 struct Annotation {
   int64_t issue_id = 0;
   int failure_index = 1;
@@ -97,6 +118,10 @@ class Store {
 
   // Finds the issue or inserts a placeholder without text (to be mined later).
   int64_t ensure_issue(int64_t repository_id, int64_t number, const std::string& url);
+  // Writes an issue's text; an existing issue is updated unless the incoming copy is older
+  // (its updated_at before the stored one), so replaying an old export never undoes a newer one.
+  std::pair<int64_t, UpsertResult> upsert_issue(const IssueData& issue);
+  UpsertResult upsert_comment(int64_t issue_id, const CommentData& comment);
   // Sets the state of an issue whose state is not known yet.
   void set_issue_state_if_unknown(int64_t issue_id, const std::string& state);
 

@@ -98,6 +98,10 @@ Taxonomy Taxonomy::parse(std::string_view content, const std::string& origin) {
         throw Error(where + ": parent '" + n.parent + "' is not defined before it");
       }
       const TaxonomyNode& p = t.nodes_[parent->second];
+      // Ids extend their parent's, so a subtree is an id prefix (handy in SQL: LIKE 'sym.crash.%').
+      if (n.id.rfind(p.id + ".", 0) != 0) {
+        throw Error(where + ": id must start with its parent's id '" + p.id + ".'");
+      }
       if (!dimension.empty() && dimension != p.dimension) {
         throw Error(where + ": dimension '" + dimension + "' differs from its parent's '" +
                     p.dimension + "'");

@@ -111,10 +111,10 @@ TEST_CASE("check on a missing database exits 2 and says so") {
 TEST_CASE("a bad taxonomy file exits 2 naming the node") {
   TempDir dir;
   write_file(dir / "tax.json", R"({"taxonomy": "t", "version": "1", "dimensions": [{"id": "symptom"}],
-    "nodes": [{"id": "a", "dimension": "symptom", "name": "A"}, {"id": "b", "parent": "zz", "name": "B"}]})");
+    "nodes": [{"id": "a", "dimension": "symptom", "name": "A"}, {"id": "zz.b", "parent": "zz", "name": "B"}]})");
   CommandResult r = run_firstmile({"taxonomy", "--taxonomy", (dir / "tax.json").string()});
   CHECK(r.exit_code == 2);
-  CHECK(r.err.find("node 2 'b': parent 'zz' is not defined before it") != std::string::npos);
+  CHECK(r.err.find("node 2 'zz.b': parent 'zz' is not defined before it") != std::string::npos);
 }
 
 TEST_CASE("summary --format csv is RFC 4180 with a header") {

@@ -143,3 +143,9 @@ TEST_CASE("a truncated taxonomy file reports line and column") {
   CHECK(e.find("t.json: line 3") != std::string::npos);
   CHECK(e.find("invalid JSON") != std::string::npos);
 }
+
+TEST_CASE("a child id that does not extend its parent's id is rejected") {
+  std::string e = error_of(with_nodes(R"({"id": "a", "dimension": "symptom", "name": "A"},
+                                         {"id": "b", "parent": "a", "name": "B"})"));
+  CHECK(e.find("'b': id must start with its parent's id 'a.'") != std::string::npos);
+}

@@ -1,7 +1,7 @@
 // Tests of dataset/issue_link.h.
 #include <doctest/doctest.h>
 
-#include "dataset/issue_link.h"
+#include "base/issue_link.h"
 
 using namespace firstmile;
 

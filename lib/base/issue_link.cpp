@@ -1,5 +1,5 @@
-// dataset/issue_link.cpp — parsing GitHub issue URLs.
-#include "dataset/issue_link.h"
+// base/issue_link.cpp — parsing GitHub issue URLs.
+#include "base/issue_link.h"
 
 #include <charconv>
 #include <vector>

@@ -1,4 +1,4 @@
-// dataset/issue_link.h — GitHub issue links as the dataset spells them.
+// base/issue_link.h — GitHub issue links as the dataset spells them.
 //
 //   std::optional<IssueLink> l = parse_issue_link("https://github.com/QwenLM/Qwen2.5/issues/306");
 //   l->owner == "QwenLM"; l->name == "Qwen2.5"; l->number == 306;

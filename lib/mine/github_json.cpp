@@ -1,0 +1,143 @@
+// mine/github_json.cpp — field-by-field conversion with precise error messages.
+#include "mine/github_json.h"
+
+#include "base/error.h"
+#include "base/json_file.h"
+
+namespace firstmile {
+
+using nlohmann::json;
+
+namespace {
+
+std::optional<std::string> optional_string(const json& o, const char* key, const std::string& where) {
+  auto it = o.find(key);
+  if (it == o.end() || it->is_null()) return std::nullopt;
+  if (!it->is_string()) throw Error(where + ": field '" + key + "' must be a string, got " + json_type_name(*it));
+  return it->get<std::string>();
+}
+
+std::optional<int64_t> optional_integer(const json& o, const char* key, const std::string& where) {
+  auto it = o.find(key);
+  if (it == o.end() || it->is_null()) return std::nullopt;
+  if (!it->is_number_integer()) {
+    throw Error(where + ": field '" + key + "' must be an integer, got " + json_type_name(*it));
+  }
+  return it->get<int64_t>();
+}
+
+std::optional<std::string> login_of(const json& o, const std::string& where) {
+  auto it = o.find("user");
+  if (it == o.end() || it->is_null()) return std::nullopt;
+  if (!it->is_object()) throw Error(where + ": field 'user' must be an object, got " + json_type_name(*it));
+  return optional_string(*it, "login", where + ": user");
+}
+
+// "https://api.github.com/repos/OWNER/NAME" (or a GitHub Enterprise ".../api/v3/repos/...").
+std::optional<std::pair<std::string, std::string>> repository_from_api_url(const std::string& url) {
+  auto at = url.rfind("/repos/");
+  if (at == std::string::npos) return std::nullopt;
+  std::string rest = url.substr(at + 7);
+  auto slash = rest.find('/');
+  if (slash == std::string::npos || slash == 0 || slash + 1 == rest.size()) return std::nullopt;
+  std::string name = rest.substr(slash + 1);
+  if (auto more = name.find('/'); more != std::string::npos) name = name.substr(0, more);
+  return std::make_pair(rest.substr(0, slash), name);
+}
+
+}  // namespace
+
+bool is_comment_json(const json& object) {
+  return object.is_object() && object.contains("issue_url") && !object.contains("title");
+}
+
+GithubIssue issue_from_json(const json& o, const std::string& where) {
+  if (!o.is_object()) throw Error(where + ": expected an issue object, got " + json_type_name(o));
+  GithubIssue issue;
+  std::optional<int64_t> number = optional_integer(o, "number", where);
+  if (!number || *number <= 0) throw Error(where + ": missing field 'number'");
+  std::optional<std::string> html_url = optional_string(o, "html_url", where);
+  std::optional<IssueLink> link = html_url ? parse_issue_link(*html_url) : std::nullopt;
+  if (!link) {
+    // An export without html_url still names its repository in repository_url.
+    std::optional<std::string> repo_url = optional_string(o, "repository_url", where);
+    auto repo = repo_url ? repository_from_api_url(*repo_url) : std::nullopt;
+    if (!repo) throw Error(where + ": issue " + std::to_string(*number) + ": neither 'html_url' nor 'repository_url' names its repository");
+    link = IssueLink{repo->first, repo->second, *number};
+  }
+  issue.link = *link;
+  IssueData& d = issue.data;
+  d.number = *number;
+  d.github_id = optional_integer(o, "id", where);
+  d.title = optional_string(o, "title", where);
+  d.body = optional_string(o, "body", where);
+  d.state = optional_string(o, "state", where);
+  d.state_reason = optional_string(o, "state_reason", where);
+  d.author = login_of(o, where);
+  d.author_association = optional_string(o, "author_association", where);
+  d.created_at = optional_string(o, "created_at", where);
+  d.updated_at = optional_string(o, "updated_at", where);
+  d.closed_at = optional_string(o, "closed_at", where);
+  d.is_pull_request = o.contains("pull_request") && !o["pull_request"].is_null();
+  d.url = html_url.value_or(link->url());
+  if (auto labels = o.find("labels"); labels != o.end() && !labels->is_null()) {
+    if (!labels->is_array()) throw Error(where + ": field 'labels' must be an array, got " + json_type_name(*labels));
+    for (const json& l : *labels) {
+      if (l.is_string()) {
+        d.labels.push_back(l.get<std::string>());
+      } else if (l.is_object() && l.contains("name") && l["name"].is_string()) {
+        d.labels.push_back(l["name"].get<std::string>());
+      } else {
+        throw Error(where + ": field 'labels' must hold label objects with a 'name' or strings");
+      }
+    }
+  }
+  if (auto comments = o.find("comments"); comments != o.end() && !comments->is_null()) {
+    if (comments->is_number_integer()) {
+      d.comments_count = comments->get<int64_t>();
+    } else if (comments->is_array()) {
+      for (size_t i = 0; i < comments->size(); ++i) {
+        GithubComment c = comment_from_json((*comments)[i], where + ": comment " + std::to_string(i + 1));
+        c.issue = issue.link;
+        issue.comments.push_back(std::move(c));
+      }
+      d.comments_count = static_cast<int64_t>(comments->size());
+    } else {
+      throw Error(where + ": field 'comments' must be a count or an array of comments, got " +
+                  json_type_name(*comments));
+    }
+  }
+  return issue;
+}
+
+GithubComment comment_from_json(const json& o, const std::string& where) {
+  if (!o.is_object()) throw Error(where + ": expected a comment object, got " + json_type_name(o));
+  GithubComment c;
+  std::optional<int64_t> id = optional_integer(o, "id", where);
+  if (!id) throw Error(where + ": missing field 'id'");
+  c.data.github_id = *id;
+  c.data.author = login_of(o, where);
+  c.data.author_association = optional_string(o, "author_association", where);
+  c.data.body = optional_string(o, "body", where);
+  c.data.created_at = optional_string(o, "created_at", where);
+  c.data.updated_at = optional_string(o, "updated_at", where);
+  c.data.url = optional_string(o, "html_url", where);
+  // The issue it belongs to: html_url "https://github.com/o/r/issues/N#issuecomment-X", or
+  // issue_url "https://api.github.com/repos/o/r/issues/N".
+  std::optional<IssueLink> link;
+  if (c.data.url) link = parse_issue_link(*c.data.url);
+  if (!link) {
+    if (std::optional<std::string> issue_url = optional_string(o, "issue_url", where)) {
+      auto repo = repository_from_api_url(*issue_url);
+      auto slash = issue_url->rfind('/');
+      if (repo && slash != std::string::npos) {
+        link = parse_issue_link("https://github.com/" + repo->first + "/" + repo->second + "/issues/" +
+                                issue_url->substr(slash + 1));
+      }
+    }
+  }
+  if (link) c.issue = *link;
+  return c;
+}
+
+}  // namespace firstmile

@@ -1,0 +1,115 @@
+// mine/issue_import.cpp — parse every file, then write issues and comments in one transaction.
+#include "mine/issue_import.h"
+
+#include <map>
+#include <set>
+
+#include "base/error.h"
+#include "base/json_file.h"
+#include "dataset/preset.h"
+#include "mine/github_json.h"
+#include "mine/json_stream.h"
+#include "store/store.h"
+
+namespace firstmile {
+
+namespace {
+
+struct Parsed {
+  std::vector<GithubIssue> issues;
+  std::vector<GithubComment> comments;
+};
+
+void parse_file(const std::filesystem::path& path, Parsed& out) {
+  std::string text = read_file(path);
+  std::string origin = path.string();
+  for (const JsonChunk& chunk : split_json_values(text, origin)) {
+    std::string where = origin + ": line " + std::to_string(chunk.line);
+    nlohmann::json value = parse_json(chunk.text, origin, chunk.line);
+    auto take = [&](const nlohmann::json& object, const std::string& at) {
+      if (is_comment_json(object)) {
+        GithubComment c = comment_from_json(object, at);
+        if (c.issue.number == 0) throw Error(at + ": cannot tell which issue the comment belongs to (no html_url or issue_url)");
+        out.comments.push_back(std::move(c));
+      } else {
+        GithubIssue issue = issue_from_json(object, at);
+        for (GithubComment& c : issue.comments) out.comments.push_back(std::move(c));
+        issue.comments.clear();
+        out.issues.push_back(std::move(issue));
+      }
+    };
+    if (value.is_array()) {
+      for (size_t i = 0; i < value.size(); ++i) take(value[i], where + ": element " + std::to_string(i + 1));
+    } else {
+      take(value, where);
+    }
+  }
+}
+
+}  // namespace
+
+IssueImportSummary import_issue_files(Store& store, const Preset& preset, const std::vector<std::filesystem::path>& files,
+                                      const IssueImportOptions& options) {
+  if (files.empty()) throw Error("import issues: no files given");
+  Parsed parsed;
+  for (const auto& f : files) parse_file(f, parsed);
+
+  IssueImportSummary s;
+  s.files = static_cast<int64_t>(files.size());
+  s.issues = static_cast<int64_t>(parsed.issues.size());
+  s.comments = static_cast<int64_t>(parsed.comments.size());
+
+  Transaction tx(store.db());
+  s.run_id = store.begin_run("import issues", options.argv, nullptr);
+  std::map<std::string, int64_t> repositories;
+  auto repository_id = [&](const IssueLink& link) {
+    std::string key = link.repository();
+    auto it = repositories.find(key);
+    if (it != repositories.end()) return it->second;
+    RepositoryInfo info{link.owner, link.name, "", "", ""};
+    if (const PresetRepository* known = preset.repository(link.owner, link.name)) {
+      info.series = known->series;
+      info.model = known->model;
+      info.architecture = known->architecture;
+    } else if (preset.knows_owner(link.owner)) {
+      info.series = preset.series_for_owner(link.owner);
+    }
+    int64_t id = store.upsert_repository(info);
+    repositories.emplace(key, id);
+    return id;
+  };
+
+  for (GithubIssue& issue : parsed.issues) {
+    issue.data.repository_id = repository_id(issue.link);
+    s.pull_requests += issue.data.is_pull_request;
+    switch (store.upsert_issue(issue.data).second) {
+      case UpsertResult::kInserted: ++s.new_issues; break;
+      case UpsertResult::kUpdated: ++s.updated_issues; break;
+      case UpsertResult::kUnchanged: ++s.unchanged_issues; break;
+      case UpsertResult::kOlder: ++s.older_skipped; break;
+    }
+  }
+  for (const GithubComment& c : parsed.comments) {
+    int64_t repo = repository_id(c.issue);
+    // A comment whose issue has no text yet keeps a placeholder issue, so nothing is lost;
+    // `check` lists such issues.
+    Statement& has_text = store.db().prepare("SELECT title IS NOT NULL FROM issues WHERE repository_id = ? AND number = ?");
+    has_text.bind(1, repo).bind(2, c.issue.number);
+    bool known = has_text.step() && has_text.column_int(0) != 0;
+    has_text.reset();
+    if (!known) ++s.comments_without_issue_text;
+    int64_t issue_id = store.ensure_issue(repo, c.issue.number, c.issue.url());
+    UpsertResult r = store.upsert_comment(issue_id, c.data);
+    s.new_comments += r == UpsertResult::kInserted;
+    s.older_skipped += r == UpsertResult::kOlder;
+  }
+  s.repositories = static_cast<int64_t>(repositories.size());
+  nlohmann::json summary = {{"files", s.files},           {"issues", s.issues},
+                            {"comments", s.comments},     {"new_issues", s.new_issues},
+                            {"updated_issues", s.updated_issues}, {"new_comments", s.new_comments}};
+  store.finish_run(s.run_id, "ok", summary.dump());
+  tx.commit();
+  return s;
+}
+
+}  // namespace firstmile

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# demo.sh — build firstmile, then run the main pipeline on the embedded sample in data/sample:
+# import the gold labels, lint what is loaded, summarise. Outputs go to demo-out/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/install-deps.sh
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j"$(nproc)" --target firstmile
+
+out=demo-out
+rm -rf "$out"
+mkdir -p "$out"
+fm() { echo "+ firstmile $*" >&2; build/tools/firstmile/firstmile "$@"; }
+export FIRSTMILE_DB="$out/firstmile.db"
+
+echo "== 1. Import the sample's gold labels (dataset layout of Open-LLM-Failures)"
+fm import-dataset data/sample/dataset --name sample
+
+echo
+echo "== 2. Lint what is loaded (exit code 1 means: findings worth a look)"
+fm check --details 3 | tee "$out/check.txt" || true
+
+echo
+echo "== 3. Summary by series, model, stage, symptom and root cause"
+fm summary | tee "$out/summary.txt"
+fm summary --format csv > "$out/summary.csv"
+fm summary --format json > "$out/summary.json"
+
+echo
+echo "== 4. The same labels under the regrouped taxonomy (via the crosswalk)"
+fm summary --taxonomy taxonomy/folded.json | tee "$out/summary-folded.txt"
+
+echo
+echo "Outputs in $out/:"
+ls -1 "$out" | sed 's/^/  /'
+echo "Query the database yourself: sqlite3 $out/firstmile.db 'SELECT * FROM annotation_labels LIMIT 5'"
