@@ -82,9 +82,11 @@ class Checker {
       if (selected(s.column_text(0))) details.push_back(s.column_text(1) + ": " + s.column_text(4));
     }
     s.reset();
-    if (!details.empty()) {
+    // Counted before `details` is moved into add(): argument order is unspecified.
+    const int64_t count = static_cast<int64_t>(details.size());
+    if (count > 0) {
       add(Severity::kWarning, "duplicate-records",
-          plural(static_cast<int64_t>(details.size()), "link is", "links are") + " recorded twice with the same labels",
+          plural(count, "link is", "links are") + " recorded twice with the same labels",
           std::move(details));
     }
   }
@@ -102,8 +104,9 @@ class Checker {
     }
     s.reset();
     for (auto& [source, details] : by_source) {
+      const int64_t count = static_cast<int64_t>(details.size());
       add(Severity::kNote, "several-failures",
-          source + ": " + plural(static_cast<int64_t>(details.size()), "issue carries", "issues carry") +
+          source + ": " + plural(count, "issue carries", "issues carry") +
               " several failures (counted once per failure)",
           std::move(details));
     }
@@ -126,9 +129,11 @@ class Checker {
       }
     }
     s.reset();
-    if (!details.empty()) {
+    // Counted before `details` is moved into add(): argument order is unspecified.
+    const int64_t count = static_cast<int64_t>(details.size());
+    if (count > 0) {
       add(Severity::kNote, "normalised-labels",
-          plural(static_cast<int64_t>(details.size()), "label needed", "labels needed") +
+          plural(count, "label needed", "labels needed") +
               " white-space normalisation to match the taxonomy",
           std::move(details));
     }
@@ -146,9 +151,11 @@ class Checker {
       }
     }
     s.reset();
-    if (!details.empty()) {
+    // Counted before `details` is moved into add(): argument order is unspecified.
+    const int64_t count = static_cast<int64_t>(details.size());
+    if (count > 0) {
       add(Severity::kWarning, "record-numbering",
-          plural(static_cast<int64_t>(details.size()), "record's", "records'") +
+          plural(count, "record's", "records'") +
               " 'number' differs from its position in the file",
           std::move(details));
     }
@@ -186,9 +193,11 @@ class Checker {
       details.push_back(s.column_text(0) + " " + s.column_text(1) + ": " + what);
     }
     s.reset();
-    if (!details.empty()) {
+    // Counted before `details` is moved into add(): argument order is unspecified.
+    const int64_t count = static_cast<int64_t>(details.size());
+    if (count > 0) {
       add(Severity::kWarning, "unmapped-labels",
-          plural(static_cast<int64_t>(details.size()), "annotation has", "annotations have") +
+          plural(count, "annotation has", "annotations have") +
               " labels outside the taxonomy (imported with --lenient)",
           std::move(details));
     }
@@ -211,9 +220,11 @@ class Checker {
       }
     }
     s.reset();
-    if (!details.empty()) {
+    // Counted before `details` is moved into add(): argument order is unspecified.
+    const int64_t count = static_cast<int64_t>(details.size());
+    if (count > 0) {
       add(Severity::kError, "unknown-nodes",
-          plural(static_cast<int64_t>(details.size()), "node id is", "node ids are") + " not in " +
+          plural(count, "node id is", "node ids are") + " not in " +
               taxonomy_.origin() + " (was the taxonomy edited?)",
           std::move(details));
     }
@@ -227,10 +238,12 @@ class Checker {
     std::vector<std::string> details;
     while (s.step()) details.push_back(s.column_text(0));
     s.reset();
-    if (!details.empty()) {
+    // Counted before `details` is moved into add(): argument order is unspecified.
+    const int64_t count = static_cast<int64_t>(details.size());
+    if (count > 0) {
       int64_t total = db_.query_int("SELECT count(*) FROM issues");
       add(Severity::kNote, "issues-without-text",
-          std::to_string(details.size()) + " of " + std::to_string(total) +
+          std::to_string(count) + " of " + std::to_string(total) +
               " issues have no text yet (not mined): run `firstmile mine` or `firstmile import issues`",
           std::move(details));
     }

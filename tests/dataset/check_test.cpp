@@ -46,7 +46,8 @@ TEST_CASE("check lists the issue with several failures as a note") {
 
 TEST_CASE("check lists labels that needed white-space normalisation with file and record") {
   Loaded l;
-  const Finding* f = find(check_store(l.store, l.taxonomy, {}), "normalised-labels");
+  CheckReport report = check_store(l.store, l.taxonomy, {});
+  const Finding* f = find(report, "normalised-labels");
   REQUIRE(f);
   REQUIRE(f->details.size() == 2);
   CHECK(f->details[0] ==
@@ -66,16 +67,19 @@ TEST_CASE("check warns about a record whose number differs from its position") {
 
 TEST_CASE("check warns when the stated record count differs from the files, and only then") {
   Loaded differs(5);
-  const Finding* f = find(check_store(differs.store, differs.taxonomy, {}), "stated-count");
+  CheckReport report = check_store(differs.store, differs.taxonomy, {});
+  const Finding* f = find(report, "stated-count");
   REQUIRE(f);
   CHECK(f->message == "gold:small: the publication states 5 records, the files hold 6");
   Loaded same(6);
-  CHECK(find(check_store(same.store, same.taxonomy, {}), "stated-count") == nullptr);
+  CheckReport same_report = check_store(same.store, same.taxonomy, {});
+  CHECK(find(same_report, "stated-count") == nullptr);
 }
 
 TEST_CASE("check notes issues without text yet") {
   Loaded l;
-  const Finding* f = find(check_store(l.store, l.taxonomy, {}), "issues-without-text");
+  CheckReport report = check_store(l.store, l.taxonomy, {});
+  const Finding* f = find(report, "issues-without-text");
   REQUIRE(f);
   CHECK(f->message.find("5 of 5 issues have no text yet") == 0);
 }
@@ -86,7 +90,8 @@ TEST_CASE("check finds a record entered twice with the same labels") {
       "INSERT INTO dataset_records (source, file, record_index, link, symptom_label, root_cause_label, stage_label) "
       "SELECT source, file, 99, link, symptom_label, root_cause_label, stage_label FROM dataset_records "
       "WHERE record_index = 1 AND file LIKE 'OwnerA%'");
-  const Finding* f = find(check_store(l.store, l.taxonomy, {}), "duplicate-records");
+  CheckReport report = check_store(l.store, l.taxonomy, {});
+  const Finding* f = find(report, "duplicate-records");
   REQUIRE(f);
   CHECK(f->details.size() == 1);
   CHECK(f->details[0].find("record 1; OwnerA/m1 /m1.json record 99") != std::string::npos);
@@ -95,7 +100,8 @@ TEST_CASE("check finds a record entered twice with the same labels") {
 TEST_CASE("check reports node ids the taxonomy no longer defines as errors") {
   Loaded l;
   l.store.db().exec("UPDATE annotations SET symptom = 'sym.gone' WHERE id = 1");
-  const Finding* f = find(check_store(l.store, l.taxonomy, {}), "unknown-nodes");
+  CheckReport report = check_store(l.store, l.taxonomy, {});
+  const Finding* f = find(report, "unknown-nodes");
   REQUIRE(f);
   CHECK(f->severity == Severity::kError);
   CHECK(f->details[0] == "gold:small: 'sym.gone' (1 annotations)");
@@ -103,7 +109,8 @@ TEST_CASE("check reports node ids the taxonomy no longer defines as errors") {
 
 TEST_CASE("check limits detail lines and says how many more there are") {
   Loaded l;
-  const Finding* f = find(check_store(l.store, l.taxonomy, {"", 2}), "issues-without-text");
+  CheckReport report = check_store(l.store, l.taxonomy, {"", 2});
+  const Finding* f = find(report, "issues-without-text");
   REQUIRE(f);
   REQUIRE(f->details.size() == 3);
   CHECK(f->details[2] == "... and 3 more");
