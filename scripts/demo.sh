@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # demo.sh — build firstmile, then run the main pipeline on the embedded sample in data/sample:
-# import the gold labels, lint what is loaded, summarise. Outputs go to demo-out/.
+# import the issues (offline, as GitHub returns them) and the gold labels, lint what is
+# loaded, summarise. Outputs go to demo-out/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,21 +15,25 @@ mkdir -p "$out"
 fm() { echo "+ firstmile $*" >&2; build/tools/firstmile/firstmile "$@"; }
 export FIRSTMILE_DB="$out/firstmile.db"
 
-echo "== 1. Import the sample's gold labels (dataset layout of Open-LLM-Failures)"
+echo "== 1. Import the sample's issues and comments (GitHub REST JSON, offline)"
+fm import issues data/sample/issues.json data/sample/comments.json
+
+echo
+echo "== 2. Import the sample's gold labels (dataset layout of Open-LLM-Failures)"
 fm import-dataset data/sample/dataset --name sample
 
 echo
-echo "== 2. Lint what is loaded (exit code 1 means: findings worth a look)"
+echo "== 3. Lint what is loaded (exit code 1 means: findings worth a look)"
 fm check --details 3 | tee "$out/check.txt" || true
 
 echo
-echo "== 3. Summary by series, model, stage, symptom and root cause"
+echo "== 4. Summary by series, model, stage, symptom and root cause"
 fm summary | tee "$out/summary.txt"
 fm summary --format csv > "$out/summary.csv"
 fm summary --format json > "$out/summary.json"
 
 echo
-echo "== 4. The same labels under the regrouped taxonomy (via the crosswalk)"
+echo "== 5. The same labels under the regrouped taxonomy (via the crosswalk)"
 fm summary --taxonomy taxonomy/folded.json | tee "$out/summary-folded.txt"
 
 echo

@@ -1,6 +1,7 @@
 // analyze/summary.cpp — top-level counts of a set of annotations.
 #include "analyze/summary.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -8,6 +9,7 @@
 
 #include "analyze/label_view.h"
 #include "base/csv.h"
+#include "base/text.h"
 #include "base/text_table.h"
 #include "store/store.h"
 
@@ -15,7 +17,7 @@ namespace firstmile {
 
 namespace {
 
-// Counts by a free-text attribute (series, model), sorted by name.
+// Counts by a free-text attribute (series, model), sorted by name ignoring case.
 SummaryTable attribute_table(const std::string& dimension, const std::string& title,
                              const std::map<std::string, int64_t>& counts) {
   SummaryTable t{dimension, title, {}, 0};
@@ -26,6 +28,9 @@ SummaryTable attribute_table(const std::string& dimension, const std::string& ti
       t.rows.push_back({name, name, count});
     }
   }
+  std::stable_sort(t.rows.begin(), t.rows.end(), [](const CategoryCount& a, const CategoryCount& b) {
+    return to_lower_ascii(a.name) < to_lower_ascii(b.name);
+  });
   return t;
 }
 
