@@ -12,14 +12,16 @@ fm=build/tools/firstmile/firstmile
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-measure() {  # label, command...: prints median wall seconds and max RSS (KiB) over $runs runs
+measure() {  # label, command...: median wall seconds (ns clock) and max RSS (KiB) over $runs runs
   local label=$1; shift
   local times=() rss=0
   for ((i = 0; i < runs; i++)); do
     rm -f "$tmp"/*.db "$tmp"/*.db-wal "$tmp"/*.db-shm
-    /usr/bin/time -f "%e %M" -o "$tmp/time" "$@" >/dev/null
-    read -r t m < "$tmp/time"
-    times+=("$t")
+    start=$(date +%s%N)
+    /usr/bin/time -f "%M" -o "$tmp/time" "$@" >/dev/null
+    end=$(date +%s%N)
+    read -r m < "$tmp/time"
+    times+=("$(awk -v ns=$((end - start)) 'BEGIN { printf "%.4f", ns / 1e9 }')")
     (( m > rss )) && rss=$m
   done
   median=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')

@@ -125,3 +125,35 @@ TEST_CASE("summary --format csv is RFC 4180 with a header") {
   REQUIRE(r.exit_code == 0);
   CHECK(r.out.rfind("source,taxonomy,dimension,category_id,category,count,share\r\n", 0) == 0);
 }
+
+TEST_CASE("the embedded sample imports through the offline path with every label mapped") {
+  TempDir dir;
+  std::string db = (dir / "t.db").string();
+  CommandResult issues = run_firstmile({"import", "issues", source_file("data/sample/issues.json").string(),
+                                        source_file("data/sample/comments.json").string(), "--db", db});
+  REQUIRE(issues.exit_code == 0);
+  CHECK(issues.out.find("55 issues (3 pull requests), 44 comments") != std::string::npos);
+  CommandResult labels = run_firstmile({"import-dataset", source_file("data/sample/dataset").string(), "--name",
+                                        "sample", "--db", db});
+  REQUIRE(labels.exit_code == 0);
+  CHECK(labels.out.find("45 records, 44 issues (0 new)") != std::string::npos);
+  // Every labelled issue has its text: check finds notes only.
+  CommandResult check = run_firstmile({"check", "--db", db, "--format", "json"});
+  CHECK(check.exit_code == 0);
+  CHECK(check.out.find("issues-without-text") == std::string::npos);
+  auto summary = nlohmann::json::parse(run_firstmile({"summary", "--db", db, "--format", "json"}).out);
+  CHECK(summary["annotations"] == 45);
+  CHECK(summary["unmapped"] == 0);
+}
+
+TEST_CASE("import issues with a malformed file exits 2 and leaves the database unchanged") {
+  TempDir dir;
+  std::string db = (dir / "t.db").string();
+  REQUIRE(run_firstmile({"import", "issues", source_file("data/sample/issues.json").string(), "--db", db}).exit_code == 0);
+  std::string before = file_bytes(db);
+  write_file(dir / "bad.json", R"([{"html_url": "https://github.com/o/r/issues/1", "number": "one"}])");
+  CommandResult r = run_firstmile({"import", "issues", (dir / "bad.json").string(), "--db", db});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("bad.json: line 1: element 1: field 'number' must be an integer, got string") != std::string::npos);
+  CHECK(file_bytes(db) == before);
+}
