@@ -157,3 +157,22 @@ TEST_CASE("import issues with a malformed file exits 2 and leaves the database u
   CHECK(r.err.find("bad.json: line 1: element 1: field 'number' must be an integer, got string") != std::string::npos);
   CHECK(file_bytes(db) == before);
 }
+
+TEST_CASE("import-dataset of the published dataset then summary --format json matches the reference counts") {
+  fs::path dataset = require_shared("datasets/open-llm-failures");
+  auto reference = nlohmann::json::parse(file_bytes(require_shared("reference/open-llm-failures-stats.json")));
+  TempDir dir;
+  std::string db = (dir / "t.db").string();
+  REQUIRE(run_firstmile({"import-dataset", dataset.string(), "--db", db}).exit_code == 0);
+  CommandResult r = run_firstmile({"summary", "--db", db, "--format", "json"});
+  REQUIRE(r.exit_code == 0);
+  auto summary = nlohmann::json::parse(r.out);
+  CHECK(summary["annotations"] == 706);
+  CHECK(summary["issues"] == 703);
+  CHECK(summary["annotations"] == reference["records"]);
+  CHECK(summary["issues"] == reference["unique_links"]);
+  for (const char* dimension : {"symptom_l1", "root_cause_l1", "stage"}) {
+    std::string ours = std::string(dimension) == "stage" ? "stage" : std::string(dimension).substr(0, std::string(dimension).size() - 3);
+    CHECK_MESSAGE(nlohmann::json(summary[ours]) == reference[dimension], dimension);
+  }
+}
