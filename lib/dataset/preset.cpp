@@ -62,6 +62,14 @@ Preset parse_preset(const std::string& content, const std::string& origin) {
       p.stated_records = n->get<int64_t>();
     }
   }
+  if (auto e = doc.find("evolution"); e != doc.end()) {
+    bool ok = e->is_array();
+    for (const json& pair : ok ? *e : json::array()) {
+      ok = ok && pair.is_array() && pair.size() == 2 && pair[0].is_string() && pair[1].is_string();
+      if (ok) p.evolution.emplace_back(pair[0].get<std::string>(), pair[1].get<std::string>());
+    }
+    if (!ok) throw Error(origin + ": 'evolution' must be an array of [earlier model, later model] pairs");
+  }
   if (auto s = doc.find("series_by_owner"); s != doc.end()) {
     if (!s->is_object()) throw Error(origin + ": 'series_by_owner' must be an object");
     for (auto it = s->begin(); it != s->end(); ++it) {

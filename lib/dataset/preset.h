@@ -28,6 +28,7 @@ struct Preset {
   std::optional<int64_t> stated_records; // the record count its publication states
   std::string stated_in;
   std::map<std::string, std::string> series_by_owner;  // keys lower case
+  std::vector<std::pair<std::string, std::string>> evolution;  // (earlier model, later model)
   std::vector<PresetRepository> repositories;
 
   // The series of an owner; the owner itself when the preset does not know it.
