@@ -24,6 +24,8 @@ struct Labelled {
   const TaxonomyNode* symptom;
   const TaxonomyNode* root_cause;
   const TaxonomyNode* stage;
+  const TaxonomyNode* symptom_leaf;     // the label as given, at its own depth
+  const TaxonomyNode* root_cause_leaf;
 };
 
 // The categories of `dimension` at `level`: nodes at that level, and leaves above it.
@@ -71,6 +73,8 @@ class StudyBuilder {
     r.symptoms = distribution("symptom", symptom_categories_, [](const Labelled& l) { return l.symptom; });
     r.root_causes = distribution("root_cause", root_cause_categories_, [](const Labelled& l) { return l.root_cause; });
     r.stages = distribution("stage", stage_categories_, [](const Labelled& l) { return l.stage; });
+    r.symptom_leaves = leaf_distribution("symptom", [](const Labelled& l) { return l.symptom_leaf; });
+    r.root_cause_leaves = leaf_distribution("root_cause", [](const Labelled& l) { return l.root_cause_leaf; });
 
     r.symptom_by_root_cause = cross("symptom_by_root_cause", "Symptom x root cause", names_of(symptom_categories_),
                                     names_of(root_cause_categories_), rows_, [](const Labelled& l) {
@@ -132,15 +136,25 @@ class StudyBuilder {
         continue;
       }
       rows_.push_back({a.issue_id, a.series, a.model, &taxonomy_.ancestor_at_level(*symptom, symptom_level),
-                       &taxonomy_.ancestor_at_level(*root_cause, root_cause_level), stage});
+                       &taxonomy_.ancestor_at_level(*root_cause, root_cause_level), stage, symptom, root_cause});
     }
     r.issues = static_cast<int64_t>(issues.size());
   }
 
-  Distribution distribution(const std::string& dimension, const std::vector<const TaxonomyNode*>& cats, Pick pick) {
-    Distribution d{dimension, dimension == "stage" ? 1 : clamp_level(taxonomy_, dimension, options_.level), {}};
+  // At the deepest level of the dimension, whatever level the report uses.
+  Distribution leaf_distribution(const std::string& dimension, Pick pick) {
+    int deepest = taxonomy_.dimension(dimension).levels;
+    return distribution(dimension, categories(taxonomy_, dimension, deepest), pick, deepest);
+  }
+
+  Distribution distribution(const std::string& dimension, const std::vector<const TaxonomyNode*>& cats, Pick pick,
+                            int level = 0) {
+    if (level == 0) level = dimension == "stage" ? 1 : clamp_level(taxonomy_, dimension, options_.level);
+    Distribution d{dimension, level, {}};
     std::map<const TaxonomyNode*, int64_t> counts;
-    for (const Labelled& l : rows_) ++counts[pick(l)];
+    // A label that stops above the deepest level (e.g. a level-2 label where level 3 exists)
+    // counts under its own node.
+    for (const Labelled& l : rows_) ++counts[&taxonomy_.ancestor_at_level(*pick(l), level)];
     double n = static_cast<double>(rows_.size());
     for (const TaxonomyNode* c : cats) {
       CategoryShare s{c->id, c->name, taxonomy_.path_name(*c), counts[c], 0, 0, 0};

@@ -79,7 +79,8 @@ struct StudyReport {
   int64_t issues = 0;
   int64_t unlabelled = 0;  // annotations lacking a symptom, root cause or stage (left out of tables)
 
-  Distribution symptoms, root_causes, stages;  // RQ1, RQ2
+  Distribution symptoms, root_causes, stages;  // RQ1, RQ2, at `level`
+  Distribution symptom_leaves, root_cause_leaves;  // at the deepest level, for hierarchy figures
   CrossTable symptom_by_root_cause;            // RQ3
   SeriesComparison series_by_symptom, series_by_root_cause;  // RQ4
   CrossTable stage_by_symptom, stage_by_root_cause;          // RQ5

@@ -176,3 +176,30 @@ TEST_CASE("import-dataset of the published dataset then summary --format json ma
     CHECK_MESSAGE(nlohmann::json(summary[ours]) == reference[dimension], dimension);
   }
 }
+
+TEST_CASE("analyze prints the findings and writes paper files with --out") {
+  TempDir dir;
+  std::string db = (dir / "t.db").string();
+  REQUIRE(run_firstmile({"import-dataset", source_file("data/sample/dataset").string(), "--name", "sample", "--db", db})
+              .exit_code == 0);
+  CommandResult r = run_firstmile({"analyze", "--db", db, "--out", (dir / "paper").string()});
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("Diagnostic divergence") != std::string::npos);
+  CHECK(r.out.find("Systemic homogeneity") != std::string::npos);
+  CHECK(r.out.find("Lifecycle escalation") != std::string::npos);
+  CHECK(fs::exists(dir / "paper" / "README.md"));
+  CHECK(fs::exists(dir / "paper" / "fig_symptom_by_root_cause.svg"));
+  CHECK(fs::exists(dir / "paper" / "table_symptom_by_root_cause.tex"));
+  auto json = nlohmann::json::parse(run_firstmile({"analyze", "--db", db, "--format", "json"}).out);
+  CHECK(json["annotations"] == 45);
+  CHECK(json["rq3_symptom_by_root_cause"]["test"]["dof"] == 32);
+}
+
+TEST_CASE("analyze refuses a malformed version pair with exit code 2") {
+  TempDir dir;
+  std::string db = (dir / "t.db").string();
+  REQUIRE(run_firstmile({"import-dataset", source_file("data/sample/dataset").string(), "--db", db}).exit_code == 0);
+  CommandResult r = run_firstmile({"analyze", "--db", db, "--evolution", "llama"});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("--evolution 'llama': expected EARLIER:LATER") != std::string::npos);
+}
