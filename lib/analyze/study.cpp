@@ -17,9 +17,10 @@ namespace firstmile {
 
 namespace {
 
-// One annotation reduced to what the tables need: its categories at the chosen level.
+// Annotations with the same labels and attributes, reduced to what the tables need: their
+// categories at the chosen level, and how many they are.
 struct Labelled {
-  int64_t issue_id;
+  int64_t count;
   std::string series, model;
   const TaxonomyNode* symptom;
   const TaxonomyNode* root_cause;
@@ -116,29 +117,30 @@ class StudyBuilder {
     return false;
   }
 
-  // Reads the selected annotations and places each in the categories at the chosen level.
+  // Reads the selected annotations, grouped in SQL, and places each group in the categories
+  // at the chosen level.
   void load(StudyReport& r) {
     const int symptom_level = clamp_level(taxonomy_, "symptom", r.level);
     const int root_cause_level = clamp_level(taxonomy_, "root_cause", r.level);
-    std::set<int64_t> issues;
-    for (const AnnotationRow& a : store_.annotations({r.source, options_.series, options_.models})) {
-      // ISO 8601 timestamps compare as text; a date prefix bounds whole days.
-      if (!options_.since.empty() && a.issue_created_at < options_.since) continue;
-      if (!options_.until.empty() && a.issue_created_at.substr(0, options_.until.size()) > options_.until) continue;
-      const TaxonomyNode* stage = view_.resolve(a.taxonomy, a.stage);
+    AnnotationQuery query{r.source, options_.series, options_.models, options_.since, options_.until};
+    std::set<std::pair<std::string, std::string>> selected_stages;  // (taxonomy, stage id) kept
+    for (const AnnotationGroup& g : store_.annotation_groups(query)) {
+      const TaxonomyNode* stage = view_.resolve(g.taxonomy, g.stage);
       if (!stage_selected(stage)) continue;
-      const TaxonomyNode* symptom = view_.resolve(a.taxonomy, a.symptom);
-      const TaxonomyNode* root_cause = view_.resolve(a.taxonomy, a.root_cause);
-      ++r.annotations;
-      issues.insert(a.issue_id);
+      selected_stages.emplace(g.taxonomy, g.stage);
+      const TaxonomyNode* symptom = view_.resolve(g.taxonomy, g.symptom);
+      const TaxonomyNode* root_cause = view_.resolve(g.taxonomy, g.root_cause);
+      r.annotations += g.count;
       if (!symptom || !root_cause || !stage) {
-        ++r.unlabelled;
+        r.unlabelled += g.count;
         continue;
       }
-      rows_.push_back({a.issue_id, a.series, a.model, &taxonomy_.ancestor_at_level(*symptom, symptom_level),
+      rows_.push_back({g.count, g.series, g.model, &taxonomy_.ancestor_at_level(*symptom, symptom_level),
                        &taxonomy_.ancestor_at_level(*root_cause, root_cause_level), stage, symptom, root_cause});
+      labelled_ += g.count;
     }
-    r.issues = static_cast<int64_t>(issues.size());
+    std::vector<std::pair<std::string, std::string>> stages(selected_stages.begin(), selected_stages.end());
+    r.issues = store_.count_issues(query, options_.stages.empty() ? nullptr : &stages);
   }
 
   // At the deepest level of the dimension, whatever level the report uses.
@@ -154,8 +156,8 @@ class StudyBuilder {
     std::map<const TaxonomyNode*, int64_t> counts;
     // A label that stops above the deepest level (e.g. a level-2 label where level 3 exists)
     // counts under its own node.
-    for (const Labelled& l : rows_) ++counts[&taxonomy_.ancestor_at_level(*pick(l), level)];
-    double n = static_cast<double>(rows_.size());
+    for (const Labelled& l : rows_) counts[&taxonomy_.ancestor_at_level(*pick(l), level)] += l.count;
+    double n = static_cast<double>(labelled_);
     for (const TaxonomyNode* c : cats) {
       CategoryShare s{c->id, c->name, taxonomy_.path_name(*c), counts[c], 0, 0, 0};
       stats::WilsonInterval w = stats::wilson_interval(static_cast<double>(s.count), n);
@@ -175,7 +177,7 @@ class StudyBuilder {
     CrossTable t{name, title, stats::ContingencyTable(std::move(row_labels), std::move(column_labels)), {}, false, {}};
     for (const Labelled& l : rows) {
       auto [row, column] = cell(l);
-      t.table.add(row, column);
+      t.table.add(row, column, static_cast<double>(l.count));
     }
     t.test = stats::chi_square_test(t.table);
     if (t.table.rows() == 2 && t.table.columns() == 2) {
@@ -298,6 +300,7 @@ class StudyBuilder {
   const Taxonomy& taxonomy_;
   const StudyOptions& options_;
   std::vector<Labelled> rows_;
+  int64_t labelled_ = 0;  // annotations in rows_
   std::vector<const TaxonomyNode*> symptom_categories_, root_cause_categories_, stage_categories_;
 };
 

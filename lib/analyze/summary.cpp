@@ -5,7 +5,6 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
-#include <set>
 
 #include "analyze/label_view.h"
 #include "base/csv.h"
@@ -42,29 +41,27 @@ Summary summarize(Store& store, LabelView& view, const SummaryOptions& options) 
   const Taxonomy& taxonomy = view.taxonomy();
   s.taxonomy = taxonomy.id();
 
-  std::vector<AnnotationRow> rows = store.annotations({s.source, options.series, options.models});
+  AnnotationQuery query{s.source, options.series, options.models, "", ""};
   std::map<std::string, int64_t> by_series, by_model;
   const char* dimensions[] = {"stage", "symptom", "root_cause"};
   std::map<std::string, std::map<std::string, int64_t>> by_node;  // dimension -> top node id -> count
   std::map<std::string, int64_t> unlabelled;
-  std::set<int64_t> issues;
-  for (const AnnotationRow& row : rows) {
-    ++s.annotations;
-    issues.insert(row.issue_id);
-    if (!row.mapped) ++s.unmapped;
-    ++by_series[row.series];
-    ++by_model[row.model];
-    const std::string* ids[] = {&row.stage, &row.symptom, &row.root_cause};
+  for (const AnnotationGroup& g : store.annotation_groups(query)) {
+    s.annotations += g.count;
+    if (!g.mapped) s.unmapped += g.count;
+    by_series[g.series] += g.count;
+    by_model[g.model] += g.count;
+    const std::string* ids[] = {&g.stage, &g.symptom, &g.root_cause};
     for (int d = 0; d < 3; ++d) {
-      const TaxonomyNode* n = view.resolve(row.taxonomy, *ids[d]);
+      const TaxonomyNode* n = view.resolve(g.taxonomy, *ids[d]);
       if (n) {
-        ++by_node[dimensions[d]][taxonomy.ancestor_at_level(*n, 1).id];
+        by_node[dimensions[d]][taxonomy.ancestor_at_level(*n, 1).id] += g.count;
       } else {
-        ++unlabelled[dimensions[d]];
+        unlabelled[dimensions[d]] += g.count;
       }
     }
   }
-  s.issues = static_cast<int64_t>(issues.size());
+  s.issues = store.count_issues(query);
   s.tables.push_back(attribute_table("series", "Series", by_series));
   s.tables.push_back(attribute_table("model", "Model", by_model));
   for (const char* d : dimensions) {

@@ -36,7 +36,7 @@ struct CheckReport {
 };
 
 struct CheckOptions {
-  std::string source;        // selector as in AnnotationFilter; empty: every source
+  std::string source;        // selector as in AnnotationQuery; empty: every source
   size_t max_details = 10;   // lines of detail per finding (0: all)
 };
 

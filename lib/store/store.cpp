@@ -271,42 +271,89 @@ std::string Store::default_source() {
   throw Error("several annotation sources (" + names + "): choose one with --source");
 }
 
-std::vector<AnnotationRow> Store::annotations(const AnnotationFilter& filter) {
-  std::vector<AnnotationRow> out;
-  Statement& s = db_.prepare(
-      "SELECT a.id, a.issue_id, a.failure_index, a.source, a.taxonomy, r.owner || '/' || r.name, "
-      "coalesce(r.series, ''), coalesce(r.model, ''), coalesce(a.symptom, ''), coalesce(a.root_cause, ''), "
-      "coalesce(a.stage, ''), a.mapped, coalesce(i.created_at, '') "
-      "FROM annotations a JOIN issues i ON i.id = a.issue_id JOIN repositories r ON r.id = i.repository_id "
-      "ORDER BY a.issue_id, a.source, a.failure_index");
-  auto contains = [](const std::vector<std::string>& list, const std::string& value) {
-    if (list.empty()) return true;
-    for (const auto& v : list) {
-      if (to_lower_ascii(v) == to_lower_ascii(value)) return true;
+namespace {
+
+// The WHERE clause of an AnnotationQuery over `annotations a JOIN issues i JOIN repositories r`,
+// with its parameters in order.
+std::string where_clause(const AnnotationQuery& q, std::vector<std::string>& parameters) {
+  std::string sql = " WHERE 1";
+  if (!q.source.empty()) {
+    sql += " AND (a.source = ?";
+    parameters.push_back(q.source);
+    if (q.source.find(':') == std::string::npos) {
+      // A kind ('gold') selects every source of that kind ('gold:...'); substr avoids LIKE's wildcards.
+      sql += " OR substr(a.source, 1, ?) = ?";
+      parameters.push_back(std::to_string(q.source.size() + 1));
+      parameters.push_back(q.source + ":");
     }
-    return false;
+    sql += ")";
+  }
+  auto in_list = [&](const char* column, const std::vector<std::string>& values) {
+    if (values.empty()) return;
+    sql += std::string(" AND lower(") + column + ") IN (";
+    for (size_t i = 0; i < values.size(); ++i) {
+      sql += i ? ", lower(?)" : "lower(?)";
+      parameters.push_back(values[i]);
+    }
+    sql += ")";
   };
+  in_list("coalesce(r.series, '')", q.series);
+  in_list("coalesce(r.model, '')", q.models);
+  if (!q.since.empty()) {
+    sql += " AND i.created_at >= ?";
+    parameters.push_back(q.since);
+  }
+  if (!q.until.empty()) {
+    sql += " AND substr(i.created_at, 1, ?) <= ?";
+    parameters.push_back(std::to_string(q.until.size()));
+    parameters.push_back(q.until);
+  }
+  return sql;
+}
+
+const char* kAnnotationJoin =
+    " FROM annotations a JOIN issues i ON i.id = a.issue_id JOIN repositories r ON r.id = i.repository_id";
+
+void bind_all(Statement& s, const std::vector<std::string>& parameters) {
+  for (size_t i = 0; i < parameters.size(); ++i) s.bind(static_cast<int>(i + 1), parameters[i]);
+}
+
+}  // namespace
+
+std::vector<AnnotationGroup> Store::annotation_groups(const AnnotationQuery& query) {
+  std::vector<std::string> parameters;
+  std::string sql = std::string(
+                        "SELECT a.taxonomy, coalesce(r.series, ''), coalesce(r.model, ''), coalesce(a.symptom, ''), "
+                        "coalesce(a.root_cause, ''), coalesce(a.stage, ''), a.mapped, count(*)") +
+                    kAnnotationJoin + where_clause(query, parameters) + " GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1, 2, 3, 4, 5, 6, 7";
+  Statement& s = db_.prepare(sql);
+  bind_all(s, parameters);
+  std::vector<AnnotationGroup> out;
   while (s.step()) {
-    AnnotationRow row;
-    row.source = s.column_text(3);
-    if (!source_matches(filter.source, row.source)) continue;
-    row.series = s.column_text(6);
-    row.model = s.column_text(7);
-    if (!contains(filter.series, row.series) || !contains(filter.models, row.model)) continue;
-    row.id = s.column_int(0);
-    row.issue_id = s.column_int(1);
-    row.failure_index = static_cast<int>(s.column_int(2));
-    row.taxonomy = s.column_text(4);
-    row.repository = s.column_text(5);
-    row.symptom = s.column_text(8);
-    row.root_cause = s.column_text(9);
-    row.stage = s.column_text(10);
-    row.mapped = s.column_int(11) != 0;
-    row.issue_created_at = s.column_text(12);
-    out.push_back(std::move(row));
+    out.push_back({s.column_text(0), s.column_text(1), s.column_text(2), s.column_text(3), s.column_text(4),
+                   s.column_text(5), s.column_int(6) != 0, s.column_int(7)});
   }
   s.reset();
   return out;
+}
+
+int64_t Store::count_issues(const AnnotationQuery& query, const std::vector<std::pair<std::string, std::string>>* stages) {
+  std::vector<std::string> parameters;
+  std::string sql = std::string("SELECT count(DISTINCT a.issue_id)") + kAnnotationJoin + where_clause(query, parameters);
+  if (stages) {
+    sql += " AND (0";
+    for (const auto& [taxonomy, stage] : *stages) {
+      sql += " OR (a.taxonomy = ? AND coalesce(a.stage, '') = ?)";
+      parameters.push_back(taxonomy);
+      parameters.push_back(stage);
+    }
+    sql += ")";
+  }
+  Statement& s = db_.prepare(sql);
+  bind_all(s, parameters);
+  int64_t n = s.step() ? s.column_int(0) : 0;
+  s.reset();
+  return n;
 }
 
 std::string redacted_argv_json(const std::vector<std::string>& argv) {

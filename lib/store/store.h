@@ -5,7 +5,7 @@
 //   int64_t repo = store.upsert_repository({.owner = "QwenLM", .name = "Qwen2.5", .series = "Qwen"});
 //   int64_t issue = store.ensure_issue(repo, 306, "https://github.com/QwenLM/Qwen2.5/issues/306");
 //   store.upsert_annotation({.issue_id = issue, .source = "gold:open-llm-failures", ...});
-//   for (const AnnotationRow& a : store.annotations({.source = "gold"})) ...
+//   for (const AnnotationGroup& g : store.annotation_groups({.source = "gold"})) ...
 //
 // Writes are the caller's to group: wrap a unit of work in a Transaction on store.db() so a
 // failure leaves the database as it was. Tables are documented in docs/schema.md.
@@ -66,26 +66,25 @@ struct Annotation {
   std::optional<int64_t> run_id;
 };
 
-// One annotation joined with its issue and repository, as analyses read them.
-struct AnnotationRow {
-  int64_t id = 0;
-  int64_t issue_id = 0;
-  int failure_index = 1;
-  std::string source, taxonomy;
-  std::string repository;  // "owner/name"
-  std::string series, model;
-  std::string symptom, root_cause, stage;  // node ids; empty when not set or unmapped
-  bool mapped = true;
-  std::string issue_created_at;
+// Which annotations to count, filtered in SQL. Series and models match case-insensitively;
+// since/until bound the issue's creation time (ISO 8601; a date prefix bounds whole days;
+// issues without a creation time are left out when either bound is given).
+//
+// `source` is a selector: 'gold', 'rules', 'llm' or 'manual' match every source of that kind
+// ('gold:open-llm-failures', 'llm:qwen2.5-7b'); anything else must match a source exactly.
+struct AnnotationQuery {
+  std::string source;
+  std::vector<std::string> series, models;
+  std::string since, until;
 };
 
-// Which annotations to read. `source` is a selector: 'gold', 'rules', 'llm' or 'manual' match
-// every source of that kind ('gold:open-llm-failures', 'llm:qwen2.5-7b'); anything else must
-// match a source exactly.
-struct AnnotationFilter {
-  std::string source;
-  std::vector<std::string> series;  // empty: all
-  std::vector<std::string> models;
+// Annotations that share every label and attribute, counted together. Analyses read these
+// instead of single rows: a million annotations fold into a few thousand groups.
+struct AnnotationGroup {
+  std::string taxonomy, series, model;
+  std::string symptom, root_cause, stage;  // node ids; empty when not set
+  bool mapped = true;
+  int64_t count = 0;
 };
 
 struct SourceCount {
@@ -132,14 +131,18 @@ class Store {
   // The one source a selector means when the user gave none: the gold source if there is
   // exactly one, else the only source. Throws Error listing the sources otherwise.
   std::string default_source();
-  std::vector<AnnotationRow> annotations(const AnnotationFilter& filter);
+  std::vector<AnnotationGroup> annotation_groups(const AnnotationQuery& query);
+  // Distinct issues among the selected annotations; with `stages`, only annotations whose
+  // (taxonomy, stage node) pair is listed.
+  int64_t count_issues(const AnnotationQuery& query,
+                       const std::vector<std::pair<std::string, std::string>>* stages = nullptr);
 
  private:
   explicit Store(Database db) : db_(std::move(db)) {}
   Database db_;
 };
 
-// Whether `source` is selected by `selector` (see AnnotationFilter).
+// Whether `source` is selected by `selector` (see AnnotationQuery).
 bool source_matches(const std::string& selector, const std::string& source);
 
 // The argument vector as stored in runs.argv: values of flags that look secret are redacted.
