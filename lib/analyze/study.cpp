@@ -123,11 +123,15 @@ class StudyBuilder {
     const int symptom_level = clamp_level(taxonomy_, "symptom", r.level);
     const int root_cause_level = clamp_level(taxonomy_, "root_cause", r.level);
     AnnotationQuery query{r.source, options_.series, options_.models, options_.since, options_.until};
-    std::set<std::pair<std::string, std::string>> selected_stages;  // (taxonomy, stage id) kept
-    for (const AnnotationGroup& g : store_.annotation_groups(query)) {
+    StageFilter keep_stage;
+    if (!options_.stages.empty()) {
+      keep_stage = [this](const std::string& taxonomy, const std::string& stage) {
+        return stage_selected(view_.resolve(taxonomy, stage));
+      };
+    }
+    AnnotationGroups selected = store_.annotation_groups(query, keep_stage);
+    for (const AnnotationGroup& g : selected.groups) {
       const TaxonomyNode* stage = view_.resolve(g.taxonomy, g.stage);
-      if (!stage_selected(stage)) continue;
-      selected_stages.emplace(g.taxonomy, g.stage);
       const TaxonomyNode* symptom = view_.resolve(g.taxonomy, g.symptom);
       const TaxonomyNode* root_cause = view_.resolve(g.taxonomy, g.root_cause);
       r.annotations += g.count;
@@ -139,8 +143,7 @@ class StudyBuilder {
                        &taxonomy_.ancestor_at_level(*root_cause, root_cause_level), stage, symptom, root_cause});
       labelled_ += g.count;
     }
-    std::vector<std::pair<std::string, std::string>> stages(selected_stages.begin(), selected_stages.end());
-    r.issues = store_.count_issues(query, options_.stages.empty() ? nullptr : &stages);
+    r.issues = selected.issues;
   }
 
   // At the deepest level of the dimension, whatever level the report uses.

@@ -46,7 +46,8 @@ Summary summarize(Store& store, LabelView& view, const SummaryOptions& options) 
   const char* dimensions[] = {"stage", "symptom", "root_cause"};
   std::map<std::string, std::map<std::string, int64_t>> by_node;  // dimension -> top node id -> count
   std::map<std::string, int64_t> unlabelled;
-  for (const AnnotationGroup& g : store.annotation_groups(query)) {
+  AnnotationGroups selected = store.annotation_groups(query);
+  for (const AnnotationGroup& g : selected.groups) {
     s.annotations += g.count;
     if (!g.mapped) s.unmapped += g.count;
     by_series[g.series] += g.count;
@@ -61,7 +62,7 @@ Summary summarize(Store& store, LabelView& view, const SummaryOptions& options) 
       }
     }
   }
-  s.issues = store.count_issues(query);
+  s.issues = selected.issues;
   s.tables.push_back(attribute_table("series", "Series", by_series));
   s.tables.push_back(attribute_table("model", "Model", by_model));
   for (const char* d : dimensions) {

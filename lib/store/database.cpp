@@ -64,10 +64,12 @@ bool Statement::column_is_null(int column) const { return sqlite3_column_type(st
 int64_t Statement::column_int(int column) const { return sqlite3_column_int64(stmt_, column); }
 double Statement::column_double(int column) const { return sqlite3_column_double(stmt_, column); }
 
-std::string Statement::column_text(int column) const {
+std::string Statement::column_text(int column) const { return std::string(column_view(column)); }
+
+std::string_view Statement::column_view(int column) const {
   const unsigned char* text = sqlite3_column_text(stmt_, column);
   if (!text) return {};
-  return std::string(reinterpret_cast<const char*>(text), static_cast<size_t>(sqlite3_column_bytes(stmt_, column)));
+  return {reinterpret_cast<const char*>(text), static_cast<size_t>(sqlite3_column_bytes(stmt_, column))};
 }
 
 std::optional<std::string> Statement::column_optional_text(int column) const {

@@ -1,6 +1,11 @@
 // store/store.cpp — domain operations over the schema.
 #include "store/store.h"
 
+#include <algorithm>
+#include <map>
+#include <tuple>
+#include <unordered_map>
+
 #include <nlohmann/json.hpp>
 
 #include "base/clock.h"
@@ -320,40 +325,73 @@ void bind_all(Statement& s, const std::vector<std::string>& parameters) {
 
 }  // namespace
 
-std::vector<AnnotationGroup> Store::annotation_groups(const AnnotationQuery& query) {
+AnnotationGroups Store::annotation_groups(const AnnotationQuery& query, const StageFilter& keep_stage) {
+  // One pass over the selected rows, aggregated in a hash table: SQLite's GROUP BY would sort
+  // every row first, and a second pass for count(DISTINCT issue) would read them all again;
+  // on a million annotations each costs more than this whole pass.
   std::vector<std::string> parameters;
-  std::string sql = std::string(
-                        "SELECT a.taxonomy, coalesce(r.series, ''), coalesce(r.model, ''), coalesce(a.symptom, ''), "
-                        "coalesce(a.root_cause, ''), coalesce(a.stage, ''), a.mapped, count(*)") +
-                    kAnnotationJoin + where_clause(query, parameters) + " GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1, 2, 3, 4, 5, 6, 7";
+  std::string sql = std::string("SELECT a.taxonomy, i.repository_id, a.symptom, a.root_cause, a.stage, a.mapped, a.issue_id") +
+                    kAnnotationJoin + where_clause(query, parameters);
   Statement& s = db_.prepare(sql);
   bind_all(s, parameters);
-  std::vector<AnnotationGroup> out;
+  std::vector<AnnotationGroup> groups;
+  std::vector<int64_t> group_repository;
+  std::unordered_map<std::string, size_t> index;
+  std::map<std::pair<std::string, std::string>, bool> stage_kept;  // few distinct stages: cache the filter
+  std::vector<bool> seen_issue;  // issue ids are rowids: dense, so a bitmap counts them
+  int64_t issues = 0;
+  std::string key;
   while (s.step()) {
-    out.push_back({s.column_text(0), s.column_text(1), s.column_text(2), s.column_text(3), s.column_text(4),
-                   s.column_text(5), s.column_int(6) != 0, s.column_int(7)});
-  }
-  s.reset();
-  return out;
-}
-
-int64_t Store::count_issues(const AnnotationQuery& query, const std::vector<std::pair<std::string, std::string>>* stages) {
-  std::vector<std::string> parameters;
-  std::string sql = std::string("SELECT count(DISTINCT a.issue_id)") + kAnnotationJoin + where_clause(query, parameters);
-  if (stages) {
-    sql += " AND (0";
-    for (const auto& [taxonomy, stage] : *stages) {
-      sql += " OR (a.taxonomy = ? AND coalesce(a.stage, '') = ?)";
-      parameters.push_back(taxonomy);
-      parameters.push_back(stage);
+    if (keep_stage) {
+      auto stage = std::make_pair(std::string(s.column_view(0)), std::string(s.column_view(4)));
+      auto cached = stage_kept.find(stage);
+      if (cached == stage_kept.end()) cached = stage_kept.emplace(stage, keep_stage(stage.first, stage.second)).first;
+      if (!cached->second) continue;
     }
-    sql += ")";
+    auto issue = static_cast<size_t>(s.column_int(6));
+    if (issue >= seen_issue.size()) seen_issue.resize(std::max(issue + 1, seen_issue.size() * 2));
+    if (!seen_issue[issue]) {
+      seen_issue[issue] = true;
+      ++issues;
+    }
+    key.clear();
+    for (int c = 0; c < 6; ++c) {
+      key += s.column_view(c);
+      key += '\x1f';
+    }
+    auto [it, inserted] = index.try_emplace(key, groups.size());
+    if (inserted) {
+      groups.push_back({s.column_text(0), "", "", s.column_text(2), s.column_text(3), s.column_text(4),
+                        s.column_int(5) != 0, 0});
+      group_repository.push_back(s.column_int(1));
+    }
+    ++groups[it->second].count;
   }
-  Statement& s = db_.prepare(sql);
-  bind_all(s, parameters);
-  int64_t n = s.step() ? s.column_int(0) : 0;
   s.reset();
-  return n;
+  // Series and model of each repository, then one group per distinct attribute set.
+  std::unordered_map<int64_t, std::pair<std::string, std::string>> repositories;
+  Statement& r = db_.prepare("SELECT id, coalesce(series, ''), coalesce(model, '') FROM repositories");
+  while (r.step()) repositories[r.column_int(0)] = {r.column_text(1), r.column_text(2)};
+  r.reset();
+  for (size_t g = 0; g < groups.size(); ++g) {
+    std::tie(groups[g].series, groups[g].model) = repositories[group_repository[g]];
+  }
+  auto fields = [](const AnnotationGroup& g) {
+    return std::tie(g.taxonomy, g.series, g.model, g.symptom, g.root_cause, g.stage, g.mapped);
+  };
+  std::sort(groups.begin(), groups.end(), [&](const AnnotationGroup& x, const AnnotationGroup& y) {
+    return fields(x) < fields(y);
+  });
+  AnnotationGroups out;
+  out.issues = issues;
+  for (AnnotationGroup& g : groups) {
+    if (!out.groups.empty() && fields(out.groups.back()) == fields(g)) {
+      out.groups.back().count += g.count;  // repositories of one series and model fold together
+    } else {
+      out.groups.push_back(std::move(g));
+    }
+  }
+  return out;
 }
 
 std::string redacted_argv_json(const std::vector<std::string>& argv) {

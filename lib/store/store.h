@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -87,6 +88,14 @@ struct AnnotationGroup {
   int64_t count = 0;
 };
 
+struct AnnotationGroups {
+  std::vector<AnnotationGroup> groups;
+  int64_t issues = 0;  // distinct issues among the annotations counted
+};
+
+// Keeps annotations by the stage they were labelled with (taxonomy id, stage node id).
+using StageFilter = std::function<bool(const std::string& taxonomy, const std::string& stage)>;
+
 struct SourceCount {
   std::string source;
   int64_t annotations = 0;
@@ -131,11 +140,9 @@ class Store {
   // The one source a selector means when the user gave none: the gold source if there is
   // exactly one, else the only source. Throws Error listing the sources otherwise.
   std::string default_source();
-  std::vector<AnnotationGroup> annotation_groups(const AnnotationQuery& query);
-  // Distinct issues among the selected annotations; with `stages`, only annotations whose
-  // (taxonomy, stage node) pair is listed.
-  int64_t count_issues(const AnnotationQuery& query,
-                       const std::vector<std::pair<std::string, std::string>>* stages = nullptr);
+  // The selected annotations in groups, in a stable order; `keep_stage`, when given, drops
+  // annotations (and their issues) by stage.
+  AnnotationGroups annotation_groups(const AnnotationQuery& query, const StageFilter& keep_stage = nullptr);
 
  private:
   explicit Store(Database db) : db_(std::move(db)) {}

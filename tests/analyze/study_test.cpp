@@ -61,7 +61,10 @@ TEST_CASE("every failure is counted once in each distribution, at every level") 
 
 TEST_CASE("stage, series and date filters select the failures they name") {
   Sample s;
-  CHECK(s.analyze(options([](StudyOptions& o) { o.stages = {"Fine-tuning"}; })).annotations == 8);
+  StudyReport fine_tuning = s.analyze(options([](StudyOptions& o) { o.stages = {"Fine-tuning"}; }));
+  CHECK(fine_tuning.annotations == 8);
+  CHECK(fine_tuning.issues == 8);
+  CHECK(s.analyze({}).issues == 44);  // QwenLM/Qwen#9044 carries two failures
   CHECK(s.analyze(options([](StudyOptions& o) { o.stages = {"stage.inference"}; })).annotations == 37);
   CHECK(s.analyze(options([](StudyOptions& o) { o.series = {"Llama"}; })).annotations == 12);
   // Reports created in 2025: DeepSeek-V3 #9019, #9020, #9040 and DeepSeek-R1 #9024, #9029, #9030.

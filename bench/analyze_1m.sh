@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# analyze_1m.sh — `firstmile analyze` (full report) on N synthetic annotations (default 1,000,000)
+# against the same analyses in pandas + scipy (bench/baseline_analyze.py), side by side.
+# Usage: bench/analyze_1m.sh [N] [RUNS]   (needs a built build/, sqlite3, python3-pandas, python3-scipy)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+n=${1:-1000000}
+runs=${2:-5}
+fm=build/tools/firstmile/firstmile
+[ -x "$fm" ] || { echo "build first: cmake --build build" >&2; exit 2; }
+py=/usr/bin/python3
+"$py" -c 'import pandas, scipy' 2>/dev/null || { echo "needs Debian's python3-pandas and python3-scipy" >&2; exit 2; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+db="$tmp/bench.db"
+
+echo "building a database with $n synthetic annotations..." >&2
+"$fm" import-dataset data/sample/dataset --name sample --db "$db" >/dev/null
+sed "s/:n/$n/g" bench/synthetic_annotations.sql | sqlite3 "$db"
+sqlite3 "$db" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
+
+measure() {  # label, command...: median wall seconds (ns clock) and max RSS (KiB) over $runs runs
+  local label=$1; shift
+  local times=() rss=0
+  for ((i = 0; i < runs; i++)); do
+    start=$(date +%s%N)
+    /usr/bin/time -f "%M" -o "$tmp/time" "$@" >/dev/null 2>&1
+    end=$(date +%s%N)
+    read -r m < "$tmp/time"
+    times+=("$(awk -v ns=$((end - start)) 'BEGIN { printf "%.3f", ns / 1e9 }')")
+    (( m > rss )) && rss=$m
+  done
+  median=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+  echo "$label $median $rss"
+}
+
+report=$(measure firstmile-report "$fm" analyze --db "$db" --source gold:synthetic --format json)
+paper=$(measure firstmile-paper "$fm" analyze --db "$db" --source gold:synthetic --out "$tmp/paper")
+base=$(measure pandas-scipy "$py" bench/baseline_analyze.py "$db" gold:synthetic)
+
+printf '%-20s %10s %12s\n' run median_s max_rss_kib
+for line in "$report" "$paper" "$base"; do printf '%-20s %10s %12s\n' $line; done
+awk -v a="$(echo "$report" | cut -d' ' -f2)" -v b="$(echo "$base" | cut -d' ' -f2)" \
+  'BEGIN { if (a > 0) printf "firstmile analyze is %.1fx the speed of pandas + scipy\n", b / a }'
