@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # demo.sh — build firstmile, then run the main pipeline on the embedded sample in data/sample:
 # import the issues (offline, as GitHub returns them) and the gold labels, lint what is
-# loaded, summarise. Outputs go to demo-out/.
+# loaded, summarise, analyse and export for a paper. Outputs go to demo-out/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,6 +35,11 @@ fm summary --format json > "$out/summary.json"
 echo
 echo "== 5. The same labels under the regrouped taxonomy (via the crosswalk)"
 fm summary --taxonomy taxonomy/folded.json | tee "$out/summary-folded.txt"
+
+echo
+echo "== 6. The study's analysis (RQ1-RQ6) with every export for a paper"
+fm analyze --out "$out/paper" | tee "$out/analysis.txt" | sed -n '1,/^RQ1/p'
+echo "(full report in $out/analysis.txt; tables, LaTeX, JSON and SVG figures in $out/paper/, indexed by README.md)"
 
 echo
 echo "Outputs in $out/:"

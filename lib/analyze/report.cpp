@@ -47,8 +47,14 @@ std::string test_line(const CrossTable& c) {
 
 void print_cross(const CrossTable& c, std::ostream& out, bool residuals) {
   out << "\n" << c.title << "\n";
+  // The study's category names are long: past a few characters, columns get numbers and a
+  // legend so a table fits a terminal.
+  bool numbered = false;
+  for (const auto& label : c.table.column_labels()) numbered = numbered || label.size() > 14;
   std::vector<std::string> header{""};
-  for (const auto& label : c.table.column_labels()) header.push_back(label);
+  for (size_t j = 0; j < c.table.columns(); ++j) {
+    header.push_back(numbered ? "[" + std::to_string(j + 1) + "]" : c.table.column_labels()[j]);
+  }
   TextTable t(header);
   for (size_t j = 1; j < header.size(); ++j) t.align_right(j);
   for (size_t r = 0; r < c.table.rows(); ++r) {
@@ -61,6 +67,18 @@ void print_cross(const CrossTable& c, std::ostream& out, bool residuals) {
     t.add_row(row);
   }
   t.print(out, "  ");
+  if (numbered) {
+    std::string legend = "  ";
+    for (size_t j = 0; j < c.table.columns(); ++j) {
+      std::string item = "[" + std::to_string(j + 1) + "] " + c.table.column_labels()[j];
+      if (legend.size() > 2 && legend.size() + item.size() + 2 > 110) {
+        out << legend << "\n";
+        legend = "  ";
+      }
+      legend += (legend.size() > 2 ? "; " : "") + item;
+    }
+    out << legend << "\n";
+  }
   out << "  " << test_line(c) << "\n";
 }
 

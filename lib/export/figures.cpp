@@ -118,7 +118,8 @@ std::string heatmap(const std::string& title, const std::vector<std::string>& ro
   // A label rotated by 45 degrees rises by its width / sqrt(2).
   double header = widest(columns, 11) * 0.7072 + 20;
   double right = widest({columns.empty() ? "" : columns.back()}, 11) * 0.7072;
-  double width = 20 + label_width + cell_width * static_cast<double>(columns.size()) + std::max(20.0, right);
+  double width = std::max({20 + label_width + cell_width * static_cast<double>(columns.size()) + std::max(20.0, right),
+                           40 + text_width(caption, 10), 40 + text_width(title, 15)});
   double top = 44 + header;
   double height = top + cell_height * static_cast<double>(rows.size()) + 40;
   SvgDocument svg(width, height);
