@@ -11,12 +11,6 @@ using nlohmann::ordered_json;
 
 namespace {
 
-std::string fixed(double value, int decimals) {
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
-  return buffer;
-}
-
 std::string p_value(double p) {
   char buffer[64];
   std::snprintf(buffer, sizeof buffer, p < 0.001 ? "%.2e" : "%.4f", p);
@@ -37,8 +31,8 @@ void print_distribution(const std::string& title, const Distribution& d, std::os
 
 std::string test_line(const CrossTable& c) {
   if (!c.test.ok) return "not tested: " + c.test.note;
-  std::string line = "chi-square " + fixed(c.test.statistic, 2) + ", dof " + std::to_string(c.test.dof) + ", p " +
-                     p_value(c.test.p_value) + ", Cramer's V " + fixed(c.test.cramers_v, 3) + ", n " +
+  std::string line = "chi-square " + format_fixed(c.test.statistic, 2) + ", dof " + std::to_string(c.test.dof) + ", p " +
+                     p_value(c.test.p_value) + ", Cramer's V " + format_fixed(c.test.cramers_v, 3) + ", n " +
                      std::to_string(static_cast<long long>(c.test.n));
   if (c.has_fisher) line += "; Fisher's exact p " + p_value(c.fisher.p_value);
   if (!c.test.note.empty()) line += "\n  note: " + c.test.note;
@@ -61,7 +55,7 @@ void print_cross(const CrossTable& c, std::ostream& out, bool residuals) {
     std::vector<std::string> row{c.table.row_labels()[r]};
     for (size_t col = 0; col < c.table.columns(); ++col) {
       std::string cell = std::to_string(static_cast<long long>(c.table.at(r, col)));
-      if (residuals && c.test.ok) cell += " (" + fixed(c.test.adjusted_residuals[r][col], 1) + ")";
+      if (residuals && c.test.ok) cell += " (" + format_fixed(c.test.adjusted_residuals[r][col], 1) + ")";
       row.push_back(cell);
     }
     t.add_row(row);
@@ -90,8 +84,8 @@ void print_similarity(const SeriesComparison& s, std::ostream& out) {
     for (size_t b = a + 1; b < labels.size(); ++b) {
       const auto& p = s.pearson[a][b];
       const auto& r = s.spearman[a][b];
-      t.add_row({labels[a] + " - " + labels[b], p.ok ? fixed(p.coefficient, 3) : "n/a", p.ok ? p_value(p.p_value) : "",
-                 r.ok ? fixed(r.coefficient, 3) : "n/a", fixed(s.jensen_shannon[a][b], 4)});
+      t.add_row({labels[a] + " - " + labels[b], p.ok ? format_fixed(p.coefficient, 3) : "n/a", p.ok ? p_value(p.p_value) : "",
+                 r.ok ? format_fixed(r.coefficient, 3) : "n/a", format_fixed(s.jensen_shannon[a][b], 4)});
     }
   }
   t.print(out, "  ");

@@ -13,6 +13,12 @@ size_t display_width(const std::string& text) {
   return n;
 }
 
+std::string format_fixed(double value, int decimals) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
+  return buffer;
+}
+
 std::string format_percent(double share, int decimals) {
   if (!std::isfinite(share)) return "-";
   char buffer[32];

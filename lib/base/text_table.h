@@ -31,6 +31,9 @@ class TextTable {
 // Number of UTF-8 code points.
 size_t display_width(const std::string& text);
 
+// "3.14" with `decimals` digits after the point.
+std::string format_fixed(double value, int decimals);
+
 // "63.6%" from a share in [0, 1]; "-" when the total was zero.
 std::string format_percent(double share, int decimals = 1);
 

@@ -7,6 +7,7 @@
 #include <map>
 
 #include "base/text.h"
+#include "base/text_table.h"
 #include "export/svg.h"
 #include "export/tables.h"
 
@@ -29,12 +30,6 @@ std::string ink_on(const std::string& fill) {
 std::string percent(double share) {
   char buffer[32];
   std::snprintf(buffer, sizeof buffer, "%.1f%%", 100 * share);
-  return buffer;
-}
-
-std::string fixed(double value, int decimals) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
   return buffer;
 }
 
@@ -161,7 +156,7 @@ std::string residual_heatmap_svg(const CrossTable& c, const std::string& title) 
         std::string count = std::to_string(static_cast<long long>(c.table.at(r, k)));
         return HeatCell{diverging(residual, 6), count,
                         rows[r] + " x " + columns[k] + ": " + count + " failures, adjusted residual " +
-                            fixed(residual, 2),
+                            format_fixed(residual, 2),
                         std::abs(residual) > 1.96};
       },
       "Cell: failure count; colour: adjusted standardized residual (red over-, blue under-represented; bold: |r| > 1.96).");
@@ -173,10 +168,10 @@ std::string correlation_heatmap_svg(const SeriesComparison& s, const std::string
       title, series, series,
       [&](size_t a, size_t b) {
         const stats::Correlation& r = s.pearson[a][b];
-        std::string value = r.ok ? fixed(r.coefficient, 2) : "n/a";
+        std::string value = r.ok ? format_fixed(r.coefficient, 2) : "n/a";
         return HeatCell{r.ok ? diverging(r.coefficient, 1) : "#eeeeee", value,
                         series[a] + " vs " + series[b] + ": Pearson r " + value +
-                            (r.ok ? ", p " + fixed(r.p_value, 4) : "") + ", JSD " + fixed(s.jensen_shannon[a][b], 4) +
+                            (r.ok ? ", p " + format_fixed(r.p_value, 4) : "") + ", JSD " + format_fixed(s.jensen_shannon[a][b], 4) +
                             " bits",
                         false};
       },
@@ -365,7 +360,6 @@ std::string grouped_bars_svg(const CrossTable& c, const std::string& title) {
 }
 
 std::vector<std::string> write_figures(const StudyReport& r, const std::filesystem::path& dir) {
-  std::filesystem::create_directories(dir);
   std::vector<std::pair<std::string, std::string>> files = {
       {"fig_stage_by_symptom.svg", stacked_bars_svg(r.stage_by_symptom, "Symptoms within each lifecycle stage")},
       {"fig_stage_by_root_cause.svg", stacked_bars_svg(r.stage_by_root_cause, "Root causes within each lifecycle stage")},
@@ -383,12 +377,7 @@ std::vector<std::string> write_figures(const StudyReport& r, const std::filesyst
     files.emplace_back("fig_" + file_stem(e.root_cause.name) + ".svg",
                        grouped_bars_svg(e.root_cause, "Root causes: " + e.from + " vs " + e.to));
   }
-  std::vector<std::string> names;
-  for (const auto& [name, content] : files) {
-    write_text_file(dir / name, content);
-    names.push_back(name);
-  }
-  return names;
+  return write_files(dir, files);
 }
 
 }  // namespace firstmile

@@ -43,6 +43,16 @@ void write_text_file(const fs::path& path, const std::string& content) {
   if (!out) throw Error(path.string() + ": cannot write");
 }
 
+std::vector<std::string> write_files(const fs::path& dir, const std::vector<std::pair<std::string, std::string>>& files) {
+  fs::create_directories(dir);
+  std::vector<std::string> names;
+  for (const auto& [name, content] : files) {
+    write_text_file(dir / name, content);
+    names.push_back(name);
+  }
+  return names;
+}
+
 namespace {
 
 std::string count(double value) { return std::to_string(static_cast<long long>(value)); }
@@ -139,18 +149,12 @@ std::string wide_csv(const CrossTable& c) {
 }  // namespace
 
 std::vector<std::string> write_csv_tables(const StudyReport& r, const fs::path& dir) {
-  fs::create_directories(dir);
   std::vector<std::pair<std::string, std::string>> files = {{"distributions.csv", distributions_csv(r)},
                                                             {"cells.csv", cells_csv(r)},
                                                             {"tests.csv", tests_csv(r)},
                                                             {"series_similarity.csv", similarity_csv(r)}};
   for (const CrossTable* c : cross_tables(r)) files.emplace_back("table_" + file_stem(c->name) + ".csv", wide_csv(*c));
-  std::vector<std::string> names;
-  for (const auto& [name, content] : files) {
-    write_text_file(dir / name, content);
-    names.push_back(name);
-  }
-  return names;
+  return write_files(dir, files);
 }
 
 }  // namespace firstmile

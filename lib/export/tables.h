@@ -27,4 +27,8 @@ std::string format_number(double value);
 // Writes `content` to `path`, throwing Error naming the file on failure.
 void write_text_file(const std::filesystem::path& path, const std::string& content);
 
+// Writes each (name, content) into `dir` (created if needed); returns the names in order.
+std::vector<std::string> write_files(const std::filesystem::path& dir,
+                                     const std::vector<std::pair<std::string, std::string>>& files);
+
 }  // namespace firstmile
