@@ -1,6 +1,8 @@
 // stats/contingency.cpp — a dense row-major table of counts.
 #include "stats/contingency.h"
 
+#include <utility>
+
 #include "base/error.h"
 
 namespace firstmile::stats {
@@ -64,23 +66,29 @@ std::vector<std::vector<double>> ContingencyTable::matrix() const {
   return out;
 }
 
-ContingencyTable ContingencyTable::without_empty(std::vector<size_t>* kept_rows, std::vector<size_t>* kept_columns) const {
-  std::vector<size_t> rs, cs;
-  for (size_t r = 0; r < rows_.size(); ++r) {
-    if (row_total(r) > 0) rs.push_back(r);
+NonEmptyTable drop_empty_rows_and_columns(const ContingencyTable& table) {
+  NonEmptyTable out;
+  std::vector<std::string> row_labels, column_labels;
+  for (size_t r = 0; r < table.rows(); ++r) {
+    if (table.row_total(r) > 0) {
+      out.kept_rows.push_back(r);
+      row_labels.push_back(table.row_labels()[r]);
+    } else {
+      out.dropped_rows.push_back(table.row_labels()[r]);
+    }
   }
-  for (size_t c = 0; c < columns_.size(); ++c) {
-    if (column_total(c) > 0) cs.push_back(c);
+  for (size_t c = 0; c < table.columns(); ++c) {
+    if (table.column_total(c) > 0) {
+      out.kept_columns.push_back(c);
+      column_labels.push_back(table.column_labels()[c]);
+    } else {
+      out.dropped_columns.push_back(table.column_labels()[c]);
+    }
   }
-  std::vector<std::string> row_names, column_names;
-  for (size_t r : rs) row_names.push_back(rows_[r]);
-  for (size_t c : cs) column_names.push_back(columns_[c]);
-  ContingencyTable out(row_names, column_names);
-  for (size_t i = 0; i < rs.size(); ++i) {
-    for (size_t j = 0; j < cs.size(); ++j) out.add(i, j, at(rs[i], cs[j]));
+  out.table = ContingencyTable(std::move(row_labels), std::move(column_labels));
+  for (size_t i = 0; i < out.kept_rows.size(); ++i) {
+    for (size_t j = 0; j < out.kept_columns.size(); ++j) out.table.add(i, j, table.at(out.kept_rows[i], out.kept_columns[j]));
   }
-  if (kept_rows) *kept_rows = rs;
-  if (kept_columns) *kept_columns = cs;
   return out;
 }
 

@@ -1,8 +1,9 @@
 // stats/contingency.h — counts of two categorical variables.
 //
 //   ContingencyTable t({"Crash", "Hang"}, {"Config", "Env"});
-//   t.add("Crash", "Env");
+//   t.add("Crash", "Env");                       // by label; or t.add(0, 1, weight)
 //   t.at(0, 1) == 1; t.row_total(0) == 1; t.total() == 1;
+//   NonEmptyTable kept = drop_empty_rows_and_columns(t);   // kept.dropped_rows == {"Hang"}, ...
 //
 // Counts are doubles so weighted counts work too; the usual case holds whole numbers. Labels
 // keep the order given, which is the order tables and figures show.
@@ -16,13 +17,14 @@ namespace firstmile::stats {
 class ContingencyTable {
  public:
   ContingencyTable() = default;
+  // All counts 0.
   ContingencyTable(std::vector<std::string> rows, std::vector<std::string> columns);
   // `counts[r][c]`; throws firstmile::Error when its shape differs from the labels'.
   ContingencyTable(std::vector<std::string> rows, std::vector<std::string> columns,
                    const std::vector<std::vector<double>>& counts);
 
   void add(size_t row, size_t column, double weight = 1.0);
-  // False (and nothing added) when a label is unknown.
+  // False (and nothing added) when a label is unknown, so callers can count what fell outside.
   bool add(const std::string& row, const std::string& column, double weight = 1.0);
 
   double at(size_t row, size_t column) const { return counts_[row * columns_.size() + column]; }
@@ -36,13 +38,20 @@ class ContingencyTable {
   std::vector<double> row(size_t row) const;
   std::vector<std::vector<double>> matrix() const;
 
-  // The table without all-zero rows and columns; `kept_rows`/`kept_columns` receive the
-  // indexes (into this table) of what stayed.
-  ContingencyTable without_empty(std::vector<size_t>* kept_rows, std::vector<size_t>* kept_columns) const;
-
  private:
   std::vector<std::string> rows_, columns_;
   std::vector<double> counts_;  // row-major
 };
+
+// A table without its all-zero rows and columns, and a record of what was dropped.
+struct NonEmptyTable {
+  ContingencyTable table;
+  std::vector<size_t> kept_rows, kept_columns;             // indexes into the original table
+  std::vector<std::string> dropped_rows, dropped_columns;  // labels, in the original order
+};
+
+// An all-zero row carries no information about association but would give expected counts of
+// 0 (and so a division by zero) in a chi-square test; the tests drop such rows and columns.
+NonEmptyTable drop_empty_rows_and_columns(const ContingencyTable& table);
 
 }  // namespace firstmile::stats

@@ -11,15 +11,37 @@
 
 namespace firstmile::stats {
 
-Correlation pearson_correlation(const std::vector<double>& x, const std::vector<double>& y) {
+namespace {
+
+void require_pairs(const std::vector<double>& x, const std::vector<double>& y) {
   if (x.size() != y.size()) {
     throw Error("correlation: vectors of different lengths (" + std::to_string(x.size()) + " and " +
                 std::to_string(y.size()) + ")");
   }
+  for (size_t i = 0; i < x.size(); ++i) {
+    if (!std::isfinite(x[i]) || !std::isfinite(y[i])) {
+      throw Error("correlation: value " + std::to_string(i + 1) + " is not a finite number");
+    }
+  }
+}
+
+}  // namespace
+
+Correlation pearson_correlation(const std::vector<double>& x, const std::vector<double>& y) {
+  require_pairs(x, y);
   Correlation r;
   r.n = x.size();
   if (r.n < 3) {
     r.note = "not computed: needs at least 3 pairs, got " + std::to_string(r.n);
+    return r;
+  }
+  // Exact equality, as scipy: a constant vector has no variance, and one whose mean rounds
+  // differently would otherwise yield a meaningless coefficient from rounding noise.
+  auto constant = [](const std::vector<double>& v) {
+    return std::all_of(v.begin(), v.end(), [&](double value) { return value == v[0]; });
+  };
+  if (constant(x) || constant(y)) {
+    r.note = "not computed: a vector is constant";
     return r;
   }
   double n = static_cast<double>(r.n);
@@ -36,7 +58,7 @@ Correlation pearson_correlation(const std::vector<double>& x, const std::vector<
     return r;
   }
   r.ok = true;
-  r.coefficient = std::clamp(sxy / std::sqrt(sxx * syy), -1.0, 1.0);
+  r.coefficient = std::clamp(sxy / std::sqrt(sxx * syy), -1.0, 1.0);  // rounding can step past 1
   double dof = n - 2;
   double remaining = 1 - r.coefficient * r.coefficient;
   if (remaining <= 0) {
@@ -65,7 +87,7 @@ std::vector<double> average_ranks(const std::vector<double>& values) {
 }
 
 Correlation spearman_correlation(const std::vector<double>& x, const std::vector<double>& y) {
-  if (x.size() != y.size()) return pearson_correlation(x, y);  // throws with the lengths
+  require_pairs(x, y);
   return pearson_correlation(average_ranks(x), average_ranks(y));
 }
 

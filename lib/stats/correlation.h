@@ -4,9 +4,11 @@
 //   r.coefficient; r.p_value;          // as scipy.stats.pearsonr / spearmanr
 //   auto m = correlation_matrix(series_rows, CorrelationMethod::kPearson);   // pairwise
 //
-// Spearman is Pearson on ranks, ties sharing their average rank. p-values come from
-// Student's t with n - 2 degrees of freedom. Fewer than 3 pairs or a constant vector give
-// ok = false, coefficient 0 and a note — never NaN.
+// Spearman is Pearson on ranks, ties sharing their average rank (scipy.stats.spearmanr).
+// Two-sided p-values come from Student's t with n - 2 degrees of freedom, as scipy; |r| = 1
+// gives p = 0. Fewer than 3 pairs or a constant vector give ok = false, coefficient 0,
+// p-value 1 and a note — never NaN. Vectors of different lengths or with non-finite values
+// are a caller's mistake: firstmile::Error.
 #pragma once
 
 #include <string>

@@ -11,8 +11,11 @@
 namespace firstmile::stats {
 
 WilsonInterval wilson_interval(double successes, double n, double confidence) {
-  if (confidence <= 0 || confidence >= 1) throw Error("Wilson interval: confidence must be in (0, 1)");
-  if (successes < 0 || successes > n) throw Error("Wilson interval: successes must be between 0 and n");
+  // Written so that NaN fails the checks too.
+  if (!(confidence > 0 && confidence < 1)) throw Error("Wilson interval: confidence must be in (0, 1)");
+  if (!(successes >= 0 && successes <= n) || !std::isfinite(n)) {
+    throw Error("Wilson interval: successes must be between 0 and n");
+  }
   WilsonInterval w;
   if (n <= 0) {
     w.note = "not computed: n = 0";
