@@ -19,20 +19,7 @@ echo "building a database with $n synthetic annotations..." >&2
 sed "s/:n/$n/g" bench/synthetic_annotations.sql | sqlite3 "$db"
 sqlite3 "$db" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
 
-measure() {  # label, command...: median wall seconds (ns clock) and max RSS (KiB) over $runs runs
-  local label=$1; shift
-  local times=() rss=0
-  for ((i = 0; i < runs; i++)); do
-    start=$(date +%s%N)
-    /usr/bin/time -f "%M" -o "$tmp/time" "$@" >/dev/null 2>&1
-    end=$(date +%s%N)
-    read -r m < "$tmp/time"
-    times+=("$(awk -v ns=$((end - start)) 'BEGIN { printf "%.3f", ns / 1e9 }')")
-    (( m > rss )) && rss=$m
-  done
-  median=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-  echo "$label $median $rss"
-}
+. bench/measure.sh
 
 report=$(measure firstmile-report "$fm" analyze --db "$db" --source gold:synthetic --format json)
 paper=$(measure firstmile-paper "$fm" analyze --db "$db" --source gold:synthetic --out "$tmp/paper")

@@ -12,26 +12,15 @@ fm=build/tools/firstmile/firstmile
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-measure() {  # label, command...: median wall seconds (ns clock) and max RSS (KiB) over $runs runs
-  local label=$1; shift
-  local times=() rss=0
-  for ((i = 0; i < runs; i++)); do
-    rm -f "$tmp"/*.db "$tmp"/*.db-wal "$tmp"/*.db-shm
-    start=$(date +%s%N)
-    /usr/bin/time -f "%M" -o "$tmp/time" "$@" >/dev/null
-    end=$(date +%s%N)
-    read -r m < "$tmp/time"
-    times+=("$(awk -v ns=$((end - start)) 'BEGIN { printf "%.4f", ns / 1e9 }')")
-    (( m > rss )) && rss=$m
-  done
-  median=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-  echo "$label $median $rss"
-}
+. bench/measure.sh
 
+reset='rm -f "$tmp"/fm.db* "$tmp"/py.db*'  # fresh runs start without a database
 fresh=$(measure firstmile-fresh "$fm" import-dataset "$dataset" --db "$tmp/fm.db")
+base=$(measure python-baseline python3 bench/baseline_import.py "$dataset" "$tmp/py.db")
+reset=''  # the re-import runs into the database kept from the first import
 "$fm" import-dataset "$dataset" --db "$tmp/keep.db" >/dev/null
 again=$(measure firstmile-reimport "$fm" import-dataset "$dataset" --db "$tmp/keep.db")
-base=$(measure python-baseline python3 bench/baseline_import.py "$dataset" "$tmp/py.db")
+
 
 printf '%-20s %10s %12s\n' run median_s max_rss_kib
 for line in "$fresh" "$again" "$base"; do printf '%-20s %10s %12s\n' $line; done
