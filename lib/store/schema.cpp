@@ -167,7 +167,104 @@ LEFT JOIN taxonomy_nodes c ON c.taxonomy = a.taxonomy AND c.id = a.root_cause
 LEFT JOIN taxonomy_nodes g ON g.taxonomy = a.taxonomy AND g.id = a.stage;
 )sql";
 
-constexpr const char* kMigrations[] = {kVersion1};
+// Version 2: what mining needs to resume and ask only for changes (sync_state, http_cache),
+// issue timelines, and git history (commits, their files and issue links, tags).
+constexpr const char* kVersion2 = R"sql(
+-- Where a mining pass over one listing of one repository stands. A pass walks the listing
+-- ('issues', 'comments') page by page; each page is written together with this row, so a run
+-- killed at any point resumes at the page after the last one written.
+CREATE TABLE sync_state (
+  repository_id INTEGER NOT NULL REFERENCES repositories(id) ON DELETE CASCADE,
+  resource      TEXT NOT NULL,            -- 'issues', 'comments'
+  since         TEXT,                     -- next pass asks for what changed since this (server time)
+  pass_since    TEXT,                     -- pass in progress: the since it was started with
+  pass_started  TEXT,                     -- pass in progress: server time of its first page
+  next_url      TEXT,                     -- pass in progress: next page to fetch; NULL: no pass open
+  pages         INTEGER NOT NULL DEFAULT 0,  -- pass in progress: pages written so far
+  updated_at    TEXT NOT NULL,
+  PRIMARY KEY (repository_id, resource)
+);
+
+-- Validators of earlier responses, for conditional requests (a 304 costs no rate-limit quota).
+CREATE TABLE http_cache (
+  url           TEXT PRIMARY KEY,         -- request URL (never carries a token)
+  etag          TEXT,
+  last_modified TEXT,
+  fetched_at    TEXT NOT NULL
+);
+
+-- An issue's timeline (closing commits, cross-references, 'marked as duplicate', ...), replaced
+-- whole each time it is fetched. Rows keep GitHub's order.
+CREATE TABLE timeline_events (
+  issue_id   INTEGER NOT NULL REFERENCES issues(id) ON DELETE CASCADE,
+  position   INTEGER NOT NULL,            -- 1-based, in GitHub's order
+  event      TEXT NOT NULL,               -- 'closed', 'cross-referenced', 'marked_as_duplicate', ...
+  github_id  INTEGER,
+  actor      TEXT,
+  created_at TEXT,
+  commit_id  TEXT,                        -- closing or referencing commit
+  source_url TEXT,                        -- cross-referenced: html_url of the issue or PR that refers
+  detail     TEXT NOT NULL DEFAULT '{}',  -- JSON: the event as GitHub sent it, minus bulky fields
+  PRIMARY KEY (issue_id, position)
+);
+CREATE INDEX timeline_events_event ON timeline_events(event);
+CREATE TABLE issue_timelines (
+  issue_id   INTEGER PRIMARY KEY REFERENCES issues(id) ON DELETE CASCADE,
+  for_updated_at TEXT,                    -- the issue's updated_at when the timeline was fetched
+  events     INTEGER NOT NULL,
+  fetched_at TEXT NOT NULL
+);
+
+-- Git history of a repository (`firstmile git`).
+CREATE TABLE commits (
+  id              INTEGER PRIMARY KEY,
+  repository_id   INTEGER NOT NULL REFERENCES repositories(id) ON DELETE CASCADE,
+  sha             TEXT NOT NULL,
+  author_name     TEXT,
+  author_email    TEXT,
+  authored_at     TEXT,
+  committer_name  TEXT,
+  committer_email TEXT,
+  committed_at    TEXT,
+  message         TEXT NOT NULL,
+  parents         INTEGER NOT NULL,
+  files_changed   INTEGER,
+  insertions      INTEGER,
+  deletions       INTEGER,
+  UNIQUE (repository_id, sha)
+);
+CREATE INDEX commits_committed ON commits(repository_id, committed_at);
+CREATE TABLE commit_files (
+  commit_id  INTEGER NOT NULL REFERENCES commits(id) ON DELETE CASCADE,
+  path       TEXT NOT NULL,
+  status     TEXT NOT NULL,               -- 'added', 'modified', 'deleted', 'renamed', ...
+  old_path   TEXT,                        -- renamed or copied from
+  insertions INTEGER,
+  deletions  INTEGER,
+  PRIMARY KEY (commit_id, path)
+);
+-- Issues a commit message names: '#123', 'fixes #123', 'owner/repo#123', full issue URLs.
+CREATE TABLE commit_issue_links (
+  commit_id  INTEGER NOT NULL REFERENCES commits(id) ON DELETE CASCADE,
+  owner      TEXT NOT NULL COLLATE NOCASE,
+  name       TEXT NOT NULL COLLATE NOCASE,
+  number     INTEGER NOT NULL,
+  kind       TEXT NOT NULL CHECK (kind IN ('closes', 'mentions')),
+  PRIMARY KEY (commit_id, owner, name, number)
+);
+CREATE INDEX commit_issue_links_issue ON commit_issue_links(owner, name, number);
+CREATE TABLE tags (
+  repository_id INTEGER NOT NULL REFERENCES repositories(id) ON DELETE CASCADE,
+  name          TEXT NOT NULL,
+  sha           TEXT NOT NULL,            -- the commit it points at
+  tagged_at     TEXT,                     -- tagger date of an annotated tag, else the commit's date
+  tagger        TEXT,
+  message       TEXT,
+  PRIMARY KEY (repository_id, name)
+);
+)sql";
+
+constexpr const char* kMigrations[] = {kVersion1, kVersion2};
 
 }  // namespace
 
