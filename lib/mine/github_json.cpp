@@ -140,4 +140,48 @@ GithubComment comment_from_json(const json& o, const std::string& where) {
   return c;
 }
 
+TimelineEvent timeline_event_from_json(const json& o, const std::string& where) {
+  if (!o.is_object()) throw Error(where + ": expected a timeline event object, got " + json_type_name(o));
+  TimelineEvent e;
+  std::optional<std::string> event = optional_string(o, "event", where);
+  if (!event) throw Error(where + ": missing field 'event'");
+  e.event = *event;
+  e.github_id = optional_integer(o, "id", where);
+  for (const char* who : {"actor", "user", "author"}) {
+    auto it = o.find(who);
+    if (it == o.end() || !it->is_object()) continue;
+    if (auto login = optional_string(*it, "login", where + ": " + who)) e.actor = login;
+    else if (auto name = optional_string(*it, "name", where + ": " + who)) e.actor = name;  // 'committed' events
+    if (e.actor) break;
+  }
+  e.created_at = optional_string(o, "created_at", where);
+  if (!e.created_at) e.created_at = optional_string(o, "submitted_at", where);
+  e.commit_id = optional_string(o, "commit_id", where);
+  if (!e.commit_id) e.commit_id = optional_string(o, "sha", where);
+  json detail = json::object();
+  for (auto it = o.begin(); it != o.end(); ++it) {
+    static const char* const kDropped[] = {"body", "body_html", "body_text", "node_id", "actor", "user", "author",
+                                           "committer", "reactions", "performed_via_github_app", "url", "html_url",
+                                           "commit_url", "tree", "parents", "verification", "source", "id",
+                                           "event", "created_at", "commit_id", "sha"};
+    bool dropped = false;
+    for (const char* d : kDropped) dropped = dropped || it.key() == d;
+    if (!dropped) detail[it.key()] = it.value();
+  }
+  if (auto source = o.find("source"); source != o.end() && source->is_object()) {
+    if (auto issue = source->find("issue"); issue != source->end() && issue->is_object()) {
+      e.source_url = optional_string(*issue, "html_url", where + ": source.issue");
+      if (auto n = optional_integer(*issue, "number", where + ": source.issue")) detail["source_number"] = *n;
+      detail["source_is_pull_request"] = issue->contains("pull_request") && !(*issue)["pull_request"].is_null();
+      if (auto title = optional_string(*issue, "title", where + ": source.issue")) detail["source_title"] = *title;
+    }
+  }
+  if (e.event == "committed" || e.event == "commented") {
+    // Keep a commit's first message line; a comment's body is in the comments table.
+    if (auto message = optional_string(o, "message", where)) detail["message"] = message->substr(0, message->find('\n'));
+  }
+  e.detail = detail.dump();
+  return e;
+}
+
 }  // namespace firstmile

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/issue_link.h"
+#include "store/mining_state.h"
 #include "store/store.h"
 
 namespace firstmile {
@@ -34,5 +35,9 @@ bool is_comment_json(const nlohmann::json& object);
 
 GithubIssue issue_from_json(const nlohmann::json& object, const std::string& where);
 GithubComment comment_from_json(const nlohmann::json& object, const std::string& where);
+
+// One entry of GET /repos/{o}/{r}/issues/{n}/timeline. Bulky parts (comment bodies, which the
+// comments table already holds; user objects; the whole referring issue) are cut from `detail`.
+TimelineEvent timeline_event_from_json(const nlohmann::json& object, const std::string& where);
 
 }  // namespace firstmile

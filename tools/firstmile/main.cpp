@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
   add_check(app, g);
   add_summary(app, g);
   add_taxonomy(app, g);
+  add_mine(app, g);
   add_import(app, g);
   add_analyze(app, g);
 

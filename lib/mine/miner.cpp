@@ -1,0 +1,335 @@
+// mine/miner.cpp — walks of the issues and comments listings, then timelines, per repository.
+#include "mine/miner.h"
+
+#include <chrono>
+
+#include "base/clock.h"
+#include "base/error.h"
+#include "base/json_file.h"
+#include "dataset/preset.h"
+#include "mine/failure_filter.h"
+#include "mine/github_json.h"
+#include "store/mining_state.h"
+#include "store/run_lock.h"
+#include "store/store.h"
+
+namespace firstmile {
+
+namespace {
+
+using nlohmann::json;
+using ItemWriter = std::function<void(const json& item, const std::string& where)>;
+
+// GitHub wants a full timestamp; a date means the start of that day (UTC).
+std::string since_parameter(const std::string& since) {
+  if (since.empty()) return since;
+  bool date_only = since.size() == 10 && since[4] == '-' && since[7] == '-';
+  bool timestamp = since.size() >= 20 && since[4] == '-' && since[10] == 'T' && since.back() == 'Z';
+  if (!date_only && !timestamp) {
+    throw Error("--since '" + since + "': expected a date (2024-05-01) or a UTC timestamp (2024-05-01T12:00:00Z)");
+  }
+  return date_only ? since + "T00:00:00Z" : since;
+}
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+class RepositoryMiner {
+ public:
+  RepositoryMiner(Store& store, GithubClient& github, const FailureFilter& filter, const MineOptions& options,
+                  int64_t repository_id, RepositoryMineSummary& summary)
+      : store_(store), github_(github), filter_(filter), options_(options), repository_id_(repository_id),
+        summary_(summary), canonical_(summary.repository) {}
+
+  void run() {
+    int64_t before = github_.counters().requests, before_304 = github_.counters().not_modified;
+    resolve_name();
+    const std::string repo = "/repos/" + canonical_;
+    listing("issues", repo + "/issues?state=all&sort=updated&direction=desc&per_page=100",
+            [this](const json& item, const std::string& where) { write_issue(item, where); });
+    listing("comments", repo + "/issues/comments?sort=updated&direction=desc&per_page=100",
+            [this](const json& item, const std::string& where) { write_comment(item, where); });
+    int64_t before_timelines = github_.counters().requests;
+    if (options_.timelines != TimelineMode::kNone) timelines();
+    summary_.timeline_requests = github_.counters().requests - before_timelines;
+    summary_.requests = github_.counters().requests - before;
+    summary_.not_modified = github_.counters().not_modified - before_304;
+  }
+
+ private:
+  // GET /repos/OWNER/NAME: confirms the repository and follows a rename (301) to its new name,
+  // which is recorded as an alias so issue links under either name resolve to it.
+  void resolve_name() {
+    const std::string path = "/repos/" + summary_.repository;
+    const std::string url = github_.api_url() + path;
+    GithubPage page = github_.get(path, cached_etag(store_, url));
+    report("repository", 1, 1, 0, -1);
+    if (page.not_modified) return;
+    auto full_name = page.body.is_object() ? page.body.find("full_name") : page.body.end();
+    if (!page.body.is_object() || full_name == page.body.end() || !full_name->is_string()) {
+      throw Error(page.final_url + ": expected a repository object with 'full_name', got " + json_type_name(page.body));
+    }
+    canonical_ = full_name->get<std::string>();
+    Transaction tx(store_.db());
+    if (to_lower(canonical_) != to_lower(summary_.repository)) {
+      auto [owner, name] = split_repository(canonical_, page.final_url + ": full_name");
+      store_.add_repository_alias(repository_id_, owner, name, page.redirected ? "renamed" : "canonical name");
+      summary_.renamed_to = canonical_;
+    }
+    // A redirected answer is not cached: the next run asks again and sees whether the old
+    // name still redirects.
+    if (!page.redirected) save_etag(store_, url, page.etag);
+    tx.commit();
+  }
+
+  static std::string to_lower(std::string s) {
+    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+  }
+
+  // One or more walks over a listing, each page in one transaction with its cursor. A walk
+  // that found changes is followed by another from the time it started, which catches what
+  // changed meanwhile and leaves an ETag for the next run's identical first request.
+  void listing(const std::string& resource, const std::string& path, const ItemWriter& write) {
+    for (int walk = 0; walk < 3; ++walk) {
+      SyncState state = load_sync_state(store_, repository_id_, resource);
+      const bool resumed = !state.next_url.empty();
+      std::string url = state.next_url;
+      if (!resumed) {
+        state.pass_since = !state.since.empty() ? state.since : since_parameter(options_.since);
+        state.pages = 0;
+        url = github_.api_url() + path + (state.pass_since.empty() ? "" : "&since=" + state.pass_since);
+      }
+      bool first = !resumed;
+      int64_t items = 0, pages_now = 0;
+      auto started = std::chrono::steady_clock::now();
+      for (;;) {
+        GithubPage page = github_.get(url, first ? cached_etag(store_, url) : "");
+        if (page.not_modified) return;  // nothing changed since the last walk
+        if (!page.body.is_array()) {
+          throw Error(url + ": expected a JSON array of " + resource + ", got " + json_type_name(page.body));
+        }
+        Transaction tx(store_.db());
+        for (size_t i = 0; i < page.body.size(); ++i) write(page.body[i], url + ": element " + std::to_string(i + 1));
+        items += static_cast<int64_t>(page.body.size());
+        if (first) {
+          state.pass_started = page.server_time.empty() ? utc_now_iso8601() : page.server_time;
+          save_etag(store_, url, page.etag);
+        }
+        ++state.pages;
+        ++pages_now;
+        const bool last = page.next_url.empty();
+        if (last) {
+          // A walk that saw nothing leaves `since` as it was, so the next run repeats this
+          // very request and gets a 304 for it.
+          state.since = (items > 0 || resumed) ? state.pass_started : state.pass_since;
+          state.pass_since.clear();
+          state.pass_started.clear();
+          state.pages = 0;
+        }
+        state.next_url = page.next_url;
+        save_sync_state(store_, state);
+        tx.commit();
+
+        int64_t at = query_int(url, "page").value_or(1);
+        double eta = -1;
+        if (page.last_page && *page.last_page >= at) {
+          eta = seconds_since(started) / static_cast<double>(pages_now) * static_cast<double>(*page.last_page - at);
+        }
+        report(resource, at, last ? std::optional<int64_t>(at) : page.last_page, items, eta);
+        if (last) {
+          if (items == 0 && !resumed) return;
+          break;
+        }
+        url = page.next_url;
+        first = false;
+      }
+    }
+  }
+
+  void write_issue(const json& item, const std::string& where) {
+    GithubIssue issue = issue_from_json(item, where);
+    issue.data.repository_id = repository_id_;
+    ++summary_.issues;
+    summary_.pull_requests += issue.data.is_pull_request;
+    UpsertResult r = store_.upsert_issue(issue.data).second;
+    summary_.new_issues += r == UpsertResult::kInserted;
+    summary_.updated_issues += r == UpsertResult::kUpdated;
+  }
+
+  void write_comment(const json& item, const std::string& where) {
+    GithubComment c = comment_from_json(item, where);
+    if (c.issue.number == 0) throw Error(where + ": cannot tell which issue the comment belongs to");
+    int64_t issue_id = store_.ensure_issue(repository_id_, c.issue.number, c.issue.url());
+    ++summary_.comments;
+    summary_.new_comments += store_.upsert_comment(issue_id, c.data) == UpsertResult::kInserted;
+  }
+
+  struct TimelineCandidate {
+    int64_t id = 0, number = 0;
+    std::optional<std::string> updated_at;
+    bool known = false;  // a timeline was fetched before
+  };
+
+  // Issues whose timeline is missing or older than the issue, and that qualify.
+  std::vector<TimelineCandidate> timeline_candidates() {
+    std::vector<TimelineCandidate> out;
+    Statement& q = store_.db().prepare(
+        "SELECT i.id, i.number, i.updated_at, i.title, i.body, i.labels, t.issue_id IS NOT NULL FROM issues i "
+        "LEFT JOIN issue_timelines t ON t.issue_id = i.id WHERE i.repository_id = ? AND i.is_pull_request = 0 "
+        "AND i.title IS NOT NULL AND (t.issue_id IS NULL OR t.for_updated_at IS NOT i.updated_at) ORDER BY i.number");
+    q.bind(1, repository_id_);
+    while (q.step()) {
+      if (options_.timelines == TimelineMode::kFailureLike) {
+        std::vector<std::string> labels;
+        json parsed = json::parse(q.column_text(5), nullptr, false);
+        if (parsed.is_array()) {
+          for (const json& l : parsed) {
+            if (l.is_string()) labels.push_back(l.get<std::string>());
+          }
+        }
+        if (!filter_.matches(q.column_text(3), q.column_text(4), labels)) continue;
+      }
+      TimelineCandidate c;
+      c.id = q.column_int(0);
+      c.number = q.column_int(1);
+      if (!q.column_is_null(2)) c.updated_at = q.column_text(2);
+      c.known = q.column_int(6) != 0;
+      out.push_back(std::move(c));
+    }
+    q.reset();
+    return out;
+  }
+
+  void timelines() {
+    std::vector<TimelineCandidate> todo = timeline_candidates();
+    auto started = std::chrono::steady_clock::now();
+    for (size_t i = 0; i < todo.size(); ++i) {
+      const TimelineCandidate& c = todo[i];
+      const std::string first_url =
+          github_.api_url() + "/repos/" + canonical_ + "/issues/" + std::to_string(c.number) + "/timeline?per_page=100";
+      GithubPage page = github_.get(first_url, c.known ? cached_etag(store_, first_url) : "");
+      if (page.not_modified) {
+        Transaction tx(store_.db());
+        confirm_timeline(store_, c.id, c.updated_at);
+        tx.commit();
+        ++summary_.timelines_unchanged;
+      } else {
+        std::vector<TimelineEvent> events;
+        const std::string etag = page.etag;
+        for (std::string url = first_url;;) {
+          if (!page.body.is_array()) {
+            throw Error(url + ": expected a JSON array of timeline events, got " + json_type_name(page.body));
+          }
+          for (size_t k = 0; k < page.body.size(); ++k) {
+            events.push_back(timeline_event_from_json(page.body[k], url + ": element " + std::to_string(k + 1)));
+          }
+          if (page.next_url.empty()) break;
+          url = page.next_url;
+          page = github_.get(url);
+        }
+        Transaction tx(store_.db());
+        replace_timeline(store_, c.id, c.updated_at, events);
+        save_etag(store_, first_url, etag);
+        tx.commit();
+        ++summary_.timelines;
+      }
+      double done = static_cast<double>(i + 1);
+      report("timelines", static_cast<int64_t>(i + 1), static_cast<int64_t>(todo.size()), static_cast<int64_t>(i + 1),
+             seconds_since(started) / done * (static_cast<double>(todo.size()) - done));
+    }
+  }
+
+  void report(const std::string& phase, int64_t done, std::optional<int64_t> total, int64_t items, double eta) {
+    if (!options_.progress) return;
+    MineProgress p;
+    p.repository = summary_.repository;
+    p.phase = phase;
+    p.done = done;
+    p.total = total;
+    p.items = items;
+    p.eta_seconds = eta;
+    p.counters = &github_.counters();
+    options_.progress(p);
+  }
+
+  Store& store_;
+  GithubClient& github_;
+  const FailureFilter& filter_;
+  const MineOptions& options_;
+  int64_t repository_id_;
+  RepositoryMineSummary& summary_;
+  std::string canonical_;  // the name GitHub knows the repository by now
+};
+
+json summary_json(const MineSummary& s) {
+  json repos = json::array();
+  for (const RepositoryMineSummary& r : s.repositories) {
+    repos.push_back({{"repository", r.repository},
+                     {"renamed_to", r.renamed_to},
+                     {"issues", r.issues},
+                     {"new_issues", r.new_issues},
+                     {"updated_issues", r.updated_issues},
+                     {"comments", r.comments},
+                     {"new_comments", r.new_comments},
+                     {"timelines", r.timelines},
+                     {"requests", r.requests},
+                     {"not_modified", r.not_modified}});
+  }
+  return {{"repositories", repos}, {"requests", s.counters.requests}, {"not_modified", s.counters.not_modified}};
+}
+
+}  // namespace
+
+MineSummary mine_repositories(Store& store, const Preset& preset, GithubClient& github, const FailureFilter& filter,
+                              const MineOptions& options) {
+  if (options.repositories.empty()) throw Error("mine: no repositories given (OWNER/NAME, or --preset)");
+  std::vector<std::pair<std::string, std::string>> wanted;
+  for (const std::string& r : options.repositories) wanted.push_back(split_repository(r, "mine"));
+  since_parameter(options.since);  // reject a bad --since before any request
+
+  RunLock lock = RunLock::acquire(store.db().path(), "mine");
+  MineSummary summary;
+  {
+    Transaction tx(store.db());
+    summary.run_id = store.begin_run("mine", options.argv, nullptr);
+    tx.commit();
+  }
+  try {
+    for (const auto& [owner, name] : wanted) {
+      RepositoryInfo info{owner, name, "", "", ""};
+      if (const PresetRepository* known = preset.repository(owner, name)) {
+        info.series = known->series;
+        info.model = known->model;
+        info.architecture = known->architecture;
+      } else if (preset.knows_owner(owner)) {
+        info.series = preset.series_for_owner(owner);
+      }
+      int64_t repository_id = 0;
+      {
+        Transaction tx(store.db());
+        repository_id = store.upsert_repository(info);
+        tx.commit();
+      }
+      summary.repositories.push_back({});
+      summary.repositories.back().repository = owner + "/" + name;
+      RepositoryMiner(store, github, filter, options, repository_id, summary.repositories.back()).run();
+    }
+  } catch (const std::exception& e) {
+    summary.counters = github.counters();
+    json failed = summary_json(summary);
+    failed["error"] = e.what();
+    Transaction tx(store.db());
+    store.finish_run(summary.run_id, "failed", failed.dump());
+    tx.commit();
+    throw;
+  }
+  summary.counters = github.counters();
+  Transaction tx(store.db());
+  store.finish_run(summary.run_id, "ok", summary_json(summary).dump());
+  tx.commit();
+  return summary;
+}
+
+}  // namespace firstmile

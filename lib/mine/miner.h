@@ -1,0 +1,77 @@
+// mine/miner.h — `firstmile mine`: a repository's issues, comments and timelines into the store.
+//
+//   GithubClient gh({.api_url = "https://api.github.com", .token = github_token_from_env()});
+//   MineSummary s = mine_repositories(store, preset, gh, FailureFilter::load(),
+//                                     {.repositories = {"QwenLM/Qwen"}});
+//
+// Few requests: issues and pull requests come 100 a page from the issues listing, and all
+// comments from the repository-wide comments listing — never one request per issue. Timelines
+// (one request per issue) are fetched only for issues that look like failure reports (or all,
+// with TimelineMode::kAll) and only when the issue changed since its timeline was fetched.
+//
+// Incremental: listings are walked newest-updated first and a finished walk remembers the
+// server time it started at; the next run asks only for what changed since then, with the
+// last response's ETag, so an unchanged repository answers 304 and costs no quota. Walking
+// newest first means an issue updated during the walk moves to pages already read, so no
+// issue is skipped; it is caught by the next walk, which the miner starts at once.
+//
+// Crash-safe: every page is written in one transaction together with the cursor to the next
+// page (sync_state), so a run killed at any point resumes where it stopped and ends with the
+// same rows an uninterrupted run gives. One miner per database at a time (RunLock).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "mine/github_client.h"
+
+namespace firstmile {
+
+class Store;
+class FailureFilter;
+struct Preset;
+
+enum class TimelineMode { kNone, kFailureLike, kAll };
+
+struct MineProgress {
+  std::string repository;
+  std::string phase;                 // 'repository', 'issues', 'comments', 'timelines'
+  int64_t done = 0;                  // pages (listings) or issues (timelines) done in this phase
+  std::optional<int64_t> total;      // known total, when the server says (Link rel="last")
+  int64_t items = 0;                 // issues or comments written in this phase
+  double eta_seconds = -1;           // -1: unknown
+  const GithubCounters* counters = nullptr;
+};
+
+struct MineOptions {
+  std::vector<std::string> repositories;  // OWNER/NAME
+  std::string since;                      // first mine of a repository: only what changed since (ISO 8601)
+  TimelineMode timelines = TimelineMode::kFailureLike;
+  std::vector<std::string> argv;          // recorded in the run
+  std::function<void(const MineProgress&)> progress;
+};
+
+struct RepositoryMineSummary {
+  std::string repository;    // as asked for
+  std::string renamed_to;    // the name GitHub redirected to, if it did
+  int64_t issues = 0, pull_requests = 0, new_issues = 0, updated_issues = 0;
+  int64_t comments = 0, new_comments = 0;
+  int64_t timelines = 0, timelines_unchanged = 0;
+  int64_t requests = 0, not_modified = 0, timeline_requests = 0;
+};
+
+struct MineSummary {
+  int64_t run_id = 0;
+  std::vector<RepositoryMineSummary> repositories;
+  GithubCounters counters;
+};
+
+// Mines each repository in turn. Throws Error (naming the URL) on what it cannot get past;
+// every page written before stays, and the next run resumes from there.
+MineSummary mine_repositories(Store& store, const Preset& preset, GithubClient& github, const FailureFilter& filter,
+                              const MineOptions& options);
+
+}  // namespace firstmile
