@@ -40,6 +40,11 @@ struct CommandResult {
 // Runs the built firstmile binary with `args` (no shell), capturing both streams.
 CommandResult run_firstmile(const std::vector<std::string>& args);
 
+// Starts the firstmile binary in the background (output discarded); returns its pid.
+int start_firstmile(const std::vector<std::string>& args);
+// Waits for it: its exit code, or minus the signal that ended it.
+int wait_firstmile(int pid);
+
 // Bytes of a file, for "unchanged" checks.
 std::string file_bytes(const std::filesystem::path& path);
 

@@ -60,7 +60,8 @@ FailureFilter FailureFilter::parse(const std::string& content, const std::string
   };
   // Word start: not preceded by a letter or digit (\b is ASCII-only in RE2, which is what we want here).
   if (!english.empty()) add("\\b(?:" + alternation(english) + ")");
-  if (!suffixes.empty()) add("(?:" + alternation(suffixes) + ")\\b");
+  // Suffixes keep their case: "RuntimeError" is an exception name, "Terror" is not.
+  if (!suffixes.empty()) add("(?-i:" + alternation(suffixes) + ")\\b");
   if (!chinese.empty()) add("(?:" + alternation(chinese) + ")");
   if (pattern.empty()) throw Error(origin + ": no keywords ('english', 'suffixes' or 'chinese')");
   FailureFilter f;

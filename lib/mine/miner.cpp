@@ -289,7 +289,8 @@ MineSummary mine_repositories(Store& store, const Preset& preset, GithubClient& 
   for (const std::string& r : options.repositories) wanted.push_back(split_repository(r, "mine"));
   since_parameter(options.since);  // reject a bad --since before any request
 
-  RunLock lock = RunLock::acquire(store.db().path(), "mine");
+  std::optional<RunLock> lock;
+  if (store.db().path() != ":memory:") lock.emplace(RunLock::acquire(store.db().path(), "mine"));
   MineSummary summary;
   {
     Transaction tx(store.db());

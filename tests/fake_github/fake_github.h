@@ -1,0 +1,80 @@
+// fake_github.h — a loopback server that speaks the parts of GitHub's REST API firstmile uses.
+//
+//   FakeGithub gh;                                  // listens on 127.0.0.1, a free port
+//   gh.add(make_repository("QwenLM", "Qwen", 250, 420, 7));
+//   run_firstmile({"mine", "QwenLM/Qwen", "--api-url", gh.url(), ...});
+//   gh.stats().requests, gh.stats().not_modified
+//
+// It serves GET /repos/O/N, /repos/O/N/issues (state, sort=updated, direction, since,
+// per_page, page), /repos/O/N/issues/comments, /repos/O/N/issues/K/timeline, and the same
+// under /repositories/ID/...; with Link pagination, ETags and 304s, rate-limit headers,
+// gzip when asked for, and 301 redirects from a repository's old name. Faults (5xx bursts,
+// primary and secondary rate limits, slow answers, malformed bodies) are switched on by tests.
+// Used by the tests and by bench/ (mine_requests).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace firstmile::testing {
+
+struct FakeRepository {
+  std::string owner, name;
+  int64_t id = 0;
+  std::vector<nlohmann::json> issues;    // REST issue objects (pull requests included)
+  std::vector<nlohmann::json> comments;  // REST issue comment objects
+  std::map<int64_t, std::vector<nlohmann::json>> timelines;  // by issue number
+  std::string renamed_from;              // an old "owner/name" that answers 301 to this one
+};
+
+// A repository with `issues` issues (every 7th a pull request; some with null bodies, some in
+// Chinese, one with a body over 1 MB; about half look like failure reports) and `comments`
+// comments spread over them, each issue with a short timeline. Deterministic for a seed.
+FakeRepository make_repository(const std::string& owner, const std::string& name, int issues, int comments,
+                               uint32_t seed);
+
+struct FakeFaults {
+  int fail_next = 0;                 // the next N requests answer `fail_status`
+  int fail_status = 502;
+  int secondary_next = 0;            // the next N requests answer 403 + retry-after: 1
+  int quota = -1;                    // >= 0: 200s left before the primary limit (403, reset in 1 s)
+  int delay_ms = 0;                  // every answer waits this long
+  std::string malformed_when;        // a request whose path+query contains this gets broken JSON
+  std::string required_token;        // non-empty: other Authorization headers get 401
+};
+
+struct FakeStats {
+  int64_t requests = 0;
+  int64_t not_modified = 0;
+  int64_t timeline_requests = 0;
+  int64_t gzip_responses = 0;
+  std::vector<std::string> authorizations;  // Authorization headers seen
+  std::vector<std::string> targets;         // path?query of every request, in order
+};
+
+class FakeGithub {
+ public:
+  FakeGithub();
+  ~FakeGithub();
+  FakeGithub(const FakeGithub&) = delete;
+  FakeGithub& operator=(const FakeGithub&) = delete;
+
+  std::string url() const;  // http://127.0.0.1:PORT
+  void add(FakeRepository repository);
+  // Changes an issue's title and sets its updated_at to now, as an edit on GitHub would.
+  void edit_issue(const std::string& full_name, int64_t number, const std::string& title);
+  void set_faults(const FakeFaults& faults);
+  FakeStats stats() const;
+  void reset_stats();
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace firstmile::testing

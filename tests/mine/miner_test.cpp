@@ -1,0 +1,260 @@
+// Mining against the loopback GitHub server: request counts, 304s, renames, faults, resume.
+#include <doctest/doctest.h>
+
+#include "base/error.h"
+#include "dataset/preset.h"
+#include "fake_github.h"
+#include "mine/failure_filter.h"
+#include "mine/github_client.h"
+#include "mine/miner.h"
+#include "store/mining_state.h"
+#include "store/run_lock.h"
+#include "store/store.h"
+#include "support.h"
+
+using namespace firstmile;
+using firstmile::testing::FakeFaults;
+using firstmile::testing::FakeGithub;
+using firstmile::testing::make_repository;
+using firstmile::testing::TempDir;
+
+namespace {
+
+int64_t count(Store& store, const std::string& sql) { return store.db().query_int(sql); }
+
+struct Miner {
+  TempDir dir;
+  Store store = Store::open(dir / "t.db");
+  Preset preset = load_preset("open-llm-failures");
+  FailureFilter filter = FailureFilter::load();
+  std::vector<std::string> notices;
+
+  MineSummary run(const FakeGithub& server, std::vector<std::string> repositories,
+                  TimelineMode timelines = TimelineMode::kNone, int retries = 6) {
+    GithubClientOptions o;
+    o.api_url = server.url();
+    o.max_retries = retries;
+    o.retry_wait = std::chrono::milliseconds(1);
+    o.notice = [this](const std::string& line) { notices.push_back(line); };
+    GithubClient client(o);
+    MineOptions m;
+    m.repositories = std::move(repositories);
+    m.timelines = timelines;
+    return mine_repositories(store, preset, client, filter, m);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a full mine spends one request per 100 issues and per 100 comments, plus a small constant") {
+  FakeGithub server;
+  server.add(make_repository("acme", "model", 250, 420, 7));
+  Miner m;
+  MineSummary s = m.run(server, {"acme/model"});
+  // 3 issue pages + 5 comment pages, plus the repository and one confirming request per listing.
+  CHECK(server.stats().requests <= 3 + 5 + 3);
+  CHECK(s.counters.requests == server.stats().requests);
+  CHECK(count(m.store, "SELECT count(*) FROM issues") == 250);
+  CHECK(count(m.store, "SELECT count(*) FROM issues WHERE is_pull_request = 1") == 35);
+  CHECK(count(m.store, "SELECT count(*) FROM comments") == 420);
+  CHECK(count(m.store, "SELECT count(*) FROM issues WHERE body IS NULL") == 22);
+  CHECK(count(m.store, "SELECT length(body) FROM issues WHERE number = 3") > 1000000);
+  CHECK(count(m.store, "SELECT count(*) FROM issues WHERE body LIKE '%显存%' OR body LIKE '%推理%'") > 0);
+  CHECK(count(m.store, "SELECT sum(comments_count) FROM issues") == 420);
+  CHECK(server.stats().gzip_responses > 0);
+}
+
+TEST_CASE("a repeated mine with no changes is answered by 304s only") {
+  FakeGithub server;
+  server.add(make_repository("acme", "model", 250, 420, 7));
+  Miner m;
+  m.run(server, {"acme/model"}, TimelineMode::kFailureLike);
+  server.reset_stats();
+  MineSummary again = m.run(server, {"acme/model"}, TimelineMode::kFailureLike);
+  CHECK(server.stats().requests <= 3);
+  CHECK(server.stats().not_modified == server.stats().requests);
+  CHECK(server.stats().timeline_requests == 0);
+  CHECK(again.repositories.at(0).new_issues == 0);
+}
+
+TEST_CASE("an edited issue is fetched again with a few requests, and its timeline too") {
+  FakeGithub server;
+  server.add(make_repository("acme", "model", 250, 100, 7));
+  Miner m;
+  m.run(server, {"acme/model"}, TimelineMode::kAll);
+  server.edit_issue("acme/model", 17, "Segmentation fault after upgrading");
+  server.reset_stats();
+  MineSummary s = m.run(server, {"acme/model"}, TimelineMode::kAll);
+  CHECK(s.repositories.at(0).updated_issues == 1);
+  CHECK(server.stats().timeline_requests == 1);
+  CHECK(server.stats().requests <= 6);
+  Statement& q = m.store.db().prepare("SELECT title FROM issues WHERE number = 17");
+  REQUIRE(q.step());
+  CHECK(q.column_text(0) == "Segmentation fault after upgrading");
+  q.reset();
+}
+
+TEST_CASE("timelines are fetched for failure-like issues only, and kept in order") {
+  FakeGithub server;
+  server.add(make_repository("acme", "model", 60, 0, 3));
+  Miner m;
+  MineSummary s = m.run(server, {"acme/model"}, TimelineMode::kFailureLike);
+  int64_t issues = count(m.store, "SELECT count(*) FROM issues WHERE is_pull_request = 0");
+  CHECK(s.repositories.at(0).timelines > 0);
+  CHECK(s.repositories.at(0).timelines < issues);
+  CHECK(server.stats().timeline_requests == s.repositories.at(0).timelines);
+  CHECK(count(m.store, "SELECT count(*) FROM timeline_events WHERE position = 2 AND event = 'cross-referenced' "
+                       "AND source_url LIKE 'https://github.com/acme/model/pull/%'") == s.repositories.at(0).timelines);
+  CHECK(count(m.store, "SELECT count(*) FROM timeline_events WHERE event = 'closed' AND commit_id IS NOT NULL") ==
+        s.repositories.at(0).timelines);
+  CHECK(count(m.store, "SELECT count(*) FROM timeline_events WHERE detail LIKE '%\"body\"%'") == 0);
+}
+
+TEST_CASE("a renamed repository is followed and its new name recorded as an alias") {
+  FakeGithub server;
+  auto repo = make_repository("QwenLM", "Qwen3", 30, 10, 5);
+  repo.renamed_from = "QwenLM/Qwen2.5";
+  server.add(repo);
+  Miner m;
+  MineSummary s = m.run(server, {"QwenLM/Qwen2.5"});
+  CHECK(s.repositories.at(0).renamed_to == "QwenLM/Qwen3");
+  CHECK(m.store.find_repository("QwenLM", "Qwen3") == m.store.find_repository("QwenLM", "Qwen2.5"));
+  CHECK(count(m.store, "SELECT count(*) FROM issues") == 30);
+  CHECK(count(m.store, "SELECT count(*) FROM repositories") == 1);
+  Statement& q = m.store.db().prepare("SELECT series, model FROM repositories");
+  REQUIRE(q.step());
+  CHECK(q.column_text(0) == "Qwen");  // from the preset, under the study's name
+  q.reset();
+}
+
+TEST_CASE("5xx bursts and secondary rate limits are retried until they pass") {
+  FakeGithub server;
+  server.add(make_repository("acme", "model", 120, 30, 2));
+  {
+    FakeFaults f;
+    f.fail_next = 3;
+    f.secondary_next = 2;
+    server.set_faults(f);
+  }
+  Miner m;
+  MineSummary s = m.run(server, {"acme/model"});
+  CHECK(s.counters.retries == 5);
+  CHECK(count(m.store, "SELECT count(*) FROM issues") == 120);
+  bool said_secondary = false;
+  for (const auto& n : m.notices) said_secondary = said_secondary || n.find("secondary rate limit") != std::string::npos;
+  CHECK(said_secondary);
+}
+
+TEST_CASE("the primary rate limit is waited out until its reset, without using up retries") {
+  FakeGithub server;
+  server.add(make_repository("acme", "model", 250, 0, 2));
+  {
+    FakeFaults f;
+    f.quota = 2;
+    server.set_faults(f);
+  }
+  Miner m;
+  MineSummary s = m.run(server, {"acme/model"}, TimelineMode::kNone, 0);
+  CHECK(s.counters.rate_limit_waits >= 1);
+  CHECK(count(m.store, "SELECT count(*) FROM issues") == 250);
+  bool said_waiting = false;
+  for (const auto& n : m.notices) said_waiting = said_waiting || n.find("waiting until") != std::string::npos;
+  CHECK(said_waiting);
+}
+
+TEST_CASE("retries give up with an error naming the URL") {
+  FakeGithub server;
+  server.add(make_repository("acme", "model", 10, 0, 2));
+  {
+    FakeFaults f;
+    f.fail_next = 100;
+    f.fail_status = 503;
+    server.set_faults(f);
+  }
+  Miner m;
+  CHECK_THROWS_WITH_AS(m.run(server, {"acme/model"}, TimelineMode::kNone, 2),
+                       doctest::Contains("/repos/acme/model: HTTP 503 (gave up after 2 retries)"), Error);
+  CHECK(count(m.store, "SELECT status = 'failed' FROM runs ORDER BY id DESC LIMIT 1") == 1);
+}
+
+TEST_CASE("network errors are retried, then reported with the URL") {
+  Miner m;
+  GithubClientOptions o;
+  o.api_url = "http://127.0.0.1:1";  // nothing listens there
+  o.max_retries = 2;
+  o.retry_wait = std::chrono::milliseconds(1);
+  GithubClient client(o);
+  CHECK_THROWS_WITH_AS(client.get("/repos/acme/model"), doctest::Contains("http://127.0.0.1:1/repos/acme/model"),
+                       Error);
+  CHECK(client.counters().requests == 3);
+}
+
+TEST_CASE("a malformed page stops the mine naming URL and position, keeps the pages before it, and the next run "
+          "resumes") {
+  FakeGithub server;
+  server.add(make_repository("acme", "model", 250, 0, 7));
+  {
+    FakeFaults f;
+    f.malformed_when = "page=2";
+    server.set_faults(f);
+  }
+  Miner m;
+  try {
+    m.run(server, {"acme/model"});
+    FAIL("expected an error");
+  } catch (const Error& e) {
+    std::string what = e.what();
+    CHECK(what.find("/repos/acme/model/issues?") != std::string::npos);
+    CHECK(what.find("page=2") != std::string::npos);
+    CHECK(what.find("line") != std::string::npos);
+  }
+  CHECK(count(m.store, "SELECT count(*) FROM issues") == 100);
+  CHECK(count(m.store, "SELECT count(*) FROM sync_state WHERE next_url LIKE '%page=2'") == 1);
+  server.set_faults({});
+  server.reset_stats();
+  m.run(server, {"acme/model"});
+  CHECK(count(m.store, "SELECT count(*) FROM issues") == 250);
+  CHECK(server.stats().targets.at(1).find("page=2") != std::string::npos);  // resumed, not restarted
+}
+
+TEST_CASE("a bad --since is refused before any request") {
+  FakeGithub server;
+  Miner m;
+  GithubClientOptions o;
+  o.api_url = server.url();
+  GithubClient client(o);
+  MineOptions options;
+  options.repositories = {"acme/model"};
+  options.since = "last tuesday";
+  CHECK_THROWS_WITH_AS(mine_repositories(m.store, m.preset, client, m.filter, options),
+                       doctest::Contains("--since 'last tuesday'"), Error);
+  CHECK(server.stats().requests == 0);
+}
+
+TEST_CASE("a second miner on the same database is refused, naming the first") {
+  TempDir dir;
+  RunLock first = RunLock::acquire(dir / "t.db", "mine");
+  CHECK_THROWS_WITH_AS(RunLock::acquire(dir / "t.db", "mine"), doctest::Contains("in use by firstmile mine (pid"),
+                       Error);
+}
+
+TEST_CASE("Link headers, query parameters and HTTP dates are read as GitHub writes them") {
+  std::string link = "<https://api.github.com/repositories/1/issues?per_page=100&page=2>; rel=\"next\", "
+                     "<https://api.github.com/repositories/1/issues?per_page=100&page=7>; rel=\"last\"";
+  CHECK(link_url(link, "next") == "https://api.github.com/repositories/1/issues?per_page=100&page=2");
+  CHECK(link_url(link, "prev").empty());
+  CHECK(query_int(link_url(link, "last"), "page") == 7);
+  CHECK(query_int("https://x/y?per_page=100", "page") == std::nullopt);
+  CHECK(http_date_to_iso8601("Wed, 25 Nov 2026 06:33:05 GMT") == "2026-11-25T06:33:05Z");
+  CHECK(http_date_to_iso8601("not a date").empty());
+}
+
+TEST_CASE("the failure filter matches word starts, exception names, Chinese terms and bug labels") {
+  FailureFilter f = FailureFilter::load();
+  CHECK(f.matches("Training failed after 3 epochs", "", {}));
+  CHECK(f.matches("KeyError: 'qwen2'", "", {}));
+  CHECK(f.matches("推理时显存不足", "", {}));
+  CHECK(f.matches("Question", "", {"Bug"}));
+  CHECK_FALSE(f.matches("How to cite the paper?", "Thanks for the great work", {"question"}));
+  CHECK_FALSE(f.matches("Terror of the deep", "", {}));  // 'error' inside a word is not a keyword
+}
