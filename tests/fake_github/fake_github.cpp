@@ -266,6 +266,13 @@ void FakeGithub::State::handle(const httplib::Request& req, httplib::Response& r
     return error(403, "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.");
   }
 
+  if (req.path == "/_stats") {  // for bench/: what was asked so far
+    res.set_content(json{{"requests", stats.requests - 1}, {"not_modified", stats.not_modified},
+                         {"timeline_requests", stats.timeline_requests}}.dump(), "application/json");
+    stats = {};
+    return;
+  }
+
   // /repos/OWNER/NAME/rest or /repositories/ID/rest
   const std::string& path = req.path;
   FakeRepository* repo = nullptr;
@@ -311,6 +318,16 @@ void FakeGithub::State::handle(const httplib::Request& req, httplib::Response& r
   }
   if (rest == "/issues") return listing(req, res, self_prefix + rest, repo->issues, true);
   if (rest == "/issues/comments") return listing(req, res, self_prefix + rest, repo->comments, true);
+  if (rest.rfind("/issues/", 0) == 0 && rest.size() > 17 && rest.substr(rest.size() - 9) == "/comments") {
+    // One issue's comments: what miners that ask issue by issue use.
+    const std::string issue_url =
+        "https://api.github.com/repos/" + full + "/issues/" + rest.substr(8, rest.size() - 17);
+    std::vector<json> mine;
+    for (const json& c : repo->comments) {
+      if (c["issue_url"] == issue_url) mine.push_back(c);
+    }
+    return listing(req, res, self_prefix + rest, mine, false);
+  }
   if (rest.rfind("/issues/", 0) == 0 && rest.size() > 17 && rest.substr(rest.size() - 9) == "/timeline") {
     ++stats.timeline_requests;
     int64_t number = std::atoll(rest.substr(8, rest.size() - 17).c_str());

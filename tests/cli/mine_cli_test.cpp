@@ -1,0 +1,172 @@
+// `firstmile mine` end to end against the loopback GitHub server: secrets, kill -9, locking.
+#include <doctest/doctest.h>
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <random>
+#include <thread>
+
+#include "fake_github.h"
+#include "store/store.h"
+#include "support.h"
+
+using namespace firstmile::testing;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kToken = "ghp_TopSecretToken0123456789abcdefABCDEF";
+
+// The rows a mine produces, in a stable order, without the columns that record when.
+std::string content_of(const fs::path& db_path) {
+  firstmile::Store store = firstmile::Store::open(db_path, firstmile::Database::kMustExist);
+  const char* const queries[] = {
+      "SELECT owner, name, series, model, architecture FROM repositories ORDER BY owner, name",
+      "SELECT owner, name, reason FROM repository_aliases ORDER BY owner, name",
+      "SELECT i.number, i.github_id, i.title, i.body, i.state, i.state_reason, i.author, i.author_association, "
+      "i.labels, i.comments_count, i.created_at, i.updated_at, i.closed_at, i.is_pull_request, i.url "
+      "FROM issues i ORDER BY i.repository_id, i.number",
+      "SELECT c.github_id, i.number, c.author, c.author_association, c.body, c.created_at, c.updated_at, c.url "
+      "FROM comments c JOIN issues i ON i.id = c.issue_id ORDER BY c.github_id",
+      "SELECT i.number, e.position, e.event, e.github_id, e.actor, e.created_at, e.commit_id, e.source_url, e.detail "
+      "FROM timeline_events e JOIN issues i ON i.id = e.issue_id ORDER BY i.number, e.position",
+      "SELECT i.number, t.for_updated_at, t.events FROM issue_timelines t JOIN issues i ON i.id = t.issue_id "
+      "ORDER BY i.number",
+      "SELECT resource, next_url, pages FROM sync_state ORDER BY repository_id, resource"};
+  std::string out;
+  for (const char* sql : queries) {
+    firstmile::Statement& q = store.db().prepare(sql);
+    while (q.step()) {
+      for (int c = 0; c < 16; ++c) {
+        if (q.column_is_null(c)) out += "<null>";
+        out += q.column_text(c);
+        out += '\x1f';
+      }
+      out += '\n';
+    }
+    q.reset();
+    out += "--\n";
+  }
+  return out;
+}
+
+std::vector<std::string> mine_args(const FakeGithub& server, const fs::path& db) {
+  return {"mine", "acme/model", "--db", db.string(), "--api-url", server.url(), "--retry-wait", "1", "--quiet"};
+}
+
+bool contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+}  // namespace
+
+TEST_CASE("the token is sent to GitHub but never shown in output, verbose logs, errors or the database") {
+  FakeGithub server;
+  server.add(make_repository("acme", "model", 120, 80, 4));
+  FakeFaults faults;
+  faults.fail_next = 2;
+  faults.required_token = kToken;
+  server.set_faults(faults);
+  TempDir dir;
+  setenv("GITHUB_TOKEN", kToken, 1);
+  std::vector<std::string> args = mine_args(server, dir / "t.db");
+  args.push_back("--verbose");
+  CommandResult ok = run_firstmile(args);
+  CHECK(ok.exit_code == 0);
+  CHECK(contains(ok.err, "GET " + server.url() + "/repos/acme/model"));  // --verbose logs requests
+  REQUIRE_FALSE(server.stats().authorizations.empty());
+  CHECK(server.stats().authorizations.front() == std::string("Bearer ") + kToken);
+
+  // A malformed answer and a rejected token: the errors name the URL, not the token.
+  faults = {};
+  faults.malformed_when = "/issues?";
+  faults.required_token = kToken;
+  server.set_faults(faults);
+  server.edit_issue("acme/model", 1, "RuntimeError: edited");
+  CommandResult broken = run_firstmile(args);
+  CHECK(broken.exit_code == 2);
+  CHECK(contains(broken.err, server.url() + "/repos/acme/model/issues?"));
+  setenv("GITHUB_TOKEN", "ghp_WrongTokenWrongTokenWrongToken0000", 1);
+  CommandResult rejected = run_firstmile(args);
+  CHECK(rejected.exit_code == 2);
+  CHECK(contains(rejected.err, "401"));
+  unsetenv("GITHUB_TOKEN");
+
+  for (const CommandResult* r : {&ok, &broken, &rejected}) {
+    CHECK_FALSE(contains(r->out, kToken));
+    CHECK_FALSE(contains(r->err, kToken));
+    CHECK_FALSE(contains(r->err, "WrongToken"));
+  }
+  for (const char* file : {"t.db", "t.db-wal", "t.db.lock"}) {
+    if (fs::exists(dir / file)) CHECK_FALSE(contains(file_bytes(dir / file), "TopSecret"));
+  }
+}
+
+TEST_CASE("a mine killed with SIGKILL at 20 random moments and resumed ends with the uninterrupted database") {
+  FakeGithub server;
+  server.add(make_repository("acme", "model", 220, 350, 11));
+  FakeFaults slow;
+  slow.delay_ms = 3;  // spreads a run over a few hundred ms so kills land in every phase
+  server.set_faults(slow);
+  TempDir dir;
+  auto started = std::chrono::steady_clock::now();
+  REQUIRE(run_firstmile(mine_args(server, dir / "reference.db")).exit_code == 0);
+  auto full_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+  const std::string reference = content_of(dir / "reference.db");
+  REQUIRE(contains(reference, "cross-referenced"));
+
+  std::mt19937 rng(20261125);
+  int killed_mid_run = 0;
+  for (int trial = 0; trial < 20; ++trial) {
+    fs::path db = dir / ("trial" + std::to_string(trial) + ".db");
+    // One to three kills in a row before the run that is let finish.
+    int kills = 1 + static_cast<int>(rng() % 3);
+    for (int k = 0; k < kills; ++k) {
+      int pid = start_firstmile(mine_args(server, db));
+      std::this_thread::sleep_for(std::chrono::milliseconds(rng() % static_cast<uint32_t>(full_ms.count() + 1)));
+      kill(pid, SIGKILL);
+      killed_mid_run += wait_firstmile(pid) == -SIGKILL;
+    }
+    CommandResult resumed = run_firstmile(mine_args(server, db));
+    REQUIRE_MESSAGE(resumed.exit_code == 0, resumed.err);
+    CHECK_MESSAGE(content_of(db) == reference, "trial " << trial);
+  }
+  CHECK(killed_mid_run >= 10);  // most kills hit a running mine, not a finished one
+}
+
+TEST_CASE("a second mine on the same database refuses with a clear message while the first runs") {
+  FakeGithub server;
+  server.add(make_repository("acme", "model", 200, 0, 4));
+  FakeFaults slow;
+  slow.delay_ms = 300;
+  server.set_faults(slow);
+  TempDir dir;
+  int first = start_firstmile(mine_args(server, dir / "t.db"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  CommandResult second = run_firstmile(mine_args(server, dir / "t.db"));
+  kill(first, SIGKILL);
+  wait_firstmile(first);
+  CHECK(second.exit_code == 2);
+  CHECK(contains(second.err, "in use by firstmile mine (pid " + std::to_string(first)));
+  server.set_faults({});
+  CHECK(run_firstmile(mine_args(server, dir / "t.db")).exit_code == 0);  // the lock died with its holder
+}
+
+TEST_CASE("mine reports what it did, and a missing repository fails naming the URL") {
+  FakeGithub server;
+  server.add(make_repository("acme", "model", 40, 10, 4));
+  TempDir dir;
+  CommandResult r = run_firstmile(mine_args(server, dir / "t.db"));
+  REQUIRE(r.exit_code == 0);
+  CHECK(contains(r.out, "acme/model"));
+  CHECK(contains(r.out, "requests"));
+  std::vector<std::string> args = mine_args(server, dir / "t.db");
+  args[1] = "acme/nothing";
+  CommandResult missing = run_firstmile(args);
+  CHECK(missing.exit_code == 2);
+  CHECK(contains(missing.err, server.url() + "/repos/acme/nothing: HTTP 404"));
+  CHECK(contains(run_firstmile({"mine", "--help"}).out, "GITHUB_TOKEN"));
+}
