@@ -318,18 +318,20 @@ GharchiveImportSummary import_gharchive(Store& store, const Preset& preset,
   for (const auto& f : files) {
     LineReader reader(f);
     int64_t last_bytes = 0;
+    auto report = [&] {
+      last_bytes = reader.bytes();
+      progress.compressed_bytes = done_bytes + reader.compressed_offset();
+      progress.events = s.events;
+      progress.issues = s.issues;
+      options.progress(progress);
+    };
     std::string_view line;
     while (reader.next(line)) {
       ++s.lines;
       importer.take(line, reader);
-      if (options.progress && reader.bytes() != last_bytes) {
-        last_bytes = reader.bytes();
-        progress.compressed_bytes = done_bytes + reader.compressed_offset();
-        progress.events = s.events;
-        progress.issues = s.issues;
-        options.progress(progress);
-      }
+      if (options.progress && reader.bytes() != last_bytes) report();
     }
+    if (options.progress) report();
     s.bytes += reader.bytes();
     done_bytes += static_cast<int64_t>(std::filesystem::file_size(f));
     ++s.files;
