@@ -263,7 +263,8 @@ def main():
             out.write(b"".join(batch))
     counts = {k: v for k, v in synth.counts.items() if not k.startswith("#")}
     issues = sum(v for k, v in synth.counts.items() if k.startswith("#"))
-    print(json.dumps({"events": sum(counts.values()), "issues": issues, "by_type": counts}))
+    print(json.dumps({"events": sum(counts.values()), "issues": issues, "by_type": counts,
+                      "repositories": [name for name, _ in synth.repos]}))
 
 
 if __name__ == "__main__":

@@ -1,8 +1,13 @@
 // mine/gharchive.cpp — stream GH Archive dumps line by line; parse only the issue events.
 #include "mine/gharchive.h"
 
+#include <condition_variable>
 #include <cstring>
+#include <deque>
+#include <exception>
 #include <map>
+#include <mutex>
+#include <thread>
 #include <unordered_set>
 
 #include <nlohmann/json.hpp>
@@ -34,6 +39,60 @@ std::string ascii_lower(std::string_view s) {
 
 bool ends_with(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+// --- The pre-filter: decides on the raw line whether it may be an event we import. It may
+// let through a line that is not (the parsed event is checked again), never the reverse.
+
+size_t skip_space(std::string_view s, size_t i) {
+  while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
+  return i;
+}
+
+// The string value of `"key": "value"` whose key starts at `at`, or nullopt if the value is
+// not a string without escapes.
+std::optional<std::string_view> string_value_at(std::string_view line, size_t at, size_t key_size) {
+  size_t i = skip_space(line, at + key_size);
+  if (i >= line.size() || line[i] != ':') return std::nullopt;
+  i = skip_space(line, i + 1);
+  if (i >= line.size() || line[i] != '"') return std::nullopt;
+  size_t end = line.find('"', i + 1);
+  if (end == std::string_view::npos) return std::nullopt;
+  std::string_view value = line.substr(i + 1, end - i - 1);
+  if (value.find('\\') != std::string_view::npos) return std::nullopt;
+  return value;
+}
+
+// A quoted key or value can appear raw only as a JSON string token: inside another string its
+// quotes would be escaped. The first "type" whose value ends in "Event" is the event's type
+// (nested objects carry types such as "User", never "...Event").
+bool is_issue_event_line(std::string_view line) {
+  constexpr std::string_view kKey = "\"type\"";
+  for (size_t at = line.find(kKey); at != std::string_view::npos; at = line.find(kKey, at + kKey.size())) {
+    std::optional<std::string_view> type = string_value_at(line, at, kKey.size());
+    if (!type || !ends_with(*type, "Event")) continue;
+    return *type == "IssuesEvent" || *type == "IssueCommentEvent";
+  }
+  return false;
+}
+
+// Whether some "repo": {... "name": "OWNER/NAME" ...} of the line is wanted. Unsure lines pass.
+bool may_be_wanted_repository(std::string_view line, const std::unordered_set<std::string>& wanted) {
+  constexpr std::string_view kRepo = "\"repo\"", kName = "\"name\"";
+  bool found = false;
+  for (size_t at = line.find(kRepo); at != std::string_view::npos; at = line.find(kRepo, at + kRepo.size())) {
+    size_t object = skip_space(line, at + kRepo.size());
+    if (object < line.size() && line[object] == ':') object = skip_space(line, object + 1);
+    if (object >= line.size() || line[object] != '{') continue;
+    size_t close = line.find('}', object);
+    size_t name = line.find(kName, object);
+    if (name == std::string_view::npos || name > close) continue;
+    std::optional<std::string_view> value = string_value_at(line, name, kName.size());
+    if (!value) return true;
+    found = true;
+    if (wanted.count(ascii_lower(*value))) return true;
+  }
+  return !found;
 }
 
 // The lines of a gzip file (or of a plain file), read in fixed-size chunks. A line is handed
@@ -123,59 +182,103 @@ class LineReader {
   int64_t bytes_ = 0;
 };
 
-// --- The pre-filter: decides on the raw line whether it may be an event we import. It may
-// let through a line that is not (the parsed event is checked again), never the reverse.
+// One matched line: where it sits in its batch and in its file.
+struct MatchedLine {
+  size_t offset = 0, size = 0;
+  int64_t number = 0;
+};
 
-size_t skip_space(std::string_view s, size_t i) {
-  while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
-  return i;
-}
+// The lines of about one chunk that passed the pre-filter, copied out, with where the reader was.
+struct LineBatch {
+  std::string text;
+  std::vector<MatchedLine> lines;
+  int64_t lines_read = 0;  // of the file, up to the end of this batch
+  int64_t bytes = 0;       // uncompressed, likewise
+  int64_t compressed_offset = 0;
+  std::exception_ptr error;  // the reader failed after this batch's lines
+};
 
-// The string value of `"key": "value"` whose key starts at `at`, or nullopt if the value is
-// not a string without escapes.
-std::optional<std::string_view> string_value_at(std::string_view line, size_t at, size_t key_size) {
-  size_t i = skip_space(line, at + key_size);
-  if (i >= line.size() || line[i] != ':') return std::nullopt;
-  i = skip_space(line, i + 1);
-  if (i >= line.size() || line[i] != '"') return std::nullopt;
-  size_t end = line.find('"', i + 1);
-  if (end == std::string_view::npos) return std::nullopt;
-  std::string_view value = line.substr(i + 1, end - i - 1);
-  if (value.find('\\') != std::string_view::npos) return std::nullopt;
-  return value;
-}
-
-// A quoted key or value can appear raw only as a JSON string token: inside another string its
-// quotes would be escaped. The first "type" whose value ends in "Event" is the event's type
-// (nested objects carry types such as "User", never "...Event").
-bool is_issue_event_line(std::string_view line) {
-  constexpr std::string_view kKey = "\"type\"";
-  for (size_t at = line.find(kKey); at != std::string_view::npos; at = line.find(kKey, at + kKey.size())) {
-    std::optional<std::string_view> type = string_value_at(line, at, kKey.size());
-    if (!type || !ends_with(*type, "Event")) continue;
-    return *type == "IssuesEvent" || *type == "IssueCommentEvent";
+// Reads a file on a thread of its own: decompression, line splitting and the pre-filter run
+// while the caller parses and writes the previous batch. A few batches wait at most, so
+// memory stays bounded whatever the file's size.
+class IssueEventReader {
+ public:
+  IssueEventReader(const std::filesystem::path& path, const std::unordered_set<std::string>& wanted)
+      : reader_(path), wanted_(wanted), thread_([this] { run(); }) {}
+  ~IssueEventReader() {
+    {
+      std::lock_guard lock(mutex_);
+      stop_ = true;
+    }
+    changed_.notify_all();
+    thread_.join();
   }
-  return false;
-}
+  IssueEventReader(const IssueEventReader&) = delete;
+  IssueEventReader& operator=(const IssueEventReader&) = delete;
 
-// Whether some "repo": {... "name": "OWNER/NAME" ...} of the line is wanted. Unsure lines pass.
-bool may_be_wanted_repository(std::string_view line, const std::unordered_set<std::string>& wanted) {
-  constexpr std::string_view kRepo = "\"repo\"", kName = "\"name\"";
-  bool found = false;
-  for (size_t at = line.find(kRepo); at != std::string_view::npos; at = line.find(kRepo, at + kRepo.size())) {
-    size_t object = skip_space(line, at + kRepo.size());
-    if (object < line.size() && line[object] == ':') object = skip_space(line, object + 1);
-    if (object >= line.size() || line[object] != '{') continue;
-    size_t close = line.find('}', object);
-    size_t name = line.find(kName, object);
-    if (name == std::string_view::npos || name > close) continue;
-    std::optional<std::string_view> value = string_value_at(line, name, kName.size());
-    if (!value) return true;
-    found = true;
-    if (wanted.count(ascii_lower(*value))) return true;
+  // The next batch; false after the last. Rethrows the reader's error after the lines before it.
+  bool next(LineBatch& batch) {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return !queue_.empty() || done_; });
+    if (queue_.empty()) return false;
+    batch = std::move(queue_.front());
+    queue_.pop_front();
+    lock.unlock();
+    changed_.notify_all();
+    return true;
   }
-  return !found;
-}
+
+  const std::string& path() const { return reader_.path(); }
+
+ private:
+  static constexpr size_t kQueuedBatches = 4;
+
+  void run() {
+    LineBatch batch;
+    try {
+      std::string_view line;
+      int64_t bytes = 0;
+      while (reader_.next(line)) {
+        if (is_issue_event_line(line) && (wanted_.empty() || may_be_wanted_repository(line, wanted_))) {
+          batch.lines.push_back({batch.text.size(), line.size(), reader_.line_number()});
+          batch.text.append(line);
+        }
+        if (reader_.bytes() != bytes) {  // a new chunk was read: hand over what came before
+          bytes = reader_.bytes();
+          if (!push(batch)) return;
+        }
+      }
+    } catch (...) {
+      batch.error = std::current_exception();
+    }
+    push(batch);
+    std::lock_guard lock(mutex_);
+    done_ = true;
+    changed_.notify_all();
+  }
+
+  bool push(LineBatch& batch) {
+    batch.lines_read = reader_.line_number();
+    batch.bytes = reader_.bytes();
+    batch.compressed_offset = reader_.compressed_offset();
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return queue_.size() < kQueuedBatches || stop_; });
+    if (stop_) return false;
+    queue_.push_back(std::move(batch));
+    batch = LineBatch();
+    lock.unlock();
+    changed_.notify_all();
+    return true;
+  }
+
+  LineReader reader_;
+  const std::unordered_set<std::string>& wanted_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::deque<LineBatch> queue_;
+  bool stop_ = false, done_ = false;
+  std::thread thread_;  // last: starts once the members above exist
+};
 
 RepositoryInfo repository_info(const Preset& preset, const std::string& owner, const std::string& name) {
   RepositoryInfo info{owner, name, "", "", ""};
@@ -209,12 +312,12 @@ class Importer {
     }
   }
 
-  // Parses and writes the line if it is an issue or comment event we want.
-  void take(std::string_view line, const LineReader& file) {
-    if (!is_issue_event_line(line)) return;
-    if (!wanted_.empty() && !may_be_wanted_repository(line, wanted_)) return;
-    std::string where = file.path() + ": line " + std::to_string(file.line_number());
-    json event = parse_json(line, file.path(), static_cast<size_t>(file.line_number()));
+  const std::unordered_set<std::string>& wanted() const { return wanted_; }
+
+  // Parses and writes a line that passed the pre-filter, if it is an event we want.
+  void take(std::string_view line, const std::string& path, int64_t number) {
+    std::string where = path + ": line " + std::to_string(number);
+    json event = parse_json(line, path, static_cast<size_t>(number));
     if (!event.is_object()) throw Error(where + ": expected an event object, got " + json_type_name(event));
     const std::string& type = member(event, "type", where, json::value_t::string).get_ref<const std::string&>();
     if (type != "IssuesEvent" && type != "IssueCommentEvent") return;
@@ -316,23 +419,25 @@ GharchiveImportSummary import_gharchive(Store& store, const Preset& preset,
   Importer importer(store, preset, options, s);
   int64_t done_bytes = 0;  // compressed bytes of the files finished
   for (const auto& f : files) {
-    LineReader reader(f);
-    int64_t last_bytes = 0;
-    auto report = [&] {
-      last_bytes = reader.bytes();
-      progress.compressed_bytes = done_bytes + reader.compressed_offset();
-      progress.events = s.events;
-      progress.issues = s.issues;
-      options.progress(progress);
-    };
-    std::string_view line;
-    while (reader.next(line)) {
-      ++s.lines;
-      importer.take(line, reader);
-      if (options.progress && reader.bytes() != last_bytes) report();
+    IssueEventReader reader(f, importer.wanted());
+    LineBatch batch;
+    int64_t file_lines = 0, file_bytes = 0;  // as far as the batches went
+    while (reader.next(batch)) {
+      for (const MatchedLine& l : batch.lines) {
+        importer.take(std::string_view(batch.text).substr(l.offset, l.size), reader.path(), l.number);
+      }
+      if (batch.error) std::rethrow_exception(batch.error);
+      if (options.progress) {  // after every chunk, and once at the end of the file
+        progress.compressed_bytes = done_bytes + batch.compressed_offset;
+        progress.events = s.events;
+        progress.issues = s.issues;
+        options.progress(progress);
+      }
+      file_lines = batch.lines_read;
+      file_bytes = batch.bytes;
     }
-    if (options.progress) report();
-    s.bytes += reader.bytes();
+    s.lines += file_lines;
+    s.bytes += file_bytes;
     done_bytes += static_cast<int64_t>(std::filesystem::file_size(f));
     ++s.files;
   }
