@@ -302,6 +302,26 @@ json& member(json& object, const char* key, const std::string& where, json::valu
   return *it;
 }
 
+// Whether a member is one the import never reads: avatars, API links, node ids, reactions,
+// the actor... Leaving them out of the parsed tree saves most of its allocations.
+bool unused_member(const std::string& key) {
+  static const std::unordered_set<std::string> kUnused = {
+      "url", "node_id", "actor", "org", "reactions", "performed_via_github_app", "assignee", "assignees",
+      "milestone", "label", "gravatar_id", "site_admin", "active_lock_reason", "locked", "draft", "sub_issues_summary"};
+  if (ends_with(key, "_url")) return key != "html_url" && key != "repository_url" && key != "issue_url";
+  return kUnused.count(key) > 0;
+}
+
+json parse_event(std::string_view line, const std::string& path, int64_t number) {
+  json::parser_callback_t keep = [](int, json::parse_event_t event, json& parsed) {
+    return event != json::parse_event_t::key || !unused_member(parsed.get_ref<const std::string&>());
+  };
+  json event = json::parse(line, keep, /*allow_exceptions=*/false, /*ignore_comments=*/true);
+  // A parse error: parse again the usual way for the message naming line and column.
+  if (event.is_discarded()) return parse_json(line, path, static_cast<size_t>(number));
+  return event;
+}
+
 class Importer {
  public:
   Importer(Store& store, const Preset& preset, const GharchiveOptions& options, GharchiveImportSummary& summary)
@@ -317,7 +337,7 @@ class Importer {
   // Parses and writes a line that passed the pre-filter, if it is an event we want.
   void take(std::string_view line, const std::string& path, int64_t number) {
     std::string where = path + ": line " + std::to_string(number);
-    json event = parse_json(line, path, static_cast<size_t>(number));
+    json event = parse_event(line, path, number);
     if (!event.is_object()) throw Error(where + ": expected an event object, got " + json_type_name(event));
     const std::string& type = member(event, "type", where, json::value_t::string).get_ref<const std::string&>();
     if (type != "IssuesEvent" && type != "IssueCommentEvent") return;
