@@ -1,0 +1,111 @@
+// End-to-end tests of `firstmile import gharchive`: summary, --repo, exit codes, files left untouched.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cstdint>
+
+#include "support.h"
+
+using namespace firstmile::testing;
+
+namespace {
+
+uint32_t crc32_of(const std::string& data) {
+  uint32_t crc = 0xFFFFFFFFu;
+  for (unsigned char byte : data) {
+    crc ^= byte;
+    for (int k = 0; k < 8; ++k) crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
+  }
+  return ~crc;
+}
+
+void put32(std::string& out, uint32_t v) {
+  for (int i = 0; i < 4; ++i) out += static_cast<char>((v >> (8 * i)) & 0xFF);
+}
+
+// A gzip member of stored (uncompressed) deflate blocks: a valid .gz without linking zlib.
+std::string gzip_stored(const std::string& data) {
+  std::string out("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff", 10);
+  size_t at = 0;
+  do {
+    size_t n = std::min<size_t>(65535, data.size() - at);
+    bool last = at + n == data.size();
+    out += static_cast<char>(last ? 1 : 0);
+    out += static_cast<char>(n & 0xFF);
+    out += static_cast<char>(n >> 8);
+    out += static_cast<char>(~n & 0xFF);
+    out += static_cast<char>((~n >> 8) & 0xFF);
+    out += data.substr(at, n);
+    at += n;
+  } while (at < data.size());
+  put32(out, crc32_of(data));
+  put32(out, static_cast<uint32_t>(data.size()));
+  return out;
+}
+
+std::string issue_event(const std::string& repo, int number, const std::string& title) {
+  return R"({"id":"1","type":"IssuesEvent","actor":{"login":"a"},"repo":{"id":1,"name":")" + repo +
+         R"("},"payload":{"action":"opened","issue":{"id":)" + std::to_string(number) + R"(,"number":)" +
+         std::to_string(number) + R"(,"title":")" + title +
+         R"(","body":null,"user":{"login":"a"},"labels":[],"updated_at":"2024-05-01T10:00:00Z"}},"public":true})" + "\n";
+}
+
+std::string comment_event(const std::string& repo, int number, int comment_id) {
+  return R"({"id":"2","type":"IssueCommentEvent","repo":{"name":")" + repo +
+         R"("},"payload":{"action":"created","issue":{"number":)" + std::to_string(number) +
+         R"(,"title":"t","updated_at":"2024-05-01T10:00:00Z"},"comment":{"id":)" + std::to_string(comment_id) +
+         R"(,"body":"me too","updated_at":"2024-05-01T11:00:00Z"}}})" + "\n";
+}
+
+const std::string kPush = R"({"id":"3","type":"PushEvent","repo":{"name":"x/y"},"payload":{}})" "\n";
+
+}  // namespace
+
+TEST_CASE("import gharchive imports the issue events of a dump and prints a summary") {
+  TempDir dir;
+  write_file(dir / "h.json.gz", gzip_stored(kPush + issue_event("QwenLM/Qwen2.5", 1, "OOM") +
+                                            comment_event("QwenLM/Qwen2.5", 1, 10) + kPush));
+  std::string db = (dir / "t.db").string();
+  CommandResult r = run_firstmile({"import", "gharchive", (dir / "h.json.gz").string(), "--db", db});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("4 events read, 2 issue and comment events imported, 1 repositories") != std::string::npos);
+  CHECK(r.out.find("Comments: 1 events: 1 new") != std::string::npos);
+  CHECK(r.err.empty());  // no progress line when stderr is not a terminal
+  CommandResult again = run_firstmile({"import", "gharchive", (dir / "h.json.gz").string(), "--db", db});
+  CHECK(again.exit_code == 0);
+  CHECK(again.out.find("0 new, 0 updated") != std::string::npos);
+}
+
+TEST_CASE("import gharchive --repo, given twice, keeps only those repositories") {
+  TempDir dir;
+  write_file(dir / "h.json.gz", gzip_stored(issue_event("QwenLM/Qwen2.5", 1, "a") + issue_event("meta-llama/llama3", 2, "b") +
+                                            issue_event("other/repo", 3, "c")));
+  CommandResult r = run_firstmile({"import", "gharchive", (dir / "h.json.gz").string(), "--repo", "qwenlm/qwen2.5",
+                                   "--repo", "meta-llama/llama3", "--db", (dir / "t.db").string()});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("2 issue and comment events imported, 2 repositories") != std::string::npos);
+}
+
+TEST_CASE("import gharchive of a truncated dump exits 2 naming the file and leaves the database unchanged") {
+  TempDir dir;
+  std::string db = (dir / "t.db").string();
+  write_file(dir / "good.json.gz", gzip_stored(issue_event("o/r", 1, "a")));
+  REQUIRE(run_firstmile({"import", "gharchive", (dir / "good.json.gz").string(), "--db", db}).exit_code == 0);
+  std::string before = file_bytes(db);
+  std::string whole = gzip_stored(issue_event("o/r", 2, "b") + issue_event("o/r", 3, "c"));
+  write_file(dir / "cut.json.gz", whole.substr(0, whole.size() - 20));
+  CommandResult r = run_firstmile({"import", "gharchive", (dir / "cut.json.gz").string(), "--db", db});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("cut.json.gz: line") != std::string::npos);
+  CHECK(r.err.find("truncated") != std::string::npos);
+  CHECK(file_bytes(db) == before);
+}
+
+TEST_CASE("import gharchive with a malformed issue event exits 2 naming file and line") {
+  TempDir dir;
+  std::string bad = issue_event("o/r", 2, "b");
+  write_file(dir / "bad.json.gz", gzip_stored(kPush + kPush + bad.substr(0, bad.size() - 3) + "\n"));
+  CommandResult r = run_firstmile({"import", "gharchive", (dir / "bad.json.gz").string(), "--db", (dir / "t.db").string()});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("bad.json.gz: line 3") != std::string::npos);
+}

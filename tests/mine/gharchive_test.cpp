@@ -1,0 +1,293 @@
+// Tests of mine/gharchive.h on small GH Archive dumps written with zlib at test time.
+#include <doctest/doctest.h>
+
+#include <zlib.h>
+
+#include "base/error.h"
+#include "dataset/preset.h"
+#include "mine/gharchive.h"
+#include "store/store.h"
+#include "support.h"
+
+using namespace firstmile;
+using namespace firstmile::testing;
+using nlohmann::json;
+
+namespace {
+
+Preset preset() { return load_preset(source_file("data/presets/open-llm-failures.json").string()); }
+
+// An issue as GH Archive's payloads carry it; trimmed (no html_url) like recent dumps.
+json issue(int64_t number, const std::string& updated_at, const std::string& title = "Model fails to load") {
+  return {{"id", 1000 + number},   {"number", number},       {"title", title},
+          {"body", "Traceback (most recent call last):\n  ..."},     {"state", "open"},
+          {"user", {{"login", "alice"}, {"type", "User"}}},          {"labels", json::array({{{"name", "bug"}}})},
+          {"comments", 0},         {"created_at", "2024-05-01T10:00:00Z"}, {"updated_at", updated_at}};
+}
+
+json comment(int64_t id, const std::string& body, const std::string& updated_at = "2024-05-01T11:00:00Z") {
+  return {{"id", id}, {"body", body}, {"user", {{"login", "bob"}}}, {"created_at", "2024-05-01T11:00:00Z"},
+          {"updated_at", updated_at}};
+}
+
+std::string event(const std::string& type, const std::string& repo, const json& payload) {
+  json e = {{"id", "26000000001"}, {"type", type},       {"actor", {{"id", 1}, {"login", "alice"}}},
+            {"repo", {{"id", 7}, {"name", repo}, {"url", "https://api.github.com/repos/" + repo}}},
+            {"payload", payload},    {"public", true}, {"created_at", "2024-05-01T12:00:00Z"}};
+  return e.dump() + "\n";
+}
+
+std::string issues_event(const std::string& repo, const json& issue_object, const std::string& action = "opened") {
+  return event("IssuesEvent", repo, {{"action", action}, {"issue", issue_object}});
+}
+
+std::string comment_event(const std::string& repo, const json& issue_object, const json& comment_object,
+                          const std::string& action = "created") {
+  return event("IssueCommentEvent", repo, {{"action", action}, {"issue", issue_object}, {"comment", comment_object}});
+}
+
+const std::string kPush = R"({"id":"2","type":"PushEvent","actor":{"login":"x"},"repo":{"id":1,"name":"a/b"},"payload":{"commits":[]}})" "\n";
+const std::string kWatch = R"({"id":"3","type":"WatchEvent","actor":{"login":"y"},"repo":{"id":2,"name":"c/d"},"payload":{"action":"started"}})" "\n";
+
+// Each string becomes one gzip member of the file: GH Archive files may be concatenations.
+void write_gzip(const std::filesystem::path& path, const std::vector<std::string>& members) {
+  std::filesystem::remove(path);
+  for (const std::string& m : members) {
+    gzFile f = gzopen(path.c_str(), "ab");
+    REQUIRE(f != nullptr);
+    REQUIRE(gzwrite(f, m.data(), static_cast<unsigned>(m.size())) == static_cast<int>(m.size()));
+    REQUIRE(gzclose(f) == Z_OK);
+  }
+}
+
+std::string database_content(Store& store) {
+  std::string out;
+  Statement& s = store.db().prepare(
+      "SELECT i.number, i.title, i.body, i.state, i.labels, i.is_pull_request, i.updated_at, i.url, "
+      "(SELECT group_concat(github_id || '=' || body, '|') FROM comments c WHERE c.issue_id = i.id) "
+      "FROM issues i ORDER BY i.id");
+  while (s.step()) {
+    for (int c = 0; c < 9; ++c) out += s.column_text(c) + ";";
+    out += "\n";
+  }
+  s.reset();
+  return out + "runs=" + std::to_string(store.db().query_int("SELECT count(*) FROM runs"));
+}
+
+}  // namespace
+
+TEST_CASE("issue and comment events fill issues and comments, with the repository from the event") {
+  TempDir dir;
+  write_gzip(dir / "h.json.gz", {issues_event("QwenLM/Qwen2.5", issue(5, "2024-05-01T10:00:00Z")) +
+                                 comment_event("QwenLM/Qwen2.5", issue(5, "2024-05-01T11:00:00Z"), comment(77, "try bf16"))});
+  Store store = Store::open_memory();
+  GharchiveImportSummary s = import_gharchive(store, preset(), {dir / "h.json.gz"}, {});
+  CHECK(s.events == 2);
+  CHECK(s.new_issues == 1);
+  CHECK(s.updated_issues == 1);
+  CHECK(s.new_comments == 1);
+  CHECK(s.repositories == 1);
+  CHECK(store.db().query_int("SELECT count(*) FROM issues WHERE url = 'https://github.com/QwenLM/Qwen2.5/issues/5' "
+                             "AND updated_at = '2024-05-01T11:00:00Z'") == 1);
+  CHECK(store.db().query_int("SELECT count(*) FROM comments WHERE github_id = 77 AND body = 'try bf16'") == 1);
+  CHECK(store.db().query_int("SELECT count(*) FROM repositories WHERE series = 'Qwen' AND model = 'Qwen2.5'") == 1);
+  CHECK(store.db().query_int("SELECT count(*) FROM runs WHERE command = 'import gharchive' AND status = 'ok'") == 1);
+}
+
+TEST_CASE("events other than issue events are skipped unparsed, malformed or not") {
+  TempDir dir;
+  std::string broken_push = R"({"id":"4","type":"PushEvent","payload":{"commits":[)" "\n";
+  write_gzip(dir / "h.json.gz", {kPush + broken_push + kWatch + issues_event("o/r", issue(1, "2024-05-01T10:00:00Z"))});
+  Store store = Store::open_memory();
+  GharchiveImportSummary s = import_gharchive(store, preset(), {dir / "h.json.gz"}, {});
+  CHECK(s.lines == 4);
+  CHECK(s.events == 1);
+  CHECK(store.db().query_int("SELECT count(*) FROM issues") == 1);
+  CHECK(store.db().query_int("SELECT count(*) FROM repositories") == 1);
+}
+
+TEST_CASE("--repo keeps only the named repositories, matched case-insensitively") {
+  TempDir dir;
+  write_gzip(dir / "h.json.gz", {issues_event("QwenLM/Qwen2.5", issue(1, "2024-05-01T10:00:00Z")) +
+                                 issues_event("meta-llama/llama3", issue(2, "2024-05-01T10:00:00Z")) +
+                                 issues_event("other/repo", issue(3, "2024-05-01T10:00:00Z"))});
+  Store store = Store::open_memory();
+  GharchiveOptions options;
+  options.repositories = {"qwenlm/qwen2.5", "META-LLAMA/Llama3"};
+  GharchiveImportSummary s = import_gharchive(store, preset(), {dir / "h.json.gz"}, options);
+  CHECK(s.lines == 3);
+  CHECK(s.events == 2);
+  CHECK(store.db().query_int("SELECT count(*) FROM repositories WHERE owner = 'other'") == 0);
+  CHECK(store.db().query_int("SELECT count(*) FROM issues") == 2);
+}
+
+TEST_CASE("an older issue event never overwrites a newer one") {
+  TempDir dir;
+  write_gzip(dir / "new.json.gz", {issues_event("o/r", issue(1, "2024-06-01T00:00:00Z", "new title"))});
+  write_gzip(dir / "old.json.gz", {issues_event("o/r", issue(1, "2024-05-01T00:00:00Z", "old title"))});
+  Store store = Store::open_memory();
+  import_gharchive(store, preset(), {dir / "new.json.gz"}, {});
+  GharchiveImportSummary s = import_gharchive(store, preset(), {dir / "old.json.gz"}, {});
+  CHECK(s.older_issues == 1);
+  CHECK(store.db().query_int("SELECT count(*) FROM issues WHERE title = 'new title'") == 1);
+}
+
+TEST_CASE("a deleted comment event removes the comment") {
+  TempDir dir;
+  json i = issue(1, "2024-05-01T10:00:00Z");
+  write_gzip(dir / "h.json.gz", {comment_event("o/r", i, comment(77, "spam")) + comment_event("o/r", i, comment(78, "keep")) +
+                                 comment_event("o/r", i, comment(77, "spam"), "deleted")});
+  Store store = Store::open_memory();
+  GharchiveImportSummary s = import_gharchive(store, preset(), {dir / "h.json.gz"}, {});
+  CHECK(s.new_comments == 2);
+  CHECK(s.deleted_comments == 1);
+  CHECK(store.db().query_int("SELECT group_concat(github_id) FROM comments") == 78);
+}
+
+TEST_CASE("an issue event of a pull request flags the issue as a pull request") {
+  TempDir dir;
+  json pr = issue(9, "2024-05-01T10:00:00Z", "Fix the loader");
+  pr["pull_request"] = {{"url", "https://api.github.com/repos/o/r/pulls/9"}, {"merged_at", nullptr}};
+  write_gzip(dir / "h.json.gz", {issues_event("o/r", pr, "closed") + issues_event("o/r", issue(10, "2024-05-01T10:00:00Z"))});
+  Store store = Store::open_memory();
+  GharchiveImportSummary s = import_gharchive(store, preset(), {dir / "h.json.gz"}, {});
+  CHECK(s.pull_requests == 1);
+  CHECK(store.db().query_int("SELECT number FROM issues WHERE is_pull_request = 1") == 9);
+}
+
+TEST_CASE("concatenated gzip members read as one file, even with a line cut between members") {
+  TempDir dir;
+  std::string second = issues_event("o/r", issue(2, "2024-05-01T10:00:00Z"));
+  write_gzip(dir / "h.json.gz", {issues_event("o/r", issue(1, "2024-05-01T10:00:00Z")) + second.substr(0, 40),
+                                 second.substr(40), kPush + issues_event("o/r", issue(3, "2024-05-01T10:00:00Z"))});
+  Store store = Store::open_memory();
+  GharchiveImportSummary s = import_gharchive(store, preset(), {dir / "h.json.gz"}, {});
+  CHECK(s.lines == 4);
+  CHECK(s.new_issues == 3);
+}
+
+TEST_CASE("Chinese text and null bodies are stored as given") {
+  TempDir dir;
+  json chinese = issue(1, "2024-05-01T10:00:00Z", "显存不足 when fine-tuning");
+  chinese["body"] = "模型加载失败，请问如何解决？";
+  json empty = issue(2, "2024-05-01T10:00:00Z");
+  empty["body"] = nullptr;
+  json silent = comment(5, "");
+  silent["body"] = nullptr;
+  write_gzip(dir / "h.json.gz", {issues_event("o/r", chinese) + comment_event("o/r", empty, silent)});
+  Store store = Store::open_memory();
+  import_gharchive(store, preset(), {dir / "h.json.gz"}, {});
+  CHECK(store.db().query_int("SELECT count(*) FROM issues WHERE title = '显存不足 when fine-tuning' "
+                             "AND body = '模型加载失败，请问如何解决？'") == 1);
+  CHECK(store.db().query_int("SELECT count(*) FROM issues WHERE number = 2 AND body IS NULL") == 1);
+  CHECK(store.db().query_int("SELECT count(*) FROM comments WHERE body IS NULL") == 1);
+}
+
+TEST_CASE("a malformed issue event is an error naming file and line, and leaves the database as it was") {
+  TempDir dir;
+  write_gzip(dir / "good.json.gz", {issues_event("o/r", issue(1, "2024-05-01T10:00:00Z"))});
+  std::string broken = issues_event("o/r", issue(2, "2024-05-01T10:00:00Z"));
+  broken = broken.substr(0, broken.size() - 2) + "\n";  // the closing brace cut off
+  write_gzip(dir / "bad.json.gz", {kPush + issues_event("o/r", issue(3, "2024-05-01T10:00:00Z")) + broken + kWatch});
+  Store store = Store::open(dir / "t.db");
+  import_gharchive(store, preset(), {dir / "good.json.gz"}, {});
+  std::string before = database_content(store);
+  CHECK_THROWS_WITH_AS(import_gharchive(store, preset(), {dir / "good.json.gz", dir / "bad.json.gz"}, {}),
+                       doctest::Contains("bad.json.gz: line 3, column"), Error);
+  CHECK(database_content(store) == before);
+}
+
+TEST_CASE("an issue event with a field of the wrong type names file, line and field") {
+  TempDir dir;
+  json bad = issue(1, "2024-05-01T10:00:00Z");
+  bad["title"] = 5;
+  write_gzip(dir / "bad.json.gz", {kPush + issues_event("o/r", bad)});
+  Store store = Store::open_memory();
+  CHECK_THROWS_WITH_AS(import_gharchive(store, preset(), {dir / "bad.json.gz"}, {}),
+                       doctest::Contains("bad.json.gz: line 2: payload.issue: field 'title' must be a string, got number"),
+                       Error);
+}
+
+TEST_CASE("a truncated gzip file is an error saying so, and nothing is written") {
+  TempDir dir;
+  std::string lines;
+  for (int i = 1; i <= 200; ++i) lines += issues_event("o/r", issue(i, "2024-05-01T10:00:00Z"));
+  write_gzip(dir / "full.json.gz", {lines});
+  std::string bytes = file_bytes(dir / "full.json.gz");
+  write_file(dir / "cut.json.gz", bytes.substr(0, bytes.size() - 100));
+  Store store = Store::open_memory();
+  CHECK_THROWS_WITH_AS(import_gharchive(store, preset(), {dir / "cut.json.gz"}, {}),
+                       doctest::Contains("cut.json.gz: line"), Error);
+  CHECK_THROWS_WITH_AS(import_gharchive(store, preset(), {dir / "cut.json.gz"}, {}), doctest::Contains("truncated"),
+                       Error);
+  CHECK(store.db().query_int("SELECT count(*) FROM issues") == 0);
+  CHECK(store.db().query_int("SELECT count(*) FROM runs") == 0);
+}
+
+TEST_CASE("a corrupt gzip stream is an error naming the file") {
+  TempDir dir;
+  std::string lines;
+  for (int i = 1; i <= 200; ++i) lines += issues_event("o/r", issue(i, "2024-05-01T10:00:00Z"));
+  write_gzip(dir / "full.json.gz", {lines});
+  std::string bytes = file_bytes(dir / "full.json.gz");
+  for (size_t i = bytes.size() / 2; i < bytes.size() / 2 + 64; ++i) bytes[i] = static_cast<char>(bytes[i] ^ 0x5a);
+  write_file(dir / "corrupt.json.gz", bytes);
+  write_file(dir / "text.json.gz", lines);
+  Store store = Store::open_memory();
+  CHECK_THROWS_WITH_AS(import_gharchive(store, preset(), {dir / "corrupt.json.gz"}, {}),
+                       doctest::Contains("corrupt.json.gz: line"), Error);
+  CHECK_THROWS_WITH_AS(import_gharchive(store, preset(), {dir / "text.json.gz"}, {}),
+                       doctest::Contains("text.json.gz: not a gzip file"), Error);
+  CHECK(store.db().query_int("SELECT count(*) FROM issues") == 0);
+}
+
+TEST_CASE("a file not ending in .gz is read as plain JSON Lines") {
+  TempDir dir;
+  write_file(dir / "h.jsonl", kPush + issues_event("o/r", issue(1, "2024-05-01T10:00:00Z")));
+  Store store = Store::open_memory();
+  CHECK(import_gharchive(store, preset(), {dir / "h.jsonl"}, {}).new_issues == 1);
+}
+
+TEST_CASE("a BigQuery row whose payload is a string of JSON is imported like an event") {
+  TempDir dir;
+  json payload = {{"action", "created"}, {"issue", issue(4, "2024-05-01T10:00:00Z")}, {"comment", comment(40, "same here")}};
+  json row = {{"type", "IssueCommentEvent"},
+              {"repo", {{"name", "QwenLM/Qwen2.5"}}},
+              {"created_at", "2024-05-01 12:00:00 UTC"},
+              {"payload", payload.dump()}};
+  write_gzip(dir / "bq.json.gz", {row.dump() + "\n"});
+  Store store = Store::open_memory();
+  GharchiveImportSummary s = import_gharchive(store, preset(), {dir / "bq.json.gz"}, {});
+  CHECK(s.new_issues == 1);
+  CHECK(s.new_comments == 1);
+  CHECK(store.db().query_int("SELECT count(*) FROM comments WHERE body = 'same here'") == 1);
+}
+
+TEST_CASE("re-importing the same dump leaves the database as it was") {
+  TempDir dir;
+  json i = issue(1, "2024-05-01T10:00:00Z");
+  json later = issue(1, "2024-05-01T12:00:00Z");
+  later["state"] = "closed";
+  write_gzip(dir / "h.json.gz", {issues_event("o/r", i) + comment_event("o/r", i, comment(1, "first")) +
+                                 comment_event("o/r", i, comment(2, "spam")) + comment_event("o/r", i, comment(2, "spam"), "deleted") +
+                                 issues_event("o/r", later, "closed") + kPush});
+  Store store = Store::open_memory();
+  import_gharchive(store, preset(), {dir / "h.json.gz"}, {});
+  std::string before = database_content(store);
+  GharchiveImportSummary again = import_gharchive(store, preset(), {dir / "h.json.gz"}, {});
+  CHECK(again.new_issues == 0);
+  CHECK(database_content(store) == before.substr(0, before.size() - 1) + "2");  // one more run, nothing else
+}
+
+TEST_CASE("progress is reported with bytes read and events so far") {
+  TempDir dir;
+  write_gzip(dir / "h.json.gz", {issues_event("o/r", issue(1, "2024-05-01T10:00:00Z")) + kPush});
+  Store store = Store::open_memory();
+  GharchiveOptions options;
+  GharchiveProgress last;
+  options.progress = [&](const GharchiveProgress& p) { last = p; };
+  import_gharchive(store, preset(), {dir / "h.json.gz"}, options);
+  CHECK(last.compressed_bytes_total == static_cast<int64_t>(std::filesystem::file_size(dir / "h.json.gz")));
+  CHECK(last.compressed_bytes > 0);
+  CHECK(last.compressed_bytes <= last.compressed_bytes_total);
+}
