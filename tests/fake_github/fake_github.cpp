@@ -142,7 +142,7 @@ struct FakeGithub::State {
   void answer_json(const httplib::Request& req, httplib::Response& res, const std::string& body,
                    const std::string& link);
   void listing(const httplib::Request& req, httplib::Response& res, const std::string& self_path,
-               std::vector<json> items, bool by_updated);
+               const std::vector<json>& all, bool by_updated);
 };
 
 namespace {
@@ -186,25 +186,38 @@ void FakeGithub::State::answer_json(const httplib::Request& req, httplib::Respon
 }
 
 void FakeGithub::State::listing(const httplib::Request& req, httplib::Response& res, const std::string& self_path,
-                                std::vector<json> items, bool by_updated) {
-  if (by_updated && req.has_param("since")) {
-    const std::string since = req.get_param_value("since");
-    std::erase_if(items, [&](const json& j) { return j["updated_at"].get<std::string>() < since; });
+                                const std::vector<json>& all, bool by_updated) {
+  // Keys and pointers, not copies: a listing of 10,000 issues is sorted for every page asked.
+  struct Entry {
+    const std::string* updated_at;
+    int64_t id;
+    const json* item;
+  };
+  std::vector<Entry> entries;
+  entries.reserve(all.size());
+  const std::string since = by_updated && req.has_param("since") ? req.get_param_value("since") : "";
+  for (const json& j : all) {
+    const std::string* updated = by_updated ? &j["updated_at"].get_ref<const std::string&>() : nullptr;
+    if (!since.empty() && *updated < since) continue;
+    entries.push_back({updated, by_updated ? j["id"].get<int64_t>() : 0, &j});
   }
   if (by_updated) {
     const bool ascending = req.has_param("direction") && req.get_param_value("direction") == "asc";
-    std::stable_sort(items.begin(), items.end(), [&](const json& a, const json& b) {
-      auto ka = std::make_pair(a["updated_at"].get<std::string>(), a["id"].get<int64_t>());
-      auto kb = std::make_pair(b["updated_at"].get<std::string>(), b["id"].get<int64_t>());
-      return ascending ? ka < kb : kb < ka;
+    std::stable_sort(entries.begin(), entries.end(), [&](const Entry& a, const Entry& b) {
+      int c = a.updated_at->compare(*b.updated_at);
+      if (c != 0) return ascending ? c < 0 : c > 0;
+      return ascending ? a.id < b.id : b.id < a.id;
     });
   }
+  std::vector<const json*> items;
+  items.reserve(entries.size());
+  for (const Entry& e : entries) items.push_back(e.item);
   const int per_page = std::clamp(int_param(req, "per_page", 30), 1, 100);
   const int page = std::max(int_param(req, "page", 1), 1);
   const int last = std::max<int>(1, static_cast<int>((items.size() + per_page - 1) / per_page));
   json out = json::array();
   for (size_t i = static_cast<size_t>((page - 1) * per_page); i < items.size() && out.size() < static_cast<size_t>(per_page); ++i) {
-    out.push_back(items[i]);
+    out.push_back(*items[i]);
   }
   auto page_url = [&](int p) {
     std::string url = "http://127.0.0.1:" + std::to_string(port) + self_path;
@@ -324,7 +337,7 @@ void FakeGithub::State::handle(const httplib::Request& req, httplib::Response& r
         "https://api.github.com/repos/" + full + "/issues/" + rest.substr(8, rest.size() - 17);
     std::vector<json> mine;
     for (const json& c : repo->comments) {
-      if (c["issue_url"] == issue_url) mine.push_back(c);
+      if (c["issue_url"].get_ref<const std::string&>() == issue_url) mine.push_back(c);
     }
     return listing(req, res, self_prefix + rest, mine, false);
   }
