@@ -318,8 +318,13 @@ void upsert_tags(git_repository* repo, Store& store, int64_t repository_id, cons
     ObjectPtr commit(commit_raw);
     TagRow row;
     row.sha = oid_hex(git_object_id(commit.get()));
+    // The object the tag ref names, unpeeled: an annotated tag object, or the commit itself.
+    git_reference* direct_raw = nullptr;
+    check(git_reference_resolve(&direct_raw, ref.get()), where + ": cannot read tag " + name);
+    ReferencePtr direct(direct_raw);
     git_object* target_raw = nullptr;
-    check(git_reference_peel(&target_raw, ref.get(), GIT_OBJECT_ANY), where + ": cannot read tag " + name);
+    check(git_object_lookup(&target_raw, repo, git_reference_target(direct.get()), GIT_OBJECT_ANY),
+          where + ": cannot read tag " + name);
     ObjectPtr target(target_raw);
     const git_signature* tagger = nullptr;
     if (git_object_type(target.get()) == GIT_OBJECT_TAG) {
