@@ -405,6 +405,10 @@ GitImportSummary import_git_history(Store& store, const Preset& preset, const Gi
 
   std::string ref = o.ref.empty() ? "HEAD" : o.ref;
   std::string where = redact_url_credentials(o.source);
+  // libgit2 1.5 does not read .git/shallow: its walk would stop at the first missing parent.
+  if (git_repository_is_shallow(repo.get()) == 1) {
+    throw Error(where + ": a shallow clone, whose history is cut; fetch all of it first (git fetch --unshallow)");
+  }
   git_object* start_raw = nullptr;
   check(git_revparse_single(&start_raw, repo.get(), ref.c_str()), where + ": cannot resolve '" + ref + "'");
   ObjectPtr start(start_raw);
