@@ -417,10 +417,30 @@ std::string redacted_argv_json(const std::vector<std::string>& argv) {
         out.push_back(arg.substr(0, eq + 1) + "<redacted>");
       }
     } else {
-      out.push_back(arg);
+      out.push_back(redact_url_credentials(arg));
     }
   }
   return out.dump();
+}
+
+std::string redact_url_credentials(std::string_view text) {
+  std::string out;
+  size_t done = 0;
+  for (size_t scheme = text.find("://"); scheme != std::string_view::npos; scheme = text.find("://", done)) {
+    size_t host = scheme + 3;
+    size_t end = std::min(text.find_first_of("/?# \t\r\n'\"<>", host), text.size());
+    std::string_view authority = text.substr(host, end - host);
+    out.append(text.substr(done, host - done));
+    size_t at = authority.rfind('@');
+    if (at != std::string_view::npos) {
+      out += "<redacted>@";
+      authority.remove_prefix(at + 1);
+    }
+    out.append(authority);
+    done = end;
+  }
+  out.append(text.substr(done));
+  return out;
 }
 
 }  // namespace firstmile

@@ -16,6 +16,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "store/database.h"
@@ -152,7 +153,11 @@ class Store {
 // Whether `source` is selected by `selector` (see AnnotationQuery).
 bool source_matches(const std::string& selector, const std::string& source);
 
-// The argument vector as stored in runs.argv: values of flags that look secret are redacted.
+// The argument vector as stored in runs.argv: values of flags that look secret are redacted,
+// and so are credentials in URLs.
 std::string redacted_argv_json(const std::vector<std::string>& argv);
+
+// `text` with the user:password of every URL in it replaced: "https://<redacted>@host/...".
+std::string redact_url_credentials(std::string_view text);
 
 }  // namespace firstmile

@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   add_mine(app, g);
   add_import(app, g);
   add_analyze(app, g);
+  add_git(app, g);
 
   try {
     app.parse(argc, argv);

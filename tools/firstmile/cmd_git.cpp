@@ -1,0 +1,58 @@
+// cmd_git.cpp — `firstmile git PATH|URL --repo OWNER/NAME`: a repository's git history into the database.
+#include <unistd.h>
+
+#include <iostream>
+
+#include "dataset/preset.h"
+#include "globals.h"
+#include "mine/git_history.h"
+#include "store/store.h"
+
+namespace firstmile {
+
+namespace {
+struct GitArgs {
+  GitImportOptions options;
+  std::string cache;
+  std::string preset = "open-llm-failures";
+};
+}  // namespace
+
+void add_git(CLI::App& app, std::shared_ptr<Globals> g) {
+  auto args = std::make_shared<GitArgs>();
+  auto* cmd = app.add_subcommand(
+      "git", "Git history into the database: commits, changed files, issue links from messages, tags");
+  cmd->add_option("source", args->options.source, "Local repository (bare or with a work tree), or a URL to clone")
+      ->required();
+  cmd->add_option("--repo", args->options.repository, "OWNER/NAME the history belongs to")->required();
+  cmd->add_option("--ref", args->options.ref, "Branch, tag or revision to walk from (default: HEAD)");
+  cmd->add_option("--since", args->options.since, "Skip commits committed before this UTC date (YYYY-MM-DD[THH:MM:SSZ])");
+  cmd->add_option("--cache", args->cache, "Where a URL is cloned (default: <db>.git-cache/OWNER/NAME)");
+  cmd->add_option("--preset", args->preset, "Repository preset giving series and models (name or file)")
+      ->capture_default_str();
+  cmd->fallthrough();
+  cmd->callback([g, args] {
+    Preset preset = load_preset(args->preset);
+    GitImportOptions options = args->options;
+    options.cache_dir = args->cache;
+    options.argv = g->argv;
+    bool terminal = isatty(STDERR_FILENO) != 0;
+    if (terminal) {
+      options.progress = [](int64_t walked) { std::cerr << "\r" << walked << " commits walked" << std::flush; };
+    }
+    Store store = Store::open(g->db);
+    GitImportSummary s = import_git_history(store, preset, options);
+    if (terminal) std::cerr << "\n";
+    std::cout << "Imported the history of " << options.repository << " at " << s.head.substr(0, 12) << " into "
+              << g->db << " (run " << s.run_id << ")\n"
+              << "Commits: " << s.commits_walked << " walked, " << s.new_commits << " new, " << s.known_commits
+              << " already stored";
+    if (s.before_since) std::cout << ", " << s.before_since << " before " << options.since;
+    std::cout << "\nFiles changed: " << s.file_rows << " rows\n"
+              << "Issue links: " << s.closes_links << " closes, " << s.mentions_links << " mentions\n"
+              << "Tags: " << s.new_tags << " new, " << s.updated_tags << " updated, " << s.unchanged_tags
+              << " unchanged\n";
+  });
+}
+
+}  // namespace firstmile
