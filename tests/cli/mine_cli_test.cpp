@@ -170,3 +170,37 @@ TEST_CASE("mine reports what it did, and a missing repository fails naming the U
   CHECK(contains(missing.err, server.url() + "/repos/acme/nothing: HTTP 404"));
   CHECK(contains(run_firstmile({"mine", "--help"}).out, "GITHUB_TOKEN"));
 }
+
+TEST_CASE("mine --preset open-llm-failures mines the study's 14 repositories with their series and models") {
+  FakeGithub server;
+  const char* const repos[] = {"deepseek-ai/DeepSeek-V3", "deepseek-ai/DeepSeek-R1", "deepseek-ai/DeepSeek-V2",
+                               "deepseek-ai/DeepSeek-MoE", "deepseek-ai/DeepSeek-Coder",
+                               "deepseek-ai/DeepSeek-Coder-V2", "deepseek-ai/DeepSeek-Math", "meta-llama/llama",
+                               "meta-llama/llama3", "meta-llama/codellama", "QwenLM/Qwen", "QwenLM/Qwen3",
+                               "QwenLM/Qwen2.5-Coder", "QwenLM/Qwen2.5-Math"};
+  uint32_t seed = 100;
+  for (const char* full : repos) {
+    std::string s = full;
+    auto slash = s.find('/');
+    auto repo = make_repository(s.substr(0, slash), s.substr(slash + 1), 5, 3, seed++);
+    if (s == "QwenLM/Qwen3") repo.renamed_from = "QwenLM/Qwen2.5";  // as on GitHub since the study
+    server.add(repo);
+  }
+  TempDir dir;
+  CommandResult r = run_firstmile({"mine", "--preset", "open-llm-failures", "--db", (dir / "t.db").string(),
+                                   "--api-url", server.url(), "--no-timelines", "-q"});
+  REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  CHECK(contains(r.out, "QwenLM/Qwen2.5 -> QwenLM/Qwen3"));
+  firstmile::Store store = firstmile::Store::open(dir / "t.db", firstmile::Database::kMustExist);
+  CHECK(store.db().query_int("SELECT count(*) FROM repositories") == 14);
+  CHECK(store.db().query_int("SELECT count(*) FROM issues") == 70);
+  CHECK(store.db().query_int("SELECT count(DISTINCT series) FROM repositories") == 3);
+  CHECK(store.db().query_int("SELECT count(*) FROM repositories WHERE name = 'Qwen2.5' AND model = 'Qwen2.5'") == 1);
+}
+
+TEST_CASE("mine without repositories or preset says what it needs") {
+  TempDir dir;
+  CommandResult r = run_firstmile({"mine", "--db", (dir / "t.db").string()});
+  CHECK(r.exit_code == 2);
+  CHECK(contains(r.err, "no repositories given"));
+}
