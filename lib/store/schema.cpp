@@ -264,7 +264,35 @@ CREATE TABLE tags (
 );
 )sql";
 
-constexpr const char* kMigrations[] = {kVersion1, kVersion2};
+// Version 3: the classifier's LLM answers (so a re-run costs nothing) and its calibrations.
+constexpr const char* kVersion3 = R"sql(
+-- Answers of an OpenAI-compatible chat-completions endpoint, keyed by model and a hash of the
+-- whole request (messages, schema, parameters): the same question is never paid for twice.
+CREATE TABLE llm_cache (
+  model             TEXT NOT NULL,
+  request_hash      TEXT NOT NULL,          -- hex SHA-1 (git blob hash) of the canonical request JSON
+  response          TEXT NOT NULL,          -- the assistant message's content
+  prompt_tokens     INTEGER,
+  completion_tokens INTEGER,
+  created_at        TEXT NOT NULL,
+  PRIMARY KEY (model, request_hash)
+);
+
+-- What `firstmile calibrate` learnt: per dimension, how the rules' margin maps to the chance the
+-- label is right, and the threshold below which hybrid routing asks the LLM.
+CREATE TABLE calibrations (
+  id          INTEGER PRIMARY KEY,
+  taxonomy    TEXT NOT NULL,
+  dimension   TEXT NOT NULL,                -- 'relevance', 'stage', 'symptom', 'root_cause'
+  gold_source TEXT NOT NULL,
+  model       TEXT NOT NULL,                -- JSON: bins of margin -> accuracy, threshold
+  run_id      INTEGER REFERENCES runs(id),
+  created_at  TEXT NOT NULL
+);
+CREATE INDEX calibrations_latest ON calibrations(taxonomy, dimension, id);
+)sql";
+
+constexpr const char* kMigrations[] = {kVersion1, kVersion2, kVersion3};
 
 }  // namespace
 

@@ -1,0 +1,37 @@
+// classify/features.h — what the classifier reads in a report: prose, code, error lines.
+//
+//   IssueFeatures f = extract_features(title, body, {comment1, comment2});
+//   f.error_lines      // {"torch.cuda.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB"}
+//   f.error_signature  // "torch.cuda.OutOfMemoryError: CUDA out of memory. Tried to allocate <N> GiB"
+//   f.language         // "zh" when a good share of the prose is Chinese, else "en"
+//
+// Fenced code (``` or ~~~) and indented or traceback-shaped lines are separated from prose,
+// because an error string in a log means something else than the same words in a sentence
+// ("does not work" vs a stack trace). Error lines are the last line of each Python traceback,
+// lines naming an exception ("ValueError: ..."), and CUDA/NCCL/C++ runtime error lines.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace firstmile {
+
+struct IssueFeatures {
+  std::string title;
+  std::string prose;     // the body without its code, white space kept
+  std::string code;      // fenced blocks and log-shaped lines of the body, joined by newlines
+  std::string comments;  // the comments' text (prose and code), joined
+  std::vector<std::string> error_lines;  // as written, in order of appearance, without duplicates
+  std::string error_signature;           // the first error line, normalised
+  std::string language;                  // "zh" or "en"
+};
+
+IssueFeatures extract_features(std::string_view title, std::string_view body,
+                               const std::vector<std::string>& comments = {});
+
+// Strips what differs between two reports of one error: paths, numbers, hex addresses,
+// quoted identifiers' digits, repeated spaces. "File /home/a/x.py, line 12" -> "File <path>, line <N>".
+std::string normalize_error_line(std::string_view line);
+
+}  // namespace firstmile
