@@ -30,8 +30,8 @@ struct IssueFeatures {
 IssueFeatures extract_features(std::string_view title, std::string_view body,
                                const std::vector<std::string>& comments = {});
 
-// Strips what differs between two reports of one error: paths, numbers, hex addresses,
-// quoted identifiers' digits, repeated spaces. "File /home/a/x.py, line 12" -> "File <path>, line <N>".
+// Strips what differs between two reports of one error: paths, hex addresses, numbers that
+// stand alone (not the 2 of 'qwen2'), repeated spaces. "File /home/a/x.py, line 12" -> "File <path>, line <N>".
 std::string normalize_error_line(std::string_view line);
 
 }  // namespace firstmile

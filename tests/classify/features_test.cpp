@@ -1,0 +1,44 @@
+// Features: prose and code apart, error lines and their signature, language.
+#include <doctest/doctest.h>
+
+#include "classify/features.h"
+
+using namespace firstmile;
+
+TEST_CASE("a fenced traceback is code, and its last exception line is the signature") {
+  IssueFeatures f = extract_features(
+      "OOM when loading", "The model does not load.\n```\nTraceback (most recent call last):\n"
+                          "  File \"/home/u/run.py\", line 12, in <module>\n    model.cuda()\n"
+                          "torch.cuda.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB\n```\nThanks");
+  CHECK(f.prose == "The model does not load.\nThanks\n");
+  CHECK(f.code.find("Traceback") != std::string::npos);
+  REQUIRE(f.error_lines.size() == 1);
+  CHECK(f.error_signature == "torch.cuda.OutOfMemoryError: CUDA out of memory. Tried to allocate <N> GiB");
+  CHECK(f.language == "en");
+}
+
+TEST_CASE("error lines outside fences count; exception names inside sentences do not") {
+  IssueFeatures f = extract_features("t", "It raises a KeyError sometimes.\nKeyError: 'qwen2'\nRuntimeError: NCCL error in: "
+                                          "/opt/pytorch/ProcessGroupNCCL.cpp:1191, unhandled system error\n");
+  REQUIRE(f.error_lines.size() == 2);
+  CHECK(f.error_lines[0] == "KeyError: 'qwen2'");
+  CHECK(f.error_signature == "KeyError: 'qwen2'");  // digits inside a name are part of it
+  CHECK(normalize_error_line(f.error_lines[1]) == "RuntimeError: NCCL error in: <path>:<N>, unhandled system error");
+  CHECK(f.prose == "It raises a KeyError sometimes.\n");
+}
+
+TEST_CASE("addresses and numbers are stripped from signatures") {
+  CHECK(normalize_error_line("Segmentation fault at 0x7ffd3a2b in   thread 12") == "Segmentation fault at <addr> in thread <N>");
+}
+
+TEST_CASE("Chinese reports are detected as Chinese") {
+  CHECK(extract_features("推理时显存不足", "使用 vLLM 推理 Qwen2.5-72B 时报错，显存溢出。").language == "zh");
+  CHECK(extract_features("CUDA OOM", "Loading the 72B model fails with out of memory").language == "en");
+}
+
+TEST_CASE("errors quoted in comments join the report's error lines") {
+  IssueFeatures f = extract_features("hang", "It hangs.", {"Here is the log:\n```\nValueError: bad shape\n```"});
+  REQUIRE(f.error_lines.size() == 1);
+  CHECK(f.error_signature == "ValueError: bad shape");
+  CHECK(f.comments.find("Here is the log") != std::string::npos);
+}
