@@ -281,7 +281,8 @@ namespace {
 // The WHERE clause of an AnnotationQuery over `annotations a JOIN issues i JOIN repositories r`,
 // with its parameters in order.
 std::string where_clause(const AnnotationQuery& q, std::vector<std::string>& parameters) {
-  std::string sql = " WHERE 1";
+  // Issues a classifier judged not to be failure reports are not failures to count.
+  std::string sql = " WHERE a.is_failure IS NOT 0";
   if (!q.source.empty()) {
     sql += " AND (a.source = ?";
     parameters.push_back(q.source);

@@ -27,6 +27,7 @@ void add_taxonomy(CLI::App& app, std::shared_ptr<Globals> g);
 void add_import(CLI::App& app, std::shared_ptr<Globals> g);
 void add_analyze(CLI::App& app, std::shared_ptr<Globals> g);
 void add_mine(CLI::App& app, std::shared_ptr<Globals> g);
+void add_classify(CLI::App& app, std::shared_ptr<Globals> g);
 void add_git(CLI::App& app, std::shared_ptr<Globals> g);
 
 }  // namespace firstmile

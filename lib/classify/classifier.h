@@ -1,0 +1,74 @@
+// classify/classifier.h — the rule classifier: evidence rolled up the taxonomy, decided top-down.
+//
+//   RuleClassifier c(taxonomy, rules);                 // optionally with calibrations
+//   Classification r = c.classify(extract_features(title, body, comments));
+//   r.is_failure; r.symptom.node ("sym.crash.cuda.oom"); r.symptom.confidence; r.symptom.hits
+//
+// Per dimension every hit adds its weight to its target node; a node's score is its own plus
+// its best child's (evidence for "Out of Memory" is evidence for "CUDA Error" and "Crash";
+// evidence for two children is two competing explanations, and only the stronger counts).
+// The decision goes top-down: the best top-level node, then its best child while a child has
+// evidence — to level 3 for symptoms where the report allows, to level 2 for root causes.
+// Priors (in the rule files) are small scores that decide when nothing matched.
+//
+// The margin between the best and the second-best top-level node says how clear the case
+// is. Without calibration, confidence = margin / (best + 1); with one (`firstmile calibrate`),
+// it is the accuracy observed on labelled data for margins like this one. Decision order as in
+// the study's screening: is it a failure report at all? then stage, symptom, root cause.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "classify/features.h"
+#include "classify/rules.h"
+
+namespace firstmile {
+
+class Taxonomy;
+
+struct DimensionDecision {
+  std::string dimension;          // 'relevance', 'stage', 'symptom', 'root_cause'
+  std::string node;               // chosen node id; for relevance "failure" or "not_failure"
+  std::string top;                // its top-level ancestor
+  std::string runner_up;          // second-best top-level node
+  double score = 0, runner_up_score = 0, margin = 0;
+  double confidence = 0;
+  bool from_prior = false;        // no rule fired for this dimension
+  std::vector<RuleHit> hits;      // the hits on the chosen path, strongest first
+};
+
+// How margins map to accuracy for one dimension, learnt from gold labels.
+struct Calibration {
+  std::string dimension;
+  std::vector<double> upper_edges;  // bin i holds margins <= upper_edges[i] (last: +inf)
+  std::vector<double> accuracy;     // observed accuracy per bin, made non-decreasing
+  std::vector<int> counts;
+  double confidence(double margin) const;
+};
+
+struct Classification {
+  bool is_failure = true;
+  DimensionDecision relevance, stage, symptom, root_cause;
+  // The least confident of stage, symptom and root cause: what routing compares to a threshold.
+  double confidence = 0;
+};
+
+class RuleClassifier {
+ public:
+  RuleClassifier(const Taxonomy& taxonomy, const RuleSet& rules, std::vector<Calibration> calibrations = {});
+  Classification classify(const IssueFeatures& features) const;
+
+ private:
+  DimensionDecision decide(const std::string& dimension, const std::vector<RuleHit>& hits) const;
+  double confidence(const DimensionDecision& d) const;
+
+  const Taxonomy& taxonomy_;
+  const RuleSet& rules_;
+  std::map<std::string, Calibration> calibrations_;
+  std::map<std::string, int> max_level_;  // deepest level decided per dimension
+};
+
+}  // namespace firstmile

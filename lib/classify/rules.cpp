@@ -1,0 +1,224 @@
+// classify/rules.cpp — loading, checking and compiling rule files; one RE2::Set per field.
+#include "classify/rules.h"
+
+#include <re2/re2.h>
+#include <re2/set.h>
+
+#include <algorithm>
+#include <array>
+#include <map>
+#include <set>
+
+#include "base/content_hash.h"
+#include "base/error.h"
+#include "base/json_file.h"
+#include "base/resources.h"
+#include "taxonomy/taxonomy.h"
+
+namespace firstmile {
+
+namespace {
+
+constexpr std::array<double, kFieldCount> kFieldFactor = {1.5, 1.0, 1.0, 1.5, 0.5};
+
+Field parse_field(const std::string& name, const std::string& where) {
+  static const std::map<std::string, Field> kFields = {{"title", Field::kTitle},   {"prose", Field::kProse},
+                                                       {"code", Field::kCode},     {"errors", Field::kErrors},
+                                                       {"comments", Field::kComments}};
+  auto it = kFields.find(name);
+  if (it == kFields.end()) {
+    throw Error(where + ": unknown field '" + name + "' (title, prose, code, errors, comments)");
+  }
+  return it->second;
+}
+
+std::string string_member(const nlohmann::json& o, const char* key, const std::string& where, bool required) {
+  auto it = o.find(key);
+  if (it == o.end()) {
+    if (required) throw Error(where + ": missing '" + key + "'");
+    return "";
+  }
+  if (!it->is_string()) throw Error(where + ": '" + key + "' must be a string");
+  return it->get<std::string>();
+}
+
+RE2::Options pattern_options(bool case_sensitive) {
+  RE2::Options o;
+  o.set_case_sensitive(case_sensitive);
+  o.set_log_errors(false);
+  o.set_max_mem(64 << 20);
+  return o;
+}
+
+}  // namespace
+
+const char* field_name(Field field) {
+  static const char* const kNames[] = {"title", "prose", "code", "errors", "comments"};
+  return kNames[static_cast<int>(field)];
+}
+
+struct RuleSet::Compiled {
+  // Per field: one set over the rules that look there, and which rule each set index is.
+  std::array<std::unique_ptr<RE2::Set>, kFieldCount> sets;
+  std::array<std::vector<size_t>, kFieldCount> rule_of;
+  std::vector<std::unique_ptr<RE2>> single;  // per rule, to find the matched text for evidence
+};
+
+RuleSet::RuleSet() = default;
+RuleSet::RuleSet(RuleSet&&) noexcept = default;
+RuleSet& RuleSet::operator=(RuleSet&&) noexcept = default;
+RuleSet::~RuleSet() = default;
+
+RuleSet RuleSet::load(const Taxonomy& taxonomy, const std::filesystem::path& directory) {
+  std::filesystem::path dir = directory.empty() ? resource_path("taxonomy/rules") : directory;
+  if (!std::filesystem::is_directory(dir)) throw Error(dir.string() + ": no such rules directory");
+  std::vector<std::filesystem::path> paths;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.path().extension() == ".json") paths.push_back(entry.path());
+  }
+  std::sort(paths.begin(), paths.end());
+  if (paths.empty()) throw Error(dir.string() + ": no rule files (*.json)");
+  std::vector<std::pair<std::string, std::string>> files;
+  for (const auto& p : paths) files.emplace_back(p.string(), read_file(p));
+  return parse(taxonomy, files);
+}
+
+RuleSet RuleSet::parse(const Taxonomy& taxonomy, const std::vector<std::pair<std::string, std::string>>& files) {
+  RuleSet set;
+  std::set<std::string> ids;
+  std::string all_content;
+  for (const auto& [origin, content] : files) {
+    all_content += content;
+    nlohmann::json doc = parse_json(content, origin);
+    if (!doc.is_object() || !doc.contains("rules") || !doc["rules"].is_array()) {
+      throw Error(origin + ": expected an object with a 'rules' list");
+    }
+    if (auto priors = doc.find("priors"); priors != doc.end()) {
+      if (!priors->is_object()) throw Error(origin + ": 'priors' must map targets to scores");
+      for (auto it = priors->begin(); it != priors->end(); ++it) {
+        bool known = it.key() == "relevance:failure" || it.key() == "relevance:not_failure" || taxonomy.find(it.key());
+        if (!known) throw Error(origin + ": prior for '" + it.key() + "', which is not a node of taxonomy " + taxonomy.id());
+        if (!it->is_number() || it->get<double>() < 0) throw Error(origin + ": prior for '" + it.key() + "' must be >= 0");
+        set.priors_[it.key()] = it->get<double>();
+      }
+    }
+    size_t index = 0;
+    for (const nlohmann::json& r : doc["rules"]) {
+      ++index;
+      std::string where = origin + ": rule " + std::to_string(index);
+      if (!r.is_object()) throw Error(where + ": expected an object");
+      Rule rule;
+      rule.id = string_member(r, "id", where, true);
+      where = origin + ": rule '" + rule.id + "'";
+      if (!ids.insert(rule.id).second) throw Error(where + ": duplicate rule id");
+      rule.origin = where;
+      rule.target = string_member(r, "target", where, true);
+      if (rule.target == "relevance:failure" || rule.target == "relevance:not_failure") {
+        rule.dimension = "relevance";
+      } else if (const TaxonomyNode* node = taxonomy.find(rule.target)) {
+        rule.dimension = node->dimension;
+      } else {
+        throw Error(where + ": target '" + rule.target + "' is not a node of taxonomy " + taxonomy.id());
+      }
+      if (auto w = r.find("weight"); w != r.end()) {
+        if (!w->is_number() || w->get<double>() <= 0) throw Error(where + ": 'weight' must be a positive number");
+        rule.weight = w->get<double>();
+      }
+      rule.language = string_member(r, "language", where, false);
+      if (!rule.language.empty() && rule.language != "en" && rule.language != "zh") {
+        throw Error(where + ": 'language' must be \"en\" or \"zh\"");
+      }
+      if (auto cs = r.find("case_sensitive"); cs != r.end()) {
+        if (!cs->is_boolean()) throw Error(where + ": 'case_sensitive' must be true or false");
+        rule.case_sensitive = cs->get<bool>();
+      }
+      auto fields = r.find("fields");
+      if (fields == r.end() || !fields->is_array() || fields->empty()) {
+        throw Error(where + ": 'fields' must list where to look (title, prose, code, errors, comments)");
+      }
+      for (const auto& f : *fields) {
+        if (!f.is_string()) throw Error(where + ": 'fields' must hold names");
+        rule.fields.push_back(parse_field(f.get<std::string>(), where));
+      }
+      auto patterns = r.find("patterns");
+      if (patterns == r.end() || !patterns->is_array() || patterns->empty()) {
+        throw Error(where + ": 'patterns' must be a non-empty list of RE2 patterns");
+      }
+      for (const auto& p : *patterns) {
+        if (!p.is_string() || p.get<std::string>().empty()) throw Error(where + ": patterns must be non-empty strings");
+        RE2 check(p.get<std::string>(), pattern_options(rule.case_sensitive));
+        if (!check.ok()) throw Error(where + ": pattern '" + p.get<std::string>() + "': " + check.error());
+        if (!rule.pattern.empty()) rule.pattern += '|';
+        rule.pattern += "(?:" + p.get<std::string>() + ")";
+      }
+      set.rules_.push_back(std::move(rule));
+    }
+  }
+  set.hash_ = git_blob_hash(all_content);
+
+  // RE2::Set takes one case setting for all its patterns; case-sensitive rules carry it inline.
+  set.compiled_ = std::make_unique<Compiled>();
+  Compiled& c = *set.compiled_;
+  for (int f = 0; f < kFieldCount; ++f) {
+    c.sets[f] = std::make_unique<RE2::Set>(pattern_options(false), RE2::UNANCHORED);
+  }
+  for (size_t i = 0; i < set.rules_.size(); ++i) {
+    const Rule& rule = set.rules_[i];
+    std::string pattern = rule.case_sensitive ? "(?-i:" + rule.pattern + ")" : rule.pattern;
+    c.single.push_back(std::make_unique<RE2>("(" + rule.pattern + ")", pattern_options(rule.case_sensitive)));
+    for (Field field : rule.fields) {
+      int f = static_cast<int>(field);
+      std::string error;
+      if (c.sets[f]->Add(pattern, &error) < 0) throw Error(rule.origin + ": " + error);
+      c.rule_of[f].push_back(i);
+    }
+  }
+  for (int f = 0; f < kFieldCount; ++f) {
+    if (!c.sets[f]->Compile()) throw Error("rules: the patterns of field '" + std::string(field_name(static_cast<Field>(f))) + "' need more memory than allowed");
+  }
+  return set;
+}
+
+std::vector<RuleHit> RuleSet::match(const IssueFeatures& features) const {
+  std::string errors;
+  for (const std::string& e : features.error_lines) errors.append(e).push_back('\n');
+  const std::array<const std::string*, kFieldCount> text = {&features.title, &features.prose, &features.code, &errors,
+                                                            &features.comments};
+  std::vector<RuleHit> best(rules_.size());
+  std::vector<int> matched;
+  for (int f = 0; f < kFieldCount; ++f) {
+    if (text[f]->empty() || compiled_->rule_of[f].empty()) continue;
+    matched.clear();
+    RE2::Set::ErrorInfo error;
+    if (!compiled_->sets[f]->Match(*text[f], &matched, &error) && error.kind != RE2::Set::kNoError) {
+      // The set's DFA ran out of memory on this text: ask each rule on its own, same result.
+      matched.clear();
+      for (size_t m = 0; m < compiled_->rule_of[f].size(); ++m) {
+        if (RE2::PartialMatch(*text[f], *compiled_->single[compiled_->rule_of[f][m]])) matched.push_back(static_cast<int>(m));
+      }
+    }
+    for (int m : matched) {
+      size_t r = compiled_->rule_of[f][static_cast<size_t>(m)];
+      const Rule& rule = rules_[r];
+      if (!rule.language.empty() && rule.language != features.language) continue;
+      double w = rule.weight * kFieldFactor[f];
+      if (best[r].rule && best[r].weight >= w) continue;
+      best[r].rule = &rule;
+      best[r].field = static_cast<Field>(f);
+      best[r].weight = w;
+    }
+  }
+  std::vector<RuleHit> hits;
+  for (size_t r = 0; r < best.size(); ++r) {
+    if (!best[r].rule) continue;
+    RuleHit hit = best[r];
+    re2::StringPiece found;
+    if (RE2::PartialMatch(*text[static_cast<int>(hit.field)], *compiled_->single[r], &found)) {
+      hit.text = std::string(found.data(), std::min<size_t>(found.size(), 120));
+    }
+    hits.push_back(std::move(hit));
+  }
+  return hits;
+}
+
+}  // namespace firstmile
