@@ -316,19 +316,18 @@ CalibrationReport calibrate(Store& store, const Taxonomy& taxonomy, const RuleSe
     size_t bins = std::max<size_t>(1, std::min<size_t>(static_cast<size_t>(options.bins), o.size()));
     std::vector<double> acc;
     int correct_total = 0;
-    for (size_t b = 0; b < bins; ++b) {
-      size_t from = o.size() * b / bins, to = o.size() * (b + 1) / bins;
+    size_t from = 0;
+    for (size_t b = 0; b < bins && from < o.size(); ++b) {
+      size_t to = b + 1 == bins ? o.size() : std::max(from + 1, o.size() * (b + 1) / bins);
       // Equal margins stay in one bin, so a margin maps to one accuracy.
-      while (to < o.size() && to > from && o[to].first == o[to - 1].first) ++to;
-      if (from >= to) continue;
-      if (!c.upper_edges.empty() && o[from].first <= c.upper_edges.back()) continue;
+      while (to < o.size() && o[to].first == o[to - 1].first) ++to;
       int correct = 0;
       for (size_t i = from; i < to; ++i) correct += o[i].second;
       correct_total += correct;
-      c.upper_edges.push_back(b + 1 == bins || to == o.size() ? kInfinity : o[to - 1].first);
+      c.upper_edges.push_back(o[to - 1].first);
       acc.push_back(static_cast<double>(correct) / static_cast<double>(to - from));
       c.counts.push_back(static_cast<int>(to - from));
-      if (to == o.size()) break;
+      from = to;
     }
     c.upper_edges.back() = kInfinity;
     c.accuracy = monotone(acc, c.counts);
