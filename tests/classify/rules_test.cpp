@@ -38,3 +38,103 @@ TEST_CASE("the shipped rules load, and every rule of a field fires through the s
   CHECK(fired(hits, "rc.config.inference.kv_budget"));
 }
 
+
+namespace {
+Classification classify(const std::string& title, const std::string& body) {
+  static RuleClassifier c(taxonomy(), shipped_rules());
+  return c.classify(extract_features(title, body));
+}
+RuleSet rules_from(const std::string& json) { return RuleSet::parse(taxonomy(), {{"test-rules.json", json}}); }
+}  // namespace
+
+TEST_CASE("a CUDA out-of-memory traceback during inference is Crash / CUDA Error / Out of Memory") {
+  Classification r = classify("OOM when generating with the 72B model",
+                              "```\ntorch.cuda.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB\n```");
+  CHECK(r.is_failure);
+  CHECK(r.symptom.node == "sym.crash.cuda.oom");
+  CHECK(r.stage.node == "stage.inference");
+  CHECK(r.root_cause.top == "rc.hardware");
+}
+
+TEST_CASE("a LoRA training run whose loss stays at zero is a fine-tuning convergence anomaly") {
+  Classification r = classify("Loss is 0 after the first steps of LoRA fine-tuning",
+                              "I fine-tune with peft, lora_r 8, learning_rate 2e-4. The training loss is 0 from step 10 on.");
+  CHECK(r.stage.node == "stage.finetuning");
+  CHECK(r.symptom.node == "sym.incorrect.finetune.convergence");
+  CHECK(r.root_cause.top == "rc.config");
+}
+
+TEST_CASE("an unknown model type at load time is a loading failure fixed by upgrading a library") {
+  Classification r = classify("Cannot load the model", "```\nKeyError: 'qwen2'\n```\nUpgrading transformers fixed it.");
+  CHECK(r.symptom.node == "sym.loading.model.validation");
+  CHECK(r.root_cause.node == "rc.env.dependency");
+}
+
+TEST_CASE("Chinese reports are covered: 显存不足 while fine-tuning, 乱码 in answers") {
+  Classification oom = classify("微调时显存不足", "使用 LoRA 微调 Qwen-7B，训练到第二步就报错，显存不足。");
+  CHECK(oom.stage.node == "stage.finetuning");
+  CHECK(oom.symptom.node == "sym.crash.cuda.oom");
+  Classification garbled = classify("推理输出乱码", "部署后模型回答全是乱码。");
+  CHECK(garbled.stage.node == "stage.inference");
+  CHECK(garbled.symptom.node == "sym.incorrect.quality.meaningless");
+}
+
+TEST_CASE("a generation that never returns is a Hang, and repeating text is Repetitive Generation") {
+  CHECK(classify("Generation hangs forever with vLLM", "The server accepts the request and never answers.").symptom.node ==
+        "sym.hang.generation");
+  CHECK(classify("Model repeats the same sentence over and over", "The answer loops until max tokens.").symptom.node ==
+        "sym.incorrect.quality.repetition");
+}
+
+TEST_CASE("questions and feature requests are not failure reports") {
+  CHECK_FALSE(classify("How to cite the paper?", "Thanks for the great work.").is_failure);
+  CHECK_FALSE(classify("Feature request: add a Docker image", "It would be nice to have one.").is_failure);
+  CHECK(classify("RuntimeError when loading", "```\nRuntimeError: CUDA error: invalid device ordinal\n```").is_failure);
+}
+
+TEST_CASE("children compete and parents accumulate: the best child's evidence rolls up, not the sum") {
+  RuleSet rules = rules_from(R"({"rules": [
+    {"id": "a", "target": "sym.crash.cuda.oom", "weight": 3, "fields": ["prose"], "patterns": ["alpha"]},
+    {"id": "b", "target": "sym.crash.value.shape", "weight": 3, "fields": ["prose"], "patterns": ["beta"]},
+    {"id": "c", "target": "sym.loading.model.validation", "weight": 5, "fields": ["prose"], "patterns": ["gamma"]}]})");
+  RuleClassifier c(taxonomy(), rules);
+  Classification r = c.classify(extract_features("t", "alpha beta gamma"));
+  CHECK(r.symptom.node == "sym.loading.model.validation");  // 5 > max(3, 3), though 3 + 3 > 5
+  CHECK(r.symptom.margin == doctest::Approx(2));
+  CHECK(r.symptom.hits.size() == 1);
+}
+
+TEST_CASE("with no evidence the priors decide, and the decision says so") {
+  RuleSet rules = rules_from(R"({"priors": {"stage.inference": 1}, "rules": [
+    {"id": "x", "target": "stage.finetuning", "weight": 2, "fields": ["title"], "patterns": ["lora"]}]})");
+  Classification r = RuleClassifier(taxonomy(), rules).classify(extract_features("nothing here", ""));
+  CHECK(r.stage.node == "stage.inference");
+  CHECK(r.stage.from_prior);
+  CHECK(RuleClassifier(taxonomy(), rules).classify(extract_features("LoRA run", "")).stage.node == "stage.finetuning");
+}
+
+TEST_CASE("language-specific rules fire only on reports in that language") {
+  RuleSet rules = rules_from(R"({"rules": [
+    {"id": "zh", "target": "sym.hang", "weight": 2, "fields": ["title"], "patterns": ["stuck"], "language": "zh"}]})");
+  CHECK(rules.match(extract_features("stuck", "")).empty());
+  CHECK(rules.match(extract_features("推理时卡住 stuck 了很久", "")).size() == 1);
+}
+
+TEST_CASE("a bad rule file is refused naming the file and the rule") {
+  CHECK_THROWS_WITH_AS(rules_from(R"({"rules": [{"id": "r1", "target": "sym.nope", "fields": ["title"], "patterns": ["x"]}]})"),
+                       doctest::Contains("test-rules.json: rule 'r1': target 'sym.nope' is not a node"), Error);
+  CHECK_THROWS_WITH_AS(rules_from(R"({"rules": [{"id": "r2", "target": "sym.hang", "fields": ["body"], "patterns": ["x"]}]})"),
+                       doctest::Contains("rule 'r2': unknown field 'body'"), Error);
+  CHECK_THROWS_WITH_AS(rules_from(R"({"rules": [{"id": "r3", "target": "sym.hang", "fields": ["title"], "patterns": ["(x"]}]})"),
+                       doctest::Contains("rule 'r3': pattern '(x'"), Error);
+  CHECK_THROWS_WITH_AS(rules_from(R"({"rules": [{"id": "r4", "target": "sym.hang", "fields": ["title"], "patterns": ["x"]},
+                                                {"id": "r4", "target": "sym.hang", "fields": ["title"], "patterns": ["y"]}]})"),
+                       doctest::Contains("rule 'r4': duplicate rule id"), Error);
+}
+
+TEST_CASE("case-sensitive rules keep their case inside the shared case-insensitive set") {
+  RuleSet rules = rules_from(R"({"rules": [
+    {"id": "cs", "target": "sym.crash.value.attribute", "weight": 2, "fields": ["prose", "errors"], "patterns": ["AttributeError"], "case_sensitive": true}]})");
+  CHECK(rules.match(extract_features("t", "attributeerror in lower case")).empty());
+  CHECK(rules.match(extract_features("t", "AttributeError: x")).size() == 1);
+}
