@@ -27,11 +27,10 @@ struct IssueText {
   std::vector<std::string> comments;
 };
 
-// The issues to classify, in id order, with their comments.
-std::vector<IssueText> load_issues(Store& store, const std::vector<std::string>& repositories, int64_t limit,
-                                   const std::vector<int64_t>* only) {
+// The ids of the issues to classify, in id order.
+std::vector<int64_t> select_issues(Store& store, const std::vector<std::string>& repositories, int64_t limit) {
   std::string sql =
-      "SELECT i.id, i.title, coalesce(i.body, '') FROM issues i JOIN repositories r ON r.id = i.repository_id "
+      "SELECT i.id FROM issues i JOIN repositories r ON r.id = i.repository_id "
       "WHERE i.title IS NOT NULL AND i.is_pull_request = 0";
   if (!repositories.empty()) {
     sql += " AND (";
@@ -49,21 +48,30 @@ std::vector<IssueText> load_issues(Store& store, const std::vector<std::string>&
     q.bind(p + 1, owner).bind(p + 2, name);
     p += 2;
   }
-  std::vector<IssueText> out;
-  while (q.step()) {
-    IssueText t;
-    t.id = q.column_int(0);
-    if (only && !std::binary_search(only->begin(), only->end(), t.id)) continue;
-    t.title = q.column_text(1);
-    t.body = q.column_text(2);
-    out.push_back(std::move(t));
-  }
+  std::vector<int64_t> ids;
+  while (q.step()) ids.push_back(q.column_int(0));
   q.reset();
+  return ids;
+}
+
+// Title, body and comments of `ids` (a batch: memory stays bounded however many issues there are).
+std::vector<IssueText> load_issues(Store& store, const std::vector<int64_t>& ids) {
+  std::vector<IssueText> out;
+  Statement& q = store.db().prepare("SELECT title, coalesce(body, '') FROM issues WHERE id = ?");
   Statement& c = store.db().prepare("SELECT coalesce(body, '') FROM comments WHERE issue_id = ? ORDER BY created_at, id");
-  for (IssueText& t : out) {
-    c.bind(1, t.id);
+  for (int64_t id : ids) {
+    IssueText t;
+    t.id = id;
+    q.bind(1, id);
+    if (q.step()) {
+      t.title = q.column_text(0);
+      t.body = q.column_text(1);
+    }
+    q.reset();
+    c.bind(1, id);
     while (c.step()) t.comments.push_back(c.column_text(0));
     c.reset();
+    out.push_back(std::move(t));
   }
   return out;
 }
@@ -109,15 +117,18 @@ std::vector<double> monotone(const std::vector<double>& values, const std::vecto
 
 }  // namespace
 
-std::string evidence_json(const Classification& c, const std::string& rules_hash) {
-  json e = {{"classifier", "rules"},
+json evidence_object(const Classification& c, const std::string& rules_hash) {
+  return {{"classifier", "rules"},
             {"rules_hash", rules_hash},
             {"confidence", std::round(c.confidence * 1000) / 1000},
             {"relevance", decision_json(c.relevance)},
             {"stage", decision_json(c.stage)},
             {"symptom", decision_json(c.symptom)},
             {"root_cause", decision_json(c.root_cause)}};
-  return e.dump();
+}
+
+std::string evidence_json(const Classification& c, const std::string& rules_hash) {
+  return evidence_object(c, rules_hash).dump();
 }
 
 std::vector<Calibration> load_calibrations(Store& store, const Taxonomy& taxonomy, double* threshold) {
@@ -164,7 +175,7 @@ ClassifySummary classify_issues(Store& store, const Taxonomy& taxonomy, const Ru
   s.threshold = options.threshold ? *options.threshold : s.calibrated ? calibrated_threshold : 0.25;
   if (options.route == Route::kLlm) s.threshold = kInfinity;
 
-  std::vector<IssueText> issues = load_issues(store, options.repositories, options.limit, nullptr);
+  std::vector<int64_t> ids = select_issues(store, options.repositories, options.limit);
   {
     Transaction tx(store.db());
     store.save_taxonomy(taxonomy);
@@ -172,12 +183,14 @@ ClassifySummary classify_issues(Store& store, const Taxonomy& taxonomy, const Ru
     tx.commit();
   }
   std::map<std::string, int64_t> by_dimension;
-  for (size_t start = 0; start < issues.size(); start += kBatch) {
-    size_t end = std::min(issues.size(), start + static_cast<size_t>(kBatch));
+  for (size_t start = 0; start < ids.size(); start += kBatch) {
+    size_t end = std::min(ids.size(), start + static_cast<size_t>(kBatch));
+    std::vector<IssueText> issues =
+        load_issues(store, std::vector<int64_t>(ids.begin() + static_cast<std::ptrdiff_t>(start), ids.begin() + static_cast<std::ptrdiff_t>(end)));
     std::vector<Classification> results;
     std::vector<IssueFeatures> features;
-    for (size_t i = start; i < end; ++i) {
-      features.push_back(extract_features(issues[i].title, issues[i].body, issues[i].comments));
+    for (const IssueText& t : issues) {
+      features.push_back(extract_features(t.title, t.body, t.comments));
       results.push_back(classifier.classify(features.back()));
     }
     // Routing: the uncertain ones go to the LLM when there is one.
@@ -189,7 +202,7 @@ ClassifySummary classify_issues(Store& store, const Taxonomy& taxonomy, const Ru
     std::vector<std::optional<LlmLabel>> answers(uncertain.size());
     if (!uncertain.empty() && options.ask_llm) {
       std::vector<LlmQuestion> questions;
-      for (size_t k : uncertain) questions.push_back({issues[start + k].id, features[k], results[k]});
+      for (size_t k : uncertain) questions.push_back({issues[k].id, features[k], results[k]});
       answers = options.ask_llm(questions);
       answers.resize(uncertain.size());
       s.routed += static_cast<int64_t>(uncertain.size());
@@ -210,12 +223,12 @@ ClassifySummary classify_issues(Store& store, const Taxonomy& taxonomy, const Ru
     for (size_t k = 0; k < results.size(); ++k) {
       const Classification& r = results[k];
       Annotation a;
-      a.issue_id = issues[start + k].id;
+      a.issue_id = issues[k].id;
       a.source = s.source;
       a.taxonomy = taxonomy.id();
       a.run_id = s.run_id;
       a.confidence = std::round(r.confidence * 1000) / 1000;
-      json evidence = json::parse(evidence_json(r, rules.hash()));
+      json evidence = evidence_object(r, rules.hash());
       bool uncertain_here = std::binary_search(uncertain.begin(), uncertain.end(), k);
       auto answered = answer_of.find(k);
       if (answered != answer_of.end()) {
@@ -251,7 +264,7 @@ ClassifySummary classify_issues(Store& store, const Taxonomy& taxonomy, const Ru
     }
     tx.commit();
     s.issues += static_cast<int64_t>(results.size());
-    if (options.progress) options.progress(s.issues, static_cast<int64_t>(issues.size()));
+    if (options.progress) options.progress(s.issues, static_cast<int64_t>(ids.size()));
   }
   for (const auto& [d, n] : by_dimension) s.uncertain_by_dimension.emplace_back(d, n);
   json summary = {{"source", s.source}, {"issues", s.issues},     {"failures", s.failures},
@@ -288,7 +301,7 @@ CalibrationReport calibrate(Store& store, const Taxonomy& taxonomy, const RuleSe
   }
   std::vector<int64_t> ids;
   for (const auto& [id, g] : gold_of) ids.push_back(id);
-  std::vector<IssueText> issues = load_issues(store, {}, 0, &ids);
+  std::vector<IssueText> issues = load_issues(store, ids);
   RuleClassifier raw(taxonomy, rules);
 
   const char* const kDimensions[] = {"stage", "symptom", "root_cause"};
