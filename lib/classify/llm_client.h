@@ -50,17 +50,19 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/error.h"
+
 namespace firstmile {
 
 class Store;
 
 struct LlmClientOptions {
-  std::string base_url;                         // "http://localhost:8000" or ".../v1"
-  std::string model;
-  std::string api_key;                          // empty: no Authorization header
+  std::string base_url{};                       // "http://localhost:8000" or ".../v1"
+  std::string model{};
+  std::string api_key{};                        // empty: no Authorization header
   double temperature = 0;
   int max_tokens = 512;
-  std::optional<int64_t> seed;                  // sent when given
+  std::optional<int64_t> seed{};                // sent when given
   double timeout_seconds = 120;                 // one attempt, body included
   int max_retries = 4;                          // per request
   std::chrono::milliseconds retry_wait{1000};   // first backoff; doubles each retry, full jitter
@@ -68,17 +70,17 @@ struct LlmClientOptions {
   int in_flight = 1;                            // requests sent at once
   int64_t budget = -1;                          // requests that may be sent; 0: none; -1: no limit
   bool use_cache = true;                        // false: neither read nor write llm_cache
-  std::function<void(const std::string&)> log;     // one line per HTTP request (--verbose)
-  std::function<void(const std::string&)> notice;  // retries, waits, response_format downgrades
+  std::function<void(const std::string&)> log{};     // one line per HTTP request (--verbose)
+  std::function<void(const std::string&)> notice{};  // retries, waits, response_format downgrades
   // Waits between attempts; default std::this_thread::sleep_for. Called from worker threads.
-  std::function<void(std::chrono::milliseconds)> sleep;
+  std::function<void(std::chrono::milliseconds)> sleep{};
 };
 
 struct LlmRequest {
-  std::string system;       // the system message; empty: none
-  std::string user;         // the user message
-  std::string schema_name;  // names the schema in response_format ("labels")
-  nlohmann::json schema;    // a JSON schema for the answer; null: free text
+  std::string system{};     // the system message; empty: none
+  std::string user{};       // the user message
+  std::string schema_name{};  // names the schema in response_format ("labels")
+  nlohmann::json schema{};  // a JSON schema for the answer; null: free text
 };
 
 enum class LlmStatus {

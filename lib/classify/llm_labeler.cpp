@@ -165,13 +165,14 @@ std::string trim_for_prompt(std::string_view code, const std::vector<std::string
     --start;
   }
   std::string out;
-  size_t front = 0;
+  size_t front = 0, front_lines = 0;
   for (size_t k = 0; k < start; ++k) {
     if (!is_error(kept[k]) || front + kept[k].size() + 1 > error_budget) continue;
     out += kept[k] + "\n";
     front += kept[k].size() + 1;
+    ++front_lines;
   }
-  if (start > 0) out += cut_marker(start) + "\n";
+  if (start > 0) out += cut_marker(start - front_lines) + "\n";
   std::vector<std::string> tail(kept.begin() + static_cast<std::ptrdiff_t>(start), kept.end());
   out += join(tail, "\n");
   return std::string(utf8_prefix(out, max_chars));
