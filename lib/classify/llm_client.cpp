@@ -250,7 +250,8 @@ void LlmClient::run_job(Job& job, Worker& worker) {
       return;
     }
     if (status >= 500) {
-      if (retry("HTTP " + std::to_string(status) + " " + message_of(r.body), std::nullopt)) continue;
+      // A 503 may say when the server will be back (a model still loading, a queue full).
+      if (retry("HTTP " + std::to_string(status) + " " + message_of(r.body), retry_after(r))) continue;
       return;
     }
     std::string why = "HTTP " + std::to_string(status) + " " + message_of(r.body);

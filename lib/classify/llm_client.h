@@ -28,7 +28,7 @@
 //   Identical requests within one batch are sent once.
 // - Budget: at most `budget` requests are sent over the client's life (retries of one request
 //   count once); the rest come back with status kRefused, decided in input order.
-// - Retries 429 (waiting retry-after when given), 5xx, network errors and timeouts with
+// - Retries 429 and 5xx (waiting retry-after when given), network errors and timeouts with
 //   exponential backoff and full jitter; other 4xx fail the request at once.
 // - Per-request problems are results (status kFailed, `error` says why), never exceptions. It
 //   throws Error only for misuse (no URL or model) or when the cache cannot be written.

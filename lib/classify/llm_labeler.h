@@ -60,6 +60,7 @@ class LlmLabeler {
  public:
   static constexpr const char* kSchemaName = "failure_labels";
 
+  // `taxonomy` must outlive the labeler. Throws Error if it lacks a stage, symptom or root_cause dimension.
   explicit LlmLabeler(const Taxonomy& taxonomy, LlmLabelerOptions options = {});
 
   LlmRequest request(const IssueFeatures& issue, const RuleHints& hints = {}) const;

@@ -135,6 +135,23 @@ TEST_CASE("a 500 and a 429 are retried, the 429 after its retry-after, and then 
   CHECK(rec.sleeps[1] == std::chrono::seconds(7));
 }
 
+TEST_CASE("backoff doubles from retry_wait, with jitter, and a 503's retry-after is honoured") {
+  FakeLlm server;
+  Recorder rec;
+  server.script({reply_status(500), reply_status(502), reply_status(500), reply_status(503, "3"), reply_text("ok")});
+  LlmClientOptions o = options_for(server, rec);
+  o.max_retries = 4;
+  o.retry_wait = std::chrono::milliseconds(100);
+  REQUIRE(LlmClient(o).complete(ask("q")).ok());
+  REQUIRE(rec.sleeps.size() == 4);
+  for (int i = 0; i < 3; ++i) {
+    auto ceiling = std::chrono::milliseconds(100 << i);
+    CHECK(rec.sleeps[static_cast<size_t>(i)] >= ceiling / 2);
+    CHECK(rec.sleeps[static_cast<size_t>(i)] <= ceiling);
+  }
+  CHECK(rec.sleeps[3] == std::chrono::seconds(3));
+}
+
 TEST_CASE("when retries run out the request fails with the reason and the batch goes on") {
   FakeLlm server;
   Recorder rec;
