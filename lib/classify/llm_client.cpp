@@ -68,6 +68,34 @@ std::optional<milliseconds> retry_after(const HttpResponse& r) {
   return milliseconds(std::max<int64_t>(0, (static_cast<int64_t>(when) - std::time(nullptr)) * 1000));
 }
 
+// Fills `result` from a chat.completion body; returns why it cannot, or "".
+std::string read_completion(const std::string& body, LlmResult& result) {
+  json j = json::parse(body, nullptr, false);
+  if (!j.is_object() || !j.contains("choices") || !j["choices"].is_array() || j["choices"].empty() ||
+      !j["choices"][0].is_object() || !j["choices"][0].contains("message")) {
+    return "malformed response: no choices[0].message";
+  }
+  const json& choice = j["choices"][0];
+  const json& message = choice["message"];
+  if (!message.is_object() || !message.contains("content") || !message["content"].is_string()) {
+    bool refused = message.is_object() && message.contains("refusal") && message["refusal"].is_string();
+    return "the answer has no text content" + (refused ? ": refused: " + message["refusal"].get<std::string>() : "");
+  }
+  result.status = LlmStatus::kOk;
+  result.content = message["content"].get<std::string>();
+  if (choice.contains("finish_reason") && choice["finish_reason"].is_string()) {
+    result.finish_reason = choice["finish_reason"].get<std::string>();
+  }
+  const json usage = j.value("usage", json::object());
+  if (usage.is_object()) {
+    if (usage.contains("prompt_tokens") && usage["prompt_tokens"].is_number_integer())
+      result.prompt_tokens = usage["prompt_tokens"].get<int64_t>();
+    if (usage.contains("completion_tokens") && usage["completion_tokens"].is_number_integer())
+      result.completion_tokens = usage["completion_tokens"].get<int64_t>();
+  }
+  return "";
+}
+
 std::string duration_text(milliseconds d) {
   if (d.count() < 1000) return std::to_string(d.count()) + " ms";
   return std::to_string(d.count() / 1000) + " s";
@@ -175,7 +203,8 @@ void LlmClient::run_job(Job& job, Worker& worker) {
       return false;
     }
     if (!wait) {
-      // Full jitter around an exponential ceiling, as GithubClient: failed clients do not return together.
+      // Jittered in [ceiling/2, ceiling] of an exponential ceiling, as GithubClient does, so
+      // workers (and clients) that failed together do not come back together.
       auto ceiling = std::min(options_.max_retry_wait, options_.retry_wait * (int64_t{1} << std::min(job.retries, 20)));
       std::uniform_int_distribution<int64_t> pick(ceiling.count() / 2, std::max<int64_t>(ceiling.count(), 1));
       wait = milliseconds(pick(worker.jitter));
@@ -203,31 +232,8 @@ void LlmClient::run_job(Job& job, Worker& worker) {
     say(options_.log, "POST " + endpoint_ + " -> " + std::to_string(r.status) + " (" + std::to_string(ms) + " ms)");
     long status = r.status;
     if (status >= 200 && status < 300) {
-      json j = json::parse(r.body, nullptr, false);
-      if (!j.is_object() || !j.contains("choices") || !j["choices"].is_array() || j["choices"].empty() ||
-          !j["choices"][0].is_object() || !j["choices"][0].contains("message")) {
-        return fail("malformed response: no choices[0].message");
-      }
-      const json& choice = j["choices"][0];
-      const json& message = choice["message"];
-      if (!message.is_object() || !message.contains("content") || !message["content"].is_string()) {
-        std::string refusal = message.is_object() && message.contains("refusal") && message["refusal"].is_string()
-                                  ? ": refused: " + message["refusal"].get<std::string>()
-                                  : "";
-        return fail("the answer has no text content" + refusal);
-      }
-      result.status = LlmStatus::kOk;
-      result.content = message["content"].get<std::string>();
-      if (choice.contains("finish_reason") && choice["finish_reason"].is_string()) {
-        result.finish_reason = choice["finish_reason"].get<std::string>();
-      }
-      if (j.contains("usage") && j["usage"].is_object()) {
-        const json& usage = j["usage"];
-        if (usage.contains("prompt_tokens") && usage["prompt_tokens"].is_number_integer())
-          result.prompt_tokens = usage["prompt_tokens"].get<int64_t>();
-        if (usage.contains("completion_tokens") && usage["completion_tokens"].is_number_integer())
-          result.completion_tokens = usage["completion_tokens"].get<int64_t>();
-      }
+      std::string why = read_completion(r.body, result);
+      if (!why.empty()) fail(why);
       return;
     }
     if ((status == 400 || status == 422) && !job.request->schema.is_null() && level < 2 &&
@@ -245,8 +251,10 @@ void LlmClient::run_job(Job& job, Worker& worker) {
       level = next;
       continue;
     }
-    if (status == 429) {
-      if (retry("HTTP 429 (rate limited)", retry_after(r))) continue;
+    if (status == 429 || status == 408) {
+      if (retry("HTTP " + std::to_string(status) + (status == 429 ? " (rate limited)" : " (request timeout)"),
+                retry_after(r)))
+        continue;
       return;
     }
     if (status >= 500) {

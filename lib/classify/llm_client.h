@@ -28,8 +28,8 @@
 //   Identical requests within one batch are sent once.
 // - Budget: at most `budget` requests are sent over the client's life (retries of one request
 //   count once); the rest come back with status kRefused, decided in input order.
-// - Retries 429 and 5xx (waiting retry-after when given), network errors and timeouts with
-//   exponential backoff and full jitter; other 4xx fail the request at once.
+// - Retries 408, 429 and 5xx (waiting retry-after when given), network errors and timeouts
+//   with exponential backoff and jitter, as GithubClient; other 4xx fail the request at once.
 // - Per-request problems are results (status kFailed, `error` says why), never exceptions. It
 //   throws Error only for misuse (no URL or model) or when the cache cannot be written.
 // - `in_flight` worker threads each own a libcurl handle and do HTTP only; the calling thread
@@ -65,7 +65,7 @@ struct LlmClientOptions {
   std::optional<int64_t> seed{};                // sent when given
   double timeout_seconds = 120;                 // one attempt, body included
   int max_retries = 4;                          // per request
-  std::chrono::milliseconds retry_wait{1000};   // first backoff; doubles each retry, full jitter
+  std::chrono::milliseconds retry_wait{1000};   // first backoff; doubles each retry, jittered
   std::chrono::milliseconds max_retry_wait{60000};
   int in_flight = 1;                            // requests sent at once
   int64_t budget = -1;                          // requests that may be sent; 0: none; -1: no limit
