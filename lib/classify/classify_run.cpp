@@ -182,7 +182,7 @@ ClassifySummary classify_issues(Store& store, const Taxonomy& taxonomy, const Ru
     s.run_id = store.begin_run("classify", options.argv, &taxonomy);
     tx.commit();
   }
-  std::map<std::string, int64_t> by_dimension;
+  std::map<std::string, int64_t> by_dimension, rejections;
   for (size_t start = 0; start < ids.size(); start += kBatch) {
     size_t end = std::min(ids.size(), start + static_cast<size_t>(kBatch));
     std::vector<IssueText> issues =
@@ -199,7 +199,7 @@ ClassifySummary classify_issues(Store& store, const Taxonomy& taxonomy, const Ru
       if (options.route == Route::kRules) continue;
       if (options.route == Route::kLlm || results[k].confidence < s.threshold) uncertain.push_back(k);
     }
-    std::vector<std::optional<LlmLabel>> answers(uncertain.size());
+    std::vector<LlmLabel> answers(uncertain.size());
     if (!uncertain.empty() && options.ask_llm) {
       std::vector<LlmQuestion> questions;
       for (size_t k : uncertain) questions.push_back({issues[k].id, features[k], results[k]});
@@ -216,7 +216,13 @@ ClassifySummary classify_issues(Store& store, const Taxonomy& taxonomy, const Ru
         if (d->confidence < least->confidence) least = d;
       }
       ++by_dimension[least->dimension];
-      if (answers[u]) answer_of[uncertain[u]] = &*answers[u];
+      if (answers[u].ok) {
+        answer_of[uncertain[u]] = &answers[u];
+      } else if (options.ask_llm) {
+        // "HTTP 500 after 4 retries: ..." and the like: count by the reason's first words.
+        std::string why = answers[u].error.substr(0, answers[u].error.find(':'));
+        ++rejections[why.empty() ? "no answer" : why];
+      }
     }
 
     Transaction tx(store.db());
@@ -240,7 +246,7 @@ ClassifySummary classify_issues(Store& store, const Taxonomy& taxonomy, const Ru
           a.root_cause = l.root_cause;
         }
         evidence["classifier"] = "llm";
-        evidence["llm"] = {{"model", l.model}, {"rationale", l.rationale}};
+        evidence["llm"] = {{"model", options.llm_model}, {"rationale", l.rationale}};
         a.confidence = std::nullopt;
         ++s.answered;
       } else {
@@ -267,6 +273,7 @@ ClassifySummary classify_issues(Store& store, const Taxonomy& taxonomy, const Ru
     if (options.progress) options.progress(s.issues, static_cast<int64_t>(ids.size()));
   }
   for (const auto& [d, n] : by_dimension) s.uncertain_by_dimension.emplace_back(d, n);
+  for (const auto& [why, n] : rejections) s.llm_rejections.emplace_back(why, n);
   json summary = {{"source", s.source}, {"issues", s.issues},     {"failures", s.failures},
                   {"routed", s.routed}, {"answered", s.answered}, {"needs_review", s.needs_review},
                   {"threshold", s.threshold >= kInfinity ? -1 : s.threshold}, {"rules_hash", rules.hash()}};

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "classify/classifier.h"
+#include "classify/llm_labeler.h"
 
 namespace firstmile {
 
@@ -28,20 +29,15 @@ class RuleSet;
 
 enum class Route { kRules, kHybrid, kLlm };
 
-// Asks an LLM about the issues routing sends it; returns per issue an answer or nothing
-// (failed, refused by the budget, outside the taxonomy). Supplied by the caller (llm_labeler).
-struct LlmLabel {
-  bool is_failure = true;
-  std::string stage, symptom, root_cause;  // node ids, validated against the taxonomy
-  std::string rationale;
-  std::string model;
-};
+// Asks an LLM about the issues routing sends it; returns one label per question, in order, each
+// either validated against the taxonomy (ok) or rejected with the reason (failed, refused by
+// the budget, outside the taxonomy). Supplied by the caller (LlmClient + LlmLabeler).
 struct LlmQuestion {
   int64_t issue_id = 0;
   IssueFeatures features;
   Classification rules;  // the rules' view, as hints
 };
-using LlmAsk = std::function<std::vector<std::optional<LlmLabel>>(const std::vector<LlmQuestion>&)>;
+using LlmAsk = std::function<std::vector<LlmLabel>(const std::vector<LlmQuestion>&)>;
 
 struct ClassifyOptions {
   Route route = Route::kRules;
@@ -65,6 +61,7 @@ struct ClassifySummary {
   int64_t routed = 0;          // sent to the LLM
   int64_t answered = 0;        // the LLM's label was used
   int64_t needs_review = 0;    // uncertain and not answered
+  std::vector<std::pair<std::string, int64_t>> llm_rejections;  // why answers were not used, counted
   std::vector<std::pair<std::string, int64_t>> uncertain_by_dimension;  // the least confident dimension
 };
 
