@@ -2,20 +2,23 @@
 # gharchive.sh — time `firstmile import gharchive` on a synthetic GH Archive dump (default
 # 1 GB uncompressed, bench/gharchive_synth.py) against bench/baseline_gharchive.py (Python 3
 # gzip + json + sqlite3, the same work), side by side; also with --repo on five repositories.
-# Usage: bench/gharchive.sh [SIZE_BYTES] [RUNS]   (needs a built build/)
-# The dump is generated once into $GHARCHIVE_BENCH_DIR (default /tmp/fm-gharchive-bench/SIZE)
-# and kept for the next run; delete it when done.
+# Usage: bench/gharchive.sh [SIZE_BYTES] [RUNS] [PROFILE]   (needs a built build/)
+# PROFILE is gharchive_synth.py's: hour (default; a raw GH Archive hour, 17% issue events) or
+# bigquery (only issue events, as a BigQuery selection exports them).
+# The dump is generated once into $GHARCHIVE_BENCH_DIR (default
+# /tmp/fm-gharchive-bench/PROFILE-SIZE) and kept for the next run; delete it when done.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 size=${1:-1000000000}
 runs=${2:-3}
+profile=${3:-hour}
 fm=build/tools/firstmile/firstmile
 [ -x "$fm" ] || { echo "build first: cmake --build build" >&2; exit 2; }
-data=${GHARCHIVE_BENCH_DIR:-/tmp/fm-gharchive-bench/$size}
+data=${GHARCHIVE_BENCH_DIR:-/tmp/fm-gharchive-bench/$profile-$size}
 if [ ! -f "$data/summary.json" ]; then
   echo "generating $size bytes of events into $data ..." >&2
   mkdir -p "$data"
-  /usr/bin/python3 bench/gharchive_synth.py "$data" --size "$size" > "$data/summary.tmp"
+  /usr/bin/python3 bench/gharchive_synth.py "$data" --size "$size" --profile "$profile" > "$data/summary.tmp"
   mv "$data/summary.tmp" "$data/summary.json"
 fi
 files=("$data"/*.json.gz)
@@ -47,10 +50,15 @@ reset=''
 "$fm" import gharchive "${files[@]}" --db "$tmp/keep.db" >/dev/null
 again=$(measure firstmile-reimport "$fm" import gharchive "${files[@]}" --db "$tmp/keep.db")
 floor=$(measure zcat-only zcat "${files[@]}")
+# zlib itself (what firstmile links), 4 MB reads: the decompression floor of one stream.
+inflate=$(measure zlib-inflate-only /usr/bin/python3 -c 'import gzip, sys
+for f in sys.argv[1:]:
+    with gzip.open(f, "rb") as g:
+        while g.read(1 << 22): pass' "${files[@]}")
 
-echo "dump: ${#files[@]} files, $bytes bytes uncompressed, $compressed compressed, $lines events, $issues issue events ($repo_issues in ${#repos[@]} repositories: ${repos[*]})"
+echo "profile $profile; dump: ${#files[@]} files, $bytes bytes uncompressed, $compressed compressed, $lines events, $issues issue events ($repo_issues in ${#repos[@]} repositories: ${repos[*]})"
 printf '%-20s %10s %12s %10s %10s %10s %10s\n' run median_s max_rss_kib issues/s events/s MB/s gzMB/s
-for line in "$fresh" "$again" "$filtered" "$base" "$floor"; do
+for line in "$fresh" "$again" "$filtered" "$base" "$floor" "$inflate"; do
   set -- $line
   n=$issues
   [ "$1" = firstmile--repo ] && n=$repo_issues

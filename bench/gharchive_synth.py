@@ -3,14 +3,27 @@
 per line, the shape gharchive.org publishes, deterministic from a seed.
 
 Usage: bench/gharchive_synth.py OUT_DIR [--size BYTES] [--files N] [--seed S]
+                                 [--profile hour|bigquery] [--string-payloads FRACTION]
 
-The mix follows a real hour of GH Archive: mostly PushEvent, CreateEvent, WatchEvent,
+--profile hour (the default): the mix follows a real hour of GH Archive: mostly PushEvent, CreateEvent, WatchEvent,
 PullRequestEvent and other noise from many repositories, plus IssuesEvent and
 IssueCommentEvent for a few hundred repositories whose issues live through opened, labeled,
 commented (comments sometimes edited or deleted), closed and reopened. Issue bodies are
 0.5-8 KB of prose, tracebacks and logs, some in Chinese, some null; about one issue in five
 is a pull request. --size is the uncompressed size (default 1 GB); files are gzip level 6,
 like GH Archive's. Prints one summary line (events by type, issues) on stdout.
+
+--profile bigquery: what a selection in GH Archive's BigQuery tables exports (README: the route
+for months of events) — only IssuesEvent and IssueCommentEvent rows, columns in the order of
+the README's query (type, repo, created_at, payload, actor, id), BigQuery's timestamp format.
+Issues come in storms: a few dozen issues are live at a time, each drawing 3-10 comments
+(some edited or deleted later) and 0-3 other events (labeled, closed, reopened, edited) before
+it goes quiet, so most snapshots repeat an issue seen shortly before. Payloads carry the full
+issue as the REST API gives it (user, labels, assignees, milestone, reactions) and, for
+comments, the full comment; bodies are 0.2-8 KB with a long tail up to 64 KB (log-normal),
+some Chinese, some null. In BigQuery `payload` is a string column holding JSON:
+--string-payloads is the fraction of rows whose payload is such a string (bigquery default
+1.0, hour default 0.0); the others carry it as an object.
 """
 import argparse
 import gzip
@@ -40,8 +53,11 @@ NOISE = [("PushEvent", 40), ("CreateEvent", 13), ("WatchEvent", 8), ("PullReques
 
 
 class Synth:
-    def __init__(self, seed):
+    def __init__(self, seed, profile="hour", string_payloads=0.0):
         self.r = random.Random(seed)
+        self.profile = profile
+        self.string_payloads = string_payloads
+        self.live = []  # bigquery: [repo, issue, comments left, other events left, comments]
         self.next_id = 30_000_000_000
         self.time = 1714521600  # 2024-05-01T00:00:00Z
         self.repos = [(f"{self.r.choice(OWNERS)}/{self.word()}-{i}", 700_000_000 + i) for i in range(300)]
@@ -204,6 +220,135 @@ class Synth:
             payload["label"] = issue["labels"][-1]
         return self.event("IssuesEvent", repo, payload)
 
+    # --- --profile bigquery
+
+    def long_body(self, comment=False):
+        r = self.r
+        if r.random() < (0.05 if comment else 0.07):
+            return None
+        target = int(min(64000, max(200, r.lognormvariate(6.6 if comment else 7.2, 0.9))))
+        parts = []
+        size = 0
+        while size < target:
+            kind = r.random()
+            if kind < 0.2:
+                part = "```\n" + self.traceback() + "\n```"
+            elif kind < 0.3:
+                part = "".join(r.choice(CHINESE) for _ in range(r.randint(1, 5)))
+            elif kind < 0.4:
+                part = "\n".join(f"- {self.word()}: {r.randint(0, 99)}.{r.randint(0, 9)}.{r.randint(0, 20)}"
+                                 for _ in range(r.randint(2, 6)))
+            else:
+                part = " ".join(self.sentence(r.randint(6, 20)) for _ in range(r.randint(1, 4)))
+            parts.append(part)
+            size += len(part.encode())
+        return "\n\n".join(parts)
+
+    def bq_event(self, type_, repo, payload):
+        self.counts[type_] = self.counts.get(type_, 0) + 1
+        name, rid = repo
+        self.stamp()
+        t = self.time
+        days, rest = divmod(t - 1714521600, 86400)
+        h, rest = divmod(rest, 3600)
+        m, s = divmod(rest, 60)
+        if self.r.random() < self.string_payloads:
+            payload = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+        return {"type": type_, "repo": {"id": rid, "name": name, "url": f"https://api.github.com/repos/{name}"},
+                "created_at": f"2024-05-{1 + days % 28:02d} {h:02d}:{m:02d}:{s:02d} UTC", "payload": payload,
+                "actor": self.actor(), "id": str(self.uid())}
+
+    def bq_new_issue(self):
+        r = self.r
+        repo = r.choice(self.repos)
+        name = repo[0]
+        number = self.counts.setdefault("#" + name, 0) + 1
+        self.counts["#" + name] = number
+        api = f"https://api.github.com/repos/{name}/issues/{number}"
+        now = self.stamp()
+        issue = {"url": api, "repository_url": f"https://api.github.com/repos/{name}", "labels_url": api + "/labels{/name}",
+                 "comments_url": api + "/comments", "events_url": api + "/events",
+                 "html_url": f"https://github.com/{name}/issues/{number}", "id": self.uid(),
+                 "node_id": f"I_kwDOK{r.getrandbits(40):x}", "number": number,
+                 "title": self.sentence(r.randint(4, 12)) if r.random() > 0.1 else r.choice(CHINESE),
+                 "user": self.user(), "labels": [self.label(l) for l in r.sample(LABELS, r.choice([0, 0, 1, 1, 2, 3]))],
+                 "state": "open", "locked": False, "assignee": None, "assignees": [], "milestone": None,
+                 "comments": 0, "created_at": now, "updated_at": now, "closed_at": None,
+                 "author_association": r.choice(["NONE", "CONTRIBUTOR", "MEMBER"]), "active_lock_reason": None,
+                 "sub_issues_summary": {"total": 0, "completed": 0, "percent_completed": 0}, "body": self.long_body(),
+                 "reactions": {"url": api + "/reactions", "total_count": 0, "+1": 0, "-1": 0, "laugh": 0,
+                               "hooray": 0, "confused": 0, "heart": 0, "rocket": 0, "eyes": 0},
+                 "timeline_url": api + "/timeline", "performed_via_github_app": None, "state_reason": None}
+        if r.random() < 0.2:
+            assignee = self.user()
+            issue["assignee"], issue["assignees"] = assignee, [assignee]
+        if r.random() < 0.1:
+            issue["milestone"] = {"url": f"https://api.github.com/repos/{name}/milestones/1", "id": self.uid(),
+                                  "number": 1, "title": "v" + str(r.randint(1, 4)), "description": self.sentence(6),
+                                  "creator": self.user(), "open_issues": r.randint(0, 50), "closed_issues": r.randint(0, 50),
+                                  "state": "open", "created_at": now, "updated_at": now, "due_on": None, "closed_at": None}
+        if r.random() < 0.2:
+            issue["pull_request"] = {"url": f"https://api.github.com/repos/{name}/pulls/{number}",
+                                     "html_url": f"https://github.com/{name}/pull/{number}",
+                                     "diff_url": f"https://github.com/{name}/pull/{number}.diff",
+                                     "patch_url": f"https://github.com/{name}/pull/{number}.patch", "merged_at": None}
+        # A storm: the comments and other events this issue will draw before it goes quiet.
+        self.live.append([repo, issue, r.randint(3, 10), r.randint(0, 3), []])
+        return self.bq_event("IssuesEvent", repo, {"action": "opened", "issue": issue})
+
+    def bq_issue_event(self):
+        r = self.r
+        if len(self.live) < 30 or r.random() < 0.05:
+            return self.bq_new_issue()
+        at = r.randrange(len(self.live))
+        entry = self.live[at]
+        repo, issue, comments_left, others_left, comments = entry
+        issue["updated_at"] = self.stamp()
+        if comments_left + others_left <= 1:
+            self.live[at] = self.live[-1]
+            self.live.pop()
+        if comments and r.random() < 0.1:  # an earlier comment edited or deleted
+            comment = comments[r.randrange(len(comments))]
+            action = "edited" if r.random() < 0.6 else "deleted"
+            if action == "edited":
+                comment["body"] = (comment["body"] or "") + "\n\nEDIT: " + self.sentence(8)
+                comment["updated_at"] = issue["updated_at"]
+            else:
+                comments.remove(comment)
+                issue["comments"] = max(0, issue["comments"] - 1)
+            return self.bq_event("IssueCommentEvent", repo, {"action": action, "issue": issue, "comment": comment})
+        if comments_left > 0 and (others_left == 0 or r.random() < 0.75):
+            entry[2] -= 1
+            name, number = repo[0], issue["number"]
+            cid = self.uid()
+            issue["comments"] += 1
+            comment = {"url": f"https://api.github.com/repos/{name}/issues/comments/{cid}",
+                       "html_url": f"https://github.com/{name}/issues/{number}#issuecomment-{cid}",
+                       "issue_url": issue["url"], "id": cid, "node_id": f"IC_kwDO{cid:x}", "user": self.user(),
+                       "created_at": issue["updated_at"], "updated_at": issue["updated_at"],
+                       "author_association": r.choice(["NONE", "CONTRIBUTOR", "MEMBER", "OWNER"]),
+                       "body": self.long_body(comment=True),
+                       "reactions": {"url": f"https://api.github.com/repos/{name}/issues/comments/{cid}/reactions",
+                                     "total_count": 0, "+1": 0, "-1": 0, "laugh": 0, "hooray": 0, "confused": 0,
+                                     "heart": 0, "rocket": 0, "eyes": 0},
+                       "performed_via_github_app": None}
+            comments.append(comment)
+            return self.bq_event("IssueCommentEvent", repo, {"action": "created", "issue": issue, "comment": comment})
+        entry[3] -= 1
+        action = r.choice(["closed", "reopened", "labeled", "edited"])
+        if action == "closed":
+            issue["state"], issue["closed_at"], issue["state_reason"] = "closed", issue["updated_at"], "completed"
+        elif action == "reopened":
+            issue["state"], issue["closed_at"], issue["state_reason"] = "open", None, "reopened"
+        elif action == "labeled":
+            issue["labels"].append(self.label(r.choice(LABELS)))
+        else:
+            issue["title"] = self.sentence(r.randint(4, 12))
+        payload = {"action": action, "issue": issue}
+        if action == "labeled":
+            payload["label"] = issue["labels"][-1]
+        return self.bq_event("IssuesEvent", repo, payload)
+
     def noise_event(self):
         r = self.r
         type_ = r.choices(self.noise_names, self.noise_weights)[0]
@@ -233,8 +378,15 @@ class Synth:
         return self.event(type_, repo, payload)
 
     def line(self):
-        # About one event in six is an issue event, as in a real hour of GH Archive.
-        e = self.issue_event() if self.r.random() < 0.17 else self.noise_event()
+        if self.profile == "bigquery":
+            e = self.bq_issue_event()
+        elif self.string_payloads and self.r.random() < 0.17:
+            e = self.issue_event()
+            if self.r.random() < self.string_payloads:
+                e["payload"] = json.dumps(e["payload"], ensure_ascii=False, separators=(",", ":"))
+        else:
+            # About one event in six is an issue event, as in a real hour of GH Archive.
+            e = self.issue_event() if self.r.random() < 0.17 else self.noise_event()
         return (json.dumps(e, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
 
 
@@ -244,9 +396,13 @@ def main():
     ap.add_argument("--size", type=int, default=1_000_000_000)
     ap.add_argument("--files", type=int, default=4)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--profile", choices=["hour", "bigquery"], default="hour")
+    ap.add_argument("--string-payloads", type=float, default=None)
     a = ap.parse_args()
+    if a.string_payloads is None:
+        a.string_payloads = 1.0 if a.profile == "bigquery" else 0.0
     os.makedirs(a.out, exist_ok=True)
-    synth = Synth(a.seed)
+    synth = Synth(a.seed, a.profile, a.string_payloads)
     per_file = a.size // a.files
     for f in range(a.files):
         path = os.path.join(a.out, f"2024-05-01-{f}.json.gz")

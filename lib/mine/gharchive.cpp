@@ -1,19 +1,27 @@
 // mine/gharchive.cpp — stream GH Archive dumps line by line; parse only the issue events.
 #include "mine/gharchive.h"
 
+#include <algorithm>
 #include <condition_variable>
 #include <cstring>
 #include <deque>
 #include <exception>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <thread>
+#include <unordered_map>
 #include <unordered_set>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include <nlohmann/json.hpp>
 #include <zlib.h>
 
 #include "base/error.h"
+#include "base/issue_link.h"
 #include "base/json_file.h"
 #include "dataset/preset.h"
 #include "mine/github_json.h"
@@ -102,7 +110,8 @@ class LineReader {
   explicit LineReader(const std::filesystem::path& path) : path_(path.string()), buffer_(kChunkBytes) {
     file_ = gzopen(path_.c_str(), "rb");
     if (!file_) throw Error(path_ + ": cannot open: " + std::strerror(errno));
-    gzbuffer(file_, kChunkBytes);
+    // Reads of at least twice the buffer inflate straight into ours, without a copy.
+    gzbuffer(file_, kChunkBytes / 4);
     if (ends_with(path_, ".gz") && gzdirect(file_)) {
       gzclose_r(file_);
       throw Error(path_ + ": not a gzip file");
@@ -292,6 +301,19 @@ RepositoryInfo repository_info(const Preset& preset, const std::string& owner, c
   return info;
 }
 
+// What one issue event asks of the store: an issue snapshot, and for a comment event a comment
+// to upsert or delete. Parsing (on the parser threads) ends here; writing starts from it.
+struct IssueEvent {
+  std::string owner, name;  // of the event's repository
+  IssueData issue;          // repository_id left 0
+  bool comment_event = false;
+  bool deleted = false;  // a comment event whose action is "deleted"
+  CommentData comment;
+};
+
+// --- The reference parser: nlohmann::json, with precise errors. Every line the fast parser
+// below declines goes through it, so it defines what is accepted and what each error says.
+
 // object[key], which must exist and have `type` (an object or a string).
 json& member(json& object, const char* key, const std::string& where, json::value_t type) {
   auto it = object.find(key);
@@ -322,80 +344,751 @@ json parse_event(std::string_view line, const std::string& path, int64_t number)
   return event;
 }
 
-class Importer {
+// The event of a line that passed the pre-filter; false if it is not one we import. Throws
+// Error("PATH: line N: ...") for a malformed issue event.
+bool parse_event_slowly(std::string_view line, const std::string& path, int64_t number,
+                        const std::unordered_set<std::string>& wanted, IssueEvent& out) {
+  std::string where = path + ": line " + std::to_string(number);
+  json event = parse_event(line, path, number);
+  if (!event.is_object()) throw Error(where + ": expected an event object, got " + json_type_name(event));
+  const std::string& type = member(event, "type", where, json::value_t::string).get_ref<const std::string&>();
+  if (type != "IssuesEvent" && type != "IssueCommentEvent") return false;
+  const std::string& repo =
+      member(member(event, "repo", where, json::value_t::object), "name", where + ": repo", json::value_t::string)
+          .get_ref<const std::string&>();
+  if (!wanted.empty() && !wanted.count(ascii_lower(repo))) return false;
+  size_t slash = repo.find('/');
+  if (slash == std::string::npos || slash == 0 || slash + 1 == repo.size()) {
+    throw Error(where + ": repo.name '" + repo + "' is not OWNER/NAME");
+  }
+  out.owner = repo.substr(0, slash);
+  out.name = repo.substr(slash + 1);
+  out.comment_event = type == "IssueCommentEvent";
+  auto payload_it = event.find("payload");
+  if (payload_it != event.end() && payload_it->is_string()) {
+    // BigQuery's GH Archive tables hold the payload as a string of JSON.
+    *payload_it = parse_json(payload_it->get_ref<const std::string&>(), where + ": payload");
+  }
+  json& payload = member(event, "payload", where, json::value_t::object);
+  json& issue_json = member(payload, "issue", where + ": payload", json::value_t::object);
+  // Trimmed payloads may leave out html_url; the event names the repository.
+  auto html_url = issue_json.find("html_url");
+  if (html_url == issue_json.end() || html_url->is_null()) {
+    auto n = issue_json.find("number");
+    if (n != issue_json.end() && n->is_number_integer()) {
+      issue_json["html_url"] = IssueLink{out.owner, out.name, n->get<int64_t>()}.url();
+    }
+  }
+  out.issue = issue_from_json(issue_json, where + ": payload.issue").data;
+  if (!out.comment_event) return true;
+  out.comment =
+      comment_from_json(member(payload, "comment", where + ": payload", json::value_t::object), where + ": payload.comment")
+          .data;
+  auto action = payload.find("action");
+  out.deleted = action != payload.end() && action->is_string() && action->get_ref<const std::string&>() == "deleted";
+  return true;
+}
+
+// --- The fast parser: a validating JSON scanner that builds no tree and copies out only the
+// fields the store needs. It accepts a strict subset of what the reference parser accepts
+// (no comments, no escaped keys, no repeated wanted keys, no exponents, no embedded comment
+// arrays...) and, on that subset, extracts exactly what the reference parser does; on
+// anything else it gives up (throws Decline) and the line goes to the reference parser, which
+// either agrees or names the error.
+
+struct Decline {};
+
+class Scanner {
  public:
-  Importer(Store& store, const Preset& preset, const GharchiveOptions& options, GharchiveImportSummary& summary)
-      : store_(store), preset_(preset), summary_(summary) {
-    for (const std::string& r : options.repositories) {
-      if (r.find('/') == std::string::npos) throw Error("--repo " + r + ": expected OWNER/NAME");
-      wanted_.insert(ascii_lower(r));
-    }
+  explicit Scanner(std::string_view text) : p_(text.data()), end_(text.data() + text.size()) {}
+
+  char peek() {
+    while (p_ < end_ && (*p_ == ' ' || *p_ == '\t' || *p_ == '\n' || *p_ == '\r')) ++p_;
+    if (p_ >= end_) throw Decline{};
+    return *p_;
+  }
+  bool at_end() {
+    while (p_ < end_ && (*p_ == ' ' || *p_ == '\t' || *p_ == '\n' || *p_ == '\r')) ++p_;
+    return p_ == end_;
+  }
+  void expect(char c) {
+    if (peek() != c) throw Decline{};
+    ++p_;
   }
 
-  const std::unordered_set<std::string>& wanted() const { return wanted_; }
-
-  // Parses and writes a line that passed the pre-filter, if it is an event we want.
-  void take(std::string_view line, const std::string& path, int64_t number) {
-    std::string where = path + ": line " + std::to_string(number);
-    json event = parse_event(line, path, number);
-    if (!event.is_object()) throw Error(where + ": expected an event object, got " + json_type_name(event));
-    const std::string& type = member(event, "type", where, json::value_t::string).get_ref<const std::string&>();
-    if (type != "IssuesEvent" && type != "IssueCommentEvent") return;
-    const std::string& repo =
-        member(member(event, "repo", where, json::value_t::object), "name", where + ": repo", json::value_t::string)
-            .get_ref<const std::string&>();
-    if (!wanted_.empty() && !wanted_.count(ascii_lower(repo))) return;
-    size_t slash = repo.find('/');
-    if (slash == std::string::npos || slash == 0 || slash + 1 == repo.size()) {
-      throw Error(where + ": repo.name '" + repo + "' is not OWNER/NAME");
-    }
-    auto payload = event.find("payload");
-    if (payload != event.end() && payload->is_string()) {
-      // BigQuery's GH Archive tables hold the payload as a string of JSON.
-      *payload = parse_json(payload->get_ref<const std::string&>(), where + ": payload");
-    }
-    import_event(member(event, "payload", where, json::value_t::object), type == "IssueCommentEvent", repo.substr(0, slash), repo.substr(slash + 1), where);
-  }
-
-  int64_t repositories() const { return static_cast<int64_t>(repositories_.size()); }
-
- private:
-  void import_event(json& payload, bool comment_event, const std::string& owner, const std::string& name,
-                    const std::string& where) {
-    GharchiveImportSummary& s = summary_;
-    json& issue_json = member(payload, "issue", where + ": payload", json::value_t::object);
-    // Trimmed payloads may leave out html_url; the event names the repository.
-    auto html_url = issue_json.find("html_url");
-    if (html_url == issue_json.end() || html_url->is_null()) {
-      auto number = issue_json.find("number");
-      if (number != issue_json.end() && number->is_number_integer()) {
-        issue_json["html_url"] = IssueLink{owner, name, number->get<int64_t>()}.url();
+  // A string's raw content (between the quotes), validated as the reference parser would:
+  // UTF-8, no control characters, known escapes, paired surrogates.
+  std::string_view raw_string(bool& escaped) {
+    expect('"');
+    const char* start = p_;
+    escaped = false;
+    while (true) {
+#if defined(__SSE2__)
+      const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'), space = _mm_set1_epi8(0x20);
+      while (end_ - p_ >= 16) {
+        __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p_));
+        // Signed, so bytes >= 0x80 (UTF-8) count as below 0x20 along with control characters.
+        __m128i special = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
+                                       _mm_cmplt_epi8(v, space));
+        int mask = _mm_movemask_epi8(special);
+        if (mask != 0) {
+          p_ += __builtin_ctz(static_cast<unsigned>(mask));
+          break;
+        }
+        p_ += 16;
+      }
+#endif
+      if (p_ >= end_) throw Decline{};
+      auto c = static_cast<unsigned char>(*p_);
+      if (c == '"') {
+        std::string_view s(start, static_cast<size_t>(p_ - start));
+        ++p_;
+        return s;
+      }
+      if (c == '\\') {
+        escaped = true;
+        escape();
+      } else if (c < 0x20) {
+        throw Decline{};
+      } else if (c < 0x80) {
+        ++p_;
+      } else {
+        utf8();
       }
     }
-    GithubIssue issue = issue_from_json(issue_json, where + ": payload.issue");
-    issue.data.repository_id = repository_id(owner, name);
+  }
+
+  void string(std::string& out) {
+    bool escaped = false;
+    std::string_view raw = raw_string(escaped);
+    if (escaped) {
+      unescape(raw, out);
+    } else {
+      out.assign(raw);
+    }
+  }
+
+  // A string or null (an absent member leaves `out` empty too).
+  void optional_string(std::optional<std::string>& out) {
+    if (null()) {
+      out.reset();
+      return;
+    }
+    if (peek() != '"') throw Decline{};
+    string(out.emplace());
+  }
+
+  // An integer that fits int64 without question (no sign, up to 18 digits).
+  int64_t integer() {
+    peek();
+    const char* start = p_;
+    int64_t value = 0;
+    while (p_ < end_ && *p_ >= '0' && *p_ <= '9') value = value * 10 + (*p_++ - '0');
+    size_t digits = static_cast<size_t>(p_ - start);
+    if (digits == 0 || digits > 18 || (digits > 1 && *start == '0')) throw Decline{};
+    if (p_ < end_ && (*p_ == '.' || *p_ == 'e' || *p_ == 'E')) throw Decline{};
+    return value;
+  }
+  void optional_integer(std::optional<int64_t>& out) {
+    if (null()) {
+      out.reset();
+      return;
+    }
+    out = integer();
+  }
+
+  bool null() {
+    if (peek() != 'n') return false;
+    literal("null");
+    return true;
+  }
+
+  // Calls member(key) for each member, with the scanner at the value, which member must consume.
+  template <typename F>
+  void object(F&& member) {
+    expect('{');
+    if (peek() == '}') {
+      ++p_;
+      return;
+    }
+    while (true) {
+      bool escaped = false;
+      std::string_view key = raw_string(escaped);
+      if (escaped) throw Decline{};
+      expect(':');
+      member(key);
+      char c = peek();
+      ++p_;
+      if (c == '}') return;
+      if (c != ',') throw Decline{};
+    }
+  }
+
+  template <typename F>
+  void array(F&& element) {
+    expect('[');
+    if (peek() == ']') {
+      ++p_;
+      return;
+    }
+    while (true) {
+      element();
+      char c = peek();
+      ++p_;
+      if (c == ']') return;
+      if (c != ',') throw Decline{};
+    }
+  }
+
+  void skip(int depth = 0) {
+    if (depth > 64) throw Decline{};
+    switch (peek()) {
+      case '{': object([&](std::string_view) { skip(depth + 1); }); return;
+      case '[': array([&] { skip(depth + 1); }); return;
+      case '"': {
+        bool escaped = false;
+        raw_string(escaped);
+        return;
+      }
+      case 't': literal("true"); return;
+      case 'f': literal("false"); return;
+      case 'n': literal("null"); return;
+      default: number(); return;
+    }
+  }
+
+  const char* position() const { return p_; }
+
+ private:
+  void literal(std::string_view word) {
+    if (static_cast<size_t>(end_ - p_) < word.size() || std::string_view(p_, word.size()) != word) throw Decline{};
+    p_ += word.size();
+  }
+
+  // A number the reference parser takes without trouble: no exponent, not absurdly long.
+  void number() {
+    const char* start = p_;
+    if (p_ < end_ && *p_ == '-') ++p_;
+    const char* digits = p_;
+    while (p_ < end_ && *p_ >= '0' && *p_ <= '9') ++p_;
+    if (p_ == digits || (p_ - digits > 1 && *digits == '0')) throw Decline{};
+    if (p_ < end_ && *p_ == '.') {
+      const char* fraction = ++p_;
+      while (p_ < end_ && *p_ >= '0' && *p_ <= '9') ++p_;
+      if (p_ == fraction) throw Decline{};
+    }
+    if ((p_ < end_ && (*p_ == 'e' || *p_ == 'E')) || p_ - start > 100) throw Decline{};
+  }
+
+  static int hex(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  }
+
+  // \uXXXX at p (pointing at the backslash); -1 if it is not one.
+  static int32_t unicode_at(const char* p, const char* end) {
+    if (end - p < 6 || p[0] != '\\' || p[1] != 'u') return -1;
+    int32_t value = 0;
+    for (int i = 2; i < 6; ++i) {
+      int h = hex(p[i]);
+      if (h < 0) return -1;
+      value = value * 16 + h;
+    }
+    return value;
+  }
+
+  void escape() {  // p_ at the backslash
+    if (end_ - p_ < 2) throw Decline{};
+    char e = p_[1];
+    if (e == '"' || e == '\\' || e == '/' || e == 'b' || e == 'f' || e == 'n' || e == 'r' || e == 't') {
+      p_ += 2;
+      return;
+    }
+    int32_t code = unicode_at(p_, end_);
+    if (code < 0 || (code >= 0xDC00 && code <= 0xDFFF)) throw Decline{};
+    p_ += 6;
+    if (code >= 0xD800 && code <= 0xDBFF) {
+      int32_t low = unicode_at(p_, end_);
+      if (low < 0xDC00 || low > 0xDFFF) throw Decline{};
+      p_ += 6;
+    }
+  }
+
+  void utf8() {  // p_ at a byte >= 0x80; well-formed UTF-8 (RFC 3629) only
+    auto b = [&](ptrdiff_t i) { return static_cast<unsigned char>(p_[i]); };
+    auto cont = [&](ptrdiff_t i, unsigned char lo = 0x80, unsigned char hi = 0xBF) { return b(i) >= lo && b(i) <= hi; };
+    ptrdiff_t left = end_ - p_;
+    unsigned char c = b(0);
+    if (c >= 0xC2 && c <= 0xDF && left >= 2 && cont(1)) {
+      p_ += 2;
+    } else if (c >= 0xE0 && c <= 0xEF && left >= 3 &&
+               cont(1, c == 0xE0 ? 0xA0 : 0x80, c == 0xED ? 0x9F : 0xBF) && cont(2)) {
+      p_ += 3;
+    } else if (c >= 0xF0 && c <= 0xF4 && left >= 4 &&
+               cont(1, c == 0xF0 ? 0x90 : 0x80, c == 0xF4 ? 0x8F : 0xBF) && cont(2) && cont(3)) {
+      p_ += 4;
+    } else {
+      throw Decline{};
+    }
+  }
+
+  static void append_utf8(std::string& out, uint32_t code) {
+    if (code < 0x80) {
+      out += static_cast<char>(code);
+    } else if (code < 0x800) {
+      out += static_cast<char>(0xC0 | (code >> 6));
+      out += static_cast<char>(0x80 | (code & 0x3F));
+    } else if (code < 0x10000) {
+      out += static_cast<char>(0xE0 | (code >> 12));
+      out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (code & 0x3F));
+    } else {
+      out += static_cast<char>(0xF0 | (code >> 18));
+      out += static_cast<char>(0x80 | ((code >> 12) & 0x3F));
+      out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (code & 0x3F));
+    }
+  }
+
+  // The content of a string raw_string validated.
+  static void unescape(std::string_view raw, std::string& out) {
+    out.clear();
+    out.reserve(raw.size());
+    const char* p = raw.data();
+    const char* end = p + raw.size();
+    while (p < end) {
+      const void* found = std::memchr(p, '\\', static_cast<size_t>(end - p));
+      const char* slash = found ? static_cast<const char*>(found) : end;
+      out.append(p, static_cast<size_t>(slash - p));
+      if (slash == end) break;
+      p = slash;
+      switch (p[1]) {
+        case 'b': out += '\b'; break;
+        case 'f': out += '\f'; break;
+        case 'n': out += '\n'; break;
+        case 'r': out += '\r'; break;
+        case 't': out += '\t'; break;
+        case 'u': {
+          auto code = static_cast<uint32_t>(unicode_at(p, end));
+          if (code >= 0xD800 && code <= 0xDBFF) {
+            auto low = static_cast<uint32_t>(unicode_at(p + 6, end));
+            code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00);
+            p += 6;
+          }
+          append_utf8(out, code);
+          p += 6;
+          continue;
+        }
+        default: out += p[1]; break;  // " \ /
+      }
+      p += 2;
+    }
+  }
+
+  const char* p_;
+  const char* end_;
+};
+
+// Marks a wanted member seen; a repeated one is left to the reference parser.
+inline void once(bool& seen) {
+  if (seen) throw Decline{};
+  seen = true;
+}
+
+void scan_login(Scanner& s, std::optional<std::string>& author) {
+  if (s.null()) return;
+  if (s.peek() != '{') throw Decline{};
+  bool login = false;
+  s.object([&](std::string_view key) {
+    if (key == "login") {
+      once(login);
+      s.optional_string(author);
+    } else {
+      s.skip();
+    }
+  });
+}
+
+void scan_issue(Scanner& s, const IssueEvent& event, IssueData& d) {
+  if (s.peek() != '{') throw Decline{};
+  bool number = false, html_url = false, repository_url = false, id = false, title = false, body = false,
+       state = false, state_reason = false, user = false, association = false, created = false, updated = false,
+       closed = false, pull_request = false, labels = false, comments = false;
+  std::optional<std::string> url, ignored;
+  std::optional<int64_t> n;
+  s.object([&](std::string_view key) {
+    if (key == "number") {
+      once(number);
+      s.optional_integer(n);
+    } else if (key == "html_url") {
+      once(html_url);
+      s.optional_string(url);
+    } else if (key == "repository_url") {
+      once(repository_url);
+      s.optional_string(ignored);  // read only when html_url names no issue: declined below
+    } else if (key == "id") {
+      once(id);
+      s.optional_integer(d.github_id);
+    } else if (key == "title") {
+      once(title);
+      s.optional_string(d.title);
+    } else if (key == "body") {
+      once(body);
+      s.optional_string(d.body);
+    } else if (key == "state") {
+      once(state);
+      s.optional_string(d.state);
+    } else if (key == "state_reason") {
+      once(state_reason);
+      s.optional_string(d.state_reason);
+    } else if (key == "user") {
+      once(user);
+      scan_login(s, d.author);
+    } else if (key == "author_association") {
+      once(association);
+      s.optional_string(d.author_association);
+    } else if (key == "created_at") {
+      once(created);
+      s.optional_string(d.created_at);
+    } else if (key == "updated_at") {
+      once(updated);
+      s.optional_string(d.updated_at);
+    } else if (key == "closed_at") {
+      once(closed);
+      s.optional_string(d.closed_at);
+    } else if (key == "pull_request") {
+      once(pull_request);
+      d.is_pull_request = !s.null();
+      if (d.is_pull_request) s.skip();
+    } else if (key == "labels") {
+      once(labels);
+      if (s.null()) return;
+      s.array([&] {
+        if (s.peek() == '"') {
+          s.string(d.labels.emplace_back());
+          return;
+        }
+        if (s.peek() != '{') throw Decline{};
+        bool name = false;
+        s.object([&](std::string_view label_key) {
+          if (label_key == "name") {
+            once(name);
+            if (s.peek() != '"') throw Decline{};
+            s.string(d.labels.emplace_back());
+          } else {
+            s.skip();
+          }
+        });
+        if (!name) throw Decline{};
+      });
+    } else if (key == "comments") {
+      once(comments);
+      s.optional_integer(d.comments_count);  // an array of embedded comments declines
+    } else {
+      s.skip();
+    }
+  });
+  if (!n || *n <= 0) throw Decline{};
+  d.number = *n;
+  // Trimmed payloads may leave out html_url; the event names the repository.
+  d.url = url ? *url : IssueLink{event.owner, event.name, d.number}.url();
+  if (!parse_issue_link(d.url)) throw Decline{};
+}
+
+void scan_comment(Scanner& s, CommentData& c) {
+  if (s.peek() != '{') throw Decline{};
+  bool id = false, user = false, association = false, body = false, created = false, updated = false,
+       html_url = false, issue_url = false;
+  std::optional<int64_t> github_id;
+  std::optional<std::string> ignored;
+  s.object([&](std::string_view key) {
+    if (key == "id") {
+      once(id);
+      s.optional_integer(github_id);
+    } else if (key == "user") {
+      once(user);
+      scan_login(s, c.author);
+    } else if (key == "author_association") {
+      once(association);
+      s.optional_string(c.author_association);
+    } else if (key == "body") {
+      once(body);
+      s.optional_string(c.body);
+    } else if (key == "created_at") {
+      once(created);
+      s.optional_string(c.created_at);
+    } else if (key == "updated_at") {
+      once(updated);
+      s.optional_string(c.updated_at);
+    } else if (key == "html_url") {
+      once(html_url);
+      s.optional_string(c.url);
+    } else if (key == "issue_url") {
+      once(issue_url);
+      s.optional_string(ignored);  // must be a string or null when read
+    } else {
+      s.skip();
+    }
+  });
+  if (!github_id) throw Decline{};
+  c.github_id = *github_id;
+}
+
+void scan_payload(Scanner& s, IssueEvent& event) {
+  if (s.peek() != '{') throw Decline{};
+  bool action = false, issue = false, comment = false;
+  s.object([&](std::string_view key) {
+    if (key == "action") {
+      once(action);
+      if (s.peek() == '"') {
+        std::string value;
+        s.string(value);
+        event.deleted = value == "deleted";
+      } else {
+        s.skip();
+      }
+    } else if (key == "issue") {
+      once(issue);
+      scan_issue(s, event, event.issue);
+    } else if (key == "comment" && event.comment_event) {
+      once(comment);
+      scan_comment(s, event.comment);
+    } else {
+      s.skip();
+    }
+  });
+  if (!issue || (event.comment_event && !comment)) throw Decline{};
+  if (!event.comment_event) event.deleted = false;
+}
+
+enum class FastResult { kEvent, kSkip, kDeclined };
+
+// Like parse_event_slowly, on the subset of lines the fast parser takes.
+FastResult parse_event_quickly(std::string_view line, const std::unordered_set<std::string>& wanted, IssueEvent& out) {
+  try {
+    Scanner s(line);
+    if (s.peek() != '{') throw Decline{};
+    bool have_type = false, have_repo = false, have_payload = false, payload_done = false;
+    std::string_view type;
+    std::string repo;
+    const char* payload_start = nullptr;
+    const char* payload_end = nullptr;
+    // -1: not decided yet (type or repo not seen); 0: not imported; 1: imported.
+    auto decide = [&]() -> int {
+      if (!have_type || !have_repo) return -1;
+      if (type != "IssuesEvent" && type != "IssueCommentEvent") return 0;
+      if (!wanted.empty() && !wanted.count(ascii_lower(repo))) return 0;
+      size_t slash = repo.find('/');
+      if (slash == std::string::npos || slash == 0 || slash + 1 == repo.size()) throw Decline{};
+      out.owner = repo.substr(0, slash);
+      out.name = repo.substr(slash + 1);
+      out.comment_event = type == "IssueCommentEvent";
+      return 1;
+    };
+    auto payload = [&](Scanner& p) {
+      if (p.peek() == '"') {  // BigQuery: a string holding the payload's JSON
+        std::string text;
+        p.string(text);
+        Scanner inner(text);
+        scan_payload(inner, out);
+        if (!inner.at_end()) throw Decline{};
+      } else {
+        scan_payload(p, out);
+      }
+    };
+    s.object([&](std::string_view key) {
+      if (key == "type") {
+        once(have_type);
+        bool escaped = false;
+        if (s.peek() != '"') throw Decline{};
+        type = s.raw_string(escaped);
+        if (escaped) throw Decline{};
+      } else if (key == "repo") {
+        once(have_repo);
+        if (s.peek() != '{') throw Decline{};
+        bool name = false;
+        s.object([&](std::string_view repo_key) {
+          if (repo_key == "name") {
+            once(name);
+            if (s.peek() != '"') throw Decline{};
+            s.string(repo);
+          } else {
+            s.skip();
+          }
+        });
+        if (!name) throw Decline{};
+      } else if (key == "payload") {
+        once(have_payload);
+        if (decide() == 1) {  // the usual order: type and repo first, so the payload is read in place
+          payload(s);
+          payload_done = true;
+        } else {
+          s.peek();
+          payload_start = s.position();
+          s.skip();
+          payload_end = s.position();
+        }
+      } else {
+        s.skip();
+      }
+    });
+    if (!s.at_end() || !have_type) throw Decline{};
+    if (type != "IssuesEvent" && type != "IssueCommentEvent") return FastResult::kSkip;
+    if (!have_repo) throw Decline{};
+    int decision = decide();
+    if (decision == 0) return FastResult::kSkip;
+    if (!have_payload) throw Decline{};
+    if (!payload_done) {
+      Scanner p(std::string_view(payload_start, static_cast<size_t>(payload_end - payload_start)));
+      payload(p);
+    }
+    return FastResult::kEvent;
+  } catch (const Decline&) {
+    out = IssueEvent();
+    return FastResult::kDeclined;
+  }
+}
+
+// The events of one batch of lines, parsed; `error` is the first line's error, after the
+// events of the lines before it (the lines after it are not parsed).
+struct EventBatch {
+  std::vector<IssueEvent> events;
+  std::exception_ptr error;
+  int64_t lines_read = 0, bytes = 0, compressed_offset = 0;
+};
+
+void parse_batch(LineBatch& lines, const std::string& path, const std::unordered_set<std::string>& wanted,
+                 EventBatch& out) {
+  out.lines_read = lines.lines_read;
+  out.bytes = lines.bytes;
+  out.compressed_offset = lines.compressed_offset;
+  out.events.reserve(lines.lines.size());
+  try {
+    IssueEvent event;
+    for (const MatchedLine& l : lines.lines) {
+      std::string_view line = std::string_view(lines.text).substr(l.offset, l.size);
+      FastResult r = parse_event_quickly(line, wanted, event);
+      if (r == FastResult::kDeclined && parse_event_slowly(line, path, l.number, wanted, event)) r = FastResult::kEvent;
+      if (r == FastResult::kEvent) out.events.push_back(std::move(event));
+      event = IssueEvent();
+    }
+  } catch (...) {
+    out.error = std::current_exception();
+    return;
+  }
+  out.error = lines.error;  // the reader's, after all of this batch's lines
+}
+
+// Parses a file's batches on `threads` threads and hands them out in file order: the reader
+// thread splits lines, parser threads each take the next batch, and next() waits for the
+// batch that comes next. At most kAhead batches are read but not yet handed out, so memory
+// stays bounded whatever the file's size and however slow the consumer.
+class ParallelParser {
+ public:
+  ParallelParser(const std::filesystem::path& path, const std::unordered_set<std::string>& wanted, unsigned threads)
+      : reader_(path, wanted), wanted_(wanted), ahead_(2 * static_cast<int64_t>(threads) + 2) {
+    for (unsigned i = 0; i < threads; ++i) workers_.emplace_back([this] { work(); });
+  }
+  ~ParallelParser() {
+    {
+      std::lock_guard lock(mutex_);
+      stop_ = true;
+    }
+    changed_.notify_all();
+    for (std::thread& t : workers_) t.join();
+  }
+  ParallelParser(const ParallelParser&) = delete;
+  ParallelParser& operator=(const ParallelParser&) = delete;
+
+  // The next batch in file order; false after the last.
+  bool next(EventBatch& batch) {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return done_.count(next_out_) || (end_ && next_out_ == *end_); });
+    auto it = done_.find(next_out_);
+    if (it == done_.end()) return false;
+    batch = std::move(it->second);
+    done_.erase(it);
+    ++next_out_;
+    lock.unlock();
+    changed_.notify_all();
+    return true;
+  }
+
+ private:
+  void work() {
+    while (true) {
+      LineBatch lines;
+      int64_t sequence = 0;
+      {
+        // Taking a batch and numbering it happen under take_mutex_, so numbers follow the
+        // file. Lock order: take_mutex_, then mutex_.
+        std::unique_lock take(take_mutex_);
+        {
+          std::unique_lock lock(mutex_);
+          changed_.wait(lock, [&] { return stop_ || end_ || next_in_ - next_out_ < ahead_; });
+          if (stop_ || end_) return;
+        }
+        bool more = reader_.next(lines);
+        std::lock_guard lock(mutex_);
+        if (!more) {
+          end_ = next_in_;
+          changed_.notify_all();
+          return;
+        }
+        sequence = next_in_++;
+      }
+      EventBatch events;
+      parse_batch(lines, reader_.path(), wanted_, events);
+      {
+        std::lock_guard lock(mutex_);
+        done_.emplace(sequence, std::move(events));
+      }
+      changed_.notify_all();
+    }
+  }
+
+  IssueEventReader reader_;
+  const std::unordered_set<std::string>& wanted_;
+  const int64_t ahead_;
+  std::mutex mutex_, take_mutex_;
+  std::condition_variable changed_;
+  std::map<int64_t, EventBatch> done_;  // parsed, waiting for next()
+  int64_t next_in_ = 0, next_out_ = 0;
+  std::optional<int64_t> end_;  // the number of batches, once the reader is done
+  bool stop_ = false;
+  std::vector<std::thread> workers_;  // last: start once the members above exist
+};
+
+// Writes parsed events in order, counting what each did.
+class Importer {
+ public:
+  Importer(Store& store, const Preset& preset, GharchiveImportSummary& summary)
+      : store_(store), preset_(preset), summary_(summary) {}
+
+  void write(IssueEvent& event) {
+    GharchiveImportSummary& s = summary_;
+    event.issue.repository_id = repository_id(event.owner, event.name);
     ++s.events;
     ++s.issues;
-    s.pull_requests += issue.data.is_pull_request;
-    auto [issue_id, result] = store_.upsert_issue(issue.data);
+    s.pull_requests += event.issue.is_pull_request;
+    auto [issue_id, result] = store_.upsert_issue(event.issue);
     switch (result) {
       case UpsertResult::kInserted: ++s.new_issues; break;
       case UpsertResult::kUpdated: ++s.updated_issues; break;
       case UpsertResult::kUnchanged: ++s.unchanged_issues; break;
       case UpsertResult::kOlder: ++s.older_issues; break;
     }
-    if (!comment_event) return;
+    if (!event.comment_event) return;
     ++s.comments;
-    GithubComment comment =
-        comment_from_json(member(payload, "comment", where + ": payload", json::value_t::object), where + ": payload.comment");
-    auto action = payload.find("action");
-    if (action != payload.end() && action->is_string() && action->get_ref<const std::string&>() == "deleted") {
+    if (event.deleted) {
       Statement& remove = store_.db().prepare("DELETE FROM comments WHERE github_id = ?");
-      remove.bind(1, comment.data.github_id).run();
+      remove.bind(1, event.comment.github_id).run();
       s.deleted_comments += store_.db().changes();
       return;
     }
-    switch (store_.upsert_comment(issue_id, comment.data)) {
+    switch (store_.upsert_comment(issue_id, event.comment)) {
       case UpsertResult::kInserted: ++s.new_comments; break;
       case UpsertResult::kUpdated: ++s.updated_comments; break;
       case UpsertResult::kUnchanged: break;
@@ -403,6 +1096,9 @@ class Importer {
     }
   }
 
+  int64_t repositories() const { return static_cast<int64_t>(repositories_.size()); }
+
+ private:
   int64_t repository_id(const std::string& owner, const std::string& name) {
     std::string key = owner + "/" + name;
     auto it = repositories_.find(key);
@@ -415,8 +1111,7 @@ class Importer {
   Store& store_;
   const Preset& preset_;
   GharchiveImportSummary& summary_;
-  std::unordered_set<std::string> wanted_;  // lower case
-  std::map<std::string, int64_t> repositories_;
+  std::unordered_map<std::string, int64_t> repositories_;
 };
 
 }  // namespace
@@ -434,18 +1129,23 @@ GharchiveImportSummary import_gharchive(Store& store, const Preset& preset,
     progress.compressed_bytes_total += static_cast<int64_t>(size);
   }
 
+  std::unordered_set<std::string> wanted;  // lower case
+  for (const std::string& r : options.repositories) {
+    if (r.find('/') == std::string::npos) throw Error("--repo " + r + ": expected OWNER/NAME");
+    wanted.insert(ascii_lower(r));
+  }
+  unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+
   Transaction tx(store.db());
   s.run_id = store.begin_run("import gharchive", options.argv, nullptr);
-  Importer importer(store, preset, options, s);
+  Importer importer(store, preset, s);
   int64_t done_bytes = 0;  // compressed bytes of the files finished
   for (const auto& f : files) {
-    IssueEventReader reader(f, importer.wanted());
-    LineBatch batch;
+    ParallelParser parser(f, wanted, threads);
+    EventBatch batch;
     int64_t file_lines = 0, file_bytes = 0;  // as far as the batches went
-    while (reader.next(batch)) {
-      for (const MatchedLine& l : batch.lines) {
-        importer.take(std::string_view(batch.text).substr(l.offset, l.size), reader.path(), l.number);
-      }
+    while (parser.next(batch)) {
+      for (IssueEvent& event : batch.events) importer.write(event);
       if (batch.error) std::rethrow_exception(batch.error);
       if (options.progress) {  // after every chunk, and once at the end of the file
         progress.compressed_bytes = done_bytes + batch.compressed_offset;

@@ -44,6 +44,8 @@ struct GharchiveOptions {
   std::vector<std::string> argv;          // recorded in the run
   // Called after every chunk read (about every megabyte of compressed input).
   std::function<void(const GharchiveProgress&)> progress;
+  // Parser threads; 0: std::thread::hardware_concurrency(). The result does not depend on it.
+  unsigned threads = 0;
 };
 
 struct GharchiveImportSummary {

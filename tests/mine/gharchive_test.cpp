@@ -291,3 +291,151 @@ TEST_CASE("progress is reported with bytes read and events so far") {
   CHECK(last.compressed_bytes > 0);
   CHECK(last.compressed_bytes <= last.compressed_bytes_total);
 }
+
+namespace {
+
+// A few thousand issue events (and noise) over a few dozen issues, deterministic: storms of
+// snapshots of the same issue, some older than the one before, some tied; comments created,
+// edited, re-sent older and deleted; bodies of a few KB with escapes, Chinese, emoji and
+// nulls; some payloads as BigQuery strings. Several megabytes, so many batches.
+std::vector<std::string> storm_lines() {
+  uint64_t state = 42;
+  auto next = [&](uint64_t n) {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    return (state >> 33) % n;
+  };
+  const std::vector<std::string> repos = {"QwenLM/Qwen2.5", "o/r", "deepseek-ai/DeepSeek-V3"};
+  const std::vector<std::string> texts = {"Traceback:\n  File \"x.py\", line 1\n\tKeyError: 'a\\b'", "显存不足，模型加载失败。",
+                                          "emoji \xF0\x9F\x98\x80 and a tab\t and a /slash/", "plain words here"};
+  std::vector<std::string> lines;
+  std::vector<int64_t> comment_ids;
+  for (int i = 0; i < 4000; ++i) {
+    if (next(10) == 0) {
+      lines.push_back(i % 2 ? kPush : kWatch);
+      continue;
+    }
+    int64_t number = 1 + static_cast<int64_t>(next(40));
+    const std::string& repo = repos[static_cast<size_t>(number % 3)];
+    // Mostly newer as the file goes on; sometimes an hour older, sometimes the same second.
+    int64_t minute = i / 10 - static_cast<int64_t>(next(4) == 0 ? 60 : 0);
+    char stamp[32];
+    std::snprintf(stamp, sizeof stamp, "2024-05-%02d T%02d:%02d:00Z", 1 + static_cast<int>(minute / 1440 % 28),
+                  static_cast<int>(minute / 60 % 24), static_cast<int>(minute % 60));
+    std::string updated = stamp;
+    updated.erase(10, 1);
+    json object = issue(number, updated, "title " + std::to_string(next(3)) + " " + texts[next(texts.size())]);
+    std::string body;
+    for (uint64_t k = 0, n = 1 + next(60); k < n; ++k) body += texts[next(texts.size())] + " ";
+    object["body"] = next(12) == 0 ? json(nullptr) : json(body);
+    object["labels"] = json::array();
+    for (uint64_t k = 0, n = next(3); k < n; ++k) object["labels"].push_back({{"name", "label" + std::to_string(next(5))}});
+    if (number % 7 == 0) object["pull_request"] = {{"url", "x"}};
+    if (next(2)) object["html_url"] = "https://github.com/" + repo + "/issues/" + std::to_string(number);
+    std::string line;
+    if (next(3) == 0) {
+      line = issues_event(repo, object, next(2) ? "edited" : "closed");
+    } else {
+      int64_t id;
+      std::string action = "created";
+      if (!comment_ids.empty() && next(4) == 0) {
+        id = comment_ids[next(comment_ids.size())];
+        action = next(3) == 0 ? "deleted" : "edited";
+      } else {
+        id = 5000 + i;
+        comment_ids.push_back(id);
+      }
+      size_t cut = next(body.size() + 1);
+      while (cut < body.size() && (static_cast<unsigned char>(body[cut]) & 0xC0) == 0x80) --cut;  // whole characters
+      json c = comment(id, next(10) == 0 ? "" : body.substr(0, cut), updated);
+      if (next(8) == 0) c["body"] = nullptr;
+      line = comment_event(repo, object, c, action);
+    }
+    if (next(5) == 0) {  // BigQuery's shape: the payload as a string of JSON
+      json e = json::parse(line);
+      e["payload"] = e["payload"].dump();
+      line = e.dump() + "\n";
+    }
+    lines.push_back(line);
+  }
+  return lines;
+}
+
+std::string full_content(Store& store) {
+  std::string out;
+  const std::pair<const char*, int> tables[] = {
+      {"SELECT id, owner, name, series, model, architecture FROM repositories ORDER BY id", 6},
+      {"SELECT id, repository_id, number, github_id, title, body, state, state_reason, author, author_association, "
+       "labels, comments_count, created_at, updated_at, closed_at, is_pull_request, url FROM issues ORDER BY id",
+       17},
+      {"SELECT id, github_id, issue_id, author, author_association, body, created_at, updated_at, url FROM comments "
+       "ORDER BY id",
+       9}};
+  for (const auto& [sql, columns] : tables) {
+    Statement& s = store.db().prepare(sql);
+    while (s.step()) {
+      for (int c = 0; c < columns; ++c) out += (s.column_is_null(c) ? "NULL" : s.column_text(c)) + "|";
+      out += "\n";
+    }
+    s.reset();
+  }
+  return out;
+}
+
+std::string counts(const GharchiveImportSummary& s) {
+  return std::to_string(s.events) + " " + std::to_string(s.issues) + " " + std::to_string(s.pull_requests) + " " +
+         std::to_string(s.new_issues) + " " + std::to_string(s.updated_issues) + " " +
+         std::to_string(s.unchanged_issues) + " " + std::to_string(s.older_issues) + " " +
+         std::to_string(s.comments) + " " + std::to_string(s.new_comments) + " " +
+         std::to_string(s.updated_comments) + " " + std::to_string(s.older_comments) + " " +
+         std::to_string(s.deleted_comments) + " " + std::to_string(s.repositories);
+}
+
+}  // namespace
+
+TEST_CASE("a parallel import of many events equals importing them one line at a time, in order") {
+  TempDir dir;
+  std::vector<std::string> lines = storm_lines();
+  std::string all;
+  for (const std::string& l : lines) all += l;
+  REQUIRE(all.size() > 4'000'000);  // several batches of a megabyte
+  write_gzip(dir / "all.json.gz", {all});
+  Store parallel = Store::open_memory();
+  GharchiveOptions options;
+  options.threads = 4;
+  GharchiveImportSummary a = import_gharchive(parallel, preset(), {dir / "all.json.gz"}, options);
+
+  // One file per line: one batch each, written strictly in order.
+  std::vector<std::filesystem::path> files;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    files.push_back(dir / ("line-" + std::to_string(i) + ".json"));
+    write_file(files.back(), lines[i]);
+  }
+  Store serial = Store::open_memory();
+  options.threads = 1;
+  GharchiveImportSummary b = import_gharchive(serial, preset(), files, options);
+
+  CHECK(a.older_issues > 0);
+  CHECK(a.deleted_comments > 0);
+  CHECK(a.older_comments > 0);
+  CHECK(counts(a) == counts(b));
+  CHECK(full_content(parallel) == full_content(serial));
+}
+
+TEST_CASE("the fast parser reads every event as the reference parser does") {
+  // A comment before the event is valid to the reference parser (nlohmann::json, comments
+  // allowed) and declined by the fast one, so the second file goes through the reference.
+  TempDir dir;
+  std::vector<std::string> lines = storm_lines();
+  std::string fast, reference;
+  for (const std::string& l : lines) {
+    fast += l;
+    reference += "/* reference */ " + l;
+  }
+  write_gzip(dir / "fast.json.gz", {fast});
+  write_gzip(dir / "reference.json.gz", {reference});
+  Store a = Store::open_memory(), b = Store::open_memory();
+  GharchiveImportSummary sa = import_gharchive(a, preset(), {dir / "fast.json.gz"}, {});
+  GharchiveImportSummary sb = import_gharchive(b, preset(), {dir / "reference.json.gz"}, {});
+  CHECK(counts(sa) == counts(sb));
+  CHECK(full_content(a) == full_content(b));
+}
