@@ -131,6 +131,35 @@ std::string evidence_json(const Classification& c, const std::string& rules_hash
   return evidence_object(c, rules_hash).dump();
 }
 
+LlmAsk llm_asker(LlmClient& client, const LlmLabeler& labeler) {
+  return [&client, &labeler](const std::vector<LlmQuestion>& questions) {
+    std::vector<LlmRequest> requests;
+    for (const LlmQuestion& q : questions) {
+      RuleHints hints;
+      auto hint = [](const DimensionDecision& d, std::vector<LabelHint>& out) {
+        if (!d.node.empty()) out.push_back({d.node, d.score});
+        if (!d.runner_up.empty() && d.runner_up != d.top) out.push_back({d.runner_up, d.runner_up_score});
+      };
+      hint(q.rules.stage, hints.stage);
+      hint(q.rules.symptom, hints.symptom);
+      hint(q.rules.root_cause, hints.root_cause);
+      requests.push_back(labeler.request(q.features, hints));
+    }
+    std::vector<LlmResult> results = client.complete_all(requests, nullptr);
+    std::vector<LlmLabel> labels;
+    for (const LlmResult& r : results) {
+      if (r.ok()) {
+        labels.push_back(labeler.read_answer(r.content));
+      } else {
+        LlmLabel failed;
+        failed.error = r.status == LlmStatus::kRefused ? "over the --llm-budget: " + r.error : r.error;
+        labels.push_back(std::move(failed));
+      }
+    }
+    return labels;
+  };
+}
+
 std::vector<Calibration> load_calibrations(Store& store, const Taxonomy& taxonomy, double* threshold) {
   std::vector<Calibration> out;
   if (threshold) *threshold = -1;

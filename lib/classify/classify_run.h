@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "classify/classifier.h"
+#include "classify/llm_client.h"
 #include "classify/llm_labeler.h"
 
 namespace firstmile {
@@ -38,6 +39,11 @@ struct LlmQuestion {
   Classification rules;  // the rules' view, as hints
 };
 using LlmAsk = std::function<std::vector<LlmLabel>(const std::vector<LlmQuestion>&)>;
+
+// Routing to a real endpoint: each question becomes the labeler's request (the rules' best and
+// runner-up as hints), all go through the client (cached, budgeted, N in flight), and each
+// answer is validated against the taxonomy.
+LlmAsk llm_asker(LlmClient& client, const LlmLabeler& labeler);
 
 struct ClassifyOptions {
   Route route = Route::kRules;
