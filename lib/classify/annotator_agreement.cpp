@@ -71,6 +71,9 @@ bool selected(const LevelAgreement& l, const std::string& dimension, int level) 
 
 std::string number(double value, bool ok_or_n) { return ok_or_n ? format_fixed(value, 4) : "-"; }
 
+// A kappa the statistic cannot define (one category only: chance agreement 1) is marked "*".
+std::string kappa_text(const stats::Kappa& k) { return k.n > 0 ? format_fixed(k.kappa, 4) + (k.ok ? "" : "*") : "-"; }
+
 }  // namespace
 
 AnnotatorAgreement annotator_agreement(Store& store, const Taxonomy& taxonomy, const NodeResolver& resolve,
@@ -118,14 +121,17 @@ void print_agreement(const AnnotatorAgreement& a, const std::string& dimension, 
   TextTable t({"dimension", "level", "n", "raw agreement", two ? "Cohen's kappa" : "Fleiss' kappa", "n (alpha)",
                "Krippendorff's alpha"});
   for (size_t c = 1; c < 7; ++c) t.align_right(c);
+  bool undefined = false;
   for (const LevelAgreement& l : a.levels) {
     if (!selected(l, dimension, level)) continue;
     const stats::Kappa& k = two ? l.cohen : l.fleiss;
+    undefined = undefined || (k.n > 0 && !k.ok);
     t.add_row({l.dimension, std::to_string(l.level), std::to_string(l.items), number(l.raw_agreement(), l.items > 0),
-               number(k.kappa, k.n > 0), std::to_string(l.alpha_items),
+               kappa_text(k), std::to_string(l.alpha_items),
                number(l.alpha.alpha, l.alpha.pairable_values > 0)});
   }
   t.print(out, "  ");
+  if (undefined) out << "  * a single category: chance agreement is 1, kappa is undefined and shown as 1\n";
 }
 
 nlohmann::json agreement_to_json(const AnnotatorAgreement& a, const std::string& dimension, int level) {

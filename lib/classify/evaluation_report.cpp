@@ -13,7 +13,10 @@ namespace {
 
 std::string fixed(double value) { return format_fixed(value, 4); }
 
-std::string kappa_text(const stats::Kappa& k) { return k.n > 0 ? fixed(k.kappa) : "-"; }
+// A kappa the statistic cannot define (one category only: chance agreement 1) is marked "*".
+std::string kappa_text(const stats::Kappa& k) { return k.n > 0 ? fixed(k.kappa) + (k.ok ? "" : "*") : "-"; }
+
+const char* kUndefinedKappa = "  * a single category: chance agreement is 1, kappa is undefined and shown as 1\n";
 
 std::string level_name(const LevelEvaluation& l) {
   return l.dimension + (l.dimension == "relevance" ? "" : " L" + std::to_string(l.level));
@@ -93,6 +96,12 @@ void print_evaluation(const Evaluation& e, const EvaluationPrintOptions& options
   for (size_t c = 1; c < 8; ++c) summary.align_right(c);
   for (const LevelEvaluation& l : e.levels) summary.add_row(summary_row(l));
   summary.print(out, "  ");
+  for (const LevelEvaluation& l : e.levels) {
+    if (l.kappa.n > 0 && !l.kappa.ok) {
+      out << kUndefinedKappa;
+      break;
+    }
+  }
   const LevelEvaluation* chosen = e.find(options.dimension, options.level);
   if (!chosen) {
     throw Error("no " + options.dimension + " labels at level " + std::to_string(options.level) + " in taxonomy '" +
