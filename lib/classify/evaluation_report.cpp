@@ -90,6 +90,11 @@ std::string optional_fixed(const std::optional<double>& value) { return value ? 
 }  // namespace
 
 void print_evaluation(const Evaluation& e, const EvaluationPrintOptions& options, std::ostream& out) {
+  const LevelEvaluation* chosen = e.find(options.dimension, options.level);
+  if (!chosen) {
+    throw Error("taxonomy '" + e.taxonomy + "' has no level " + std::to_string(options.level) + " of " +
+                options.dimension);
+  }
   print_coverage(e, out);
   out << "\n";
   TextTable summary({"dimension", "level", "n", "correct", "pred missing", "accuracy", "macro-F1", "kappa"});
@@ -101,11 +106,6 @@ void print_evaluation(const Evaluation& e, const EvaluationPrintOptions& options
       out << kUndefinedKappa;
       break;
     }
-  }
-  const LevelEvaluation* chosen = e.find(options.dimension, options.level);
-  if (!chosen) {
-    throw Error("no " + options.dimension + " labels at level " + std::to_string(options.level) + " in taxonomy '" +
-                e.taxonomy + "'");
   }
   print_details(*chosen, options.disagreements, out);
 }
