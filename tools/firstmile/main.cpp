@@ -33,6 +33,9 @@ int main(int argc, char** argv) {
   add_import(app, g);
   add_analyze(app, g);
   add_git(app, g);
+  add_eval(app, g);
+  add_agreement(app, g);
+  add_label(app, g);
 
   try {
     app.parse(argc, argv);
