@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # demo.sh — build firstmile, then run the main pipeline on the embedded sample in data/sample:
 # import the issues (offline, as GitHub returns them) and the gold labels, lint what is
-# loaded, summarise, analyse and export for a paper. Outputs go to demo-out/.
+# loaded, summarise, classify with the rules and evaluate against the gold labels, calibrate
+# and route the uncertain rest, analyse and export for a paper. Outputs go to demo-out/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -37,7 +38,25 @@ echo "== 5. The same labels under the regrouped taxonomy (via the crosswalk)"
 fm summary --taxonomy taxonomy/folded.json | tee "$out/summary-folded.txt"
 
 echo
-echo "== 6. The study's analysis (RQ1-RQ6) with every export for a paper"
+echo "== 6. Classify every issue with the rules, and evaluate against the gold labels"
+fm classify --route rules
+fm eval --gold gold --pred rules --dimension symptom --level 1 --disagreements 3 | tee "$out/eval-rules.txt"
+fm eval --gold gold --pred rules --out "$out/eval" --format csv > /dev/null
+
+echo
+echo "== 7. Calibrate the rules' confidence, then route the uncertain rest (no LLM endpoint here:"
+echo "      they keep the rules' guess, marked needs_review; add --llm-url/--llm-model to ask one)"
+fm calibrate --gold gold --max-route 0.3
+fm classify --route hybrid
+first=$(sqlite3 "$FIRSTMILE_DB" "SELECT r.owner || '/' || r.name || '#' || i.number FROM annotations a JOIN issues i ON i.id = a.issue_id JOIN repositories r ON r.id = i.repository_id WHERE a.source = 'hybrid' ORDER BY a.confidence LIMIT 1" 2>/dev/null || true)
+if [ -n "$first" ]; then
+  echo
+  echo "== 8. Why? The evidence for the least certain issue"
+  fm explain "$first" | head -30
+fi
+
+echo
+echo "== 9. The study's analysis (RQ1-RQ6) with every export for a paper"
 fm analyze --out "$out/paper" | tee "$out/analysis.txt" | sed -n '1,/^RQ1/p'
 echo "(full report in $out/analysis.txt; tables, LaTeX, JSON and SVG figures in $out/paper/, indexed by README.md)"
 

@@ -26,9 +26,13 @@ RuleClassifier::RuleClassifier(const Taxonomy& taxonomy, const RuleSet& rules, s
 }
 
 double RuleClassifier::confidence(const DimensionDecision& d) const {
+  double raw = d.margin / (d.score + 1.0);
   auto it = calibrations_.find(d.dimension);
-  if (it != calibrations_.end()) return it->second.confidence(d.margin);
-  return d.margin / (d.score + 1.0);
+  if (it == calibrations_.end()) return raw;
+  // Calibrated accuracies are flat over ranges of margins (isotonic bins); a thousandth of the
+  // raw margin ratio orders the cases within a range, so routing can take the least clear of
+  // them first instead of all or none.
+  return std::min(1.0, it->second.confidence(d.margin) + 1e-3 * raw);
 }
 
 DimensionDecision RuleClassifier::decide(const std::string& dimension, const std::vector<RuleHit>& hits) const {

@@ -13,7 +13,8 @@
 //
 // The margin between the best and the second-best top-level node says how clear the case
 // is. Without calibration, confidence = margin / (best + 1); with one (`firstmile calibrate`),
-// it is the accuracy observed on labelled data for margins like this one. Decision order as in
+// it is the accuracy observed on labelled data for margins like this one (plus a thousandth of
+// the raw ratio, which breaks ties within a bin). Decision order as in
 // the study's screening: is it a failure report at all? then stage, symptom, root cause.
 #pragma once
 

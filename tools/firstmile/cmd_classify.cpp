@@ -231,8 +231,8 @@ void add_classify(CLI::App& app, std::shared_ptr<Globals> g) {
     if (!f.error_signature.empty()) std::cout << "  signature: " << f.error_signature << "\n";
     std::cout << "\n";
     for (const DimensionDecision* d : {&r.relevance, &r.stage, &r.symptom, &r.root_cause}) print_decision(taxonomy, *d);
-    std::cout << "issue confidence " << format_fixed(r.confidence, 2);
-    if (threshold >= 0) std::cout << (r.confidence < threshold ? " < " : " >= ") << "threshold " << format_fixed(threshold, 2)
+    std::cout << "issue confidence " << format_fixed(r.confidence, 3);
+    if (threshold >= 0) std::cout << (r.confidence < threshold ? " < " : " >= ") << "threshold " << format_fixed(threshold, 3)
                                   << (r.confidence < threshold ? ": hybrid would ask the LLM" : ": the rules decide");
     std::cout << "\n\nStored labels:\n";
     Statement& a = store.db().prepare(
