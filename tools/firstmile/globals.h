@@ -29,5 +29,6 @@ void add_analyze(CLI::App& app, std::shared_ptr<Globals> g);
 void add_mine(CLI::App& app, std::shared_ptr<Globals> g);
 void add_classify(CLI::App& app, std::shared_ptr<Globals> g);
 void add_git(CLI::App& app, std::shared_ptr<Globals> g);
+void add_select(CLI::App& app, std::shared_ptr<Globals> g);
 
 }  // namespace firstmile
