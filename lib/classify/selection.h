@@ -13,7 +13,8 @@
 //   2 issue          not a pull request
 //   3 keyword        the keyword filter (FailureFilter) on title, body and labels
 //   4 failure report the rule classifier's relevance decision, or the is_failure of an annotation
-//                    source (`by_source`: an issue it did not label is not a failure report)
+//                    source (`by_source`: an issue it did not label is not a failure report;
+//                    an unknown is_failure counts as one, as gold datasets hold failures only)
 //   5 not duplicate  not a duplicate of another issue that reached step 4
 // An issue is marked duplicate by a 'marked_as_duplicate' timeline event, state_reason
 // 'duplicate', a 'duplicate' label (which 'not_planned' duplicates carry), or a comment saying
