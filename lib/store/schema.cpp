@@ -292,7 +292,23 @@ CREATE TABLE calibrations (
 CREATE INDEX calibrations_latest ON calibrations(taxonomy, dimension, id);
 )sql";
 
-constexpr const char* kMigrations[] = {kVersion1, kVersion2, kVersion3};
+// Version 4: the selection funnel (`firstmile select`): how far each issue got, and what dropped it.
+constexpr const char* kVersion4 = R"sql(
+-- One row per issue in scope of a named selection (repositories and dates as asked), written
+-- whole by one `select` run. Steps: 1 mined (has text), 2 not a pull request, 3 keyword filter,
+-- 4 failure report, 5 not a duplicate; an issue that passed every step has step_reached 5 and
+-- no excluded_by. The run's summary (runs.summary) holds the options and the counts.
+CREATE TABLE selections (
+  name         TEXT NOT NULL DEFAULT 'default',
+  issue_id     INTEGER NOT NULL REFERENCES issues(id) ON DELETE CASCADE,
+  step_reached INTEGER NOT NULL CHECK (step_reached BETWEEN 1 AND 5),
+  excluded_by  TEXT,                        -- JSON {"step": ..., "reason": ...}; NULL: selected
+  run_id       INTEGER REFERENCES runs(id),
+  PRIMARY KEY (name, issue_id)
+);
+)sql";
+
+constexpr const char* kMigrations[] = {kVersion1, kVersion2, kVersion3, kVersion4};
 
 }  // namespace
 
