@@ -56,7 +56,12 @@ if [ -n "$first" ]; then
 fi
 
 echo
-echo "== 9. The study's analysis (RQ1-RQ6) with every export for a paper"
+echo "== 9. The selection funnel: mined -> issues -> keyword filter -> failure reports -> no duplicates"
+fm select
+fm funnel --format csv > "$out/funnel.csv"
+
+echo
+echo "== 10. The study's analysis (RQ1-RQ6) with every export for a paper"
 fm analyze --out "$out/paper" | tee "$out/analysis.txt" | sed -n '1,/^RQ1/p'
 echo "(full report in $out/analysis.txt; tables, LaTeX, JSON and SVG figures in $out/paper/, indexed by README.md)"
 

@@ -160,9 +160,11 @@ LlmAsk llm_asker(LlmClient& client, const LlmLabeler& labeler) {
   };
 }
 
-std::vector<Calibration> load_calibrations(Store& store, const Taxonomy& taxonomy, double* threshold) {
+std::vector<Calibration> load_calibrations(Store& store, const Taxonomy& taxonomy, double* threshold,
+                                          std::string* rules_hash) {
   std::vector<Calibration> out;
   if (threshold) *threshold = -1;
+  if (rules_hash) rules_hash->clear();
   Statement& q = store.db().prepare(
       "SELECT dimension, model FROM calibrations c WHERE taxonomy = ?1 AND id = (SELECT max(id) FROM calibrations "
       "WHERE taxonomy = ?1 AND dimension = c.dimension) ORDER BY dimension");
@@ -173,6 +175,7 @@ std::vector<Calibration> load_calibrations(Store& store, const Taxonomy& taxonom
     std::string dimension = q.column_text(0);
     if (dimension == "routing") {
       if (threshold && model.contains("threshold")) *threshold = model["threshold"].get<double>();
+      if (rules_hash && model.contains("rules_hash")) *rules_hash = model["rules_hash"].get<std::string>();
       continue;
     }
     Calibration c;
@@ -190,7 +193,11 @@ ClassifySummary classify_issues(Store& store, const Taxonomy& taxonomy, const Ru
                                 const ClassifyOptions& options) {
   ClassifySummary s;
   double calibrated_threshold = -1;
-  std::vector<Calibration> calibrations = load_calibrations(store, taxonomy, &calibrated_threshold);
+  std::string calibrated_rules;
+  std::vector<Calibration> calibrations = load_calibrations(store, taxonomy, &calibrated_threshold, &calibrated_rules);
+  // A calibration learnt with other rules says nothing about these: margins mean other things.
+  s.stale_calibration = !calibrations.empty() && calibrated_rules != rules.hash();
+  if (s.stale_calibration) calibrations.clear();
   s.calibrated = !calibrations.empty() && calibrated_threshold >= 0;
   RuleClassifier classifier(taxonomy, rules, calibrations);
   switch (options.route) {

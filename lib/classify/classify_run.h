@@ -63,6 +63,7 @@ struct ClassifySummary {
   int64_t issues = 0, failures = 0, not_failures = 0;
   double threshold = 0;
   bool calibrated = false;
+  bool stale_calibration = false;  // the saved calibration was learnt with other rules: not used
   int64_t uncertain = 0;       // below the threshold
   int64_t routed = 0;          // sent to the LLM
   int64_t answered = 0;        // the LLM's label was used
@@ -96,7 +97,9 @@ struct CalibrationReport {
 CalibrationReport calibrate(Store& store, const Taxonomy& taxonomy, const RuleSet& rules,
                             const CalibrateOptions& options);
 // The latest saved calibrations for the taxonomy (empty if none), with the routing threshold.
-std::vector<Calibration> load_calibrations(Store& store, const Taxonomy& taxonomy, double* threshold);
+// `rules_hash`, when given, receives the hash of the rules it was learnt with.
+std::vector<Calibration> load_calibrations(Store& store, const Taxonomy& taxonomy, double* threshold,
+                                          std::string* rules_hash = nullptr);
 
 std::string evidence_json(const Classification& c, const std::string& rules_hash);
 

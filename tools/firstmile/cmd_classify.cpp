@@ -145,7 +145,9 @@ void add_classify(CLI::App& app, std::shared_ptr<Globals> g) {
     std::cout << "Classified " << s.issues << " issues into source '" << s.source << "' (run " << s.run_id
               << "): " << s.failures << " failure reports, " << s.not_failures << " not\n";
     if (options.route != Route::kRules) {
-      std::cout << "Threshold " << format_fixed(s.threshold, 3) << (s.calibrated ? " (calibrated)" : " (not calibrated: run `firstmile calibrate`)")
+      std::cout << "Threshold " << format_fixed(s.threshold, 3) << (s.calibrated ? " (calibrated)"
+                                                                  : s.stale_calibration ? " (the calibration was learnt with other rules: run `firstmile calibrate` again)"
+                                                                                        : " (not calibrated: run `firstmile calibrate`)")
                 << ": " << s.uncertain << " uncertain (" << format_percent(s.issues ? double(s.uncertain) / double(s.issues) : 0)
                 << ")";
       for (const auto& [d, n] : s.uncertain_by_dimension) std::cout << ", " << n << " by " << d;
@@ -222,7 +224,13 @@ void add_classify(CLI::App& app, std::shared_ptr<Globals> g) {
     while (c.step()) comments.push_back(c.column_text(0));
     c.reset();
     double threshold = -1;
-    std::vector<Calibration> calibrations = load_calibrations(store, taxonomy, &threshold);
+    std::string calibrated_rules;
+    std::vector<Calibration> calibrations = load_calibrations(store, taxonomy, &threshold, &calibrated_rules);
+    if (!calibrations.empty() && calibrated_rules != rules.hash()) {
+      std::cout << "(the saved calibration was learnt with other rules and is not used; run `firstmile calibrate`)\n";
+      calibrations.clear();
+      threshold = -1;
+    }
     IssueFeatures f = extract_features(title, body, comments);
     Classification r = RuleClassifier(taxonomy, rules, calibrations).classify(f);
     std::cout << url << "\n" << title << "\n\nlanguage " << f.language << ", " << f.error_lines.size()
