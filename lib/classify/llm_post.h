@@ -17,7 +17,6 @@ namespace firstmile {
 class JsonPoster {
  public:
   explicit JsonPoster(double timeout_seconds);
-  ~JsonPoster();
   JsonPoster(const JsonPoster&) = delete;
   JsonPoster& operator=(const JsonPoster&) = delete;
 
@@ -25,8 +24,7 @@ class JsonPoster {
   HttpResponse post(const std::string& url, const std::vector<std::string>& headers, const std::string& body);
 
  private:
-  long timeout_ms_;
-  void* curl_;  // CURL*, reused so the connection is kept alive
+  HttpClient http_;  // reused, so the connection is kept alive
 };
 
 }  // namespace firstmile

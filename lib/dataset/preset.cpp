@@ -108,4 +108,16 @@ Preset load_preset(const std::string& name_or_path) {
   return parse_preset(read_file(path), path.string());
 }
 
+RepositoryInfo repository_info(const Preset& preset, const std::string& owner, const std::string& name) {
+  RepositoryInfo info{owner, name, "", "", ""};
+  if (const PresetRepository* known = preset.repository(owner, name)) {
+    info.series = known->series;
+    info.model = known->model;
+    info.architecture = known->architecture;
+  } else if (preset.knows_owner(owner)) {
+    info.series = preset.series_for_owner(owner);
+  }
+  return info;
+}
+
 }  // namespace firstmile

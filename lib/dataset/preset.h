@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "store/store.h"
+
 namespace firstmile {
 
 struct PresetRepository {
@@ -40,6 +42,10 @@ struct Preset {
 // `name_or_path`: a file path, or a name looked up as data/presets/NAME.json.
 Preset load_preset(const std::string& name_or_path);
 Preset parse_preset(const std::string& content, const std::string& origin);
+
+// The repository as the store should know it: series, model and architecture from the preset
+// when it lists the repository, else the series its owner stands for.
+RepositoryInfo repository_info(const Preset& preset, const std::string& owner, const std::string& name);
 
 // Splits "owner/name"; throws Error naming `where` otherwise.
 std::pair<std::string, std::string> split_repository(const std::string& full, const std::string& where);

@@ -289,17 +289,6 @@ class IssueEventReader {
   std::thread thread_;  // last: starts once the members above exist
 };
 
-RepositoryInfo repository_info(const Preset& preset, const std::string& owner, const std::string& name) {
-  RepositoryInfo info{owner, name, "", "", ""};
-  if (const PresetRepository* known = preset.repository(owner, name)) {
-    info.series = known->series;
-    info.model = known->model;
-    info.architecture = known->architecture;
-  } else if (preset.knows_owner(owner)) {
-    info.series = preset.series_for_owner(owner);
-  }
-  return info;
-}
 
 // What one issue event asks of the store: an issue snapshot, and for a comment event a comment
 // to upsert or delete. Parsing (on the parser threads) ends here; writing starts from it.

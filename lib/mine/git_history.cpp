@@ -420,14 +420,7 @@ GitImportSummary import_git_history(Store& store, const Preset& preset, const Gi
   s.head = oid_hex(git_object_id(start_commit.get()));
   Transaction tx(store.db());
   s.run_id = store.begin_run("git", o.argv, nullptr);
-  RepositoryInfo info{owner, name, "", "", ""};
-  if (const PresetRepository* known = preset.repository(owner, name)) {
-    info.series = known->series;
-    info.model = known->model;
-    info.architecture = known->architecture;
-  } else if (preset.knows_owner(owner)) {
-    info.series = preset.series_for_owner(owner);
-  }
+  RepositoryInfo info = repository_info(preset, owner, name);
   int64_t repository_id = store.upsert_repository(info);
 
   HistoryWriter writer(store, repository_id, owner, name);

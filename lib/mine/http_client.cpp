@@ -1,6 +1,7 @@
 // mine/http_client.cpp — a reused libcurl easy handle; headers collected in lower case.
 #include "mine/http_client.h"
 
+#include <algorithm>
 #include <cctype>
 #include <ctime>
 #include <mutex>
@@ -60,20 +61,36 @@ HttpClient::HttpClient(HttpOptions options) : options_(std::move(options)) {
 HttpClient::~HttpClient() { curl_easy_cleanup(static_cast<CURL*>(curl_)); }
 
 HttpResponse HttpClient::get(const std::string& url, const std::vector<std::string>& headers) {
+  return perform("GET", url, headers, nullptr);
+}
+
+HttpResponse HttpClient::post(const std::string& url, const std::vector<std::string>& headers, const std::string& body) {
+  return perform("POST", url, headers, &body);
+}
+
+HttpResponse HttpClient::perform(const std::string& method, const std::string& url,
+                                 const std::vector<std::string>& headers, const std::string* body) {
   CURL* curl = static_cast<CURL*>(curl_);
   curl_easy_reset(curl);
   HttpResponse response;
   char error_text[CURL_ERROR_SIZE] = {0};
   curl_slist* list = nullptr;
   for (const std::string& h : headers) list = curl_slist_append(list, h.c_str());
+  if (body) {
+    list = curl_slist_append(list, "Expect:");  // no 100-continue round trip for long bodies
+    curl_easy_setopt(curl, CURLOPT_POST, 1L);
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body->data());
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body->size()));
+  }
+  const long timeout_ms = options_.timeout_ms > 0 ? options_.timeout_ms : options_.timeout_seconds * 1000;
 
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
   curl_easy_setopt(curl, CURLOPT_USERAGENT, options_.user_agent.c_str());
   curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");  // every encoding libcurl can decode
   curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
-  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, options_.connect_timeout_seconds);
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT, options_.timeout_seconds);
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, std::min(options_.connect_timeout_seconds * 1000, timeout_ms));
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, timeout_ms);
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_text);
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
@@ -85,7 +102,7 @@ HttpResponse HttpClient::get(const std::string& url, const std::vector<std::stri
   curl_slist_free_all(list);
   if (code != CURLE_OK) {
     std::string detail = error_text[0] ? error_text : curl_easy_strerror(code);
-    throw NetworkError("GET " + url + ": " + detail);
+    throw NetworkError(method + " " + url + ": " + detail);
   }
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
   return response;

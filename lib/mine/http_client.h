@@ -1,7 +1,8 @@
-// mine/http_client.h — plain HTTP GET over libcurl, for the GitHub client.
+// mine/http_client.h — plain HTTP GET and POST over libcurl, for the GitHub and LLM clients.
 //
 //   HttpClient http({.timeout_seconds = 60, .user_agent = "firstmile/0.1"});
 //   HttpResponse r = http.get("https://api.github.com/repos/QwenLM/Qwen", {"Accept: application/json"});
+//   HttpResponse p = http.post(url, {"Content-Type: application/json"}, body);
 //   r.status == 200; r.header("etag"); r.body
 //
 // Redirects are not followed (the caller decides what a 301 means); bodies are decompressed
@@ -30,6 +31,7 @@ struct HttpResponse {
 struct HttpOptions {
   long connect_timeout_seconds = 20;
   long timeout_seconds = 120;  // whole request, body included
+  long timeout_ms = 0;         // when > 0, used instead of timeout_seconds
   std::string user_agent = "firstmile";
 };
 
@@ -47,8 +49,12 @@ class HttpClient {
 
   // `headers` are "Name: value" lines. Messages of thrown errors name the URL, never a header.
   HttpResponse get(const std::string& url, const std::vector<std::string>& headers);
+  // POSTs `body` (sent without an Expect: 100-continue round trip).
+  HttpResponse post(const std::string& url, const std::vector<std::string>& headers, const std::string& body);
 
  private:
+  HttpResponse perform(const std::string& method, const std::string& url, const std::vector<std::string>& headers,
+                       const std::string* body);
   HttpOptions options_;
   void* curl_;  // CURL*, reused so connections are kept alive
 };

@@ -66,14 +66,7 @@ IssueImportSummary import_issue_files(Store& store, const Preset& preset, const 
     std::string key = link.repository();
     auto it = repositories.find(key);
     if (it != repositories.end()) return it->second;
-    RepositoryInfo info{link.owner, link.name, "", "", ""};
-    if (const PresetRepository* known = preset.repository(link.owner, link.name)) {
-      info.series = known->series;
-      info.model = known->model;
-      info.architecture = known->architecture;
-    } else if (preset.knows_owner(link.owner)) {
-      info.series = preset.series_for_owner(link.owner);
-    }
+    RepositoryInfo info = repository_info(preset, link.owner, link.name);
     int64_t id = store.upsert_repository(info);
     repositories.emplace(key, id);
     return id;

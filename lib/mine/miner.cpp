@@ -299,14 +299,7 @@ MineSummary mine_repositories(Store& store, const Preset& preset, GithubClient& 
   }
   try {
     for (const auto& [owner, name] : wanted) {
-      RepositoryInfo info{owner, name, "", "", ""};
-      if (const PresetRepository* known = preset.repository(owner, name)) {
-        info.series = known->series;
-        info.model = known->model;
-        info.architecture = known->architecture;
-      } else if (preset.knows_owner(owner)) {
-        info.series = preset.series_for_owner(owner);
-      }
+      RepositoryInfo info = repository_info(preset, owner, name);
       int64_t repository_id = 0;
       {
         Transaction tx(store.db());
