@@ -308,7 +308,53 @@ CREATE TABLE selections (
 );
 )sql";
 
-constexpr const char* kMigrations[] = {kVersion1, kVersion2, kVersion3, kVersion4};
+// Version 5: incidents — related failure reports aggregated into one (`firstmile aggregate`).
+constexpr const char* kVersion5 = R"sql(
+-- One aggregation run under a name (default 'default'); re-running a name replaces it.
+CREATE TABLE aggregations (
+  name        TEXT PRIMARY KEY,
+  source      TEXT,                      -- annotation source whose labels were used ('' = none)
+  window_days REAL NOT NULL,
+  route       TEXT NOT NULL,             -- 'rules', 'hybrid', 'llm'
+  threshold   REAL,
+  run_id      INTEGER REFERENCES runs(id),
+  created_at  TEXT NOT NULL,
+  summary     TEXT NOT NULL DEFAULT '{}' -- JSON: reports, candidate pairs, links, LLM use
+);
+-- An incident: reports linked into one connected group (two or more reports).
+CREATE TABLE incidents (
+  id           INTEGER PRIMARY KEY,
+  aggregation  TEXT NOT NULL REFERENCES aggregations(name) ON DELETE CASCADE,
+  number       INTEGER NOT NULL,         -- 1, 2, ... by size, then first report
+  title        TEXT NOT NULL,            -- one line: what the reports share
+  size         INTEGER NOT NULL,
+  first_at     TEXT,
+  last_at      TEXT,
+  repositories TEXT NOT NULL,            -- JSON array of OWNER/NAME
+  signature    TEXT,                     -- dominant normalised error signature
+  root_cause   TEXT,                     -- dominant root-cause node id among the members' labels
+  UNIQUE (aggregation, number)
+);
+CREATE TABLE incident_members (
+  incident_id INTEGER NOT NULL REFERENCES incidents(id) ON DELETE CASCADE,
+  issue_id    INTEGER NOT NULL REFERENCES issues(id) ON DELETE CASCADE,
+  PRIMARY KEY (incident_id, issue_id)
+);
+CREATE INDEX incident_members_issue ON incident_members(issue_id);
+-- Every candidate pair that was decided, for audit: the score, who decided and why.
+CREATE TABLE incident_links (
+  aggregation TEXT NOT NULL REFERENCES aggregations(name) ON DELETE CASCADE,
+  issue_a     INTEGER NOT NULL,
+  issue_b     INTEGER NOT NULL,
+  score       REAL NOT NULL,
+  decided_by  TEXT NOT NULL,             -- 'score' or 'llm'
+  linked      INTEGER NOT NULL,
+  evidence    TEXT NOT NULL DEFAULT '{}',
+  PRIMARY KEY (aggregation, issue_a, issue_b)
+);
+)sql";
+
+constexpr const char* kMigrations[] = {kVersion1, kVersion2, kVersion3, kVersion4, kVersion5};
 
 }  // namespace
 
