@@ -22,4 +22,7 @@ std::string join(const std::vector<std::string>& parts, std::string_view separat
 
 std::string to_lower_ascii(std::string_view text);
 
+// At most `max_bytes` of `text`, cut at a UTF-8 character boundary (never inside a character).
+std::string_view utf8_prefix(std::string_view text, size_t max_bytes);
+
 }  // namespace firstmile

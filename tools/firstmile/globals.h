@@ -28,6 +28,7 @@ void add_import(CLI::App& app, std::shared_ptr<Globals> g);
 void add_analyze(CLI::App& app, std::shared_ptr<Globals> g);
 void add_mine(CLI::App& app, std::shared_ptr<Globals> g);
 void add_classify(CLI::App& app, std::shared_ptr<Globals> g);
+void add_aggregate(CLI::App& app, std::shared_ptr<Globals> g);
 void add_git(CLI::App& app, std::shared_ptr<Globals> g);
 void add_eval(CLI::App& app, std::shared_ptr<Globals> g);
 void add_agreement(CLI::App& app, std::shared_ptr<Globals> g);

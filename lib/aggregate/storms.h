@@ -1,0 +1,54 @@
+// aggregate/storms.h — synthetic issue storms with known ground truth, for tests and benchmarks.
+//
+//   StormCorpus c = generate_storms({.seed = 7, .reports = 2000});
+//   write_storm_files(c, "storms/");   // issues.jsonl (GitHub REST shape) + incidents.csv (truth)
+//   firstmile import issues storms/issues.jsonl
+//   firstmile aggregate
+//   firstmile aggregate eval --gold storms/incidents.csv
+//
+// What makes them realistic (and hard): an incident is a breaking change or a misconfiguration
+// that many users hit over days, across repositories and model series; its reports paraphrase
+// the title (English and Chinese), paste the same error with their own paths, numbers and
+// addresses, or no error at all (only the symptom and the library version); several incidents
+// share a library version with different errors; noise reports mention the same libraries
+// and models with unrelated errors. Everything is drawn from a seeded generator: one seed,
+// one corpus, on every platform.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace firstmile {
+
+struct StormOptions {
+  uint64_t seed = 1;
+  int reports = 1000;
+  double noise_share = 0.3;   // reports that belong to no incident
+  int days = 365;             // the span the reports are spread over
+  int first_number = 1;       // issue numbers start here (per repository)
+};
+
+struct StormReport {
+  std::string owner, name;
+  int64_t number = 0;
+  std::string title, body;
+  std::string created_at;     // ISO 8601
+  int64_t incident = 0;       // 0: noise
+  std::string language;       // "en" or "zh"
+  std::string url() const;
+};
+
+struct StormCorpus {
+  std::vector<StormReport> reports;  // in creation order
+  int64_t incidents = 0;
+};
+
+StormCorpus generate_storms(const StormOptions& options);
+
+// DIR/issues.jsonl: one GitHub REST issue object per line; DIR/incidents.csv: url,incident
+// for every report (incident 0 = noise).
+void write_storm_files(const StormCorpus& corpus, const std::filesystem::path& directory);
+
+}  // namespace firstmile
