@@ -218,18 +218,27 @@ Prepared prepare(const std::vector<AggregateReport>& reports, double window_days
 }
 
 // The library names two reports mention, and whether they name them at the same version.
-void compare_libraries(const AggregateReport& a, const AggregateReport& b, bool& same_version, bool& other_version) {
-  same_version = other_version = false;
+// The library names two reports mention: at the same version (a version agrees with its own
+// refinements: "4.45" and "4.45.0"), at versions differing only in the patch level, or at
+// other releases.
+void compare_libraries(const AggregateReport& a, const AggregateReport& b, bool& same_version, bool& other_patch,
+                       bool& other_version) {
+  same_version = other_patch = other_version = false;
+  auto release = [](std::string_view v) {  // "4.45.0" -> "4.45"
+    size_t dot = v.find('.');
+    size_t second = dot == std::string_view::npos ? std::string_view::npos : v.find('.', dot + 1);
+    return v.substr(0, second);
+  };
   for (const std::string& x : a.libraries) {
     std::string_view lx(x.data(), x.find(' '));
     for (const std::string& y : b.libraries) {
       std::string_view ly(y.data(), y.find(' '));
       if (lx != ly) continue;
-      // "4.45" and "4.45.0" agree: a version agrees with its own refinements.
       std::string_view vx = std::string_view(x).substr(lx.size() + 1), vy = std::string_view(y).substr(ly.size() + 1);
       std::string_view shorter = vx.size() < vy.size() ? vx : vy, longer = vx.size() < vy.size() ? vy : vx;
       bool agree = longer.substr(0, shorter.size()) == shorter && (longer.size() == shorter.size() || longer[shorter.size()] == '.');
       if (agree) same_version = true;
+      else if (release(vx) == release(vy)) other_patch = true;
       else other_version = true;
     }
   }
@@ -256,12 +265,19 @@ double pair_score(const std::vector<AggregateReport>& reports, const Prepared& p
     }
   }
   z += 5.0 * cosine(p.text[a], p.text[b]);
-  bool same_version = false, other_version = false;
-  compare_libraries(x, y, same_version, other_version);
+  bool same_version = false, other_patch = false, other_version = false;
+  compare_libraries(x, y, same_version, other_patch, other_version);
   // A storm follows a release: the same library at another version is another story, even
   // when some other library (CUDA, say) is at the same version in both.
   if (other_version) {
-    z -= 4.5;
+    // ... unless both paste the very same error about the same model: a model release meeting
+    // every older version of a library is one storm too.
+    bool same_model = std::any_of(x.models.begin(), x.models.end(), [&](const std::string& m) {
+      return std::find(y.models.begin(), y.models.end(), m) != y.models.end();
+    });
+    z -= sa >= 0 && sa == sb && same_model ? 1.5 : 4.5;
+  } else if (other_patch) {
+    z -= 1.0;  // 2.5.0 and 2.5.1: most likely the same release line
   } else if (same_version) {
     z += 1.0;
     // A spike of reports naming this version around the two, against its rate over the whole
@@ -317,6 +333,23 @@ std::string mode(const std::vector<std::string>& values) {
 }
 
 }  // namespace
+
+std::vector<std::string> model_mentions(const std::string& text) {
+  static const RE2 re(
+      R"re((?i)\b(qwen[0-9.]*|qwq|codellama|llama ?[0-9.]*|deepseek[-_ ]?(?:v[0-9.]+|r1|coder|math|moe)?|mistral|mixtral|gemma[0-9.]*|phi[0-9.]*|internlm[0-9.]*|chatglm[0-9]*|baichuan[0-9]*|yi))re");
+  std::vector<std::string> out;
+  re2::StringPiece input(text);
+  std::string model;
+  while (RE2::FindAndConsume(&input, re, &model)) {
+    std::string key;
+    for (char c : model) {
+      if (c != ' ' && c != '-' && c != '_') key.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    }
+    while (!key.empty() && key.back() == '.') key.pop_back();
+    if (std::find(out.begin(), out.end(), key) == out.end()) out.push_back(key);
+  }
+  return out;
+}
 
 std::vector<std::string> library_versions(const std::string& text) {
   static const RE2 re(
@@ -509,6 +542,7 @@ AggregateSummary aggregate_reports(Store& store, const Taxonomy& taxonomy, const
       r.error_lines = f.error_lines;
       if (r.error_lines.size() > 5) r.error_lines.resize(5);
       r.libraries = library_versions(r.title + "\n" + bodies[k]);
+      r.models = model_mentions(r.title + "\n" + std::string(utf8_prefix(bodies[k], 300)));
       r.excerpt = std::string(utf8_prefix(f.prose, 1200));
     }
   };
@@ -655,7 +689,8 @@ std::map<int64_t, int64_t> load_gold_incidents(Store& store, const std::string& 
   }
   std::map<std::string, int64_t> incident_names;
   for (const CsvRecord& rec : read_csv_file(gold)) {
-    if (rec.fields.empty() || rec.fields[0] == "url" || rec.fields[0] == "issue") continue;  // the header
+    if (rec.fields.empty()) continue;
+    if (rec.line == 1 && rec.fields[0].find('/') == std::string::npos) continue;  // a header row
     std::string where = gold + ": line " + std::to_string(rec.line);
     if (rec.fields.size() < 2) throw Error(where + ": expected two columns: the issue (URL or OWNER/NAME#N) and its incident");
     std::optional<IssueLink> link = parse_issue_link(rec.fields[0]);
@@ -676,7 +711,7 @@ std::map<int64_t, int64_t> load_gold_incidents(Store& store, const std::string& 
       auto [it, fresh] = incident_names.emplace(rec.fields[1], static_cast<int64_t>(1'000'000'000 + incident_names.size()));
       incident = it->second;
     }
-    out[*id] = incident;
+    out.emplace(*id, incident);  // an issue listed twice keeps its first incident
   }
   return out;
 }

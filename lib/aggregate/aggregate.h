@@ -44,6 +44,7 @@ struct AggregateReport {
   std::string signature;   // normalised error signature ("" when the report shows no error)
   std::vector<std::string> error_lines;
   std::vector<std::string> libraries;  // "transformers 4.45.0", lower case, as precise as the report
+  std::vector<std::string> models;     // model families the title and opening name: "qwen2.5", "llama"
   std::string stage, root_cause;       // labels from the chosen source ("" if none)
   std::string excerpt;                 // the prose, trimmed
 };
@@ -105,6 +106,9 @@ struct Grouping {
   int64_t uncertain = 0, routed = 0, answered = 0;
 };
 Grouping group_reports(const std::vector<AggregateReport>& reports, const AggregateOptions& options);
+
+// Model families named in a text, lower case: "Qwen2.5-7B-Instruct" -> "qwen2.5".
+std::vector<std::string> model_mentions(const std::string& text);
 
 // Library versions named in a text: "transformers==4.45.0" -> "transformers 4.45.0".
 std::vector<std::string> library_versions(const std::string& text);

@@ -34,6 +34,7 @@ std::vector<AggregateReport> reports_of(const StormCorpus& corpus) {
     IssueFeatures f = extract_features(s.title, s.body);
     r.signature = f.error_signature;
     r.libraries = library_versions(s.title + "\n" + s.body);
+    r.models = model_mentions(s.title + "\n" + s.body.substr(0, 300));
     out.push_back(std::move(r));
   }
   return out;
