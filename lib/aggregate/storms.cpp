@@ -205,8 +205,8 @@ StormCorpus generate_storms(const StormOptions& o) {
     int64_t size = 2 + static_cast<int64_t>(draw(6)) + (draw(5) == 0 ? static_cast<int64_t>(draw(30)) : 0);
     size = std::min(size, incident_reports - made);
     if (size < 2) break;
-    // Two incidents of one (cause, version, variant) are at least 90 days apart: closer, they
-    // would be one storm, not two.
+    // Two incidents of one cause and variant (the same error) are at least 90 days apart,
+    // whatever the versions: closer, they would be one storm, not two.
     const Cause* picked = nullptr;
     std::string version, variant;
     std::time_t start = 0;
@@ -215,7 +215,7 @@ StormCorpus generate_storms(const StormOptions& o) {
       version = draw.pick(c.versions);
       variant = draw.pick(c.variants);
       start = base + static_cast<std::time_t>(draw(static_cast<uint64_t>(std::max<int64_t>(span - 20 * 86400, 1))));
-      std::vector<std::time_t>& starts = used[std::string(c.error) + c.titles_en[0] + "|" + version + "|" + variant];
+      std::vector<std::time_t>& starts = used[std::string(c.error) + c.titles_en[0] + "|" + variant];
       bool apart = std::all_of(starts.begin(), starts.end(), [&](std::time_t s) { return std::llabs(s - start) > 90 * 86400; });
       if (apart) {
         starts.push_back(start);
