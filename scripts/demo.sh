@@ -61,7 +61,12 @@ fm select
 fm funnel --format csv > "$out/funnel.csv"
 
 echo
-echo "== 10. The study's analysis (RQ1-RQ6) with every export for a paper"
+echo "== 10. Aggregate related reports into incidents (issue storms), and check against the sample's truth"
+fm aggregate --window 14
+fm aggregate eval --gold data/sample/incidents.csv
+
+echo
+echo "== 11. The study's analysis (RQ1-RQ6) with every export for a paper"
 fm analyze --out "$out/paper" | tee "$out/analysis.txt" | sed -n '1,/^RQ1/p'
 echo "(full report in $out/analysis.txt; tables, LaTeX, JSON and SVG figures in $out/paper/, indexed by README.md)"
 

@@ -63,7 +63,7 @@ void add_aggregate(CLI::App& app, std::shared_ptr<Globals> g) {
   sy->add_option("--seed", synth->seed, "Seed: one seed, one corpus")->capture_default_str();
   sy->add_option("--reports", synth->reports, "Number of reports")->capture_default_str()->check(CLI::Range(0, 100000000));
   sy->add_option("--noise", synth->noise, "Share of reports in no incident")->capture_default_str()->check(CLI::Range(0.0, 1.0));
-  sy->add_option("--days", synth->days, "Days the reports are spread over")->capture_default_str()->check(CLI::Range(1, 100000));
+  sy->add_option("--days", synth->days, "Days the reports are spread over")->capture_default_str()->check(CLI::Range(1, 10000000));
   sy->add_option("--out", synth->out, "Folder to write")->required();
   sy->fallthrough();
   sy->callback([synth] {
