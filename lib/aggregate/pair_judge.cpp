@@ -120,7 +120,7 @@ void list_root_causes(const Taxonomy& t, const Knowledge& k, std::string& out) {
     out += std::string(static_cast<size_t>(2 * (node.level - 1)), ' ') + "- " + node.id + " — " + t.path_name(node);
     if (!node.definition.empty()) out += ": " + node.definition;
     for (const RootCauseNote& n : k.notes) {
-      if (n.root_cause == node.id) out += " Same cause: " + n.note;
+      if (n.root_cause == node.id) out += " For pairs: " + n.note;
     }
     out += "\n";
   }
@@ -128,7 +128,7 @@ void list_root_causes(const Taxonomy& t, const Knowledge& k, std::string& out) {
 
 void list_changes(const Taxonomy& t, const Knowledge& k, std::string& out) {
   for (const KnownChange& c : k.changes) {
-    out += "- [" + c.id + "] " + c.library + " " + c.versions + ": " + c.description + " Tell-tale errors: ";
+    out += "- [" + c.id + "] " + c.library + " (" + c.versions + "): " + c.description + " Tell-tale errors: ";
     for (size_t i = 0; i < c.tell_tale_errors.size(); ++i) out += (i ? "; \"" : "\"") + c.tell_tale_errors[i] + "\"";
     out += ". Root cause: " + node_label(t, c.root_cause) + ".\n";
   }

@@ -162,9 +162,9 @@ TEST_CASE("the system prompt holds the guidance, the notes and every known chang
   PairJudge judge(taxonomy(), shipped());
   const std::string& prompt = judge.system_prompt();
   for (const std::string& g : shipped().guidance) CHECK(contains(prompt, "- " + g + "\n"));
-  for (const RootCauseNote& n : shipped().notes) CHECK(contains(prompt, n.note));
+  for (const RootCauseNote& n : shipped().notes) CHECK(contains(prompt, " For pairs: " + n.note));
   for (const KnownChange& c : shipped().changes) {
-    CHECK_MESSAGE(contains(prompt, "- [" + c.id + "] " + c.library + " " + c.versions + ": " + c.description), c.id);
+    CHECK_MESSAGE(contains(prompt, "- [" + c.id + "] " + c.library + " (" + c.versions + "): " + c.description), c.id);
     for (const std::string& e : c.tell_tale_errors) CHECK_MESSAGE(contains(prompt, "\"" + e + "\""), c.id);
   }
   CHECK(contains(prompt, "rope_scaling` must be a dictionary with two fields"));
