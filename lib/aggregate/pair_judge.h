@@ -12,11 +12,20 @@
 // (our "standard operating procedures"), kept as data in taxonomy/knowledge/. The answer is
 // asked for as JSON ({"same_root_cause": bool, "reason": string}) and validated whatever the
 // server did; an invalid answer is a verdict with ok == false and never links two reports.
+//
+// The system message is the same for every pair, so servers with prefix caching pay for it
+// once: the task, the knowledge's guidance, every root cause of the taxonomy to level 2 (id,
+// path and definition from the Taxonomy, with the knowledge's note on it), and the known
+// changes. The user message shows both reports: repository#number, date, title, error
+// signature and lines, libraries, the root-cause label as a hint, and the excerpt cut to
+// `max_excerpt_chars` (its beginning and its end).
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -29,21 +38,38 @@ class Taxonomy;
 
 // A known breaking change: which library and versions, what breaks, and the errors it shows.
 struct KnownChange {
-  std::string id;                     // "transformers-4.45-rope"
+  std::string id;                     // "transformers-4.43-rope-llama3"
   std::string library;                // "transformers"
-  std::string versions;               // "4.45.0" or ">=0.6,<0.6.3"
+  std::string versions;               // "< 4.43.0", or words when no version is certain
   std::string description;
-  std::vector<std::string> tell_tale_errors;
+  std::vector<std::string> tell_tale_errors;  // verbatim fragments of what users paste
   std::string root_cause;             // taxonomy node id, e.g. "rc.env.dependency"
+  std::string origin;                 // "<file>: change '<id>'", for messages
 };
 
+// What makes two reports of one root cause one cause rather than two look-alikes.
+struct RootCauseNote {
+  std::string root_cause;             // taxonomy node id
+  std::string note;
+  std::string origin;                 // "<file>: note 3"
+};
+
+// taxonomy/knowledge/*.json: each file an object with any of "guidance" (strings), "notes"
+// ({root_cause, note}) and "changes" (KnownChange fields; tell_tale_errors non-empty). Change
+// ids are unique across files. Parsing knows no taxonomy: check() (which PairJudge calls)
+// verifies that every root_cause is a label-level node of the root_cause dimension.
 struct Knowledge {
+  std::vector<std::string> guidance;
+  std::vector<RootCauseNote> notes;
   std::vector<KnownChange> changes;
   std::string origin;                 // the files it came from
-  // Every *.json in `directory` (default: taxonomy/knowledge from the resource directory);
-  // throws Error naming file and entry for a malformed one.
+  // Every *.json in `directory` (default: taxonomy/knowledge from the resource directory),
+  // in name order; throws Error naming file and entry for a malformed one.
   static Knowledge load(const std::filesystem::path& directory = {});
+  // (origin, content) pairs.
   static Knowledge parse(const std::vector<std::pair<std::string, std::string>>& files);
+  // Throws Error naming file and entry for a root_cause that `taxonomy` cannot label with.
+  void check(const Taxonomy& taxonomy) const;
 };
 
 // What the judge is shown of one report.
@@ -62,25 +88,41 @@ struct PairReport {
 struct PairVerdict {
   bool ok = false;
   std::string error;                  // why the answer was rejected
-  bool same = false;
-  std::string reason;
+  bool same = false;                  // false whenever ok is false
+  std::string reason;                 // white space normalised, at most max_reason_chars
+  std::string raw;                    // the answer as received
+};
+
+struct PairJudgeOptions {
+  size_t max_excerpt_chars = 2500;    // per report
+  size_t max_error_lines = 8;         // per report
+  size_t max_reason_chars = 400;
 };
 
 class PairJudge {
  public:
   static constexpr const char* kSchemaName = "same_incident";
-  // `taxonomy` and `knowledge` must outlive the judge.
-  PairJudge(const Taxonomy& taxonomy, const Knowledge& knowledge);
+  // `taxonomy` and `knowledge` must outlive the judge. Throws Error if the taxonomy has no
+  // root_cause dimension or the knowledge names a root cause outside it (Knowledge::check).
+  PairJudge(const Taxonomy& taxonomy, const Knowledge& knowledge, PairJudgeOptions options = {});
 
+  // The same request for (a, b) and (b, a): the reports are put in (repository, number)
+  // order, so the LLM cache answers either order.
   LlmRequest request(const PairReport& a, const PairReport& b) const;
-  // Never throws for a bad answer.
+  // Never throws for a bad answer: one JSON object (a ```json fence and a leading
+  // <think>...</think> block are accepted) with exactly a boolean same_root_cause and a
+  // non-empty string reason; anything else is a verdict with ok == false and `error` set.
   PairVerdict read_answer(std::string_view content) const;
 
   const std::string& system_prompt() const { return system_; }
+  const nlohmann::json& schema() const { return schema_; }
 
  private:
+  std::string describe(const PairReport& report) const;
+
   const Taxonomy& taxonomy_;
   const Knowledge& knowledge_;
+  PairJudgeOptions options_;
   std::string system_;
   nlohmann::json schema_;
 };
