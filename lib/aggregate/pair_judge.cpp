@@ -24,12 +24,6 @@ constexpr size_t kLineCap = 300;       // bytes per title, signature or error li
 constexpr size_t kMaxLibraries = 12;
 
 // The longest prefix of `text` of at most `n` bytes that does not split a UTF-8 character.
-std::string_view utf8_prefix(std::string_view text, size_t n) {
-  if (text.size() <= n) return text;
-  while (n > 0 && (static_cast<unsigned char>(text[n]) & 0xC0) == 0x80) --n;
-  return text.substr(0, n);
-}
-
 std::string_view utf8_suffix(std::string_view text, size_t n) {
   if (text.size() <= n) return text;
   size_t start = text.size() - n;
