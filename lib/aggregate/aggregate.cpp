@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "aggregate/pair_judge.h"
 #include "base/clock.h"
 #include "base/csv.h"
 #include "base/error.h"
@@ -444,6 +445,41 @@ Grouping group_reports(const std::vector<AggregateReport>& reports, const Aggreg
   // Largest first, then by first report.
   std::stable_sort(g.groups.begin(), g.groups.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
   return g;
+}
+
+PairAsk llm_pair_asker(LlmClient& client, const PairJudge& judge) {
+  return [&client, &judge](const std::vector<PairQuestion>& questions) {
+    auto shown = [](const AggregateReport& r) {
+      PairReport p;
+      p.repository = r.repository;
+      p.number = r.number;
+      p.created_at = r.created_at;
+      p.title = r.title;
+      p.error_signature = r.signature;
+      p.error_lines = r.error_lines;
+      p.excerpt = r.excerpt;
+      p.libraries = r.libraries;
+      p.root_cause = r.root_cause;
+      return p;
+    };
+    std::vector<LlmRequest> requests;
+    for (const PairQuestion& q : questions) requests.push_back(judge.request(shown(*q.a), shown(*q.b)));
+    std::vector<LlmResult> results = client.complete_all(requests, nullptr);
+    std::vector<PairAnswer> answers;
+    for (const LlmResult& r : results) {
+      PairAnswer a;
+      if (r.ok()) {
+        PairVerdict v = judge.read_answer(r.content);
+        a.ok = v.ok;
+        a.same = v.same;
+        a.reason = v.ok ? v.reason : v.error;
+      } else {
+        a.reason = r.status == LlmStatus::kRefused ? "over the --llm-budget" : r.error;
+      }
+      answers.push_back(std::move(a));
+    }
+    return answers;
+  };
 }
 
 PairwiseScores pairwise_scores(const std::vector<int64_t>& gold, const std::vector<int64_t>& predicted) {

@@ -107,6 +107,13 @@ struct Grouping {
 };
 Grouping group_reports(const std::vector<AggregateReport>& reports, const AggregateOptions& options);
 
+class LlmClient;
+class PairJudge;
+// Uncertain pairs to a real endpoint: each pair becomes the judge's question (the two reports
+// with their errors, libraries and labels), all go through the client (cached, budgeted, N in
+// flight), and each answer is read strictly; a rejected or failed one is no answer.
+PairAsk llm_pair_asker(LlmClient& client, const PairJudge& judge);
+
 // Model families named in a text, lower case: "Qwen2.5-7B-Instruct" -> "qwen2.5".
 std::vector<std::string> model_mentions(const std::string& text);
 

@@ -145,3 +145,48 @@ TEST_CASE("uncertain pairs go to the LLM, whose valid answers decide and whose f
     if (d.by_llm) CHECK(d.linked == (reports[d.a].signature == reports[d.b].signature && !reports[d.a].signature.empty()));
   }
 }
+
+#include "aggregate/pair_judge.h"
+#include "classify/llm_client.h"
+#include "fake_llm.h"
+#include "support.h"
+#include "taxonomy/taxonomy.h"
+
+TEST_CASE("hybrid aggregation asks the chat-completions server only about uncertain pairs and uses only valid verdicts") {
+  using firstmile::testing::FakeLlm;
+  using firstmile::testing::reply_json;
+  using firstmile::testing::reply_text;
+  Taxonomy taxonomy = Taxonomy::load(firstmile::testing::source_file("taxonomy/taxonomy.json"));
+  Knowledge knowledge = Knowledge::load(firstmile::testing::source_file("taxonomy/knowledge"));
+  PairJudge judge(taxonomy, knowledge);
+  FakeLlm server;
+  int answered = 0;
+  server.set_responder([&answered](const nlohmann::json&) {
+    // Every other answer is malformed: those pairs must fall back to the score.
+    return ++answered % 2 ? reply_json({{"same_root_cause", true}, {"reason", "same error after the same upgrade"}})
+                          : reply_text("I think so, yes.");
+  });
+  LlmClientOptions lo;
+  lo.base_url = server.url();
+  lo.model = "judge-7b";
+  lo.max_retries = 0;
+  LlmClient client(lo);
+  StormCorpus corpus = generate_storms({.seed = 12, .reports = 300});
+  std::vector<AggregateReport> reports = reports_of(corpus);
+  AggregateOptions o;
+  o.route = PairRoute::kHybrid;
+  o.ask = llm_pair_asker(client, judge);
+  Grouping g = group_reports(reports, o);
+  REQUIRE(g.routed > 0);
+  CHECK(g.routed == g.uncertain);
+  CHECK(static_cast<int64_t>(server.stats().requests.size()) == g.routed);
+  CHECK(g.answered == (g.routed + 1) / 2);
+  int64_t by_llm = 0;
+  for (const PairDecision& d : g.pairs) {
+    if (!d.by_llm) continue;
+    ++by_llm;
+    CHECK(d.linked);
+    CHECK(d.reason == "same error after the same upgrade");
+  }
+  CHECK(by_llm == g.answered);
+}
