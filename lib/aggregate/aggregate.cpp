@@ -380,14 +380,12 @@ Grouping group_reports(const std::vector<AggregateReport>& reports, const Aggreg
   for (size_t r = 0; r < n; ++r) {
     for (const std::string& k : p.keys[r]) blocks[k].push_back(r);
   }
+  std::vector<std::vector<std::string>>().swap(p.keys);
   const int64_t window_seconds = static_cast<int64_t>(options.window_days * 86400);
-  std::unordered_set<uint64_t> seen;
-  std::vector<std::pair<size_t, size_t>> candidates;
-  std::vector<std::string> names;
-  for (const auto& [k, v] : blocks) names.push_back(k);
-  std::sort(names.begin(), names.end());  // deterministic order of pairs
-  for (const std::string& k : names) {
-    std::vector<size_t>& members = blocks[k];
+  // Pairs as one 64-bit key each, sorted and made unique at the end: far cheaper than a hash
+  // set at tens of millions of pairs, and the order is deterministic.
+  std::vector<uint64_t> candidates;
+  for (auto& [k, members] : blocks) {
     if (members.size() < 2) continue;
     std::stable_sort(members.begin(), members.end(), [&](size_t a, size_t b) { return reports[a].created < reports[b].created; });
     for (size_t i = 0; i < members.size(); ++i) {
@@ -395,27 +393,35 @@ Grouping group_reports(const std::vector<AggregateReport>& reports, const Aggreg
       for (size_t j = i + 1; j < members.size() && taken < options.max_neighbours; ++j) {
         if (reports[members[j]].created - reports[members[i]].created > window_seconds) break;
         size_t a = std::min(members[i], members[j]), b = std::max(members[i], members[j]);
-        if (seen.insert((static_cast<uint64_t>(a) << 32) | b).second) candidates.emplace_back(a, b);
+        candidates.push_back((static_cast<uint64_t>(a) << 32) | b);
         ++taken;
       }
     }
   }
+  blocks.clear();
   std::sort(candidates.begin(), candidates.end());
-  if (options.progress) options.progress("pairs", static_cast<int64_t>(candidates.size()), static_cast<int64_t>(candidates.size()));
+  candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+  g.candidates = static_cast<int64_t>(candidates.size());
+  if (options.progress) options.progress("pairs", g.candidates, g.candidates);
 
-  g.pairs.reserve(candidates.size());
+  // Only the pairs that matter are kept: the linked ones and the uncertain ones.
   std::vector<size_t> uncertain;
-  for (const auto& [a, b] : candidates) {
+  for (uint64_t key : candidates) {
+    size_t a = static_cast<size_t>(key >> 32), b = static_cast<size_t>(key & 0xffffffffu);
+    double score = pair_score(reports, p, a, b, options.window_days);
+    bool unsure = options.route == PairRoute::kLlm || std::fabs(score - 0.5) * 2 < options.threshold;
+    g.uncertain += unsure;
+    bool routed = unsure && options.route != PairRoute::kRules;
+    if (score < 0.5 && !routed) continue;
     PairDecision d;
     d.a = a;
     d.b = b;
-    d.score = pair_score(reports, p, a, b, options.window_days);
-    d.linked = d.score >= 0.5;
-    bool unsure = options.route == PairRoute::kLlm || std::fabs(d.score - 0.5) * 2 < options.threshold;
-    if (unsure && options.route != PairRoute::kRules) uncertain.push_back(g.pairs.size());
-    g.uncertain += unsure;
+    d.score = score;
+    d.linked = score >= 0.5;
+    if (routed) uncertain.push_back(g.pairs.size());
     g.pairs.push_back(std::move(d));
   }
+  std::vector<uint64_t>().swap(candidates);
   if (!uncertain.empty() && options.ask) {
     std::vector<PairQuestion> questions;
     for (size_t k : uncertain) questions.push_back({&reports[g.pairs[k].a], &reports[g.pairs[k].b], g.pairs[k].score});
@@ -538,13 +544,45 @@ AggregateSummary aggregate_reports(Store& store, const Taxonomy& taxonomy, const
     while (q.step()) comments[q.column_int(0)].append(q.column_view(1)).push_back('\n');
     q.reset();
   }
+  // Reports are read in chunks whose features are computed on all cores, so only a chunk's
+  // bodies are in memory at once. The LLM's view (error lines, excerpt) is kept only when a
+  // route may ask it.
+  const bool keep_text = options.route != PairRoute::kRules;
   std::vector<AggregateReport> reports;
   std::vector<std::string> bodies;
+  auto work = [&](size_t base, size_t from, size_t to) {
+    for (size_t k = from; k < to; ++k) {
+      AggregateReport& r = reports[base + k];
+      const std::string& body = bodies[k];
+      auto c = comments.find(r.issue_id);
+      std::vector<std::string> thread;
+      if (c != comments.end()) thread.push_back(c->second);
+      IssueFeatures f = extract_features(r.title, body, thread);
+      r.signature = f.error_signature;
+      if (keep_text) {
+        r.error_lines = f.error_lines;
+        if (r.error_lines.size() > 5) r.error_lines.resize(5);
+        r.excerpt = std::string(utf8_prefix(f.prose, 1200));
+      }
+      r.libraries = library_versions(r.title + "\n" + body);
+      r.models = model_mentions(r.title + "\n" + std::string(utf8_prefix(body, 300)));
+    }
+  };
+  auto features = [&](size_t base) {
+    const size_t count = bodies.size();
+    size_t threads = std::max<size_t>(1, std::min<size_t>(std::thread::hardware_concurrency(), count / 1000 + 1));
+    std::vector<std::thread> pool;
+    for (size_t t = 1; t < threads; ++t) pool.emplace_back(work, base, count * t / threads, count * (t + 1) / threads);
+    work(base, 0, count / threads);
+    for (auto& t : pool) t.join();
+    bodies.clear();
+  };
   {
     Statement& q = store.db().prepare(
         "SELECT i.id, r.owner || '/' || r.name, coalesce(r.series, ''), coalesce(r.model, ''), i.number, i.url, i.title, "
         "coalesce(i.body, ''), coalesce(i.created_at, '') FROM issues i JOIN repositories r ON r.id = i.repository_id "
         "WHERE i.title IS NOT NULL AND i.is_pull_request = 0 ORDER BY i.created_at, i.id");
+    size_t chunk_start = 0;
     while (q.step()) {
       AggregateReport r;
       r.issue_id = q.column_int(0);
@@ -552,7 +590,7 @@ AggregateSummary aggregate_reports(Store& store, const Taxonomy& taxonomy, const
       r.series = q.column_text(2);
       r.model = q.column_text(3);
       r.number = q.column_int(4);
-      r.url = q.column_text(5);
+      if (keep_text) r.url = q.column_text(5);
       r.title = q.column_text(6);
       r.created_at = q.column_text(8);
       r.created = parse_time(r.created_at);
@@ -562,37 +600,20 @@ AggregateSummary aggregate_reports(Store& store, const Taxonomy& taxonomy, const
       }
       bodies.push_back(q.column_text(7));
       reports.push_back(std::move(r));
+      if (bodies.size() == 20000) {
+        features(chunk_start);
+        chunk_start = reports.size();
+      }
     }
     q.reset();
+    features(chunk_start);
   }
-  // Features on all cores: the error signature and the library versions named.
   const size_t n = reports.size();
-  auto work = [&](size_t from, size_t to) {
-    for (size_t k = from; k < to; ++k) {
-      AggregateReport& r = reports[k];
-      auto c = comments.find(r.issue_id);
-      std::vector<std::string> thread;
-      if (c != comments.end()) thread.push_back(c->second);
-      IssueFeatures f = extract_features(r.title, bodies[k], thread);
-      r.signature = f.error_signature;
-      r.error_lines = f.error_lines;
-      if (r.error_lines.size() > 5) r.error_lines.resize(5);
-      r.libraries = library_versions(r.title + "\n" + bodies[k]);
-      r.models = model_mentions(r.title + "\n" + std::string(utf8_prefix(bodies[k], 300)));
-      r.excerpt = std::string(utf8_prefix(f.prose, 1200));
-    }
-  };
-  size_t threads = std::max<size_t>(1, std::min<size_t>(std::thread::hardware_concurrency(), n / 2000 + 1));
-  std::vector<std::thread> pool;
-  for (size_t t = 1; t < threads; ++t) pool.emplace_back(work, n * t / threads, n * (t + 1) / threads);
-  work(0, n / threads);
-  for (auto& t : pool) t.join();
-  bodies.clear();
   s.reports = static_cast<int64_t>(n);
   if (options.progress) options.progress("features", s.reports, s.reports);
 
   Grouping g = group_reports(reports, options);
-  s.candidate_pairs = static_cast<int64_t>(g.pairs.size());
+  s.candidate_pairs = g.candidates;
   s.uncertain_pairs = g.uncertain;
   s.routed = g.routed;
   s.answered = g.answered;

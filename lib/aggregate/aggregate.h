@@ -101,7 +101,8 @@ struct PairDecision {
   std::string reason;
 };
 struct Grouping {
-  std::vector<PairDecision> pairs;           // every candidate pair, decided
+  int64_t candidates = 0;                    // candidate pairs scored
+  std::vector<PairDecision> pairs;           // the linked and the uncertain ones, decided
   std::vector<std::vector<size_t>> groups;   // incidents: two or more reports each
   int64_t uncertain = 0, routed = 0, answered = 0;
 };
