@@ -36,6 +36,10 @@ std::string shorten(const std::string& text, size_t width) {
   return text.substr(0, kept) + "...";
 }
 
+std::string count_of(int64_t n, const std::string& noun) {
+  return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
+}
+
 std::string date_of(const std::string& timestamp) { return timestamp.substr(0, 10); }
 
 std::string repositories_cell(const std::vector<std::string>& repositories) {
@@ -144,17 +148,21 @@ void print_incidents_table(const AggregationInfo& a, const std::vector<IncidentR
   out << "Aggregation '" << a.name << "' (" << a.created_at << "; route " << a.route << ", window "
       << format_fixed(a.window_days, a.window_days == static_cast<double>(static_cast<int64_t>(a.window_days)) ? 0 : 1)
       << " days, labels " << (a.source.empty() ? "none" : a.source) << "): "
-      << a.incidents << " incidents of " << a.reports << " reports";
+      << count_of(a.incidents, "incident") << " of " << count_of(a.reports, "report");
   if (static_cast<int64_t>(rows.size()) < a.incidents) out << ", " << rows.size() << " shown";
   out << "\n";
-  TextTable t({"#", "Size", "First", "Last", "Days", "Repositories", "Root cause", "Signature", "Title"});
+  // Title, root cause path and signature each run long: they share the last column on lines of
+  // their own, so a row fits a terminal and nothing of the path is lost.
+  TextTable t({"#", "Size", "First", "Last", "Days", "Repositories", "Incident"});
   t.align_right(0);
   t.align_right(1);
   t.align_right(4);
   for (const IncidentRow& r : rows) {
+    if (&r != &rows.front()) t.add_row({"", "", "", "", "", "", ""});
     t.add_row({std::to_string(r.number), std::to_string(r.size), date_of(r.first_at), date_of(r.last_at),
-               format_fixed(r.span_days, 1), repositories_cell(r.repositories), shorten(r.root_cause_path, 48),
-               shorten(r.signature, 40), shorten(r.title, 60)});
+               format_fixed(r.span_days, 1), repositories_cell(r.repositories), shorten(r.title, 80)});
+    if (!r.root_cause_path.empty()) t.add_row({"", "", "", "", "", "", "root cause: " + r.root_cause_path});
+    if (!r.signature.empty()) t.add_row({"", "", "", "", "", "", "signature: " + shorten(r.signature, 69)});
   }
   t.print(out);
   if (members) {

@@ -57,9 +57,9 @@ TEST_CASE("incidents prints a table with the aggregation, each incident and, wit
   CommandResult r = d.run({"incidents", "--members"});
   REQUIRE(r.exit_code == 0);
   CHECK(r.out.find("Aggregation 'default'") != std::string::npos);
-  CHECK(r.out.find("1 incidents of 2 reports") != std::string::npos);
+  CHECK(r.out.find("1 incident of 2 reports") != std::string::npos);
   CHECK(r.out.find("Qwen2.5 repeats itself") != std::string::npos);
-  CHECK(r.out.find("Environment Compatibility Issues / Dependency Library Compatibility") != std::string::npos);
+  CHECK(r.out.find("root cause: Environment Compatibility Issues / Dependency Library Compatibility") != std::string::npos);
   CHECK(r.out.find("QwenLM/Qwen2.5#7") != std::string::npos);
   CHECK(r.out.find("https://github.com/QwenLM/Qwen2.5/issues/8") != std::string::npos);
 }
