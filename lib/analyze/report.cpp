@@ -172,6 +172,10 @@ ordered_json study_to_json(const StudyReport& r) {
           {"taxonomy", r.taxonomy},
           {"filters", r.filters},
           {"level", r.level},
+          {"unit", r.unit},
+          {"aggregation", r.aggregation},
+          {"incidents", r.incidents},
+          {"multi_report_incidents", r.multi_report_incidents},
           {"annotations", r.annotations},
           {"issues", r.issues},
           {"unlabelled", r.unlabelled},
@@ -190,7 +194,7 @@ ordered_json study_to_json(const StudyReport& r) {
 void print_study_report(const StudyReport& r, std::ostream& out) {
   out << "Source " << r.source << ", taxonomy " << r.taxonomy << ", level " << r.level;
   if (!r.filters.empty()) out << ", " << r.filters;
-  out << ": " << r.annotations << " failures on " << r.issues << " issues";
+  out << ": " << r.annotations << (r.unit == "incident" ? " counts" : " failures") << " on " << r.issues << " issues";
   if (r.unlabelled) out << " (" << r.unlabelled << " without a full label, left out of the tables)";
   out << "\n\nFindings\n";
   for (const std::string& f : r.findings) out << "- " << f << "\n";

@@ -66,6 +66,11 @@ class StudyBuilder {
     r.level = std::max(1, options_.level);
     r.filters = describe_filters();
     load(r);
+    if (r.unit == "incident") {
+      std::string unit = "counted by incident (" + std::to_string(r.incidents) + " incidents from " +
+                         std::to_string(r.issues) + " reports, aggregation '" + r.aggregation + "')";
+      r.filters = r.filters.empty() ? unit : r.filters + "; " + unit;
+    }
 
     symptom_categories_ = categories(taxonomy_, "symptom", clamp_level(taxonomy_, "symptom", r.level));
     root_cause_categories_ = categories(taxonomy_, "root_cause", clamp_level(taxonomy_, "root_cause", r.level));
@@ -122,7 +127,8 @@ class StudyBuilder {
   void load(StudyReport& r) {
     const int symptom_level = clamp_level(taxonomy_, "symptom", r.level);
     const int root_cause_level = clamp_level(taxonomy_, "root_cause", r.level);
-    AnnotationQuery query{r.source, options_.series, options_.models, options_.since, options_.until};
+    AnnotationQuery query{r.source, options_.series, options_.models, options_.since, options_.until,
+                          options_.incidents};
     StageFilter keep_stage;
     if (!options_.stages.empty()) {
       keep_stage = [this](const std::string& taxonomy, const std::string& stage) {
@@ -144,6 +150,12 @@ class StudyBuilder {
       labelled_ += g.count;
     }
     r.issues = selected.issues;
+    if (!options_.incidents.empty()) {
+      r.unit = "incident";
+      r.aggregation = options_.incidents;
+      r.incidents = selected.incidents;
+      r.multi_report_incidents = selected.multi_report_incidents;
+    }
   }
 
   // At the deepest level of the dimension, whatever level the report uses.

@@ -9,7 +9,9 @@
 //   r.stage_by_root_cause.test.adjusted_residuals;   // RQ5: lifecycle escalation
 //   for (const std::string& line : r.findings) std::cout << line << "\n";
 //
-// Whichever labels are selected (gold, rules, llm, manual, ...) are counted once per failure.
+// Whichever labels are selected (gold, rules, llm, manual, ...) are counted once per failure,
+// or, with `incidents` set, once per incident (see Store::annotation_groups): a storm of
+// reports about one breakage then weighs as one.
 // Categories are taken at `level` of the taxonomy (a category with no children deeper down
 // stands for itself at deeper levels); every category of the taxonomy is listed, in its order.
 #pragma once
@@ -36,6 +38,7 @@ struct StudyOptions {
   std::string since, until;          // issue creation time, ISO 8601 prefix (e.g. 2024-01-01)
   int level = 1;                     // taxonomy level of categories
   std::vector<std::pair<std::string, std::string>> evolution;  // (earlier model, later model)
+  std::string incidents;             // aggregation name: count by incident; empty: by report
 };
 
 struct CategoryShare {
@@ -73,9 +76,13 @@ struct Evolution {
 
 struct StudyReport {
   std::string source, taxonomy;
-  std::string filters;  // human-readable, empty when none
+  std::string filters;  // human-readable, empty when none; names the unit when not 'report'
   int level = 1;
-  int64_t annotations = 0;
+  std::string unit = "report";  // what one count is: "report" (a failure) or "incident"
+  std::string aggregation;      // unit "incident": the aggregation whose incidents were counted
+  int64_t incidents = 0;        // unit "incident": incidents counted, a report in none being its own
+  int64_t multi_report_incidents = 0;  // of those, stored incidents (two or more reports)
+  int64_t annotations = 0;      // counts: failures, or with unit "incident" one per incident
   int64_t issues = 0;
   int64_t unlabelled = 0;  // annotations lacking a symptom, root cause or stage (left out of tables)
 

@@ -41,7 +41,7 @@ Summary summarize(Store& store, LabelView& view, const SummaryOptions& options) 
   const Taxonomy& taxonomy = view.taxonomy();
   s.taxonomy = taxonomy.id();
 
-  AnnotationQuery query{s.source, options.series, options.models, "", ""};
+  AnnotationQuery query{s.source, options.series, options.models, "", "", ""};
   std::map<std::string, int64_t> by_series, by_model;
   const char* dimensions[] = {"stage", "symptom", "root_cause"};
   std::map<std::string, std::map<std::string, int64_t>> by_node;  // dimension -> top node id -> count

@@ -320,21 +320,20 @@ std::string where_clause(const AnnotationQuery& q, std::vector<std::string>& par
 const char* kAnnotationJoin =
     " FROM annotations a JOIN issues i ON i.id = a.issue_id JOIN repositories r ON r.id = i.repository_id";
 
+// The same rows, for the members of an aggregation's incidents only.
+const char* kMemberJoin =
+    " FROM incidents n JOIN incident_members m ON m.incident_id = n.id JOIN annotations a ON a.issue_id = m.issue_id"
+    " JOIN issues i ON i.id = a.issue_id JOIN repositories r ON r.id = i.repository_id";
+
+// Columns 0-6 of both scans; the member scan adds the incident id as column 7.
+const char* kGroupColumns = "SELECT a.taxonomy, i.repository_id, a.symptom, a.root_cause, a.stage, a.mapped, a.issue_id";
+
 void bind_all(Statement& s, const std::vector<std::string>& parameters) {
   for (size_t i = 0; i < parameters.size(); ++i) s.bind(static_cast<int>(i + 1), parameters[i]);
 }
 
-}  // namespace
-
-AnnotationGroups Store::annotation_groups(const AnnotationQuery& query, const StageFilter& keep_stage) {
-  // One pass over the selected rows, aggregated in a hash table: SQLite's GROUP BY would sort
-  // every row first, and a second pass for count(DISTINCT issue) would read them all again;
-  // on a million annotations each costs more than this whole pass.
-  std::vector<std::string> parameters;
-  std::string sql = std::string("SELECT a.taxonomy, i.repository_id, a.symptom, a.root_cause, a.stage, a.mapped, a.issue_id") +
-                    kAnnotationJoin + where_clause(query, parameters);
-  Statement& s = db_.prepare(sql);
-  bind_all(s, parameters);
+// What annotation_groups has counted so far.
+struct GroupTally {
   std::vector<AnnotationGroup> groups;
   std::vector<int64_t> group_repository;
   std::unordered_map<std::string, size_t> index;
@@ -342,19 +341,25 @@ AnnotationGroups Store::annotation_groups(const AnnotationQuery& query, const St
   std::vector<bool> seen_issue;  // issue ids are rowids: dense, so a bitmap counts them
   int64_t issues = 0;
   std::string key;
-  while (s.step()) {
-    if (keep_stage) {
-      auto stage = std::make_pair(std::string(s.column_view(0)), std::string(s.column_view(4)));
-      auto cached = stage_kept.find(stage);
-      if (cached == stage_kept.end()) cached = stage_kept.emplace(stage, keep_stage(stage.first, stage.second)).first;
-      if (!cached->second) continue;
-    }
-    auto issue = static_cast<size_t>(s.column_int(6));
+
+  // Whether the row's stage passes `keep_stage` (columns 0 and 4: taxonomy and stage).
+  bool stage_selected(const Statement& s, const StageFilter& keep_stage) {
+    auto stage = std::make_pair(std::string(s.column_view(0)), std::string(s.column_view(4)));
+    auto cached = stage_kept.find(stage);
+    if (cached == stage_kept.end()) cached = stage_kept.emplace(stage, keep_stage(stage.first, stage.second)).first;
+    return cached->second;
+  }
+
+  void see_issue(size_t issue) {
     if (issue >= seen_issue.size()) seen_issue.resize(std::max(issue + 1, seen_issue.size() * 2));
     if (!seen_issue[issue]) {
       seen_issue[issue] = true;
       ++issues;
     }
+  }
+
+  // The group of the row's columns 0-5, created on first sight.
+  AnnotationGroup& group_of(const Statement& s) {
     key.clear();
     for (int c = 0; c < 6; ++c) {
       key += s.column_view(c);
@@ -366,16 +371,113 @@ AnnotationGroups Store::annotation_groups(const AnnotationQuery& query, const St
                         s.column_int(5) != 0, 0});
       group_repository.push_back(s.column_int(1));
     }
-    ++groups[it->second].count;
+    return groups[it->second];
+  }
+};
+
+// The labels an incident's member annotations vote for, and the repositories behind each.
+using LabelVote = std::tuple<std::string, std::string, std::string, std::string, bool>;  // taxonomy, symptom, root cause, stage, mapped
+using IncidentVotes = std::map<LabelVote, std::map<int64_t, int64_t>>;                 // -> repository -> annotations
+
+// Adds the incident's one count to the winning label combination (std::map order breaks ties).
+void count_incident(const IncidentVotes& votes, GroupTally& tally) {
+  const IncidentVotes::value_type* best = nullptr;
+  int64_t best_count = 0;
+  for (const auto& vote : votes) {
+    int64_t count = 0;
+    for (const auto& [repository, n] : vote.second) count += n;
+    if (count > best_count) {
+      best = &vote;
+      best_count = count;
+    }
+  }
+  if (!best) return;
+  int64_t repository = 0, repository_count = 0;
+  for (const auto& [id, n] : best->second) {
+    if (n > repository_count) std::tie(repository, repository_count) = std::tie(id, n);
+  }
+  const auto& [taxonomy, symptom, root_cause, stage, mapped] = best->first;
+  // Its own group, merged with equal ones when annotation_groups folds them at the end.
+  tally.groups.push_back({taxonomy, "", "", symptom, root_cause, stage, mapped, 1});
+  tally.group_repository.push_back(repository);
+}
+
+}  // namespace
+
+std::vector<std::string> Store::aggregation_names() {
+  std::vector<std::string> out;
+  Statement& s = db_.prepare("SELECT name FROM aggregations ORDER BY name");
+  while (s.step()) out.push_back(s.column_text(0));
+  s.reset();
+  return out;
+}
+
+AnnotationGroups Store::annotation_groups(const AnnotationQuery& query, const StageFilter& keep_stage) {
+  // One pass over the selected rows, aggregated in a hash table: SQLite's GROUP BY would sort
+  // every row first, and a second pass for count(DISTINCT issue) would read them all again;
+  // on a million annotations each costs more than this whole pass.
+  const bool by_incident = !query.incidents.empty();
+  if (by_incident) {
+    std::vector<std::string> names = aggregation_names();
+    if (std::find(names.begin(), names.end(), query.incidents) == names.end()) {
+      throw Error("no aggregation named '" + query.incidents + "' (" +
+                  (names.empty() ? "run `firstmile aggregate` first" : "aggregations: " + join(names, ", ")) + ")");
+    }
+  }
+  std::vector<std::string> parameters;
+  std::string sql = std::string(kGroupColumns) + kAnnotationJoin + where_clause(query, parameters);
+  if (by_incident) {
+    // Members are counted by the second scan, one vote per incident.
+    sql += " AND a.issue_id NOT IN (SELECT m.issue_id FROM incident_members m JOIN incidents n ON n.id = m.incident_id"
+           " WHERE n.aggregation = ?)";
+    parameters.push_back(query.incidents);
+  }
+  Statement& s = db_.prepare(sql);
+  bind_all(s, parameters);
+  GroupTally tally;
+  while (s.step()) {
+    if (keep_stage && !tally.stage_selected(s, keep_stage)) continue;
+    tally.see_issue(static_cast<size_t>(s.column_int(6)));
+    ++tally.group_of(s).count;
   }
   s.reset();
+  AnnotationGroups out;
+  if (by_incident) {
+    out.incidents = tally.issues;  // each report outside the incidents is its own
+    parameters.clear();
+    std::string members = std::string(kGroupColumns) + ", n.id" + kMemberJoin + where_clause(query, parameters) +
+                          " AND n.aggregation = ? ORDER BY n.id";
+    parameters.push_back(query.incidents);
+    Statement& m = db_.prepare(members);
+    bind_all(m, parameters);
+    IncidentVotes votes;
+    int64_t incident = 0;
+    auto close_incident = [&] {
+      if (votes.empty()) return;
+      count_incident(votes, tally);
+      ++out.incidents;
+      ++out.multi_report_incidents;
+      votes.clear();
+    };
+    while (m.step()) {
+      if (keep_stage && !tally.stage_selected(m, keep_stage)) continue;
+      if (m.column_int(7) != incident) close_incident();
+      incident = m.column_int(7);
+      tally.see_issue(static_cast<size_t>(m.column_int(6)));
+      ++votes[{m.column_text(0), m.column_text(2), m.column_text(3), m.column_text(4), m.column_int(5) != 0}]
+            [m.column_int(1)];
+    }
+    m.reset();
+    close_incident();
+  }
   // Series and model of each repository, then one group per distinct attribute set.
   std::unordered_map<int64_t, std::pair<std::string, std::string>> repositories;
   Statement& r = db_.prepare("SELECT id, coalesce(series, ''), coalesce(model, '') FROM repositories");
   while (r.step()) repositories[r.column_int(0)] = {r.column_text(1), r.column_text(2)};
   r.reset();
+  std::vector<AnnotationGroup>& groups = tally.groups;
   for (size_t g = 0; g < groups.size(); ++g) {
-    std::tie(groups[g].series, groups[g].model) = repositories[group_repository[g]];
+    std::tie(groups[g].series, groups[g].model) = repositories[tally.group_repository[g]];
   }
   auto fields = [](const AnnotationGroup& g) {
     return std::tie(g.taxonomy, g.series, g.model, g.symptom, g.root_cause, g.stage, g.mapped);
@@ -383,8 +485,7 @@ AnnotationGroups Store::annotation_groups(const AnnotationQuery& query, const St
   std::sort(groups.begin(), groups.end(), [&](const AnnotationGroup& x, const AnnotationGroup& y) {
     return fields(x) < fields(y);
   });
-  AnnotationGroups out;
-  out.issues = issues;
+  out.issues = tally.issues;
   for (AnnotationGroup& g : groups) {
     if (!out.groups.empty() && fields(out.groups.back()) == fields(g)) {
       out.groups.back().count += g.count;  // repositories of one series and model fold together

@@ -74,10 +74,14 @@ struct Annotation {
 //
 // `source` is a selector: 'gold', 'rules', 'llm' or 'manual' match every source of that kind
 // ('gold:open-llm-failures', 'llm:qwen2.5-7b'); anything else must match a source exactly.
+//
+// `incidents` names an aggregation (`firstmile aggregate`) to count by incident instead of by
+// report: one storm of reports then weighs as much as one report (see annotation_groups).
 struct AnnotationQuery {
   std::string source;
   std::vector<std::string> series, models;
   std::string since, until;
+  std::string incidents;  // aggregation name; empty: count by report
 };
 
 // Annotations that share every label and attribute, counted together. Analyses read these
@@ -92,6 +96,10 @@ struct AnnotationGroup {
 struct AnnotationGroups {
   std::vector<AnnotationGroup> groups;
   int64_t issues = 0;  // distinct issues among the annotations counted
+  // Counting by incident: the incidents counted, a report in none counting as its own, and
+  // how many of them are stored incidents (two or more reports).
+  int64_t incidents = 0;
+  int64_t multi_report_incidents = 0;
 };
 
 // Keeps annotations by the stage they were labelled with (taxonomy id, stage node id).
@@ -143,7 +151,16 @@ class Store {
   std::string default_source();
   // The selected annotations in groups, in a stable order; `keep_stage`, when given, drops
   // annotations (and their issues) by stage.
+  //
+  // With query.incidents, the annotations of an incident's members (those selected) fold into
+  // one vote: the incident adds a count of 1 to the label combination most common among them
+  // (ties: the smallest taxonomy, symptom, root cause, stage ids), under the repository most
+  // common among those annotations (ties: the oldest repository). Reports in no incident count
+  // as under the report unit, once per failure. Throws Error for an unknown aggregation.
   AnnotationGroups annotation_groups(const AnnotationQuery& query, const StageFilter& keep_stage = nullptr);
+
+  // Names of the aggregations written by `firstmile aggregate`, sorted.
+  std::vector<std::string> aggregation_names();
 
  private:
   explicit Store(Database db) : db_(std::move(db)) {}

@@ -23,6 +23,8 @@ struct AnalyzeArgs {
   std::string preset = "open-llm-failures";
   std::vector<std::string> evolution;
   std::string crosswalk;
+  std::string unit = "report";
+  std::string incidents;
 };
 
 std::set<std::string> split_formats(const std::string& list) {
@@ -53,6 +55,12 @@ void add_analyze(CLI::App& app, std::shared_ptr<Globals> g) {
                   "Version pair EARLIER:LATER for RQ6 (repeatable; default: the preset's pairs)");
   cmd->add_option("--preset", args->preset, "Preset giving the RQ6 version pairs")->capture_default_str();
   cmd->add_option("--crosswalk", args->crosswalk, "Crosswalk file when labels were made under another taxonomy");
+  cmd->add_option("--unit", args->unit,
+                  "What one count is: report (each failure) or incident (each incident of `firstmile aggregate` "
+                  "once, a report in none as itself)")
+      ->check(CLI::IsMember({"report", "incident"}))
+      ->capture_default_str();
+  cmd->add_option("--incidents", args->incidents, "With --unit incident: the aggregation's name (default: default)");
   cmd->add_option("--format", args->format, "Terminal output: text or json")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
@@ -60,6 +68,11 @@ void add_analyze(CLI::App& app, std::shared_ptr<Globals> g) {
   cmd->add_option("--formats", args->formats, "With --out: comma-separated csv, latex, json, svg")->capture_default_str();
   cmd->callback([g, args] {
     StudyOptions options = args->options;
+    if (args->unit == "incident") {
+      options.incidents = args->incidents.empty() ? "default" : args->incidents;
+    } else if (!args->incidents.empty()) {
+      throw Error("--incidents " + args->incidents + ": counts by incident only with --unit incident");
+    }
     if (args->evolution.empty()) {
       options.evolution = load_preset(args->preset).evolution;
     } else {

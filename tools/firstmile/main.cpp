@@ -38,6 +38,7 @@ int main(int argc, char** argv) {
   add_eval(app, g);
   add_agreement(app, g);
   add_label(app, g);
+  add_incidents(app, g);
 
   try {
     app.parse(argc, argv);
