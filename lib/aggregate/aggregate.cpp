@@ -262,7 +262,10 @@ double pair_score(const std::vector<AggregateReport>& reports, const Prepared& p
       // two signatures keep appearing in the same windows (they travel together).
       const auto& wb = p.windows_of_signature[static_cast<size_t>(sb)];
       z += 6.0 * (jaccard(p.signature_words[a], p.signature_words[b]) - 0.9);
-      z += 1.5 * jaccard(wa, wb);
+      // Only for signatures seen in a few windows: a generic error seen in hundreds of windows
+      // co-occurs with everything, and comparing its long window lists would cost more than
+      // all the other evidence together.
+      if (wa.size() <= 64 && wb.size() <= 64) z += 1.5 * jaccard(wa, wb);
     }
   }
   z += 5.0 * cosine(p.text[a], p.text[b]);
