@@ -64,6 +64,7 @@ echo
 echo "== 10. Aggregate related reports into incidents (issue storms), and check against the sample's truth"
 fm aggregate --window 14
 fm aggregate eval --gold data/sample/incidents.csv
+fm incidents --members
 
 echo
 echo "== 11. The study's analysis (RQ1-RQ6) with every export for a paper"
