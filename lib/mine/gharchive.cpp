@@ -309,6 +309,8 @@ struct IssueEvent {
   bool comment_event = false;
   bool deleted = false;  // a comment event whose action is "deleted"
   CommentData comment;
+  // Set by the Importer's look-ahead: a later snapshot makes this one's write pointless.
+  bool issue_superseded = false, comment_superseded = false;
 };
 
 // --- The reference parser: nlohmann::json, with precise errors. Every line the fast parser
@@ -1061,24 +1063,125 @@ class ParallelParser {
   std::vector<std::thread> workers_;  // last: start once the members above exist
 };
 
-// Writes parsed events in order, counting what each did.
+// Whether an issue snapshot takes part in superseding: with a title (so the row it leaves is
+// not a placeholder) and an updated_at (so the store's newer-wins rule decides by it).
+bool plain_issue(const IssueData& d) { return d.title.has_value() && d.updated_at.has_value(); }
+
+struct IssueKey {
+  int64_t repository_id, number;
+  bool operator==(const IssueKey&) const = default;
+};
+struct IssueKeyHash {
+  size_t operator()(const IssueKey& k) const {
+    return std::hash<int64_t>()(k.repository_id * 1000003 + k.number);
+  }
+};
+
+// Writes parsed events in file order, counting what each did, with a look-ahead of a few
+// batches to leave out writes a later event of the window makes pointless:
+//
+// - an issue snapshot whose next snapshot of the same issue (repository, number) in the
+//   window has updated_at >= its own (both with a title and updated_at): whatever the row
+//   holds before the two, the store's rule (a snapshot older than the stored one is kept
+//   out, ties and placeholders are overwritten) leaves the later snapshot's content after
+//   both, or the stored row after both — with or without the earlier write. Counted as
+//   superseded_issues; the row is still created (as a placeholder, which the later snapshot
+//   fills and counts as new) when a comment needs its id.
+// - a comment upsert whose next event for the same github_id is an upsert with updated_at
+//   >= its own (both with updated_at), by the same argument. A delete between them keeps
+//   both, so deletes and the edits around them are applied in order as before. Counted as
+//   superseded_comments.
+//
+// The final rows equal those of writing every event (row ids may differ: a skipped first
+// snapshot no longer takes its id first). Windows are made of whole batches, whose bounds
+// depend only on the file, so the counts do not depend on the number of threads.
 class Importer {
  public:
+  static constexpr size_t kWindowBatches = 16;
+
   Importer(Store& store, const Preset& preset, GharchiveImportSummary& summary)
       : store_(store), preset_(preset), summary_(summary) {}
 
+  // Takes a batch in file order; writes the batches that left the window. True if it wrote one.
+  bool add(EventBatch&& batch) {
+    window_.push_back(std::move(batch));
+    for (IssueEvent& event : window_.back().events) look_ahead(event);
+    bool wrote = false;
+    while (window_.size() > kWindowBatches) {
+      write_first();
+      wrote = true;
+    }
+    return wrote;
+  }
+
+  // Writes everything in the window, in order; at the end of a file, and before an error.
+  bool flush() {
+    bool wrote = !window_.empty();
+    while (!window_.empty()) write_first();
+    return wrote;
+  }
+
+  // The batch last written (its events cleared): where the reader was.
+  const EventBatch& written() const { return written_; }
+
+  int64_t repositories() const { return static_cast<int64_t>(repositories_.size()); }
+
+ private:
+  void look_ahead(IssueEvent& event) {
+    // Repositories are upserted as events enter, in file order: ids as in the serial import.
+    event.issue.repository_id = repository_id(event.owner, event.name);
+    IssueEvent*& last = last_issue_[IssueKey{event.issue.repository_id, event.issue.number}];
+    if (last && plain_issue(last->issue) && plain_issue(event.issue) &&
+        *event.issue.updated_at >= *last->issue.updated_at) {
+      last->issue_superseded = true;
+    }
+    last = &event;
+    if (!event.comment_event) return;
+    IssueEvent*& last_comment = last_comment_[event.comment.github_id];
+    if (last_comment && !last_comment->deleted && !event.deleted && last_comment->comment.updated_at &&
+        event.comment.updated_at && *event.comment.updated_at >= *last_comment->comment.updated_at) {
+      last_comment->comment_superseded = true;
+    }
+    last_comment = &event;
+  }
+
+  void write_first() {
+    EventBatch& batch = window_.front();
+    for (IssueEvent& event : batch.events) {
+      auto issue = last_issue_.find(IssueKey{event.issue.repository_id, event.issue.number});
+      if (issue != last_issue_.end() && issue->second == &event) last_issue_.erase(issue);
+      if (event.comment_event) {
+        auto comment = last_comment_.find(event.comment.github_id);
+        if (comment != last_comment_.end() && comment->second == &event) last_comment_.erase(comment);
+      }
+      write(event);
+    }
+    std::exception_ptr error = batch.error;
+    written_ = std::move(batch);
+    written_.events.clear();
+    window_.pop_front();
+    if (error) std::rethrow_exception(error);  // after the lines before it, as the serial import
+  }
+
   void write(IssueEvent& event) {
     GharchiveImportSummary& s = summary_;
-    event.issue.repository_id = repository_id(event.owner, event.name);
     ++s.events;
     ++s.issues;
     s.pull_requests += event.issue.is_pull_request;
-    auto [issue_id, result] = store_.upsert_issue(event.issue);
-    switch (result) {
-      case UpsertResult::kInserted: ++s.new_issues; break;
-      case UpsertResult::kUpdated: ++s.updated_issues; break;
-      case UpsertResult::kUnchanged: ++s.unchanged_issues; break;
-      case UpsertResult::kOlder: ++s.older_issues; break;
+    bool need_id = event.comment_event && !event.deleted && !event.comment_superseded;
+    int64_t issue_id = 0;
+    if (event.issue_superseded) {
+      ++s.superseded_issues;
+      if (need_id) issue_id = issue_row(event.issue);
+    } else {
+      auto [id, result] = store_.upsert_issue(event.issue);
+      issue_id = id;
+      switch (result) {
+        case UpsertResult::kInserted: ++s.new_issues; break;
+        case UpsertResult::kUpdated: ++s.updated_issues; break;
+        case UpsertResult::kUnchanged: ++s.unchanged_issues; break;
+        case UpsertResult::kOlder: ++s.older_issues; break;
+      }
     }
     if (!event.comment_event) return;
     ++s.comments;
@@ -1088,17 +1191,36 @@ class Importer {
       s.deleted_comments += store_.db().changes();
       return;
     }
+    if (event.comment_superseded) {
+      ++s.superseded_comments;
+      return;
+    }
     switch (store_.upsert_comment(issue_id, event.comment)) {
       case UpsertResult::kInserted: ++s.new_comments; break;
       case UpsertResult::kUpdated: ++s.updated_comments; break;
-      case UpsertResult::kUnchanged: break;
+      case UpsertResult::kUnchanged: ++s.unchanged_comments; break;
       case UpsertResult::kOlder: ++s.older_comments; break;
     }
   }
 
-  int64_t repositories() const { return static_cast<int64_t>(repositories_.size()); }
+  // The id of an issue's row, created as a placeholder (as upsert_issue would before filling
+  // it) if there is none yet; the snapshot that superseded this one fills it.
+  int64_t issue_row(const IssueData& issue) {
+    Statement& find = store_.db().prepare("SELECT id FROM issues WHERE repository_id = ? AND number = ?");
+    find.bind(1, issue.repository_id).bind(2, issue.number);
+    std::optional<int64_t> id;
+    if (find.step()) id = find.column_int(0);
+    find.reset();
+    if (id) return *id;
+    store_.db()
+        .prepare("INSERT INTO issues (repository_id, number, url) VALUES (?, ?, ?)")
+        .bind(1, issue.repository_id)
+        .bind(2, issue.number)
+        .bind(3, issue.url)
+        .run();
+    return store_.db().last_insert_rowid();
+  }
 
- private:
   int64_t repository_id(const std::string& owner, const std::string& name) {
     std::string key = owner + "/" + name;
     auto it = repositories_.find(key);
@@ -1112,6 +1234,11 @@ class Importer {
   const Preset& preset_;
   GharchiveImportSummary& summary_;
   std::unordered_map<std::string, int64_t> repositories_;
+  std::deque<EventBatch> window_;  // parsed, not written yet; the events do not move
+  // The last event of the window for each issue and each comment.
+  std::unordered_map<IssueKey, IssueEvent*, IssueKeyHash> last_issue_;
+  std::unordered_map<int64_t, IssueEvent*> last_comment_;
+  EventBatch written_;
 };
 
 }  // namespace
@@ -1144,18 +1271,24 @@ GharchiveImportSummary import_gharchive(Store& store, const Preset& preset,
     ParallelParser parser(f, wanted, threads);
     EventBatch batch;
     int64_t file_lines = 0, file_bytes = 0;  // as far as the batches went
-    while (parser.next(batch)) {
-      for (IssueEvent& event : batch.events) importer.write(event);
-      if (batch.error) std::rethrow_exception(batch.error);
-      if (options.progress) {  // after every chunk, and once at the end of the file
-        progress.compressed_bytes = done_bytes + batch.compressed_offset;
+    auto written = [&] {  // after every chunk written
+      const EventBatch& last = importer.written();
+      if (options.progress) {
+        progress.compressed_bytes = done_bytes + last.compressed_offset;
         progress.events = s.events;
         progress.issues = s.issues;
         options.progress(progress);
       }
-      file_lines = batch.lines_read;
-      file_bytes = batch.bytes;
+      file_lines = last.lines_read;
+      file_bytes = last.bytes;
+    };
+    while (parser.next(batch)) {
+      bool error = static_cast<bool>(batch.error);
+      if (importer.add(std::move(batch))) written();
+      batch = EventBatch();
+      if (error) importer.flush();  // throws after the lines before the error
     }
+    if (importer.flush()) written();
     s.lines += file_lines;
     s.bytes += file_bytes;
     done_bytes += static_cast<int64_t>(std::filesystem::file_size(f));
@@ -1173,10 +1306,13 @@ GharchiveImportSummary import_gharchive(Store& store, const Preset& preset,
                             {"updated_issues", s.updated_issues},
                             {"unchanged_issues", s.unchanged_issues},
                             {"older_issues", s.older_issues},
+                            {"superseded_issues", s.superseded_issues},
                             {"comments", s.comments},
                             {"new_comments", s.new_comments},
                             {"updated_comments", s.updated_comments},
+                            {"unchanged_comments", s.unchanged_comments},
                             {"older_comments", s.older_comments},
+                            {"superseded_comments", s.superseded_comments},
                             {"deleted_comments", s.deleted_comments},
                             {"repositories", s.repositories},
                             {"repository_filter", options.repositories}};
