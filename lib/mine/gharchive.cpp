@@ -7,6 +7,7 @@
 #include <deque>
 #include <exception>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -460,6 +461,49 @@ class Scanner {
     }
   }
 
+  // A string's content, validated and unescaped into `out` in one pass.
+  void unescaped_string(std::string& out) {
+    expect('"');
+    out.clear();
+    const char* run = p_;  // the start of the bytes not yet copied
+    while (true) {
+#if defined(__SSE2__)
+      const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'), space = _mm_set1_epi8(0x20);
+      while (end_ - p_ >= 16) {
+        __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p_));
+        __m128i special = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
+                                       _mm_cmplt_epi8(v, space));
+        int mask = _mm_movemask_epi8(special);
+        if (mask != 0) {
+          p_ += __builtin_ctz(static_cast<unsigned>(mask));
+          break;
+        }
+        p_ += 16;
+      }
+#endif
+      if (p_ >= end_) throw Decline{};
+      auto c = static_cast<unsigned char>(*p_);
+      if (c == '"') {
+        out.append(run, static_cast<size_t>(p_ - run));
+        ++p_;
+        return;
+      }
+      if (c == '\\') {
+        out.append(run, static_cast<size_t>(p_ - run));
+        const char* at = p_;
+        escape();  // validates and moves past it
+        decode_escape(at, end_, out);
+        run = p_;
+      } else if (c < 0x20) {
+        throw Decline{};
+      } else if (c < 0x80) {
+        ++p_;
+      } else {
+        utf8();
+      }
+    }
+  }
+
   void string(std::string& out) {
     bool escaped = false;
     std::string_view raw = raw_string(escaped);
@@ -651,6 +695,27 @@ class Scanner {
       out += static_cast<char>(0x80 | ((code >> 12) & 0x3F));
       out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
       out += static_cast<char>(0x80 | (code & 0x3F));
+    }
+  }
+
+  // Appends what the escape at p (validated) stands for.
+  static void decode_escape(const char* p, const char* end, std::string& out) {
+    switch (p[1]) {
+      case 'b': out += '\b'; return;
+      case 'f': out += '\f'; return;
+      case 'n': out += '\n'; return;
+      case 'r': out += '\r'; return;
+      case 't': out += '\t'; return;
+      case 'u': {
+        auto code = static_cast<uint32_t>(unicode_at(p, end));
+        if (code >= 0xD800 && code <= 0xDBFF) {
+          auto low = static_cast<uint32_t>(unicode_at(p + 6, end));
+          code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00);
+        }
+        append_utf8(out, code);
+        return;
+      }
+      default: out += p[1]; return;  // " \ /
     }
   }
 
@@ -891,8 +956,9 @@ FastResult parse_event_quickly(std::string_view line, const std::unordered_set<s
     };
     auto payload = [&](Scanner& p) {
       if (p.peek() == '"') {  // BigQuery: a string holding the payload's JSON
-        std::string text;
-        p.string(text);
+        // Unescaped in one pass into a buffer each parser thread keeps, then scanned.
+        thread_local std::string text;
+        p.unescaped_string(text);
         Scanner inner(text);
         scan_payload(inner, out);
         if (!inner.at_end()) throw Decline{};
@@ -1267,8 +1333,29 @@ GharchiveImportSummary import_gharchive(Store& store, const Preset& preset,
   s.run_id = store.begin_run("import gharchive", options.argv, nullptr);
   Importer importer(store, preset, s);
   int64_t done_bytes = 0;  // compressed bytes of the files finished
-  for (const auto& f : files) {
-    ParallelParser parser(f, wanted, threads);
+  // The next file is opened and read ahead while this one is written, so the pipeline does
+  // not drain between files (its queues are bounded as this one's). An error opening it is
+  // kept and thrown when its turn comes, after this file's.
+  struct Opened {
+    std::unique_ptr<ParallelParser> parser;
+    std::exception_ptr error;
+  };
+  auto open = [&](const std::filesystem::path& f) {
+    Opened o;
+    try {
+      o.parser = std::make_unique<ParallelParser>(f, wanted, threads);
+    } catch (...) {
+      o.error = std::current_exception();
+    }
+    return o;
+  };
+  Opened current = open(files.front());
+  for (size_t k = 0; k < files.size(); ++k) {
+    const std::filesystem::path& f = files[k];
+    Opened next;
+    if (k + 1 < files.size()) next = open(files[k + 1]);
+    if (current.error) std::rethrow_exception(current.error);
+    ParallelParser& parser = *current.parser;
     EventBatch batch;
     int64_t file_lines = 0, file_bytes = 0;  // as far as the batches went
     auto written = [&] {  // after every chunk written
@@ -1293,6 +1380,7 @@ GharchiveImportSummary import_gharchive(Store& store, const Preset& preset,
     s.bytes += file_bytes;
     done_bytes += static_cast<int64_t>(std::filesystem::file_size(f));
     ++s.files;
+    current = std::move(next);
   }
   s.repositories = importer.repositories();
 
