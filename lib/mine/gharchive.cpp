@@ -461,11 +461,20 @@ class Scanner {
     }
   }
 
-  // A string's content, validated and unescaped into `out` in one pass.
-  void unescaped_string(std::string& out) {
+  // A string's content, validated and unescaped in one pass into `buffer` (grown as needed,
+  // never shrunk: the unescaped text is no longer than the rest of the input). Returns the
+  // content, a view into `buffer`.
+  std::string_view unescaped_string(std::vector<char>& buffer) {
     expect('"');
-    out.clear();
+    if (buffer.size() < static_cast<size_t>(end_ - p_)) buffer.resize(static_cast<size_t>(end_ - p_));
+    char* const start = buffer.data();
+    char* out = start;
     const char* run = p_;  // the start of the bytes not yet copied
+    auto copy_run = [&] {
+      auto n = static_cast<size_t>(p_ - run);
+      std::memcpy(out, run, n);
+      out += n;
+    };
     while (true) {
 #if defined(__SSE2__)
       const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'), space = _mm_set1_epi8(0x20);
@@ -484,15 +493,32 @@ class Scanner {
       if (p_ >= end_) throw Decline{};
       auto c = static_cast<unsigned char>(*p_);
       if (c == '"') {
-        out.append(run, static_cast<size_t>(p_ - run));
+        copy_run();
         ++p_;
-        return;
+        return std::string_view(start, static_cast<size_t>(out - start));
       }
       if (c == '\\') {
-        out.append(run, static_cast<size_t>(p_ - run));
-        const char* at = p_;
-        escape();  // validates and moves past it
-        decode_escape(at, end_, out);
+        copy_run();
+        if (end_ - p_ < 2) throw Decline{};
+        char e = p_[1];
+        char simple = e == '"' || e == '\\' || e == '/' ? e
+                      : e == 'n'                          ? '\n'
+                      : e == 't'                          ? '\t'
+                      : e == 'r'                          ? '\r'
+                      : e == 'b'                          ? '\b'
+                      : e == 'f'                          ? '\f'
+                                                          : '\0';
+        if (simple != '\0') {  // an escape of two bytes decodes to one
+          *out++ = simple;
+          p_ += 2;
+        } else {  // \uXXXX (six or twelve bytes) decodes to at most four
+          const char* at = p_;
+          escape();  // validates and moves past it
+          std::string decoded;
+          decode_escape(at, end_, decoded);
+          std::memcpy(out, decoded.data(), decoded.size());
+          out += decoded.size();
+        }
         run = p_;
       } else if (c < 0x20) {
         throw Decline{};
@@ -957,9 +983,8 @@ FastResult parse_event_quickly(std::string_view line, const std::unordered_set<s
     auto payload = [&](Scanner& p) {
       if (p.peek() == '"') {  // BigQuery: a string holding the payload's JSON
         // Unescaped in one pass into a buffer each parser thread keeps, then scanned.
-        thread_local std::string text;
-        p.unescaped_string(text);
-        Scanner inner(text);
+        thread_local std::vector<char> buffer;
+        Scanner inner(p.unescaped_string(buffer));
         scan_payload(inner, out);
         if (!inner.at_end()) throw Decline{};
       } else {
