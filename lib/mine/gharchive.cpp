@@ -7,6 +7,7 @@
 #include <deque>
 #include <exception>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -298,6 +299,8 @@ struct IssueEvent {
   bool comment_event = false;
   bool deleted = false;  // a comment event whose action is "deleted"
   CommentData comment;
+  // Set by the Importer's look-ahead: a later snapshot makes this one's write pointless.
+  bool issue_superseded = false, comment_superseded = false;
 };
 
 // --- The reference parser: nlohmann::json, with precise errors. Every line the fast parser
@@ -437,6 +440,75 @@ class Scanner {
       if (c == '\\') {
         escaped = true;
         escape();
+      } else if (c < 0x20) {
+        throw Decline{};
+      } else if (c < 0x80) {
+        ++p_;
+      } else {
+        utf8();
+      }
+    }
+  }
+
+  // A string's content, validated and unescaped in one pass into `buffer` (grown as needed,
+  // never shrunk: the unescaped text is no longer than the rest of the input). Returns the
+  // content, a view into `buffer`.
+  std::string_view unescaped_string(std::vector<char>& buffer) {
+    expect('"');
+    if (buffer.size() < static_cast<size_t>(end_ - p_)) buffer.resize(static_cast<size_t>(end_ - p_));
+    char* const start = buffer.data();
+    char* out = start;
+    const char* run = p_;  // the start of the bytes not yet copied
+    auto copy_run = [&] {
+      auto n = static_cast<size_t>(p_ - run);
+      std::memcpy(out, run, n);
+      out += n;
+    };
+    while (true) {
+#if defined(__SSE2__)
+      const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'), space = _mm_set1_epi8(0x20);
+      while (end_ - p_ >= 16) {
+        __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p_));
+        __m128i special = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
+                                       _mm_cmplt_epi8(v, space));
+        int mask = _mm_movemask_epi8(special);
+        if (mask != 0) {
+          p_ += __builtin_ctz(static_cast<unsigned>(mask));
+          break;
+        }
+        p_ += 16;
+      }
+#endif
+      if (p_ >= end_) throw Decline{};
+      auto c = static_cast<unsigned char>(*p_);
+      if (c == '"') {
+        copy_run();
+        ++p_;
+        return std::string_view(start, static_cast<size_t>(out - start));
+      }
+      if (c == '\\') {
+        copy_run();
+        if (end_ - p_ < 2) throw Decline{};
+        char e = p_[1];
+        char simple = e == '"' || e == '\\' || e == '/' ? e
+                      : e == 'n'                          ? '\n'
+                      : e == 't'                          ? '\t'
+                      : e == 'r'                          ? '\r'
+                      : e == 'b'                          ? '\b'
+                      : e == 'f'                          ? '\f'
+                                                          : '\0';
+        if (simple != '\0') {  // an escape of two bytes decodes to one
+          *out++ = simple;
+          p_ += 2;
+        } else {  // \uXXXX (six or twelve bytes) decodes to at most four
+          const char* at = p_;
+          escape();  // validates and moves past it
+          std::string decoded;
+          decode_escape(at, end_, decoded);
+          std::memcpy(out, decoded.data(), decoded.size());
+          out += decoded.size();
+        }
+        run = p_;
       } else if (c < 0x20) {
         throw Decline{};
       } else if (c < 0x80) {
@@ -638,6 +710,27 @@ class Scanner {
       out += static_cast<char>(0x80 | ((code >> 12) & 0x3F));
       out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
       out += static_cast<char>(0x80 | (code & 0x3F));
+    }
+  }
+
+  // Appends what the escape at p (validated) stands for.
+  static void decode_escape(const char* p, const char* end, std::string& out) {
+    switch (p[1]) {
+      case 'b': out += '\b'; return;
+      case 'f': out += '\f'; return;
+      case 'n': out += '\n'; return;
+      case 'r': out += '\r'; return;
+      case 't': out += '\t'; return;
+      case 'u': {
+        auto code = static_cast<uint32_t>(unicode_at(p, end));
+        if (code >= 0xD800 && code <= 0xDBFF) {
+          auto low = static_cast<uint32_t>(unicode_at(p + 6, end));
+          code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00);
+        }
+        append_utf8(out, code);
+        return;
+      }
+      default: out += p[1]; return;  // " \ /
     }
   }
 
@@ -878,9 +971,9 @@ FastResult parse_event_quickly(std::string_view line, const std::unordered_set<s
     };
     auto payload = [&](Scanner& p) {
       if (p.peek() == '"') {  // BigQuery: a string holding the payload's JSON
-        std::string text;
-        p.string(text);
-        Scanner inner(text);
+        // Unescaped in one pass into a buffer each parser thread keeps, then scanned.
+        thread_local std::vector<char> buffer;
+        Scanner inner(p.unescaped_string(buffer));
         scan_payload(inner, out);
         if (!inner.at_end()) throw Decline{};
       } else {
@@ -1050,24 +1143,125 @@ class ParallelParser {
   std::vector<std::thread> workers_;  // last: start once the members above exist
 };
 
-// Writes parsed events in order, counting what each did.
+// Whether an issue snapshot takes part in superseding: with a title (so the row it leaves is
+// not a placeholder) and an updated_at (so the store's newer-wins rule decides by it).
+bool plain_issue(const IssueData& d) { return d.title.has_value() && d.updated_at.has_value(); }
+
+struct IssueKey {
+  int64_t repository_id, number;
+  bool operator==(const IssueKey&) const = default;
+};
+struct IssueKeyHash {
+  size_t operator()(const IssueKey& k) const {
+    return std::hash<int64_t>()(k.repository_id * 1000003 + k.number);
+  }
+};
+
+// Writes parsed events in file order, counting what each did, with a look-ahead of a few
+// batches to leave out writes a later event of the window makes pointless:
+//
+// - an issue snapshot whose next snapshot of the same issue (repository, number) in the
+//   window has updated_at >= its own (both with a title and updated_at): whatever the row
+//   holds before the two, the store's rule (a snapshot older than the stored one is kept
+//   out, ties and placeholders are overwritten) leaves the later snapshot's content after
+//   both, or the stored row after both — with or without the earlier write. Counted as
+//   superseded_issues; the row is still created (as a placeholder, which the later snapshot
+//   fills and counts as new) when a comment needs its id.
+// - a comment upsert whose next event for the same github_id is an upsert with updated_at
+//   >= its own (both with updated_at), by the same argument. A delete between them keeps
+//   both, so deletes and the edits around them are applied in order as before. Counted as
+//   superseded_comments.
+//
+// The final rows equal those of writing every event (row ids may differ: a skipped first
+// snapshot no longer takes its id first). Windows are made of whole batches, whose bounds
+// depend only on the file, so the counts do not depend on the number of threads.
 class Importer {
  public:
+  static constexpr size_t kWindowBatches = 16;
+
   Importer(Store& store, const Preset& preset, GharchiveImportSummary& summary)
       : store_(store), preset_(preset), summary_(summary) {}
 
+  // Takes a batch in file order; writes the batches that left the window. True if it wrote one.
+  bool add(EventBatch&& batch) {
+    window_.push_back(std::move(batch));
+    for (IssueEvent& event : window_.back().events) look_ahead(event);
+    bool wrote = false;
+    while (window_.size() > kWindowBatches) {
+      write_first();
+      wrote = true;
+    }
+    return wrote;
+  }
+
+  // Writes everything in the window, in order; at the end of a file, and before an error.
+  bool flush() {
+    bool wrote = !window_.empty();
+    while (!window_.empty()) write_first();
+    return wrote;
+  }
+
+  // The batch last written (its events cleared): where the reader was.
+  const EventBatch& written() const { return written_; }
+
+  int64_t repositories() const { return static_cast<int64_t>(repositories_.size()); }
+
+ private:
+  void look_ahead(IssueEvent& event) {
+    // Repositories are upserted as events enter, in file order: ids as in the serial import.
+    event.issue.repository_id = repository_id(event.owner, event.name);
+    IssueEvent*& last = last_issue_[IssueKey{event.issue.repository_id, event.issue.number}];
+    if (last && plain_issue(last->issue) && plain_issue(event.issue) &&
+        *event.issue.updated_at >= *last->issue.updated_at) {
+      last->issue_superseded = true;
+    }
+    last = &event;
+    if (!event.comment_event) return;
+    IssueEvent*& last_comment = last_comment_[event.comment.github_id];
+    if (last_comment && !last_comment->deleted && !event.deleted && last_comment->comment.updated_at &&
+        event.comment.updated_at && *event.comment.updated_at >= *last_comment->comment.updated_at) {
+      last_comment->comment_superseded = true;
+    }
+    last_comment = &event;
+  }
+
+  void write_first() {
+    EventBatch& batch = window_.front();
+    for (IssueEvent& event : batch.events) {
+      auto issue = last_issue_.find(IssueKey{event.issue.repository_id, event.issue.number});
+      if (issue != last_issue_.end() && issue->second == &event) last_issue_.erase(issue);
+      if (event.comment_event) {
+        auto comment = last_comment_.find(event.comment.github_id);
+        if (comment != last_comment_.end() && comment->second == &event) last_comment_.erase(comment);
+      }
+      write(event);
+    }
+    std::exception_ptr error = batch.error;
+    written_ = std::move(batch);
+    written_.events.clear();
+    window_.pop_front();
+    if (error) std::rethrow_exception(error);  // after the lines before it, as the serial import
+  }
+
   void write(IssueEvent& event) {
     GharchiveImportSummary& s = summary_;
-    event.issue.repository_id = repository_id(event.owner, event.name);
     ++s.events;
     ++s.issues;
     s.pull_requests += event.issue.is_pull_request;
-    auto [issue_id, result] = store_.upsert_issue(event.issue);
-    switch (result) {
-      case UpsertResult::kInserted: ++s.new_issues; break;
-      case UpsertResult::kUpdated: ++s.updated_issues; break;
-      case UpsertResult::kUnchanged: ++s.unchanged_issues; break;
-      case UpsertResult::kOlder: ++s.older_issues; break;
+    bool need_id = event.comment_event && !event.deleted && !event.comment_superseded;
+    int64_t issue_id = 0;
+    if (event.issue_superseded) {
+      ++s.superseded_issues;
+      if (need_id) issue_id = issue_row(event.issue);
+    } else {
+      auto [id, result] = store_.upsert_issue(event.issue);
+      issue_id = id;
+      switch (result) {
+        case UpsertResult::kInserted: ++s.new_issues; break;
+        case UpsertResult::kUpdated: ++s.updated_issues; break;
+        case UpsertResult::kUnchanged: ++s.unchanged_issues; break;
+        case UpsertResult::kOlder: ++s.older_issues; break;
+      }
     }
     if (!event.comment_event) return;
     ++s.comments;
@@ -1077,17 +1271,36 @@ class Importer {
       s.deleted_comments += store_.db().changes();
       return;
     }
+    if (event.comment_superseded) {
+      ++s.superseded_comments;
+      return;
+    }
     switch (store_.upsert_comment(issue_id, event.comment)) {
       case UpsertResult::kInserted: ++s.new_comments; break;
       case UpsertResult::kUpdated: ++s.updated_comments; break;
-      case UpsertResult::kUnchanged: break;
+      case UpsertResult::kUnchanged: ++s.unchanged_comments; break;
       case UpsertResult::kOlder: ++s.older_comments; break;
     }
   }
 
-  int64_t repositories() const { return static_cast<int64_t>(repositories_.size()); }
+  // The id of an issue's row, created as a placeholder (as upsert_issue would before filling
+  // it) if there is none yet; the snapshot that superseded this one fills it.
+  int64_t issue_row(const IssueData& issue) {
+    Statement& find = store_.db().prepare("SELECT id FROM issues WHERE repository_id = ? AND number = ?");
+    find.bind(1, issue.repository_id).bind(2, issue.number);
+    std::optional<int64_t> id;
+    if (find.step()) id = find.column_int(0);
+    find.reset();
+    if (id) return *id;
+    store_.db()
+        .prepare("INSERT INTO issues (repository_id, number, url) VALUES (?, ?, ?)")
+        .bind(1, issue.repository_id)
+        .bind(2, issue.number)
+        .bind(3, issue.url)
+        .run();
+    return store_.db().last_insert_rowid();
+  }
 
- private:
   int64_t repository_id(const std::string& owner, const std::string& name) {
     std::string key = owner + "/" + name;
     auto it = repositories_.find(key);
@@ -1101,6 +1314,57 @@ class Importer {
   const Preset& preset_;
   GharchiveImportSummary& summary_;
   std::unordered_map<std::string, int64_t> repositories_;
+  std::deque<EventBatch> window_;  // parsed, not written yet; the events do not move
+  // The last event of the window for each issue and each comment.
+  std::unordered_map<IssueKey, IssueEvent*, IssueKeyHash> last_issue_;
+  std::unordered_map<int64_t, IssueEvent*> last_comment_;
+  EventBatch written_;
+};
+
+// For the import's one long transaction, a rollback journal instead of the WAL: pages the
+// transaction adds to the file (most of them, for an import into a new or growing database)
+// need no journal copy and are written once, where in WAL mode each is written to the WAL and
+// then copied again into the database by the checkpoint that follows the commit (about 0.25 s
+// of kernel time per GB of events). Atomicity stays: a rollback journal is all-or-nothing
+// too, with synchronous = FULL so that it also holds across a power loss. The cost: other
+// processes reading the database while the import runs may see "database is locked" once
+// the import spills pages, instead of the snapshot before it. The journal mode is switched
+// only when nothing else holds the database (SQLite refuses otherwise: the import then runs
+// in WAL mode as before), and WAL mode and synchronous = NORMAL are restored afterwards.
+class RollbackJournalForImport {
+ public:
+  explicit RollbackJournalForImport(Database& db) : db_(db) {
+    try {
+      if (journal_mode("PRAGMA journal_mode") != "wal") return;  // in memory, or read as configured
+      if (journal_mode("PRAGMA journal_mode = DELETE") != "delete") return;
+      switched_ = true;
+      db_.exec("PRAGMA synchronous = FULL");
+    } catch (const Error&) {
+      // Busy: stay in WAL mode.
+    }
+  }
+  ~RollbackJournalForImport() {
+    if (!switched_) return;
+    try {
+      db_.exec("PRAGMA journal_mode = WAL");
+      db_.exec("PRAGMA synchronous = NORMAL");
+    } catch (...) {
+      // Every open sets WAL mode again.
+    }
+  }
+  RollbackJournalForImport(const RollbackJournalForImport&) = delete;
+  RollbackJournalForImport& operator=(const RollbackJournalForImport&) = delete;
+
+ private:
+  std::string journal_mode(const std::string& sql) {
+    Statement& s = db_.prepare(sql);
+    std::string mode = s.step() ? s.column_text(0) : "";
+    s.reset();
+    return mode;
+  }
+
+  Database& db_;
+  bool switched_ = false;
 };
 
 }  // namespace
@@ -1125,30 +1389,59 @@ GharchiveImportSummary import_gharchive(Store& store, const Preset& preset,
   }
   unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
 
+  RollbackJournalForImport journal(store.db());  // outlives the transaction
   Transaction tx(store.db());
   s.run_id = store.begin_run("import gharchive", options.argv, nullptr);
   Importer importer(store, preset, s);
   int64_t done_bytes = 0;  // compressed bytes of the files finished
-  for (const auto& f : files) {
-    ParallelParser parser(f, wanted, threads);
+  // The next file is opened and read ahead while this one is written, so the pipeline does
+  // not drain between files (its queues are bounded as this one's). An error opening it is
+  // kept and thrown when its turn comes, after this file's.
+  struct Opened {
+    std::unique_ptr<ParallelParser> parser;
+    std::exception_ptr error;
+  };
+  auto open = [&](const std::filesystem::path& f) {
+    Opened o;
+    try {
+      o.parser = std::make_unique<ParallelParser>(f, wanted, threads);
+    } catch (...) {
+      o.error = std::current_exception();
+    }
+    return o;
+  };
+  Opened current = open(files.front());
+  for (size_t k = 0; k < files.size(); ++k) {
+    const std::filesystem::path& f = files[k];
+    Opened next;
+    if (k + 1 < files.size()) next = open(files[k + 1]);
+    if (current.error) std::rethrow_exception(current.error);
+    ParallelParser& parser = *current.parser;
     EventBatch batch;
     int64_t file_lines = 0, file_bytes = 0;  // as far as the batches went
-    while (parser.next(batch)) {
-      for (IssueEvent& event : batch.events) importer.write(event);
-      if (batch.error) std::rethrow_exception(batch.error);
-      if (options.progress) {  // after every chunk, and once at the end of the file
-        progress.compressed_bytes = done_bytes + batch.compressed_offset;
+    auto written = [&] {  // after every chunk written
+      const EventBatch& last = importer.written();
+      if (options.progress) {
+        progress.compressed_bytes = done_bytes + last.compressed_offset;
         progress.events = s.events;
         progress.issues = s.issues;
         options.progress(progress);
       }
-      file_lines = batch.lines_read;
-      file_bytes = batch.bytes;
+      file_lines = last.lines_read;
+      file_bytes = last.bytes;
+    };
+    while (parser.next(batch)) {
+      bool error = static_cast<bool>(batch.error);
+      if (importer.add(std::move(batch))) written();
+      batch = EventBatch();
+      if (error) importer.flush();  // throws after the lines before the error
     }
+    if (importer.flush()) written();
     s.lines += file_lines;
     s.bytes += file_bytes;
     done_bytes += static_cast<int64_t>(std::filesystem::file_size(f));
     ++s.files;
+    current = std::move(next);
   }
   s.repositories = importer.repositories();
 
@@ -1162,10 +1455,13 @@ GharchiveImportSummary import_gharchive(Store& store, const Preset& preset,
                             {"updated_issues", s.updated_issues},
                             {"unchanged_issues", s.unchanged_issues},
                             {"older_issues", s.older_issues},
+                            {"superseded_issues", s.superseded_issues},
                             {"comments", s.comments},
                             {"new_comments", s.new_comments},
                             {"updated_comments", s.updated_comments},
+                            {"unchanged_comments", s.unchanged_comments},
                             {"older_comments", s.older_comments},
+                            {"superseded_comments", s.superseded_comments},
                             {"deleted_comments", s.deleted_comments},
                             {"repositories", s.repositories},
                             {"repository_filter", options.repositories}};

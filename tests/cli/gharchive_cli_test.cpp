@@ -98,7 +98,17 @@ TEST_CASE("import gharchive of a truncated dump exits 2 naming the file and leav
   CHECK(r.exit_code == 2);
   CHECK(r.err.find("cut.json.gz: line") != std::string::npos);
   CHECK(r.err.find("truncated") != std::string::npos);
-  CHECK(file_bytes(db) == before);
+  // Byte for byte, but for two counters of SQLite's file header: the import switches the
+  // journal mode to a rollback journal for its transaction and back to WAL (a header write
+  // each), which bumps the file change counter (offset 24) and the version-valid-for number
+  // (offset 92). Every page, and the rest of the header, is as before.
+  std::string after = file_bytes(db);
+  REQUIRE(after.size() == before.size());
+  REQUIRE(before.size() >= 100);
+  for (size_t offset : {24, 92}) {
+    after.replace(offset, 4, before, offset, 4);
+  }
+  CHECK(after == before);
 }
 
 TEST_CASE("import gharchive with a malformed issue event exits 2 naming file and line") {

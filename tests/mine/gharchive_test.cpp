@@ -84,7 +84,9 @@ TEST_CASE("issue and comment events fill issues and comments, with the repositor
   GharchiveImportSummary s = import_gharchive(store, preset(), {dir / "h.json.gz"}, {});
   CHECK(s.events == 2);
   CHECK(s.new_issues == 1);
-  CHECK(s.updated_issues == 1);
+  // The first snapshot is superseded by the later one in the same file: not written.
+  CHECK(s.superseded_issues == 1);
+  CHECK(s.updated_issues == 0);
   CHECK(s.new_comments == 1);
   CHECK(s.repositories == 1);
   CHECK(store.db().query_int("SELECT count(*) FROM issues WHERE url = 'https://github.com/QwenLM/Qwen2.5/issues/5' "
@@ -360,15 +362,20 @@ std::vector<std::string> storm_lines() {
   return lines;
 }
 
+// Every row's content, by key: repositories by id (upserted in file order either way), issues
+// by (repository, number), comments by github_id with their issue's key. Not by row id: an
+// import that leaves out superseded snapshots creates an issue's row when it first writes it,
+// which may be after other issues a serial import created later, and likewise for comments.
 std::string full_content(Store& store) {
   std::string out;
   const std::pair<const char*, int> tables[] = {
       {"SELECT id, owner, name, series, model, architecture FROM repositories ORDER BY id", 6},
-      {"SELECT id, repository_id, number, github_id, title, body, state, state_reason, author, author_association, "
-       "labels, comments_count, created_at, updated_at, closed_at, is_pull_request, url FROM issues ORDER BY id",
-       17},
-      {"SELECT id, github_id, issue_id, author, author_association, body, created_at, updated_at, url FROM comments "
-       "ORDER BY id",
+      {"SELECT repository_id, number, github_id, title, body, state, state_reason, author, author_association, "
+       "labels, comments_count, created_at, updated_at, closed_at, is_pull_request, url FROM issues "
+       "ORDER BY repository_id, number",
+       16},
+      {"SELECT c.github_id, i.repository_id, i.number, c.author, c.author_association, c.body, c.created_at, "
+       "c.updated_at, c.url FROM comments c JOIN issues i ON i.id = c.issue_id ORDER BY c.github_id",
        9}};
   for (const auto& [sql, columns] : tables) {
     Statement& s = store.db().prepare(sql);
@@ -378,6 +385,7 @@ std::string full_content(Store& store) {
     }
     s.reset();
   }
+  out += "comments=" + std::to_string(store.db().query_int("SELECT count(*) FROM comments"));
   return out;
 }
 
@@ -387,7 +395,26 @@ std::string counts(const GharchiveImportSummary& s) {
          std::to_string(s.unchanged_issues) + " " + std::to_string(s.older_issues) + " " +
          std::to_string(s.comments) + " " + std::to_string(s.new_comments) + " " +
          std::to_string(s.updated_comments) + " " + std::to_string(s.older_comments) + " " +
-         std::to_string(s.deleted_comments) + " " + std::to_string(s.repositories);
+         std::to_string(s.deleted_comments) + " " + std::to_string(s.repositories) + " " +
+         std::to_string(s.superseded_issues) + " " + std::to_string(s.unchanged_comments) + " " +
+         std::to_string(s.superseded_comments);
+}
+
+// What an import with and one without superseded snapshots must agree on: every event is
+// read and counted once, every issue is new once, every comment row is created and deleted
+// as often.
+std::string invariant_counts(const GharchiveImportSummary& s) {
+  return std::to_string(s.events) + " " + std::to_string(s.issues) + " " + std::to_string(s.pull_requests) + " " +
+         std::to_string(s.new_issues) + " " + std::to_string(s.comments) + " " + std::to_string(s.new_comments) +
+         " " + std::to_string(s.deleted_comments) + " " + std::to_string(s.repositories);
+}
+
+// Each snapshot and each comment event is counted exactly once.
+void check_counts_add_up(const GharchiveImportSummary& s, int64_t delete_events) {
+  CHECK(s.new_issues + s.updated_issues + s.unchanged_issues + s.older_issues + s.superseded_issues == s.issues);
+  CHECK(s.new_comments + s.updated_comments + s.unchanged_comments + s.older_comments + s.superseded_comments +
+            delete_events ==
+        s.comments);
 }
 
 }  // namespace
@@ -414,11 +441,87 @@ TEST_CASE("a parallel import of many events equals importing them one line at a 
   options.threads = 1;
   GharchiveImportSummary b = import_gharchive(serial, preset(), files, options);
 
+  // One file per line leaves nothing to supersede: every snapshot is written, as before.
+  CHECK(b.superseded_issues == 0);
+  CHECK(b.superseded_comments == 0);
+  CHECK(a.superseded_issues > 1000);
+  CHECK(a.superseded_comments > 10);
   CHECK(a.older_issues > 0);
   CHECK(a.deleted_comments > 0);
   CHECK(a.older_comments > 0);
-  CHECK(counts(a) == counts(b));
+  int64_t delete_events = 0;
+  for (const std::string& l : lines) {
+    delete_events += l.find("\"action\":\"deleted\"") != std::string::npos ||
+                     l.find("\\\"action\\\":\\\"deleted\\\"") != std::string::npos;
+  }
+  CHECK(delete_events > 0);
+  check_counts_add_up(a, delete_events);
+  check_counts_add_up(b, delete_events);
+  CHECK(invariant_counts(a) == invariant_counts(b));
   CHECK(full_content(parallel) == full_content(serial));
+
+  // The same file on one thread: the same batches, so the same decisions and counts.
+  Store one = Store::open_memory();
+  GharchiveImportSummary c = import_gharchive(one, preset(), {dir / "all.json.gz"}, options);
+  CHECK(counts(a) == counts(c));
+  CHECK(full_content(parallel) == full_content(one));
+}
+
+TEST_CASE("superseded issue snapshots and comment edits are not written, and the result is the same") {
+  TempDir dir;
+  json v1 = issue(1, "2024-05-01T10:00:00Z", "first");
+  json v2 = issue(1, "2024-05-01T11:00:00Z", "second");
+  json v2b = issue(1, "2024-05-01T11:00:00Z", "second, same second");
+  json v0 = issue(1, "2024-05-01T09:00:00Z", "older");
+  json untimed = issue(2, "2024-05-01T10:00:00Z", "untimed");
+  untimed["updated_at"] = nullptr;
+  json timed = issue(2, "2024-05-01T10:00:00Z", "timed");
+  std::vector<std::string> lines = {
+      issues_event("o/r", v1),                                        // superseded by v2
+      comment_event("o/r", v2, comment(7, "a", "2024-05-01T11:00:00Z")),  // v2 superseded by v2b; comment by b
+      issues_event("o/r", v2b, "edited"),                              // kept: v0 is older
+      comment_event("o/r", v0, comment(7, "b", "2024-05-01T12:00:00Z"), "edited"),  // comment kept: a delete follows
+      comment_event("o/r", v0, comment(7, "b", "2024-05-01T12:00:00Z"), "deleted"),
+      comment_event("o/r", v0, comment(7, "c", "2024-05-01T13:00:00Z"), "edited"),  // after the delete: re-created
+      comment_event("o/r", v0, comment(8, "x", "2024-05-01T13:00:00Z")),  // kept: the next edit is older
+      comment_event("o/r", v0, comment(8, "y", "2024-05-01T12:00:00Z"), "edited"),  // older: kept out
+      issues_event("o/r", untimed),                                   // no updated_at: never superseded
+      issues_event("o/r", timed),                                     // written after it
+      comment_event("o/other", issue(3, "2024-05-01T10:00:00Z"), comment(9, "z")),  // only a comment wants the id
+      comment_event("o/other", issue(3, "2024-05-01T10:00:00Z"), comment(9, "z2", "2024-05-01T11:00:01Z"), "edited"),
+  };
+  std::string all;
+  for (const std::string& l : lines) all += l;
+  write_gzip(dir / "all.json.gz", {all});
+  std::vector<std::filesystem::path> files;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    files.push_back(dir / ("line-" + std::to_string(i) + ".json"));
+    write_file(files.back(), lines[i]);
+  }
+  Store together = Store::open_memory(), serial = Store::open_memory();
+  GharchiveImportSummary a = import_gharchive(together, preset(), {dir / "all.json.gz"}, {});
+  GharchiveImportSummary b = import_gharchive(serial, preset(), files, {});
+  // Issue 1: v1 and v2 superseded, v2b new; of the five v0 snapshots (older than v2b) the
+  // first four are superseded by the next, tied, the last is older. Issue 2: both written.
+  // Issue 3: the first snapshot superseded (its comment creates the row), the second new.
+  CHECK(a.superseded_issues == 7);
+  CHECK(a.new_issues == 3);
+  CHECK(a.older_issues == 1);
+  CHECK(a.updated_issues == 1);  // "timed" after "untimed"
+  CHECK(a.unchanged_issues == 0);
+  // Comment 7: "a" superseded by "b"; "b" written, deleted, "c" re-created. Comment 8: "x"
+  // new, "y" older. Comment 9: "z" superseded, "z2" new.
+  CHECK(a.superseded_comments == 2);
+  CHECK(a.new_comments == 4);
+  CHECK(a.older_comments == 1);
+  CHECK(a.deleted_comments == 1);
+  check_counts_add_up(a, 1);
+  check_counts_add_up(b, 1);
+  CHECK(b.superseded_issues == 0);
+  CHECK(invariant_counts(a) == invariant_counts(b));
+  CHECK(full_content(together) == full_content(serial));
+  CHECK(together.db().query_int("SELECT count(*) FROM issues WHERE title = 'second, same second'") == 1);
+  CHECK(together.db().query_int("SELECT count(*) FROM comments WHERE github_id = 7 AND body = 'c'") == 1);
 }
 
 TEST_CASE("the fast parser reads every event as the reference parser does") {

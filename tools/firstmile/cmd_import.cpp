@@ -69,9 +69,11 @@ void add_import_gharchive(CLI::App& import, std::shared_ptr<Globals> g) {
               << "Issues: " << s.issues << " snapshots (" << s.pull_requests << " of pull requests): " << s.new_issues
               << " new, " << s.updated_issues << " updated, " << s.unchanged_issues << " unchanged";
     if (s.older_issues) std::cout << ", " << s.older_issues << " older than the database's copy (kept the newer)";
+    if (s.superseded_issues) std::cout << ", " << s.superseded_issues << " superseded by a later snapshot (not written)";
     std::cout << "\nComments: " << s.comments << " events: " << s.new_comments << " new, " << s.updated_comments
               << " updated, " << s.deleted_comments << " deleted";
     if (s.older_comments) std::cout << ", " << s.older_comments << " older than the database's copy (kept the newer)";
+    if (s.superseded_comments) std::cout << ", " << s.superseded_comments << " superseded by a later edit (not written)";
     std::cout << "\n";
   });
 }
