@@ -12,6 +12,7 @@
 #include "base/error.h"
 #include "base/text_table.h"
 #include "globals.h"
+#include "llm_options.h"
 #include "store/store.h"
 
 namespace firstmile {
@@ -25,10 +26,7 @@ struct AggregateArgs {
   double threshold = 0.3;
   std::string source;
   int max_neighbours = 40;
-  std::string llm_url, llm_model;
-  int64_t llm_budget = -1;
-  int llm_in_flight = 4;
-  double llm_timeout = 120;
+  LlmArgs llm;
 };
 
 struct SynthArgs {
@@ -62,13 +60,7 @@ void add_aggregate(CLI::App& app, std::shared_ptr<Globals> g) {
   cmd->add_option("--threshold", args->threshold, "Hybrid: pairs with confidence below this go to the LLM")->capture_default_str();
   cmd->add_option("--source", args->source, "Annotation source whose root causes count as evidence (default: rules, if any; none: no labels)");
   cmd->add_option("--max-neighbours", args->max_neighbours, "Candidate pairs per report and blocking key")->capture_default_str();
-  cmd->add_option("--llm-url", args->llm_url, "OpenAI-compatible endpoint for uncertain pairs; key from FIRSTMILE_LLM_API_KEY")
-      ->envname("FIRSTMILE_LLM_URL");
-  cmd->add_option("--llm-model", args->llm_model, "Model name to ask")->envname("FIRSTMILE_LLM_MODEL");
-  cmd->add_option("--llm-budget", args->llm_budget, "At most this many LLM calls (cached answers are free); -1: no cap")
-      ->capture_default_str();
-  cmd->add_option("--llm-in-flight", args->llm_in_flight, "LLM requests in flight")->capture_default_str()->check(CLI::Range(1, 64));
-  cmd->add_option("--llm-timeout", args->llm_timeout, "Timeout of one LLM request, seconds")->capture_default_str();
+  add_llm_options(cmd, args->llm);
   cmd->fallthrough();
 
   auto synth = std::make_shared<SynthArgs>();
@@ -142,22 +134,13 @@ void add_aggregate(CLI::App& app, std::shared_ptr<Globals> g) {
     std::optional<LlmClient> client;
     std::optional<Knowledge> knowledge;
     std::optional<PairJudge> judge;
-    if (!args->llm_url.empty()) {
-      if (o.route == PairRoute::kRules) throw Error("--llm-url is for --route hybrid or llm");
-      if (args->llm_model.empty()) throw Error("--llm-url needs --llm-model");
-      LlmClientOptions lo;
-      lo.base_url = args->llm_url;
-      lo.model = args->llm_model;
-      lo.api_key = llm_api_key_from_env();
-      lo.budget = args->llm_budget;
-      lo.in_flight = args->llm_in_flight;
-      lo.timeout_seconds = args->llm_timeout;
-      lo.notice = [](const std::string& line) { std::cerr << "firstmile: " << line << "\n"; };
+    if (!args->llm.url.empty()) {
+      LlmClientOptions lo = llm_client_options(args->llm, o.route == PairRoute::kRules);
       client.emplace(lo, &store);
       knowledge.emplace(Knowledge::load());
       judge.emplace(taxonomy, *knowledge);
       o.ask = llm_pair_asker(*client, *judge);
-      o.llm_model = args->llm_model;
+      o.llm_model = args->llm.model;
     }
     AggregateSummary s = aggregate_reports(store, taxonomy, o);
     if (o.progress) std::cerr << "\r\033[K" << std::flush;

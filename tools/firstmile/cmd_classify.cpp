@@ -11,6 +11,7 @@
 #include "classify/rules.h"
 #include "dataset/preset.h"
 #include "globals.h"
+#include "llm_options.h"
 #include "store/store.h"
 
 namespace firstmile {
@@ -24,10 +25,7 @@ struct ClassifyArgs {
   std::vector<std::string> repositories;
   int64_t limit = 0;
   std::string rules_dir;
-  std::string llm_url, llm_model;
-  int64_t llm_budget = -1;
-  int llm_in_flight = 4;
-  double llm_timeout = 120;
+  LlmArgs llm;
 };
 
 struct CalibrateArgs {
@@ -96,15 +94,7 @@ void add_classify(CLI::App& app, std::shared_ptr<Globals> g) {
   cmd->add_option("--repo", args->repositories, "Only these repositories (OWNER/NAME, repeatable)");
   cmd->add_option("--limit", args->limit, "Only the first N issues");
   cmd->add_option("--rules", args->rules_dir, "Rules directory (default: taxonomy/rules)");
-  cmd->add_option("--llm-url", args->llm_url,
-                  "OpenAI-compatible endpoint (vLLM, llama.cpp server, Ollama, hosted), e.g. http://localhost:8000/v1;\n"
-                  "key from FIRSTMILE_LLM_API_KEY")
-      ->envname("FIRSTMILE_LLM_URL");
-  cmd->add_option("--llm-model", args->llm_model, "Model name to ask")->envname("FIRSTMILE_LLM_MODEL");
-  cmd->add_option("--llm-budget", args->llm_budget, "At most this many LLM calls (cached answers are free); -1: no cap")
-      ->capture_default_str();
-  cmd->add_option("--llm-in-flight", args->llm_in_flight, "LLM requests in flight")->capture_default_str()->check(CLI::Range(1, 64));
-  cmd->add_option("--llm-timeout", args->llm_timeout, "Timeout of one LLM request, seconds")->capture_default_str();
+  add_llm_options(cmd, args->llm);
   cmd->fallthrough();
   cmd->callback([g, args] {
     Taxonomy taxonomy = g->load_taxonomy();
@@ -125,21 +115,12 @@ void add_classify(CLI::App& app, std::shared_ptr<Globals> g) {
     }
     std::optional<LlmClient> client;
     std::optional<LlmLabeler> labeler;
-    if (!args->llm_url.empty()) {
-      if (options.route == Route::kRules) throw Error("--llm-url is for --route hybrid or llm");
-      if (args->llm_model.empty()) throw Error("--llm-url needs --llm-model");
-      LlmClientOptions o;
-      o.base_url = args->llm_url;
-      o.model = args->llm_model;
-      o.api_key = llm_api_key_from_env();
-      o.budget = args->llm_budget;
-      o.in_flight = args->llm_in_flight;
-      o.timeout_seconds = args->llm_timeout;
-      o.notice = [](const std::string& line) { std::cerr << "firstmile: " << line << "\n"; };
+    if (!args->llm.url.empty()) {
+      LlmClientOptions o = llm_client_options(args->llm, options.route == Route::kRules);
       client.emplace(o, &store);
       labeler.emplace(taxonomy);
       options.ask_llm = llm_asker(*client, *labeler);
-      options.llm_model = args->llm_model;
+      options.llm_model = args->llm.model;
     }
     ClassifySummary s = classify_issues(store, taxonomy, rules, options);
     std::cout << "Classified " << s.issues << " issues into source '" << s.source << "' (run " << s.run_id
