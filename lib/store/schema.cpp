@@ -341,7 +341,7 @@ CREATE TABLE incident_members (
   PRIMARY KEY (incident_id, issue_id)
 );
 CREATE INDEX incident_members_issue ON incident_members(issue_id);
--- Every candidate pair that was decided, for audit: the score, who decided and why.
+-- Candidate pairs that were linked or that the LLM decided, for audit: the score, who decided and why.
 CREATE TABLE incident_links (
   aggregation TEXT NOT NULL REFERENCES aggregations(name) ON DELETE CASCADE,
   issue_a     INTEGER NOT NULL,
