@@ -408,6 +408,26 @@ class Scanner {
     ++p_;
   }
 
+  // Moves past string bytes that need no attention (not a quote, a backslash, a control
+  // character or a UTF-8 byte), 16 at a time where SSE2 is there; the caller looks at the rest.
+  void skip_plain() {
+#if defined(__SSE2__)
+    const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'), space = _mm_set1_epi8(0x20);
+    while (end_ - p_ >= 16) {
+      __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p_));
+      // Signed, so bytes >= 0x80 (UTF-8) count as below 0x20 along with control characters.
+      __m128i special = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
+                                     _mm_cmplt_epi8(v, space));
+      int mask = _mm_movemask_epi8(special);
+      if (mask != 0) {
+        p_ += __builtin_ctz(static_cast<unsigned>(mask));
+        return;
+      }
+      p_ += 16;
+    }
+#endif
+  }
+
   // A string's raw content (between the quotes), validated as the reference parser would:
   // UTF-8, no control characters, known escapes, paired surrogates.
   std::string_view raw_string(bool& escaped) {
@@ -415,21 +435,7 @@ class Scanner {
     const char* start = p_;
     escaped = false;
     while (true) {
-#if defined(__SSE2__)
-      const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'), space = _mm_set1_epi8(0x20);
-      while (end_ - p_ >= 16) {
-        __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p_));
-        // Signed, so bytes >= 0x80 (UTF-8) count as below 0x20 along with control characters.
-        __m128i special = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
-                                       _mm_cmplt_epi8(v, space));
-        int mask = _mm_movemask_epi8(special);
-        if (mask != 0) {
-          p_ += __builtin_ctz(static_cast<unsigned>(mask));
-          break;
-        }
-        p_ += 16;
-      }
-#endif
+      skip_plain();
       if (p_ >= end_) throw Decline{};
       auto c = static_cast<unsigned char>(*p_);
       if (c == '"') {
@@ -465,20 +471,7 @@ class Scanner {
       out += n;
     };
     while (true) {
-#if defined(__SSE2__)
-      const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'), space = _mm_set1_epi8(0x20);
-      while (end_ - p_ >= 16) {
-        __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p_));
-        __m128i special = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
-                                       _mm_cmplt_epi8(v, space));
-        int mask = _mm_movemask_epi8(special);
-        if (mask != 0) {
-          p_ += __builtin_ctz(static_cast<unsigned>(mask));
-          break;
-        }
-        p_ += 16;
-      }
-#endif
+      skip_plain();
       if (p_ >= end_) throw Decline{};
       auto c = static_cast<unsigned char>(*p_);
       if (c == '"') {
