@@ -30,11 +30,7 @@ namespace {
 
 using nlohmann::json;
 
-int64_t parse_time(const std::string& iso) {
-  std::tm tm{};
-  if (iso.size() < 19 || !strptime(iso.c_str(), "%Y-%m-%dT%H:%M:%S", &tm)) return 0;
-  return static_cast<int64_t>(timegm(&tm));
-}
+int64_t parse_time(const std::string& iso) { return parse_iso8601_utc(iso).value_or(0); }
 
 // ---- text similarity: TF-IDF over title words, signature words and CJK bigrams
 

@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/clock.h"
 #include "base/csv.h"
 #include "base/error.h"
 
@@ -156,14 +157,6 @@ std::string vary(std::string s, Draw& draw) {
   return s;
 }
 
-std::string iso(std::time_t t) {
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return text;
-}
-
 std::string body_for(const std::string& error, const std::string& model, const std::string& library, const std::string& version,
                      const std::string& gpu, bool chinese, Draw& draw) {
   std::string b;
@@ -272,7 +265,7 @@ StormCorpus generate_storms(const StormOptions& o) {
     int64_t& n = next_number[r.owner + "/" + r.name];
     if (n == 0) n = o.first_number;
     r.number = n++;
-    r.created_at = iso(at);
+    r.created_at = iso8601_utc(static_cast<int64_t>(at));
     corpus.reports.push_back(std::move(r));
   }
   return corpus;

@@ -11,6 +11,7 @@
 #include <git2.h>
 #include <nlohmann/json.hpp>
 
+#include "base/clock.h"
 #include "base/error.h"
 #include "dataset/preset.h"
 #include "mine/commit_issue_links.h"
@@ -66,12 +67,7 @@ void check(int rc, const std::string& sha, const char* what) {
 std::string utc_iso8601(git_time_t seconds) {
   // git_time.time counts seconds since the epoch in UTC; the offset only says which clock the
   // author's wall showed, so the UTC form ignores it.
-  auto t = static_cast<std::time_t>(seconds);
-  std::tm utc{};
-  gmtime_r(&t, &utc);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return buffer;
+  return iso8601_utc(static_cast<int64_t>(seconds));
 }
 
 std::string oid_hex(const git_oid* oid) {

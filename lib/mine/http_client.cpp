@@ -8,6 +8,8 @@
 
 #include <curl/curl.h>
 
+#include "base/clock.h"
+
 namespace firstmile {
 
 namespace {
@@ -112,11 +114,7 @@ std::string http_date_to_iso8601(const std::string& http_date) {
   if (http_date.empty()) return "";
   time_t t = curl_getdate(http_date.c_str(), nullptr);
   if (t < 0) return "";
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return text;
+  return iso8601_utc(static_cast<int64_t>(t));
 }
 
 }  // namespace firstmile

@@ -6,6 +6,7 @@
 
 #include "aggregate/aggregate.h"
 #include "aggregate/storms.h"
+#include "base/clock.h"
 #include "classify/features.h"
 
 using namespace firstmile;
@@ -28,9 +29,7 @@ std::vector<AggregateReport> reports_of(const StormCorpus& corpus) {
     r.number = s.number;
     r.title = s.title;
     r.created_at = s.created_at;
-    std::tm tm{};
-    strptime(s.created_at.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
-    r.created = static_cast<int64_t>(timegm(&tm));
+    r.created = parse_iso8601_utc(s.created_at).value();
     IssueFeatures f = extract_features(s.title, s.body);
     r.signature = f.error_signature;
     r.libraries = library_versions(s.title + "\n" + s.body);

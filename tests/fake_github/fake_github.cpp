@@ -4,6 +4,8 @@
 
 #include <httplib.h>
 
+#include "base/clock.h"
+
 #include <algorithm>
 #include <chrono>
 #include <ctime>
@@ -18,13 +20,7 @@ using nlohmann::json;
 
 namespace {
 
-std::string iso(std::time_t t) {
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return text;
-}
+std::string iso(std::time_t t) { return iso8601_utc(static_cast<int64_t>(t)); }
 
 std::string http_date(std::time_t t) {
   std::tm tm{};
