@@ -160,11 +160,9 @@ LlmAsk llm_asker(LlmClient& client, const LlmLabeler& labeler) {
   };
 }
 
-std::vector<Calibration> load_calibrations(Store& store, const Taxonomy& taxonomy, double* threshold,
-                                          std::string* rules_hash) {
-  std::vector<Calibration> out;
-  if (threshold) *threshold = -1;
-  if (rules_hash) rules_hash->clear();
+SavedCalibration load_calibrations(Store& store, const Taxonomy& taxonomy, const RuleSet& rules) {
+  SavedCalibration saved;
+  std::string rules_hash;
   Statement& q = store.db().prepare(
       "SELECT dimension, model FROM calibrations c WHERE taxonomy = ?1 AND id = (SELECT max(id) FROM calibrations "
       "WHERE taxonomy = ?1 AND dimension = c.dimension) ORDER BY dimension");
@@ -174,8 +172,8 @@ std::vector<Calibration> load_calibrations(Store& store, const Taxonomy& taxonom
     if (!model.is_object()) continue;
     std::string dimension = q.column_text(0);
     if (dimension == "routing") {
-      if (threshold && model.contains("threshold")) *threshold = model["threshold"].get<double>();
-      if (rules_hash && model.contains("rules_hash")) *rules_hash = model["rules_hash"].get<std::string>();
+      if (model.contains("threshold")) saved.threshold = model["threshold"].get<double>();
+      if (model.contains("rules_hash")) rules_hash = model["rules_hash"].get<std::string>();
       continue;
     }
     Calibration c;
@@ -183,21 +181,24 @@ std::vector<Calibration> load_calibrations(Store& store, const Taxonomy& taxonom
     c.upper_edges = model.value("upper_edges", std::vector<double>{});
     c.accuracy = model.value("accuracy", std::vector<double>{});
     c.counts = model.value("counts", std::vector<int>{});
-    out.push_back(std::move(c));
+    saved.calibrations.push_back(std::move(c));
   }
   q.reset();
-  return out;
+  if (!saved.calibrations.empty() && rules_hash != rules.hash()) {
+    saved.calibrations.clear();
+    saved.threshold = -1;
+    saved.stale = true;
+  }
+  return saved;
 }
 
 ClassifySummary classify_issues(Store& store, const Taxonomy& taxonomy, const RuleSet& rules,
                                 const ClassifyOptions& options) {
   ClassifySummary s;
-  double calibrated_threshold = -1;
-  std::string calibrated_rules;
-  std::vector<Calibration> calibrations = load_calibrations(store, taxonomy, &calibrated_threshold, &calibrated_rules);
-  // A calibration learnt with other rules says nothing about these: margins mean other things.
-  s.stale_calibration = !calibrations.empty() && calibrated_rules != rules.hash();
-  if (s.stale_calibration) calibrations.clear();
+  SavedCalibration saved = load_calibrations(store, taxonomy, rules);
+  std::vector<Calibration>& calibrations = saved.calibrations;
+  const double calibrated_threshold = saved.threshold;
+  s.stale_calibration = saved.stale;
   s.calibrated = !calibrations.empty() && calibrated_threshold >= 0;
   RuleClassifier classifier(taxonomy, rules, calibrations);
   switch (options.route) {

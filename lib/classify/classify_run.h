@@ -96,10 +96,15 @@ struct CalibrationReport {
 // threshold; saves them (table calibrations) for later `classify` runs.
 CalibrationReport calibrate(Store& store, const Taxonomy& taxonomy, const RuleSet& rules,
                             const CalibrateOptions& options);
-// The latest saved calibrations for the taxonomy (empty if none), with the routing threshold.
-// `rules_hash`, when given, receives the hash of the rules it was learnt with.
-std::vector<Calibration> load_calibrations(Store& store, const Taxonomy& taxonomy, double* threshold,
-                                          std::string* rules_hash = nullptr);
+// The latest saved calibration for the taxonomy, if it was learnt with these rules: one learnt
+// with other rules says nothing about them (margins mean other things), so it comes back empty
+// and marked stale.
+struct SavedCalibration {
+  std::vector<Calibration> calibrations;  // stage, symptom, root_cause; empty if none or stale
+  double threshold = -1;                  // the routing threshold; -1 if none or stale
+  bool stale = false;                     // there is one, learnt with other rules
+};
+SavedCalibration load_calibrations(Store& store, const Taxonomy& taxonomy, const RuleSet& rules);
 
 std::string evidence_json(const Classification& c, const std::string& rules_hash);
 

@@ -177,9 +177,10 @@ TEST_CASE("calibration routes at most the requested share and stores what classi
   for (const Calibration& c : r.calibrations) {
     for (size_t i = 1; i < c.accuracy.size(); ++i) CHECK(c.accuracy[i] >= c.accuracy[i - 1]);  // monotone
   }
-  double threshold = -1;
-  CHECK(load_calibrations(f.store, f.taxonomy, &threshold).size() == 3);
-  CHECK(threshold == doctest::Approx(r.threshold));
+  SavedCalibration saved = load_calibrations(f.store, f.taxonomy, f.rules);
+  CHECK(saved.calibrations.size() == 3);
+  CHECK_FALSE(saved.stale);
+  CHECK(saved.threshold == doctest::Approx(r.threshold));
   ClassifyOptions o;
   o.route = Route::kHybrid;
   ClassifySummary s = classify_issues(f.store, f.taxonomy, f.rules, o);

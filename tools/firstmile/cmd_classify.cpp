@@ -204,14 +204,10 @@ void add_classify(CLI::App& app, std::shared_ptr<Globals> g) {
     c.bind(1, *id);
     while (c.step()) comments.push_back(c.column_text(0));
     c.reset();
-    double threshold = -1;
-    std::string calibrated_rules;
-    std::vector<Calibration> calibrations = load_calibrations(store, taxonomy, &threshold, &calibrated_rules);
-    if (!calibrations.empty() && calibrated_rules != rules.hash()) {
-      std::cout << "(the saved calibration was learnt with other rules and is not used; run `firstmile calibrate`)\n";
-      calibrations.clear();
-      threshold = -1;
-    }
+    SavedCalibration saved = load_calibrations(store, taxonomy, rules);
+    if (saved.stale) std::cout << "(the saved calibration was learnt with other rules and is not used; run `firstmile calibrate`)\n";
+    std::vector<Calibration>& calibrations = saved.calibrations;
+    const double threshold = saved.threshold;
     IssueFeatures f = extract_features(title, body, comments);
     Classification r = RuleClassifier(taxonomy, rules, calibrations).classify(f);
     std::cout << url << "\n" << title << "\n\nlanguage " << f.language << ", " << f.error_lines.size()
