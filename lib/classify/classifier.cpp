@@ -35,11 +35,11 @@ double RuleClassifier::confidence(const DimensionDecision& d) const {
   return std::min(1.0, it->second.confidence(d.margin) + 1e-3 * raw);
 }
 
-DimensionDecision RuleClassifier::decide(const std::string& dimension, const std::vector<RuleHit>& hits) const {
+DimensionDecision RuleClassifier::decide(const std::string& dimension, const std::vector<RuleHit>& hits,
+                                         const std::map<std::string, double>* start) const {
   DimensionDecision d;
   d.dimension = dimension;
-  std::map<std::string, double> own;
-  for (const auto& [target, score] : rules_.priors()) own[target] += score;
+  std::map<std::string, double> own = start ? *start : rules_.priors();
   bool any = false;
   for (const RuleHit& h : hits) {
     if (h.rule->dimension != dimension) continue;
@@ -117,7 +117,31 @@ Classification RuleClassifier::classify(const IssueFeatures& features) const {
   c.is_failure = c.relevance.node == "failure";
   c.stage = decide("stage", hits);
   c.symptom = decide("symptom", hits);
-  c.root_cause = decide("root_cause", hits);
+  const PriorCell* cell = nullptr;
+  if (!rules_.given().empty()) {
+    // A symptom guessed from nothing says nothing about the cause: then the stage alone.
+    std::vector<std::string> path;
+    if (!c.symptom.from_prior && !c.symptom.node.empty()) {
+      const TaxonomyNode& at = taxonomy_.node(c.symptom.node);
+      for (int level = 1; level <= at.level; ++level) path.push_back(taxonomy_.ancestor_at_level(at, level).id);
+    }
+    cell = rules_.given().find(path, c.stage.node);
+  }
+  if (cell) {
+    std::map<std::string, double> start;
+    // A cause's probability goes to its top-level node, which is what competes first; within
+    // it each leaf keeps half of its own, enough to pick the usual one when nothing else does.
+    const double w = rules_.given().weight;
+    for (const auto& [node, p] : cell->p) {
+      const TaxonomyNode& n = taxonomy_.node(node);
+      start[taxonomy_.ancestor_at_level(n, 1).id] += w * p;
+      if (n.level > 1) start[node] += 0.5 * w * p;
+    }
+    c.root_cause = decide("root_cause", hits, &start);
+    c.root_cause.given = cell;
+  } else {
+    c.root_cause = decide("root_cause", hits);
+  }
   c.confidence = std::min({c.stage.confidence, c.symptom.confidence, c.root_cause.confidence});
   return c;
 }

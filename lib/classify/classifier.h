@@ -9,7 +9,11 @@
 // evidence for two children is two competing explanations, and only the stronger counts).
 // The decision goes top-down: the best top-level node, then its best child while a child has
 // evidence — to level 3 for symptoms where the report allows, to level 2 for root causes.
-// Priors (in the rule files) are small scores that decide when nothing matched.
+// Priors (in the rule files) are small scores that decide when nothing matched. Root causes
+// start instead from the "given" priors when the rules have them: P(root cause | symptom,
+// stage) from labelled reports, looked up with the symptom and stage just decided (an
+// out-of-memory crash in fine-tuning is most often a configuration problem, one in inference
+// a hardware limit).
 //
 // The margin between the best and the second-best top-level node says how clear the case
 // is. Without calibration, confidence = margin / (best + 1); with one (`firstmile calibrate`),
@@ -38,6 +42,7 @@ struct DimensionDecision {
   double score = 0, runner_up_score = 0, margin = 0;
   double confidence = 0;
   bool from_prior = false;        // no rule fired for this dimension
+  const PriorCell* given = nullptr;  // root cause: the prior cell it started from, if any
   std::vector<RuleHit> hits;      // the hits on the chosen path, strongest first
 };
 
@@ -63,7 +68,9 @@ class RuleClassifier {
   Classification classify(const IssueFeatures& features) const;
 
  private:
-  DimensionDecision decide(const std::string& dimension, const std::vector<RuleHit>& hits) const;
+  // `start`: the scores to start from instead of the flat priors (root cause given symptom).
+  DimensionDecision decide(const std::string& dimension, const std::vector<RuleHit>& hits,
+                           const std::map<std::string, double>* start = nullptr) const;
   double confidence(const DimensionDecision& d) const;
 
   const Taxonomy& taxonomy_;

@@ -88,6 +88,9 @@ json decision_json(const DimensionDecision& d) {
               {"runner_up", d.runner_up},
               {"hits", hits}};
   if (d.from_prior) out["from_prior"] = true;
+  if (d.given) {
+    out["given"] = {{"symptom", d.given->symptom}, {"stage", d.given->stage}, {"labels", d.given->labels}};
+  }
   return out;
 }
 

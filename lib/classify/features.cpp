@@ -50,12 +50,25 @@ std::string trim(std::string_view s) {
 }
 
 struct Split {
-  std::string prose, code;
+  std::string prose, code, environment;
   std::vector<std::string> errors;
 };
 
+// The heading of an inventory of versions and hardware: "Environment:", "### System Info", "环境".
+const RE2& environment_heading() {
+  static const RE2 re(
+      R"re((?i)^\s*(?:#+\s*|\*\*)?(?:environment|system info(?:rmation)?|env(?:ironment)? info(?:rmation)?|)re"
+      R"re(versions?|software versions?|my (?:environment|setup)|setup|hardware|环境(?:信息)?|系统信息|运行环境)(?:\*\*)?\s*[:：]?\s*$)re");
+  return re;
+}
+
+bool blank(std::string_view line) { return line.find_first_not_of(" \t\r") == std::string_view::npos; }
+
 void split_text(std::string_view text, Split& out) {
   bool fenced = false;
+  // In an environment inventory: 1 between its heading and its first line, 2 inside it (until
+  // a blank line or the next heading).
+  int inventory = 0;
   size_t pos = 0;
   while (pos < text.size()) {
     size_t end = text.find('\n', pos);
@@ -65,6 +78,21 @@ void split_text(std::string_view text, Split& out) {
     if (starts_fence(line)) {
       fenced = !fenced;
       continue;
+    }
+    if (!fenced) {
+      if (RE2::FullMatch(line, environment_heading())) {
+        inventory = 1;
+        continue;
+      }
+      if (blank(line)) {
+        if (inventory == 2) inventory = 0;
+      } else if (inventory > 0 && (line.find_first_not_of(" ") < line.size() && line[line.find_first_not_of(" ")] == '#')) {
+        inventory = 0;
+      } else if (inventory > 0) {
+        inventory = 2;
+        out.environment.append(line).push_back('\n');
+        continue;
+      }
     }
     bool is_error = RE2::PartialMatch(line, error_line());
     if (fenced || is_error || RE2::PartialMatch(line, log_line())) {
@@ -109,6 +137,41 @@ std::string detect_language(std::string_view text) {
   return cjk >= 4 && cjk * 4 >= latin / 2 ? "zh" : "en";
 }
 
+// Words that say a sentence tells the fix or the cause, in English and Chinese.
+const RE2& resolution_marker() {
+  static const RE2 re(
+      R"re((?i)\b(?:solved|resolved|fixed|fixes|fix(?:ing)? (?:it|this|that)|the (?:fix|solution|workaround|cause|culprit|reason|problem|issue) (?:is|was)|root cause|caused by|due to|because|turned out|went away|helped|works? (?:now|again|fine|after|once|when|with|on)|worked|succeeded|made it work|got it (?:to )?work(?:ing)?|no longer (?:happens|occurs|fails|crash\w*|hangs)|after (?:upgrading|downgrading|updating|reinstalling|installing|switching|changing|setting|reducing|lowering|raising|increasing|adding|removing|using|passing|converting|re-?downloading))\b|(?:maintainers?|developers?|collaborators?|authors?|team) (?:replied|said|suggested|explained|pointed out|told|advised|recommended|noted|answered|confirmed)|解决|修复|原因是|是因为|可以了|好了|正常了)re");
+  return re;
+}
+
+bool sentence_end(std::string_view text, size_t i, size_t* width) {
+  unsigned char c = static_cast<unsigned char>(text[i]);
+  *width = 1;
+  if (c == '\n') return true;
+  if (c == '.' || c == '!' || c == '?') return i + 1 == text.size() || text[i + 1] == ' ' || text[i + 1] == '\n';
+  // 。！？ (E3 80 82, EF BC 81, EF BC 9F)
+  if (i + 2 < text.size() && ((c == 0xE3 && text.substr(i, 3) == "\xE3\x80\x82") ||
+                              (c == 0xEF && (text.substr(i, 3) == "\xEF\xBC\x81" || text.substr(i, 3) == "\xEF\xBC\x9F")))) {
+    *width = 3;
+    return true;
+  }
+  return false;
+}
+
+// The sentences of `prose` with a resolution marker, each on its own line.
+void add_resolution(std::string_view prose, std::string& out) {
+  size_t start = 0;
+  for (size_t i = 0; i <= prose.size();) {
+    size_t width = 1;
+    if (i == prose.size() || sentence_end(prose, i, &width)) {
+      std::string_view sentence = prose.substr(start, i - start);
+      if (sentence.size() > 3 && RE2::PartialMatch(sentence, resolution_marker())) out.append(trim(sentence)).push_back('\n');
+      start = i + width;
+    }
+    i += width;
+  }
+}
+
 }  // namespace
 
 std::string normalize_error_line(std::string_view line) {
@@ -133,6 +196,7 @@ IssueFeatures extract_features(std::string_view title, std::string_view body, co
   split_text(body, split);
   f.prose = std::move(split.prose);
   f.code = std::move(split.code);
+  f.environment = std::move(split.environment);
   for (const std::string& c : comments) {
     f.comments.append(c).push_back('\n');
   }
@@ -140,6 +204,8 @@ IssueFeatures extract_features(std::string_view title, std::string_view body, co
   Split in_comments;
   for (const std::string& c : comments) split_text(c, in_comments);
   for (std::string& e : in_comments.errors) add_unique(split.errors, std::move(e));
+  add_resolution(f.prose, f.resolution);
+  add_resolution(in_comments.prose, f.resolution);
   f.error_lines = std::move(split.errors);
   f.error_signature = pick_signature(f.error_lines);
   f.language = detect_language(f.title + "\n" + f.prose);

@@ -9,6 +9,12 @@
 // because an error string in a log means something else than the same words in a sentence
 // ("does not work" vs a stack trace). Error lines are the last line of each Python traceback,
 // lines naming an exception ("ValueError: ..."), and CUDA/NCCL/C++ runtime error lines.
+// An inventory of versions and hardware (the lines under an "Environment:" or "System Info"
+// heading) is kept apart: nearly every report lists one, so a version or a GPU named there says
+// less about the cause than one named in a sentence.
+// The resolution is every prose sentence that tells how the failure was solved or what caused
+// it ("lowering the batch size solved it", "works after upgrading vLLM", "原因是..."): the study
+// labelled root causes by the fix, so root-cause rules weigh what they find there most.
 #pragma once
 
 #include <string>
@@ -21,7 +27,9 @@ struct IssueFeatures {
   std::string title;
   std::string prose;     // the body without its code, white space kept
   std::string code;      // fenced blocks and log-shaped lines of the body, joined by newlines
+  std::string environment;  // the body's inventory of versions and hardware ("Environment:", "System Info")
   std::string comments;  // the comments' text (prose and code), joined
+  std::string resolution;  // sentences of body and comments prose that tell the fix or the cause
   std::vector<std::string> error_lines;  // as written, in order of appearance, without duplicates
   std::string error_signature;           // the first error line, normalised
   std::string language;                  // "zh" or "en"

@@ -19,15 +19,16 @@ namespace firstmile {
 
 namespace {
 
-constexpr std::array<double, kFieldCount> kFieldFactor = {1.5, 1.0, 1.0, 1.5, 0.5};
+constexpr std::array<double, kFieldCount> kFieldFactor = {1.5, 1.0, 1.0, 1.5, 0.5, 2.0, 0.5};
 
 Field parse_field(const std::string& name, const std::string& where) {
   static const std::map<std::string, Field> kFields = {{"title", Field::kTitle},   {"prose", Field::kProse},
                                                        {"code", Field::kCode},     {"errors", Field::kErrors},
-                                                       {"comments", Field::kComments}};
+                                                       {"comments", Field::kComments}, {"resolution", Field::kResolution},
+                                                       {"environment", Field::kEnvironment}};
   auto it = kFields.find(name);
   if (it == kFields.end()) {
-    throw Error(where + ": unknown field '" + name + "' (title, prose, code, errors, comments)");
+    throw Error(where + ": unknown field '" + name + "' (title, prose, code, errors, comments, resolution, environment)");
   }
   return it->second;
 }
@@ -52,8 +53,72 @@ RE2::Options pattern_options(bool case_sensitive) {
 
 }  // namespace
 
+namespace {
+
+// The "given" block of a rule file: {"weight": W, "learnt_from": "...", "cells": [{"symptom":
+// "sym.crash.cuda.oom", "stage": "stage.finetuning", "labels": 12, "p": {"rc.config.finetune": 0.6}}]}.
+ConditionalPriors parse_given(const nlohmann::json& g, const Taxonomy& taxonomy, const std::string& origin) {
+  const std::string where = origin + ": 'given'";
+  if (!g.is_object()) throw Error(where + " must be an object");
+  ConditionalPriors out;
+  auto weight = g.find("weight");
+  if (weight == g.end() || !weight->is_number() || weight->get<double>() < 0) throw Error(where + ": 'weight' must be a number >= 0");
+  out.weight = weight->get<double>();
+  out.learnt_from = string_member(g, "learnt_from", where, false);
+  auto cells = g.find("cells");
+  if (cells == g.end() || !cells->is_array()) throw Error(where + ": 'cells' must be a list");
+  auto node_of = [&](const std::string& id, const char* dimension, const std::string& at) {
+    const TaxonomyNode* n = taxonomy.find(id);
+    if (!n || n->dimension != dimension) {
+      throw Error(at + ": '" + id + "' is not a " + dimension + " node of taxonomy " + taxonomy.id());
+    }
+  };
+  size_t index = 0;
+  for (const nlohmann::json& c : *cells) {
+    std::string at = where + " cell " + std::to_string(++index);
+    if (!c.is_object()) throw Error(at + ": expected an object");
+    PriorCell cell;
+    cell.symptom = string_member(c, "symptom", at, true);
+    cell.stage = string_member(c, "stage", at, true);
+    if (!cell.symptom.empty()) node_of(cell.symptom, "symptom", at);
+    node_of(cell.stage, "stage", at);
+    if (auto n = c.find("labels"); n != c.end()) {
+      if (!n->is_number_integer() || n->get<int>() < 0) throw Error(at + ": 'labels' must be a count");
+      cell.labels = n->get<int>();
+    }
+    auto p = c.find("p");
+    if (p == c.end() || !p->is_object()) throw Error(at + ": 'p' must map root causes to probabilities");
+    for (auto it = p->begin(); it != p->end(); ++it) {
+      node_of(it.key(), "root_cause", at);
+      if (!it->is_number() || it->get<double>() < 0 || it->get<double>() > 1) {
+        throw Error(at + ": probability of '" + it.key() + "' must be in [0, 1]");
+      }
+      cell.p[it.key()] = it->get<double>();
+    }
+    for (const PriorCell& seen : out.cells) {
+      if (seen.symptom == cell.symptom && seen.stage == cell.stage) throw Error(at + ": a second cell for the same symptom and stage");
+    }
+    out.cells.push_back(std::move(cell));
+  }
+  return out;
+}
+
+}  // namespace
+
+const PriorCell* ConditionalPriors::find(const std::vector<std::string>& symptom_path, const std::string& stage) const {
+  for (auto s = symptom_path.rbegin(); s != symptom_path.rend(); ++s) {
+    for (const PriorCell& c : cells) {
+      if (c.symptom == *s && c.stage == stage) return &c;
+    }
+  }
+  for (const PriorCell& c : cells) {
+    if (c.symptom.empty() && c.stage == stage) return &c;
+  }
+  return nullptr;
+}
+
 const char* field_name(Field field) {
-  static const char* const kNames[] = {"title", "prose", "code", "errors", "comments"};
+  static const char* const kNames[] = {"title", "prose", "code", "errors", "comments", "resolution", "environment"};
   return kNames[static_cast<int>(field)];
 }
 
@@ -90,9 +155,13 @@ RuleSet RuleSet::parse(const Taxonomy& taxonomy, const std::vector<std::pair<std
   for (const auto& [origin, content] : files) {
     all_content += content;
     nlohmann::json doc = parse_json(content, origin);
-    if (!doc.is_object() || !doc.contains("rules") || !doc["rules"].is_array()) {
-      throw Error(origin + ": expected an object with a 'rules' list");
+    if (!doc.is_object()) throw Error(origin + ": expected an object with a 'rules' list");
+    if (auto given = doc.find("given"); given != doc.end()) {
+      if (!set.given_.empty()) throw Error(origin + ": a second 'given' block (one rule file may have it)");
+      set.given_ = parse_given(*given, taxonomy, origin);
+      if (!doc.contains("rules")) continue;
     }
+    if (!doc.contains("rules") || !doc["rules"].is_array()) throw Error(origin + ": expected an object with a 'rules' list");
     if (auto priors = doc.find("priors"); priors != doc.end()) {
       if (!priors->is_object()) throw Error(origin + ": 'priors' must map targets to scores");
       for (auto it = priors->begin(); it != priors->end(); ++it) {
@@ -134,7 +203,7 @@ RuleSet RuleSet::parse(const Taxonomy& taxonomy, const std::vector<std::pair<std
       }
       auto fields = r.find("fields");
       if (fields == r.end() || !fields->is_array() || fields->empty()) {
-        throw Error(where + ": 'fields' must list where to look (title, prose, code, errors, comments)");
+        throw Error(where + ": 'fields' must list where to look (title, prose, code, errors, comments, resolution, environment)");
       }
       for (const auto& f : *fields) {
         if (!f.is_string()) throw Error(where + ": 'fields' must hold names");
@@ -182,8 +251,9 @@ RuleSet RuleSet::parse(const Taxonomy& taxonomy, const std::vector<std::pair<std
 std::vector<RuleHit> RuleSet::match(const IssueFeatures& features) const {
   std::string errors;
   for (const std::string& e : features.error_lines) errors.append(e).push_back('\n');
-  const std::array<const std::string*, kFieldCount> text = {&features.title, &features.prose, &features.code, &errors,
-                                                            &features.comments};
+  const std::array<const std::string*, kFieldCount> text = {&features.title, &features.prose,    &features.code,
+                                                            &errors,          &features.comments, &features.resolution,
+                                                            &features.environment};
   std::vector<RuleHit> best(rules_.size());
   std::vector<int> matched;
   for (int f = 0; f < kFieldCount; ++f) {

@@ -4,13 +4,14 @@
 //   std::vector<RuleHit> hits = rules.match(features); // which rules fired, where, with what text
 //
 // A rule names a target (a taxonomy node id, or "relevance:failure" / "relevance:not_failure"),
-// the fields it looks at (title, prose, code, errors, comments), a weight and its patterns
+// the fields it looks at (title, prose, code, errors, comments, resolution, environment), a weight and its patterns
 // (case-insensitive unless "case_sensitive": true; a "language" of "zh" or "en" limits it to
 // reports in that language). All patterns of one field are compiled once into an RE2::Set, so
 // matching a report costs one pass per field however many rules there are. A rule counts
 // once per report, with the weight of the strongest field it matched in (title and error lines
 // count 1.5x, prose and code 1x, comments 0.5x: the title and the errors are what the report is
-// about; comments drift).
+// about; comments drift; the resolution, the sentences telling the fix or the cause, 2x; the
+// environment inventory 0.5x, since nearly every report has one).
 #pragma once
 
 #include <filesystem>
@@ -25,8 +26,8 @@ namespace firstmile {
 
 class Taxonomy;
 
-enum class Field { kTitle, kProse, kCode, kErrors, kComments };
-inline constexpr int kFieldCount = 5;
+enum class Field { kTitle, kProse, kCode, kErrors, kComments, kResolution, kEnvironment };
+inline constexpr int kFieldCount = 7;
 const char* field_name(Field field);
 
 struct Rule {
@@ -48,6 +49,28 @@ struct RuleHit {
   std::string text;             // the matched text (up to 120 bytes)
 };
 
+// Root-cause scores to start from, given what the report is (its symptom) and when it failed
+// (its stage): P(root cause | symptom, stage) counted on labelled reports (`firstmile priors`),
+// in a rule file's "given" block. A cell is a symptom node at any level (or "" for any
+// symptom) with a stage; the classifier takes the deepest cell on the decided symptom's path
+// and adds weight x p to each root cause. Only cells with enough labels are kept, so a rare
+// symptom falls back to its parent and, in the end, to the stage alone.
+struct PriorCell {
+  std::string symptom;  // a symptom node, or "" for any
+  std::string stage;    // a stage node
+  int labels = 0;       // how many labelled reports the cell was counted on
+  std::map<std::string, double> p;  // root-cause node -> probability (smoothed towards the parent cell)
+};
+
+struct ConditionalPriors {
+  double weight = 0;
+  std::string learnt_from;  // "gold:open-llm-failures (632 labels)": provenance, shown by explain
+  std::vector<PriorCell> cells;
+  bool empty() const { return cells.empty(); }
+  // The deepest cell of `symptom_path` (top level first) under `stage`, else the stage's cell.
+  const PriorCell* find(const std::vector<std::string>& symptom_path, const std::string& stage) const;
+};
+
 class RuleSet {
  public:
   // Every *.json in `directory` (default: taxonomy/rules from the resource directory), in
@@ -63,6 +86,7 @@ class RuleSet {
   const std::vector<Rule>& rules() const { return rules_; }
   // "priors": {"stage.inference": 0.5, ...} of the files: scores every report starts with.
   const std::map<std::string, double>& priors() const { return priors_; }
+  const ConditionalPriors& given() const { return given_; }
   const std::string& hash() const { return hash_; }  // of the files' content, for provenance
 
  private:
@@ -70,6 +94,7 @@ class RuleSet {
   struct Compiled;
   std::vector<Rule> rules_;
   std::map<std::string, double> priors_;
+  ConditionalPriors given_;
   std::unique_ptr<Compiled> compiled_;
   std::string hash_;
 };

@@ -42,3 +42,32 @@ TEST_CASE("errors quoted in comments join the report's error lines") {
   CHECK(f.error_signature == "ValueError: bad shape");
   CHECK(f.comments.find("Here is the log") != std::string::npos);
 }
+
+TEST_CASE("an environment inventory is kept apart from the prose, up to its first blank line") {
+  IssueFeatures cards = extract_features("t", "The run fails on two cards.\n\nEnvironment:\n- vLLM 0.5.0\n- 2x A100 80GB\n");
+  CHECK(cards.environment == "- vLLM 0.5.0\n- 2x A100 80GB\n");
+  CHECK(cards.prose.find("vLLM") == std::string::npos);
+  CHECK(cards.prose.find("two cards") != std::string::npos);
+
+  IssueFeatures github = extract_features(
+      "t", "### System Info\n\n- `transformers` version: 4.37.2\n- Platform: Linux\n\n### Reproduction\n\nLoad the model.\n");
+  CHECK(github.environment == "- `transformers` version: 4.37.2\n- Platform: Linux\n");
+  CHECK(github.prose.find("Load the model.") != std::string::npos);
+  CHECK(github.prose.find("4.37.2") == std::string::npos);
+
+  IssueFeatures zh = extract_features("t", "运行环境：\nCUDA 12.1\n\n模型加载失败。");
+  CHECK(zh.environment == "CUDA 12.1\n");
+  IssueFeatures none = extract_features("t", "The environment is fine. It crashes.");
+  CHECK(none.environment.empty());
+}
+
+TEST_CASE("the resolution holds the sentences that tell the fix or the cause, from body and comments") {
+  IssueFeatures f = extract_features(
+      "t", "Loading fails with transformers 4.30. I tried again. Upgrading transformers to 4.40 solved it.",
+      {"Same here.", "A maintainer explained that the model needs a newer vLLM.\nThanks!", "原因是版本太旧。"});
+  CHECK(f.resolution == "Upgrading transformers to 4.40 solved it\nA maintainer explained that the model needs a newer vLLM\n原因是版本太旧\n");
+  CHECK(extract_features("t", "It crashes. Any idea?").resolution.empty());
+  // Dots inside versions and file names do not end a sentence.
+  CHECK(extract_features("t", "Running train.py with v0.4.2 works after setting bf16.").resolution ==
+        "Running train.py with v0.4.2 works after setting bf16\n");
+}

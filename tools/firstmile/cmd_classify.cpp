@@ -72,6 +72,10 @@ void print_decision(const Taxonomy& taxonomy, const DimensionDecision& d) {
   std::cout << d.dimension << ": " << label << "  (confidence " << format_fixed(d.confidence, 2) << ", margin "
             << format_fixed(d.margin, 2) << " over " << (d.runner_up.empty() ? "-" : d.runner_up) << ")"
             << (d.from_prior ? "  [no rule fired: prior]" : "") << "\n";
+  if (d.given) {
+    std::cout << "    started from P(cause | " << (d.given->symptom.empty() ? "any symptom" : d.given->symptom) << ", "
+              << d.given->stage << "), counted on " << d.given->labels << " labels (taxonomy/rules priors)\n";
+  }
   for (const RuleHit& h : d.hits) {
     std::cout << "    " << h.rule->id << " -> " << h.rule->target << "  +" << format_fixed(h.weight, 1) << " in "
               << field_name(h.field) << ": \"" << h.text << "\"\n";

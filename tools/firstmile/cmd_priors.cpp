@@ -1,0 +1,73 @@
+// cmd_priors.cpp — `firstmile priors`: root-cause priors given symptom and stage, from labels.
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "base/error.h"
+#include "classify/prior_learning.h"
+#include "globals.h"
+#include "store/store.h"
+
+namespace firstmile {
+
+namespace {
+
+struct PriorsArgs {
+  PriorLearningOptions options;
+  std::string out;
+};
+
+}  // namespace
+
+void add_priors(CLI::App& app, std::shared_ptr<Globals> g) {
+  auto args = std::make_shared<PriorsArgs>();
+  auto* cmd = app.add_subcommand(
+      "priors",
+      "Count P(root cause | symptom, stage) on labelled reports and write it as a rule file (a \"given\"\n"
+      "block) that the classifier starts its root-cause scores from. The shipped taxonomy/rules/priors.json\n"
+      "was written this way from the published labels. Use --except to leave out the issues you evaluate on.");
+  cmd->add_option("--gold", args->options.gold, "Labelled source (selector)")->capture_default_str();
+  cmd->add_option("--except", args->options.except,
+                  "Leave out the issues this source labelled (e.g. the predictions you will evaluate)");
+  cmd->add_option("--min-labels", args->options.min_labels, "Smallest cell kept; rarer symptoms back off to their parent")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  cmd->add_option("--smoothing", args->options.smoothing, "m of the m-estimate towards the parent cell")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  cmd->add_option("--weight", args->options.weight, "Score a certain prior adds to a root cause")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  cmd->add_option("-o,--out", args->out, "Write the rule file here (default: standard output)");
+  cmd->fallthrough();
+  cmd->callback([g, args] {
+    Taxonomy taxonomy = g->load_taxonomy();
+    Store store = Store::open(g->db, Database::kReadOnly);
+    LearntPriors learnt = learn_priors(store, taxonomy, args->options);
+    std::string text = priors_file(learnt);
+    if (args->out.empty()) {
+      std::cout << text;
+      return;
+    }
+    // Written next to the target and renamed over it: a failed write leaves the old file.
+    std::filesystem::path target(args->out);
+    std::filesystem::path tmp = target;
+    tmp += ".tmp";
+    {
+      std::ofstream f(tmp, std::ios::binary);
+      f << text;
+      f.close();
+      if (!f) throw Error(tmp.string() + ": cannot write");
+    }
+    std::error_code ec;
+    std::filesystem::rename(tmp, target, ec);
+    if (ec) {
+      std::filesystem::remove(tmp, ec);
+      throw Error(target.string() + ": cannot write (" + ec.message() + ")");
+    }
+    std::cerr << "Wrote " << learnt.priors.cells.size() << " cells from " << learnt.priors.learnt_from << " to "
+              << target.string() << "\n";
+  });
+}
+
+}  // namespace firstmile
