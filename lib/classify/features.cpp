@@ -80,7 +80,7 @@ void split_text(std::string_view text, Split& out) {
       continue;
     }
     if (!fenced) {
-      if (RE2::FullMatch(line, environment_heading())) {
+      if (line.size() <= 48 && RE2::FullMatch(line, environment_heading())) {
         inventory = 1;
         continue;
       }
@@ -158,17 +158,26 @@ bool sentence_end(std::string_view text, size_t i, size_t* width) {
   return false;
 }
 
-// The sentences of `prose` with a resolution marker, each on its own line.
+// The sentences of `prose` with a resolution marker, each on its own line. One scan for the
+// markers over the whole text; only the sentences around a match are cut out.
 void add_resolution(std::string_view prose, std::string& out) {
-  size_t start = 0;
-  for (size_t i = 0; i <= prose.size();) {
-    size_t width = 1;
-    if (i == prose.size() || sentence_end(prose, i, &width)) {
-      std::string_view sentence = prose.substr(start, i - start);
-      if (sentence.size() > 3 && RE2::PartialMatch(sentence, resolution_marker())) out.append(trim(sentence)).push_back('\n');
-      start = i + width;
+  size_t from = 0;
+  re2::StringPiece match;
+  while (from < prose.size() &&
+         resolution_marker().Match(re2::StringPiece(prose.data(), prose.size()), from, prose.size(), RE2::UNANCHORED, &match, 1)) {
+    const size_t at = static_cast<size_t>(match.data() - prose.data());
+    size_t start = from, width = 1;
+    for (size_t i = at; i > from; --i) {
+      if (sentence_end(prose, i - 1, &width)) {
+        start = i - 1 + width;
+        break;
+      }
     }
-    i += width;
+    size_t end = at + match.size();
+    while (end < prose.size() && !sentence_end(prose, end, &width)) ++end;
+    std::string_view sentence = prose.substr(start, end - start);
+    if (sentence.size() > 3) out.append(trim(sentence)).push_back('\n');
+    from = end < prose.size() ? end + width : end;
   }
 }
 
