@@ -23,6 +23,45 @@ RuleClassifier::RuleClassifier(const Taxonomy& taxonomy, const RuleSet& rules, s
   for (Calibration& c : calibrations) calibrations_[c.dimension] = std::move(c);
   // As deep as the study labelled: symptoms to level 3, root causes to level 2.
   max_level_ = {{"symptom", 3}, {"root_cause", 2}, {"stage", 1}};
+
+  const auto& nodes = taxonomy_.nodes();
+  parent_.assign(nodes.size(), -1);
+  children_.assign(nodes.size(), {});
+  priors_.assign(nodes.size(), 0.0);
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    const int index = static_cast<int>(i);
+    nodes_of_[nodes[i].dimension].push_back(index);
+    if (nodes[i].parent.empty()) {
+      top_of_[nodes[i].dimension].push_back(index);
+    } else {
+      parent_[i] = index_of(nodes[i].parent);
+      children_[static_cast<size_t>(parent_[i])].push_back(index);
+    }
+  }
+  for (const auto& [target, score] : rules_.priors()) {
+    if (target == "relevance:failure") prior_failure_ = score;
+    else if (target == "relevance:not_failure") prior_not_failure_ = score;
+    else priors_[static_cast<size_t>(index_of(target))] = score;
+  }
+  for (const Rule& r : rules_.rules()) rule_target_.push_back(r.dimension == kRelevance ? -1 : index_of(r.target));
+  // A cause's probability goes to its top-level node, which is what competes first; within it
+  // each leaf keeps half of its own, enough to pick the usual one when nothing else does.
+  const double w = rules_.given().weight;
+  for (const PriorCell& cell : rules_.given().cells) {
+    std::vector<double> start(nodes.size(), 0.0);
+    for (const auto& [node, p] : cell.p) {
+      int at = index_of(node), top = at;
+      while (parent_[static_cast<size_t>(top)] >= 0) top = parent_[static_cast<size_t>(top)];
+      start[static_cast<size_t>(top)] += w * p;
+      if (top != at) start[static_cast<size_t>(at)] += 0.5 * w * p;
+    }
+    given_start_.push_back(std::move(start));
+  }
+}
+
+int RuleClassifier::index_of(const std::string& id) const {
+  const TaxonomyNode* n = taxonomy_.find(id);
+  return n ? static_cast<int>(n - taxonomy_.nodes().data()) : -1;
 }
 
 double RuleClassifier::confidence(const DimensionDecision& d) const {
@@ -36,74 +75,86 @@ double RuleClassifier::confidence(const DimensionDecision& d) const {
 }
 
 DimensionDecision RuleClassifier::decide(const std::string& dimension, const std::vector<RuleHit>& hits,
-                                         const std::map<std::string, double>* start) const {
+                                         const std::vector<double>* start) const {
   DimensionDecision d;
   d.dimension = dimension;
-  std::map<std::string, double> own = start ? *start : rules_.priors();
+  const Rule* first_rule = rules_.rules().data();
   bool any = false;
-  for (const RuleHit& h : hits) {
-    if (h.rule->dimension != dimension) continue;
-    own[h.rule->target] += h.weight;
-    any = true;
-  }
+  for (const RuleHit& h : hits) any = any || h.rule->dimension == dimension;
   d.from_prior = !any;
 
   if (dimension == kRelevance) {
-    double yes = own["relevance:failure"], no = own["relevance:not_failure"];
+    double yes = prior_failure_, no = prior_not_failure_;
+    for (const RuleHit& h : hits) {
+      if (h.rule->dimension != dimension) continue;
+      (h.rule->target == "relevance:failure" ? yes : no) += h.weight;
+    }
     d.node = d.top = yes >= no ? "failure" : "not_failure";
     d.runner_up = yes >= no ? "not_failure" : "failure";
     d.score = std::max(yes, no);
     d.runner_up_score = std::min(yes, no);
   } else {
+    std::vector<double> own = start ? *start : priors_;
+    for (const RuleHit& h : hits) {
+      if (h.rule->dimension == dimension) own[static_cast<size_t>(rule_target_[static_cast<size_t>(h.rule - first_rule)])] += h.weight;
+    }
     // Rolled-up scores: a node's own evidence plus its best child's. Children are competing
     // explanations of one failure (a report is out of memory or a dtype mismatch), so their
     // evidence does not add up; evidence for the node itself does. Nodes come parents first,
     // so a reverse walk finishes every child before its parent.
-    std::map<std::string, double> rolled, best_child;
-    const auto& nodes = taxonomy_.nodes();
-    for (auto it = nodes.rbegin(); it != nodes.rend(); ++it) {
-      if (it->dimension != dimension) continue;
-      rolled[it->id] = (own.count(it->id) ? own[it->id] : 0.0) + best_child[it->id];
-      if (!it->parent.empty()) best_child[it->parent] = std::max(best_child[it->parent], rolled[it->id]);
+    std::vector<double> rolled(own.size(), 0.0), best_child(own.size(), 0.0);
+    auto dim_nodes = nodes_of_.find(dimension);
+    if (dim_nodes == nodes_of_.end()) return d;
+    for (auto it = dim_nodes->second.rbegin(); it != dim_nodes->second.rend(); ++it) {
+      const auto i = static_cast<size_t>(*it);
+      rolled[i] = own[i] + best_child[i];
+      if (parent_[i] >= 0) best_child[static_cast<size_t>(parent_[i])] = std::max(best_child[static_cast<size_t>(parent_[i])], rolled[i]);
     }
-    const TaxonomyNode* best = nullptr;
-    const TaxonomyNode* second = nullptr;
-    for (const TaxonomyNode* n : taxonomy_.top_level(dimension)) {
-      if (!best || rolled[n->id] > rolled[best->id]) {
+    int best = -1, second = -1;
+    for (int n : top_of_.at(dimension)) {
+      if (best < 0 || rolled[static_cast<size_t>(n)] > rolled[static_cast<size_t>(best)]) {
         second = best;
         best = n;
-      } else if (!second || rolled[n->id] > rolled[second->id]) {
+      } else if (second < 0 || rolled[static_cast<size_t>(n)] > rolled[static_cast<size_t>(second)]) {
         second = n;
       }
     }
-    if (!best) return d;
-    d.top = best->id;
-    d.score = rolled[best->id];
-    if (second) {
-      d.runner_up = second->id;
-      d.runner_up_score = rolled[second->id];
+    const auto& nodes = taxonomy_.nodes();
+    d.top = nodes[static_cast<size_t>(best)].id;
+    d.score = rolled[static_cast<size_t>(best)];
+    if (second >= 0) {
+      d.runner_up = nodes[static_cast<size_t>(second)].id;
+      d.runner_up_score = rolled[static_cast<size_t>(second)];
     }
-    const TaxonomyNode* at = best;
+    int at = best;
     int max_level = max_level_.count(dimension) ? max_level_.at(dimension) : 3;
-    while (at->level < max_level && !at->children.empty()) {
-      const TaxonomyNode* child = nullptr;
-      for (const std::string& c : at->children) {
-        if (rolled[c] > 0 && (!child || rolled[c] > rolled[child->id])) child = &taxonomy_.node(c);
+    while (nodes[static_cast<size_t>(at)].level < max_level) {
+      int child = -1;
+      for (int c : children_[static_cast<size_t>(at)]) {
+        if (rolled[static_cast<size_t>(c)] > 0 && (child < 0 || rolled[static_cast<size_t>(c)] > rolled[static_cast<size_t>(child)])) child = c;
       }
-      if (!child) break;
+      if (child < 0) break;
       at = child;
     }
-    d.node = at->id;
+    d.node = nodes[static_cast<size_t>(at)].id;
+    // The hits on the chosen path: on the node, one of its ancestors, or one of its descendants.
+    auto ancestor_or_self = [&](int ancestor, int node) {
+      for (; node >= 0; node = parent_[static_cast<size_t>(node)]) {
+        if (node == ancestor) return true;
+      }
+      return false;
+    };
+    for (const RuleHit& h : hits) {
+      if (h.rule->dimension != dimension) continue;
+      int target = rule_target_[static_cast<size_t>(h.rule - first_rule)];
+      if (ancestor_or_self(target, at) || ancestor_or_self(at, target)) d.hits.push_back(h);
+    }
   }
   d.margin = d.score - d.runner_up_score;
-  for (const RuleHit& h : hits) {
-    if (h.rule->dimension != dimension) continue;
-    bool on_path = dimension == kRelevance ? h.rule->target == "relevance:" + d.node
-                                           : taxonomy_.is_ancestor_or_self(taxonomy_.node(h.rule->target),
-                                                                           taxonomy_.node(d.node)) ||
-                                                 taxonomy_.is_ancestor_or_self(taxonomy_.node(d.node),
-                                                                               taxonomy_.node(h.rule->target));
-    if (on_path) d.hits.push_back(h);
+  if (dimension == kRelevance) {
+    for (const RuleHit& h : hits) {
+      if (h.rule->dimension == dimension && h.rule->target == "relevance:" + d.node) d.hits.push_back(h);
+    }
   }
   std::stable_sort(d.hits.begin(), d.hits.end(), [](const RuleHit& a, const RuleHit& b) { return a.weight > b.weight; });
   d.confidence = confidence(d);
@@ -128,16 +179,7 @@ Classification RuleClassifier::classify(const IssueFeatures& features) const {
     cell = rules_.given().find(path, c.stage.node);
   }
   if (cell) {
-    std::map<std::string, double> start;
-    // A cause's probability goes to its top-level node, which is what competes first; within
-    // it each leaf keeps half of its own, enough to pick the usual one when nothing else does.
-    const double w = rules_.given().weight;
-    for (const auto& [node, p] : cell->p) {
-      const TaxonomyNode& n = taxonomy_.node(node);
-      start[taxonomy_.ancestor_at_level(n, 1).id] += w * p;
-      if (n.level > 1) start[node] += 0.5 * w * p;
-    }
-    c.root_cause = decide("root_cause", hits, &start);
+    c.root_cause = decide("root_cause", hits, &given_start_[static_cast<size_t>(cell - rules_.given().cells.data())]);
     c.root_cause.given = cell;
   } else {
     c.root_cause = decide("root_cause", hits);

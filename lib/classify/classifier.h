@@ -70,13 +70,23 @@ class RuleClassifier {
  private:
   // `start`: the scores to start from instead of the flat priors (root cause given symptom).
   DimensionDecision decide(const std::string& dimension, const std::vector<RuleHit>& hits,
-                           const std::map<std::string, double>* start = nullptr) const;
+                           const std::vector<double>* start = nullptr) const;
   double confidence(const DimensionDecision& d) const;
+  int index_of(const std::string& id) const;  // node index, -1 when not a node
 
   const Taxonomy& taxonomy_;
   const RuleSet& rules_;
   std::map<std::string, Calibration> calibrations_;
   std::map<std::string, int> max_level_;  // deepest level decided per dimension
+  // Scores live in vectors over the taxonomy's nodes (file order, parents first): a report is
+  // decided with a few hundred additions instead of string-keyed map look-ups.
+  std::vector<int> parent_;                         // node index -> parent index, -1 at the top
+  std::vector<std::vector<int>> children_;          // node index -> children indices
+  std::map<std::string, std::vector<int>> nodes_of_, top_of_;  // dimension -> nodes, top-level nodes
+  std::vector<double> priors_;                      // flat prior per node
+  double prior_failure_ = 0, prior_not_failure_ = 0;
+  std::vector<int> rule_target_;                    // rule index -> node index (-1: relevance)
+  std::vector<std::vector<double>> given_start_;    // "given" cell index -> root-cause start scores
 };
 
 }  // namespace firstmile
