@@ -1,6 +1,7 @@
 // support.cpp — test helpers.
 #include "support.h"
 
+#include <doctest/doctest.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -81,6 +82,19 @@ CommandResult run_firstmile(const std::vector<std::string>& args) {
   r.out = file_bytes(out_path);
   r.err = file_bytes(err_path);
   return r;
+}
+
+std::string import_sample(const TempDir& dir, bool gold) {
+  std::string db = (dir / "t.db").string();
+  CommandResult issues = run_firstmile({"import", "issues", source_file("data/sample/issues.json").string(),
+                                        source_file("data/sample/comments.json").string(), "--db", db});
+  REQUIRE_MESSAGE(issues.exit_code == 0, issues.err);
+  if (gold) {
+    CommandResult labels =
+        run_firstmile({"import-dataset", source_file("data/sample/dataset").string(), "--name", "sample", "--db", db});
+    REQUIRE_MESSAGE(labels.exit_code == 0, labels.err);
+  }
+  return db;
 }
 
 int start_firstmile(const std::vector<std::string>& args) {

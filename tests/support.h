@@ -40,6 +40,11 @@ struct CommandResult {
 // Runs the built firstmile binary with `args` (no shell), capturing both streams.
 CommandResult run_firstmile(const std::vector<std::string>& args);
 
+// Imports the embedded sample (issues and comments; with `gold`, also its labels as source
+// gold:sample) into DIR/t.db through the CLI, as a user would; returns the database path.
+// Fails the calling test if an import fails.
+std::string import_sample(const TempDir& dir, bool gold = true);
+
 // Starts the firstmile binary in the background (output discarded); returns its pid.
 int start_firstmile(const std::vector<std::string>& args);
 // Waits for it: its exit code, or minus the signal that ended it.

@@ -5,28 +5,15 @@
 #include "base/error.h"
 #include "classify/evaluation.h"
 #include "store/store.h"
+#include "tiny_taxonomy.h"
 
 using namespace firstmile;
 
 namespace {
 
-const char* kTaxonomy = R"({"taxonomy": "tiny", "version": "1",
-  "dimensions": [{"id": "symptom", "levels": 2}, {"id": "root_cause", "levels": 1}, {"id": "stage", "levels": 1}],
-  "nodes": [
-    {"id": "sym.crash", "dimension": "symptom", "name": "Crash"},
-    {"id": "sym.crash.oom", "parent": "sym.crash", "name": "Out of Memory"},
-    {"id": "sym.crash.kill", "parent": "sym.crash", "name": "Process Killed"},
-    {"id": "sym.hang", "dimension": "symptom", "name": "Hang"},
-    {"id": "sym.hang.gen", "parent": "sym.hang", "name": "Generation Stuck"},
-    {"id": "sym.slow", "dimension": "symptom", "name": "Slow"},
-    {"id": "rc.env", "dimension": "root_cause", "name": "Environment"},
-    {"id": "rc.config", "dimension": "root_cause", "name": "Configuration"},
-    {"id": "stage.infer", "dimension": "stage", "name": "Inference"},
-    {"id": "stage.tune", "dimension": "stage", "name": "Fine-tuning"}]})";
-
 struct Fixture {
   Store store = Store::open_memory();
-  Taxonomy taxonomy = Taxonomy::parse(kTaxonomy, "tiny.json");
+  Taxonomy taxonomy = Taxonomy::parse(firstmile::testing::kTinyTaxonomy, "tiny.json");
   int64_t repository = store.upsert_repository({.owner = "o", .name = "r", .series = "S", .model = "m", .architecture = "Dense"});
 
   int64_t issue(int64_t number) {

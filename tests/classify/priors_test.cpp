@@ -10,28 +10,16 @@
 #include "classify/prior_learning.h"
 #include "classify/rules.h"
 #include "store/store.h"
+#include "tiny_taxonomy.h"
 #include "taxonomy/taxonomy.h"
 
 using namespace firstmile;
 
 namespace {
 
-const char* kTaxonomy = R"({"taxonomy": "tiny", "version": "1",
-  "dimensions": [{"id": "symptom", "levels": 2}, {"id": "root_cause", "levels": 1}, {"id": "stage", "levels": 1}],
-  "nodes": [
-    {"id": "sym.crash", "dimension": "symptom", "name": "Crash"},
-    {"id": "sym.crash.oom", "parent": "sym.crash", "name": "Out of Memory"},
-    {"id": "sym.crash.kill", "parent": "sym.crash", "name": "Process Killed"},
-    {"id": "sym.hang", "dimension": "symptom", "name": "Hang"},
-    {"id": "sym.hang.gen", "parent": "sym.hang", "name": "Generation Stuck"},
-    {"id": "rc.env", "dimension": "root_cause", "name": "Environment"},
-    {"id": "rc.config", "dimension": "root_cause", "name": "Configuration"},
-    {"id": "stage.infer", "dimension": "stage", "name": "Inference"},
-    {"id": "stage.tune", "dimension": "stage", "name": "Fine-tuning"}]})";
-
 struct Fixture {
   Store store = Store::open_memory();
-  Taxonomy taxonomy = Taxonomy::parse(kTaxonomy, "tiny.json");
+  Taxonomy taxonomy = Taxonomy::parse(firstmile::testing::kTinyTaxonomy, "tiny.json");
   int64_t repository = store.upsert_repository({.owner = "o", .name = "r", .series = "S", .model = "m", .architecture = "Dense"});
 
   void label(int64_t number, const std::string& source, const std::string& stage, const std::string& symptom,

@@ -11,21 +11,11 @@ namespace {
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
-std::string sample_db(const TempDir& dir) {
-  std::string db = (dir / "t.db").string();
-  REQUIRE(run_firstmile({"import", "issues", source_file("data/sample/issues.json").string(),
-                         source_file("data/sample/comments.json").string(), "--db", db})
-              .exit_code == 0);
-  REQUIRE(run_firstmile({"import-dataset", source_file("data/sample/dataset").string(), "--name", "sample", "--db", db})
-              .exit_code == 0);
-  return db;
-}
-
 }  // namespace
 
 TEST_CASE("classify, eval, calibrate, hybrid classify and explain run end to end on the sample") {
   TempDir dir;
-  std::string db = sample_db(dir);
+  std::string db = import_sample(dir);
   CommandResult rules = run_firstmile({"classify", "--db", db});
   REQUIRE_MESSAGE(rules.exit_code == 0, rules.err);
   CHECK(contains(rules.out, "into source 'rules'"));
@@ -58,7 +48,7 @@ TEST_CASE("classify, eval, calibrate, hybrid classify and explain run end to end
 
 TEST_CASE("classify and explain refuse bad input with a clear message") {
   TempDir dir;
-  std::string db = sample_db(dir);
+  std::string db = import_sample(dir);
   CommandResult unknown = run_firstmile({"explain", "acme/none#1", "--db", db});
   CHECK(unknown.exit_code == 2);
   CHECK(contains(unknown.err, "acme/none#1: not in"));

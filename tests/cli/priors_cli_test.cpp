@@ -16,12 +16,7 @@ bool contains(const std::string& text, const std::string& part) { return text.fi
 
 TEST_CASE("priors learnt from the sample's gold labels, leaving out the classified issues, drive classify and explain") {
   TempDir dir;
-  std::string db = (dir / "t.db").string();
-  REQUIRE(run_firstmile({"import", "issues", source_file("data/sample/issues.json").string(),
-                         source_file("data/sample/comments.json").string(), "--db", db})
-              .exit_code == 0);
-  REQUIRE(run_firstmile({"import-dataset", source_file("data/sample/dataset").string(), "--name", "sample", "--db", db})
-              .exit_code == 0);
+  std::string db = import_sample(dir);
   REQUIRE(run_firstmile({"classify", "--db", db}).exit_code == 0);
 
   // Standard output by default; every gold-labelled issue was classified, so --except leaves all out.

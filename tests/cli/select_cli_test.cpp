@@ -154,14 +154,6 @@ std::map<int64_t, Key> keys_by_id(Store& store) {
   return out;
 }
 
-std::string import_sample(const TempDir& dir) {
-  std::string db = (dir / "t.db").string();
-  REQUIRE(run_firstmile({"import", "issues", source_file("data/sample/issues.json").string(),
-                         source_file("data/sample/comments.json").string(), "--db", db})
-              .exit_code == 0);
-  return db;
-}
-
 }  // namespace
 
 TEST_CASE("select on the sample gives, per repository, the counts each step's definition gives") {
@@ -173,7 +165,7 @@ TEST_CASE("select on the sample gives, per repository, the counts each step's de
   }
   REQUIRE(!sample.duplicate_comments().empty());
   TempDir dir;
-  std::string db = import_sample(dir);
+  std::string db = import_sample(dir, false);
   // The rules' relevance decision, as `classify` stores it, is the failure-report step.
   REQUIRE(run_firstmile({"classify", "--db", db}).exit_code == 0);
   std::set<Key> failure_reports;
@@ -198,7 +190,7 @@ TEST_CASE("select on the sample gives, per repository, the counts each step's de
 TEST_CASE("select --by-source gold takes the labelled issues as the failure reports") {
   Sample sample;
   TempDir dir;
-  std::string db = import_sample(dir);
+  std::string db = import_sample(dir, false);
   REQUIRE(run_firstmile({"import-dataset", source_file("data/sample/dataset").string(), "--name", "sample", "--db", db})
               .exit_code == 0);
   std::set<Key> labelled;
@@ -221,7 +213,7 @@ TEST_CASE("select --by-source gold takes the labelled issues as the failure repo
 
 TEST_CASE("funnel prints a table and CSV with a total row, and names the selections when asked for a missing one") {
   TempDir dir;
-  std::string db = import_sample(dir);
+  std::string db = import_sample(dir, false);
   REQUIRE(run_firstmile({"select", "--db", db, "--name", "study", "--repo", "QwenLM/Qwen2.5"}).exit_code == 0);
   CommandResult table = run_firstmile({"funnel", "--db", db, "--name", "study"});
   REQUIRE(table.exit_code == 0);
