@@ -749,15 +749,8 @@ std::map<int64_t, int64_t> load_gold_incidents(Store& store, const std::string& 
     if (rec.line == 1 && rec.fields[0].find('/') == std::string::npos) continue;  // a header row
     std::string where = gold + ": line " + std::to_string(rec.line);
     if (rec.fields.size() < 2) throw Error(where + ": expected two columns: the issue (URL or OWNER/NAME#N) and its incident");
-    std::optional<IssueLink> link = parse_issue_link(rec.fields[0]);
-    if (!link) {
-      const std::string& t = rec.fields[0];
-      auto hash = t.find('#'), slash = t.find('/');
-      if (hash != std::string::npos && slash != std::string::npos && slash < hash) {
-        link = IssueLink{t.substr(0, slash), t.substr(slash + 1, hash - slash - 1), std::atoll(t.c_str() + hash + 1)};
-      }
-    }
-    if (!link || link->number <= 0) throw Error(where + ": '" + rec.fields[0] + "' is not an issue URL or OWNER/NAME#N");
+    std::optional<IssueLink> link = parse_issue_reference(rec.fields[0]);
+    if (!link) throw Error(where + ": '" + rec.fields[0] + "' is not an issue URL or OWNER/NAME#N");
     std::optional<int64_t> id = issue_id(*link);
     if (!id) continue;  // not in this database: it cannot be compared
     char* end = nullptr;

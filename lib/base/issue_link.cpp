@@ -47,4 +47,18 @@ std::optional<IssueLink> parse_issue_link(std::string_view url) {
   return link;
 }
 
+std::optional<IssueLink> parse_issue_reference(std::string_view text) {
+  if (std::optional<IssueLink> link = parse_issue_link(text)) return link;
+  const size_t first = text.find('/');
+  size_t split = text.find('#');
+  if (split == std::string_view::npos) split = text.rfind('/');
+  if (first == std::string_view::npos || split == std::string_view::npos || split <= first) return std::nullopt;
+  IssueLink link{std::string(text.substr(0, first)), std::string(text.substr(first + 1, split - first - 1)), 0};
+  if (!valid_name(link.owner) || !valid_name(link.name)) return std::nullopt;
+  std::string_view number = text.substr(split + 1);
+  auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), link.number);
+  if (ec != std::errc() || end != number.data() + number.size() || link.number <= 0) return std::nullopt;
+  return link;
+}
+
 }  // namespace firstmile

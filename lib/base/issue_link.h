@@ -24,4 +24,8 @@ struct IssueLink {
 // fragment; nullopt for anything else.
 std::optional<IssueLink> parse_issue_link(std::string_view url);
 
+// What a user types to name an issue: an issue URL, "OWNER/NAME#N" or "OWNER/NAME/N";
+// nullopt for anything else (bad names, a number that is not a positive integer).
+std::optional<IssueLink> parse_issue_reference(std::string_view text);
+
 }  // namespace firstmile

@@ -29,3 +29,17 @@ TEST_CASE("anything else is not an issue link") {
   CHECK_FALSE(parse_issue_link("https://github.com/o/r/issues/0"));
   CHECK_FALSE(parse_issue_link(""));
 }
+
+TEST_CASE("an issue reference is a URL, OWNER/NAME#N or OWNER/NAME/N, and nothing looser") {
+  for (const char* text : {"QwenLM/Qwen2.5#306", "QwenLM/Qwen2.5/306", "https://github.com/QwenLM/Qwen2.5/issues/306"}) {
+    std::optional<IssueLink> l = parse_issue_reference(text);
+    REQUIRE_MESSAGE(l, text);
+    CHECK(l->owner == "QwenLM");
+    CHECK(l->name == "Qwen2.5");
+    CHECK(l->number == 306);
+  }
+  for (const char* text : {"QwenLM#306", "QwenLM/Qwen2.5#", "QwenLM/Qwen2.5#0", "QwenLM/Qwen2.5#3x", "QwenLM/Qwen 2.5#3",
+                           "/Qwen2.5#3", "QwenLM/#3", "306"}) {
+    CHECK_MESSAGE(!parse_issue_reference(text), text);
+  }
+}

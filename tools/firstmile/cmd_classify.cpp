@@ -41,20 +41,7 @@ struct ExplainArgs {
 
 // "OWNER/NAME#N", "OWNER/NAME/N" or a GitHub issue URL.
 std::optional<int64_t> find_issue(Store& store, const std::string& text) {
-  std::optional<IssueLink> link = parse_issue_link(text);
-  if (!link) {
-    auto hash = text.find('#');
-    auto slash = text.rfind('/');
-    auto split = hash != std::string::npos ? hash : slash;
-    if (split != std::string::npos && split > 0 && text.find('/') < split) {
-      IssueLink l;
-      auto first = text.find('/');
-      l.owner = text.substr(0, first);
-      l.name = text.substr(first + 1, split - first - 1);
-      l.number = std::atoll(text.c_str() + split + 1);
-      if (l.number > 0) link = l;
-    }
-  }
+  std::optional<IssueLink> link = parse_issue_reference(text);
   if (!link) throw Error("'" + text + "': expected OWNER/NAME#NUMBER or an issue URL");
   std::optional<int64_t> repo = store.find_repository(link->owner, link->name);
   if (!repo) return std::nullopt;
