@@ -3,7 +3,8 @@
 # ../shared/cards against the study's gold labels, with the root-cause priors learnt from the
 # published labels of every other issue (`firstmile priors --except rules`), so that no card's
 # own label is counted in the priors it is classified with. With weights, it also reports the
-# root-cause accuracy at each prior weight (how flat the choice of the shipped weight is).
+# root-cause accuracy at each prior weight (how flat the choice of the shipped weight is) and a
+# cross-validated estimate of choosing the weight on these cards (bench/weight_cv.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 shared=${FIRSTMILE_SHARED:-../shared}
@@ -25,6 +26,10 @@ echo "== held out: priors counted without the cards' labels"
 "$fm" calibrate --db "$db" --rules "$tmp/rules" --max-route 0.3 | tail -1
 for w in "$@"; do
   "$fm" priors --db "$db" --except rules --weight "$w" -o "$tmp/rules/priors.json" 2>/dev/null
-  "$fm" classify --db "$db" --route rules --rules "$tmp/rules" >/dev/null
-  echo "weight $w: $("$fm" eval --db "$db" --gold gold --pred rules | awk '$1 == "root_cause" && $2 == 1 {print "root cause top-level accuracy " $6 ", macro-F1 " $7 ", kappa " $8}')"
+  "$fm" classify --db "$db" --route rules --rules "$tmp/rules" --source "weight-$w" >/dev/null
+  echo "weight $w: $("$fm" eval --db "$db" --gold gold --pred "weight-$w" | awk '$1 == "root_cause" && $2 == 1 {print "root cause top-level accuracy " $6 ", macro-F1 " $7 ", kappa " $8}')"
 done
+# Choosing the weight on the cards it is reported on flatters it: 2-fold cross-validation of
+# that choice (pick the best weight on one half, score it on the other).
+[ $# -gt 1 ] && /usr/bin/python3 bench/weight_cv.py "$db" "$@"
+exit 0
