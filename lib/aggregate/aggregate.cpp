@@ -561,7 +561,8 @@ AggregateSummary aggregate_reports(Store& store, const Taxonomy& taxonomy, const
       if (keep_text) {
         r.error_lines = f.error_lines;
         if (r.error_lines.size() > 5) r.error_lines.resize(5);
-        r.excerpt = std::string(utf8_prefix(f.prose, 1200));
+        r.excerpt = std::string(utf8_prefix(f.prose, f.environment.empty() ? 1200 : 900));
+        if (!f.environment.empty()) r.excerpt += "\nEnvironment:\n" + std::string(utf8_prefix(f.environment, 300));
       }
       r.libraries = library_versions(r.title + "\n" + body);
       r.models = model_mentions(r.title + "\n" + std::string(utf8_prefix(body, 300)));

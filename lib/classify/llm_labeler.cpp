@@ -214,9 +214,12 @@ LlmRequest LlmLabeler::request(const IssueFeatures& issue, const RuleHints& hint
     if (errors.size() + e.size() + 3 > budget / 5) break;
     errors += "- " + e + "\n";
   }
+  // The versions and hardware the report lists: short, and often what the cause turns on.
+  std::string environment = std::string(utf8_prefix(strip(issue.environment), budget / 10));
   // Shares of what is left: code and logs first, then the prose, then the thread; a section
   // that needs less than its share leaves the rest to the others.
-  size_t rest = budget > title.size() + errors.size() ? budget - title.size() - errors.size() : 0;
+  const size_t fixed = title.size() + errors.size() + environment.size();
+  size_t rest = budget > fixed ? budget - fixed : 0;
   std::string prose = strip(issue.prose), comments = strip(issue.comments);
   size_t need[3] = {issue.code.size(), prose.size(), comments.size()};
   size_t share[3] = {rest * 45 / 100, rest * 35 / 100, rest * 20 / 100};
@@ -232,6 +235,7 @@ LlmRequest LlmLabeler::request(const IssueFeatures& issue, const RuleHints& hint
   std::string user = "Issue title: " + title + "\n";
   if (!errors.empty()) user += "\nError lines:\n" + errors;
   if (!prose.empty()) user += "\nReport:\n" + head_and_tail(prose, give[1]) + "\n";
+  if (!environment.empty()) user += "\nEnvironment:\n" + environment + "\n";
   std::string code = trim_for_prompt(issue.code, issue.error_lines, give[0]);
   if (!code.empty()) user += "\nCode and logs (trimmed):\n" + code + "\n";
   if (!comments.empty()) user += "\nComments (trimmed):\n" + head_and_tail(comments, give[2]) + "\n";

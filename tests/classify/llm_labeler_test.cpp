@@ -242,3 +242,10 @@ TEST_CASE("labels read from a server's answers never fall outside the taxonomy")
   }
   CHECK(labelled == 2);
 }
+
+TEST_CASE("the environment inventory reaches the prompt under its own heading") {
+  IssueFeatures f = extract_features("Garbled output", "The answers are garbled.\n\nEnvironment:\n- vLLM 0.6.3\n- 2x A100\n");
+  LlmRequest q = LlmLabeler(taxonomy()).request(f, {});
+  CHECK(q.user.find("\nEnvironment:\n- vLLM 0.6.3\n- 2x A100\n") != std::string::npos);
+  CHECK(q.user.find("Report:\nThe answers are garbled.") != std::string::npos);
+}
