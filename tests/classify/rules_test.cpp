@@ -138,3 +138,37 @@ TEST_CASE("case-sensitive rules keep their case inside the shared case-insensiti
   CHECK(rules.match(extract_features("t", "attributeerror in lower case")).empty());
   CHECK(rules.match(extract_features("t", "AttributeError: x")).size() == 1);
 }
+
+TEST_CASE("causes told by the thread: the chat model instead of the base one, one GPU instead of several") {
+  Classification base = classify("Empty answers from the chat example",
+                                 "The example returns empty strings. A maintainer replied that the base model was loaded "
+                                 "and suggested using the llama-2-7b-chat checkpoint instead.");
+  CHECK(base.root_cause.top == "rc.config");
+  CHECK(std::any_of(base.root_cause.hits.begin(), base.root_cause.hits.end(),
+                    [](const RuleHit& h) { return h.rule->id == "rc.config.inference.model_variant"; }));
+  Classification one = classify("Serving the 14B GPTQ model with vLLM fails",
+                                "Deployment fails with two cards. It turned out the quantized model can only be deployed on "
+                                "a single GPU; it worked on one card.");
+  CHECK(one.root_cause.top == "rc.distributed");
+  // Loading on one device is everyday code, not a cause, unless it is the fix.
+  std::vector<RuleHit> plain = shipped_rules().match(extract_features("t", "I load it with device_map='cuda:0' and it crashes."));
+  CHECK_FALSE(fired(plain, "rc.distributed.single_device_fix"));
+  std::vector<RuleHit> fix = shipped_rules().match(extract_features("t", "It crashes. Setting device_map='cuda:0' fixed it."));
+  CHECK(fired(fix, "rc.distributed.single_device_fix"));
+}
+
+TEST_CASE("a library version is read only for the library itself, and weighs half in the environment list") {
+  std::vector<RuleHit> other = shipped_rules().match(extract_features("t", "Installed: sentence-transformers 2.5.1"));
+  CHECK_FALSE(fired(other, "rc.env.dependency.versions"));
+  auto weight_of = [](const std::vector<RuleHit>& hits, const std::string& id) {
+    for (const RuleHit& h : hits) {
+      if (h.rule->id == id) return h.weight;
+    }
+    return 0.0;
+  };
+  double in_prose = weight_of(shipped_rules().match(extract_features("t", "It fails with transformers 4.37.")), "rc.env.dependency.versions");
+  double in_list = weight_of(shipped_rules().match(extract_features("t", "It fails.\n\nEnvironment:\n- transformers 4.37\n")),
+                             "rc.env.dependency.versions");
+  CHECK(in_prose > 0);
+  CHECK(in_list == doctest::Approx(in_prose / 2));
+}
