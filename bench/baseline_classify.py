@@ -38,7 +38,7 @@ FENCE = re.compile(r"^ {0,3}(```|~~~)")
 ERROR = re.compile(r"^\s*(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception)\s*:|CUDA (?:error|out of memory)|NCCL error|Segmentation fault")
 
 
-HEADING = re.compile(r"^\s*(?:#+\s*)?(?:environment|system info(?:rmation)?|versions?|setup|hardware|环境)\s*[:：]?\s*$", re.I)
+HEADING = re.compile(r"^\s*(?:#+\s*)?(?:environment|system info(?:rmation)?|versions?|hardware|环境)\s*[:：]?\s*$", re.I)
 SENTENCE = re.compile(r"[^\n.!?。！？]+(?:[.!?](?=\s|$)[^\n.!?。！？]*)*", re.M)
 MARKER = re.compile(r"\b(?:solved|resolved|fixed|fixes|the (?:fix|solution|cause) (?:is|was)|caused by|due to|because|turned out|"
                     r"went away|helped|works? (?:now|again|fine|after|with)|worked|succeeded|made it work|"

@@ -58,7 +58,7 @@ struct Split {
 const RE2& environment_heading() {
   static const RE2 re(
       R"re((?i)^\s*(?:#+\s*|\*\*)?(?:environment|system info(?:rmation)?|env(?:ironment)? info(?:rmation)?|)re"
-      R"re(versions?|software versions?|my (?:environment|setup)|setup|hardware|环境(?:信息)?|系统信息|运行环境)(?:\*\*)?\s*[:：]?\s*$)re");
+      R"re(versions?|software versions?|my (?:environment|setup)|hardware|环境(?:信息)?|系统信息|运行环境)(?:\*\*)?\s*[:：]?\s*$)re");
   return re;
 }
 
@@ -77,6 +77,7 @@ void split_text(std::string_view text, Split& out) {
     pos = end + 1;
     if (starts_fence(line)) {
       fenced = !fenced;
+      inventory = 0;  // an inventory pasted as a block is code, like any log
       continue;
     }
     if (!fenced) {
@@ -86,7 +87,7 @@ void split_text(std::string_view text, Split& out) {
       }
       if (blank(line)) {
         if (inventory == 2) inventory = 0;
-      } else if (inventory > 0 && (line.find_first_not_of(" ") < line.size() && line[line.find_first_not_of(" ")] == '#')) {
+      } else if (inventory > 0 && line[line.find_first_not_of(" ")] == '#') {  // the next heading
         inventory = 0;
       } else if (inventory > 0) {
         inventory = 2;

@@ -57,6 +57,11 @@ TEST_CASE("an environment inventory is kept apart from the prose, up to its firs
 
   IssueFeatures zh = extract_features("t", "运行环境：\nCUDA 12.1\n\n模型加载失败。");
   CHECK(zh.environment == "CUDA 12.1\n");
+  // An inventory pasted as a block is code; the prose after it stays prose.
+  IssueFeatures block = extract_features("t", "Environment:\n```\ntorch 2.1\n```\nThe run hangs at step 3.\n");
+  CHECK(block.environment.empty());
+  CHECK(block.code == "torch 2.1\n");
+  CHECK(block.prose.find("The run hangs") != std::string::npos);
   IssueFeatures none = extract_features("t", "The environment is fine. It crashes.");
   CHECK(none.environment.empty());
 }
