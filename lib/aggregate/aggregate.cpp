@@ -234,8 +234,11 @@ void compare_libraries(const AggregateReport& a, const AggregateReport& b, bool&
       std::string_view vx = std::string_view(x).substr(lx.size() + 1), vy = std::string_view(y).substr(ly.size() + 1);
       std::string_view shorter = vx.size() < vy.size() ? vx : vy, longer = vx.size() < vy.size() ? vy : vx;
       bool agree = longer.substr(0, shorter.size()) == shorter && (longer.size() == shorter.size() || longer[shorter.size()] == '.');
+      // The CUDA toolkit and NCCL are whatever each machine has; their releases are not what
+      // storms follow, so a difference there weighs like a patch level.
+      const bool machine = lx == "cuda" || lx == "nccl";
       if (agree) same_version = true;
-      else if (release(vx) == release(vy)) other_patch = true;
+      else if (machine || release(vx) == release(vy)) other_patch = true;
       else other_version = true;
     }
   }

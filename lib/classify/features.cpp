@@ -187,10 +187,14 @@ void add_resolution(std::string_view prose, std::string& out) {
 std::string normalize_error_line(std::string_view line) {
   std::string s(line);
   static const RE2 path(R"re((?:[A-Za-z]:)?(?:[\\/][\w.\-+@~]+){2,}[\\/]?)re");
+  // A compiled extension's file name carries the user's Python and platform
+  // (flash_attn_2_cuda.cpython-310-x86_64-linux-gnu.so): a path of its own, with or without folders.
+  static const RE2 extension(R"re([\w.\-+]+\.(?:so|pyd|dll|dylib)(?:\.\d+)*\b)re");
   static const RE2 address(R"re(0x[0-9a-fA-F]+)re");
   static const RE2 number(R"re(\b\d+(?:\.\d+)*\b)re");
   static const RE2 spaces(R"re(\s+)re");
   RE2::GlobalReplace(&s, path, "<path>");
+  RE2::GlobalReplace(&s, extension, "<path>");
   RE2::GlobalReplace(&s, address, "<addr>");
   RE2::GlobalReplace(&s, number, "<N>");
   RE2::GlobalReplace(&s, spaces, " ");

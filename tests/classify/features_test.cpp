@@ -31,6 +31,15 @@ TEST_CASE("addresses and numbers are stripped from signatures") {
   CHECK(normalize_error_line("Segmentation fault at 0x7ffd3a2b in   thread 12") == "Segmentation fault at <addr> in thread <N>");
 }
 
+TEST_CASE("a compiled extension is a path with or without its folders; other file names stay") {
+  const char* with_folders = "ImportError: /usr/lib/python3.10/site-packages/flash_attn_2_cuda.cpython-310-x86_64-linux-gnu.so: undefined symbol: _ZN3c104cuda9SetDeviceEi";
+  const char* bare = "ImportError: flash_attn_2_cuda.cpython-311-x86_64-linux-gnu.so: undefined symbol: _ZN3c104cuda9SetDeviceEi";
+  CHECK(normalize_error_line(with_folders) == "ImportError: <path>: undefined symbol: _ZN3c104cuda9SetDeviceEi");
+  CHECK(normalize_error_line(bare) == normalize_error_line(with_folders));
+  CHECK(normalize_error_line("OSError: libcudart.so.12: cannot open shared object file") == "OSError: <path>: cannot open shared object file");
+  CHECK(normalize_error_line("FileNotFoundError: tokenizer.model not found") == "FileNotFoundError: tokenizer.model not found");
+}
+
 TEST_CASE("Chinese reports are detected as Chinese") {
   CHECK(extract_features("推理时显存不足", "使用 vLLM 推理 Qwen2.5-72B 时报错，显存溢出。").language == "zh");
   CHECK(extract_features("CUDA OOM", "Loading the 72B model fails with out of memory").language == "en");
