@@ -65,6 +65,9 @@ struct LevelEvaluation {
   int64_t correct = 0;
   int64_t pred_missing = 0;  // gold label at this level, prediction none or shallower
   double accuracy = 0, macro_f1 = 0;
+  // 95% Wilson interval of the accuracy: on a few dozen labelled issues it is wide (74 cards at
+  // 0.62: 0.51 to 0.72), and a researcher should see that before comparing classifiers.
+  double accuracy_low = 0, accuracy_high = 0;
   stats::Kappa kappa;
   std::vector<ClassScore> classes;             // classes in gold or predictions, taxonomy order
   std::vector<std::vector<int64_t>> confusion; // [gold class][predicted class], order of `classes`

@@ -27,6 +27,11 @@ std::vector<std::string> summary_row(const LevelEvaluation& l) {
           std::to_string(l.pred_missing), fixed(l.accuracy), fixed(l.macro_f1), kappa_text(l.kappa)};
 }
 
+// The terminal table shows the accuracy's interval as one cell; CSV gives its two ends.
+std::string interval_text(const LevelEvaluation& l) {
+  return l.compared ? format_fixed(l.accuracy_low, 2) + "-" + format_fixed(l.accuracy_high, 2) : "-";
+}
+
 void print_coverage(const Evaluation& e, std::ostream& out) {
   const EvaluationCoverage& c = e.coverage;
   out << "Gold " << e.gold_source << " against " << e.pred_source << " (taxonomy " << e.taxonomy << ")\n"
@@ -97,9 +102,13 @@ void print_evaluation(const Evaluation& e, const EvaluationPrintOptions& options
   }
   print_coverage(e, out);
   out << "\n";
-  TextTable summary({"dimension", "level", "n", "correct", "pred missing", "accuracy", "macro-F1", "kappa"});
-  for (size_t c = 1; c < 8; ++c) summary.align_right(c);
-  for (const LevelEvaluation& l : e.levels) summary.add_row(summary_row(l));
+  TextTable summary({"dimension", "level", "n", "correct", "pred missing", "accuracy", "macro-F1", "kappa", "accuracy 95% CI"});
+  for (size_t c = 1; c < 9; ++c) summary.align_right(c);
+  for (const LevelEvaluation& l : e.levels) {
+    std::vector<std::string> row = summary_row(l);
+    row.push_back(interval_text(l));
+    summary.add_row(row);
+  }
   summary.print(out, "  ");
   for (const LevelEvaluation& l : e.levels) {
     if (l.kappa.n > 0 && !l.kappa.ok) {
@@ -112,8 +121,13 @@ void print_evaluation(const Evaluation& e, const EvaluationPrintOptions& options
 
 void print_evaluation_summary_csv(const Evaluation& e, std::ostream& out) {
   CsvWriter csv(out);
-  csv.row({"dimension", "level", "n", "correct", "pred_missing", "accuracy", "macro_f1", "kappa"});
-  for (const LevelEvaluation& l : e.levels) csv.row(summary_row(l));
+  csv.row({"dimension", "level", "n", "correct", "pred_missing", "accuracy", "macro_f1", "kappa", "accuracy_low", "accuracy_high"});
+  for (const LevelEvaluation& l : e.levels) {
+    std::vector<std::string> row = summary_row(l);
+    row.push_back(fixed(l.accuracy_low));
+    row.push_back(fixed(l.accuracy_high));
+    csv.row(row);
+  }
 }
 
 nlohmann::json evaluation_to_json(const Evaluation& e) {
@@ -146,7 +160,8 @@ nlohmann::json evaluation_to_json(const Evaluation& e) {
                                {"evidence", evidence.is_discarded() ? nlohmann::json(d.evidence) : evidence}});
     }
     levels.push_back({{"dimension", l.dimension}, {"level", l.level}, {"n", l.compared}, {"correct", l.correct},
-                      {"pred_missing", l.pred_missing}, {"accuracy", l.accuracy}, {"macro_f1", l.macro_f1},
+                      {"pred_missing", l.pred_missing}, {"accuracy", l.accuracy},
+                      {"accuracy_ci", {l.accuracy_low, l.accuracy_high}}, {"macro_f1", l.macro_f1},
                       {"kappa", l.kappa.kappa}, {"kappa_ok", l.kappa.ok}, {"classes", classes},
                       {"confusion", l.confusion}, {"disagreements", disagreements}});
   }
@@ -161,7 +176,8 @@ std::vector<std::filesystem::path> write_evaluation_csvs(const Evaluation& e, co
   std::vector<std::filesystem::path> written;
 
   std::vector<std::vector<std::string>> summary{
-      {"gold", "pred", "dimension", "level", "n", "correct", "pred_missing", "accuracy", "macro_f1", "kappa"}};
+      {"gold", "pred", "dimension", "level", "n", "correct", "pred_missing", "accuracy", "macro_f1", "kappa",
+       "accuracy_low", "accuracy_high"}};
   std::vector<std::vector<std::string>> per_class{
       {"dimension", "level", "class_id", "class", "precision", "recall", "f1", "support", "predicted"}};
   std::vector<std::vector<std::string>> disagreements{{"dimension", "level", "repository", "number", "failure_index",
@@ -169,6 +185,8 @@ std::vector<std::filesystem::path> write_evaluation_csvs(const Evaluation& e, co
   for (const LevelEvaluation& l : e.levels) {
     std::vector<std::string> row{e.gold_source, e.pred_source};
     for (std::string& cell : summary_row(l)) row.push_back(std::move(cell));
+    row.push_back(fixed(l.accuracy_low));
+    row.push_back(fixed(l.accuracy_high));
     summary.push_back(std::move(row));
     std::string level = std::to_string(l.level);
     for (const ClassScore& s : l.classes) {

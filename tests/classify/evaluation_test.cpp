@@ -54,6 +54,9 @@ TEST_CASE("accuracy, macro-F1 and kappa of top-level symptoms match the hand com
   REQUIRE(s);
   CHECK(s->compared == 6);
   CHECK(s->accuracy == doctest::Approx(4.0 / 6));
+  // Wilson 95% interval of 4 of 6 (statsmodels proportion_confint(4, 6, method="wilson")).
+  CHECK(s->accuracy_low == doctest::Approx(0.2999).epsilon(0.001));
+  CHECK(s->accuracy_high == doctest::Approx(0.9032).epsilon(0.001));
   // F1: Crash P 2/2 R 2/3 -> 0.8; Hang P 1/2 R 1/2 -> 0.5; Slow P 1/2 R 1/1 -> 2/3.
   CHECK(s->macro_f1 == doctest::Approx((0.8 + 0.5 + 2.0 / 3) / 3));
   // p_o = 4/6; p_e = 3/6*2/6 + 2/6*2/6 + 1/6*2/6 = 1/3; kappa = (2/3 - 1/3) / (2/3) = 0.5.

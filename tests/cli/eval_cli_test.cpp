@@ -70,7 +70,7 @@ TEST_CASE("eval --out writes the same CSV files on every run") {
     REQUIRE(fs::exists(a / name));
     CHECK_MESSAGE(file_bytes(a / name) == file_bytes(b / name), name);
   }
-  CHECK(file_bytes(a / "summary.csv").rfind("gold,pred,dimension,level,n,correct,pred_missing,accuracy,macro_f1,kappa\r\n", 0) == 0);
+  CHECK(file_bytes(a / "summary.csv").rfind("gold,pred,dimension,level,n,correct,pred_missing,accuracy,macro_f1,kappa,accuracy_low,accuracy_high\r\n", 0) == 0);
 }
 
 TEST_CASE("agreement gives Cohen's kappa for two sources") {
