@@ -5,7 +5,9 @@
 # Each commit rewrites 3 of 200 files of 40 lines (one line changed, one added); every 7th
 # message closes an issue, every 5th mentions one; a tag every 1,000 commits, every other
 # one annotated; a merge every 500 commits.
-# Usage: bench/git_synth.sh [N] [RUNS]   (needs a built build/ and git)
+# FILES=20000 gives a wide tree (a model repository with its checkpoints' configs, docs and
+# examples is small; a framework's is wide): files go into 100 folders of 10 groups.
+# Usage: [FILES=200] bench/git_synth.sh [N] [RUNS]   (needs a built build/ and git)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-20000}
@@ -19,10 +21,10 @@ repo="$tmp/synth.git"
 
 echo "building a repository of $n commits..." >&2
 git init -q --bare "$repo"
-"$py" - "$n" <<'PY' | git -C "$repo" fast-import --quiet
+"$py" - "$n" "${FILES:-200}" <<'PY' | git -C "$repo" fast-import --quiet
 import sys
 n = int(sys.argv[1])
-files = 200
+files = int(sys.argv[2])
 out = sys.stdout
 def data(text):  # ASCII only, so characters count bytes
     out.write(f"data {len(text)}\n{text}\n")
@@ -49,7 +51,7 @@ for i in range(1, n + 1):
         v = version[f]
         lines = [f"file {f} line {j}" + (f" v{v}" if j == v % 40 else "") for j in range(40)]
         lines += [f"added {j}" for j in range(v % 5)]
-        out.write(f"M 100644 inline src/dir{f % 10}/file{f}.txt\n")
+        out.write(f"M 100644 inline src/dir{f % 10}/sub{f // 10 % 10}/file{f}.txt\n")
         data("\n".join(lines) + "\n")
     if i % 500 == 250:
         side_mark = i

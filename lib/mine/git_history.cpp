@@ -2,6 +2,8 @@
 // first parent, and write commits, files, issue links and tags in one transaction.
 #include "mine/git_history.h"
 
+#include <algorithm>
+#include <cstring>
 #include <ctime>
 #include <map>
 #include <memory>
@@ -149,6 +151,59 @@ struct FileChange {
   std::optional<int64_t> insertions, deletions;  // none for binary files
 };
 
+// The paths of the files that differ between two trees (either may be null: empty), found by
+// comparing entries by id, so that folders equal in both are skipped without being opened.
+// libgit2's tree-to-tree diff walks both trees whole; handing it these paths as an exact path
+// list lets its iterators skip everything else.
+void differing_paths(git_repository* repo, const git_tree* a, const git_tree* b, const std::string& prefix,
+                     const std::string& sha, std::vector<std::string>& out) {
+  auto all_files = [&](const git_tree_entry* e, const std::string& path) {
+    if (git_tree_entry_type(e) != GIT_OBJECT_TREE) {
+      out.push_back(path);
+      return;
+    }
+    git_tree* sub_raw = nullptr;
+    check(git_tree_lookup(&sub_raw, repo, git_tree_entry_id(e)), sha + ": " + path, "cannot read a tree");
+    TreePtr sub(sub_raw);
+    differing_paths(repo, nullptr, sub.get(), path + "/", sha, out);
+  };
+  const size_t na = a ? git_tree_entrycount(a) : 0, nb = b ? git_tree_entrycount(b) : 0;
+  size_t i = 0, j = 0;
+  while (i < na || j < nb) {
+    const git_tree_entry* ea = i < na ? git_tree_entry_byindex(a, i) : nullptr;
+    const git_tree_entry* eb = j < nb ? git_tree_entry_byindex(b, j) : nullptr;
+    // Trees are sorted by git's order (a folder sorts as if its name ended in '/'); comparing
+    // names plainly is enough to pair equal names, which is all this needs.
+    int order = !ea ? 1 : !eb ? -1 : std::strcmp(git_tree_entry_name(ea), git_tree_entry_name(eb));
+    if (order == 0 && git_tree_entry_type(ea) == GIT_OBJECT_TREE && git_tree_entry_type(eb) == GIT_OBJECT_TREE) {
+      if (!git_oid_equal(git_tree_entry_id(ea), git_tree_entry_id(eb))) {
+        git_tree *ta_raw = nullptr, *tb_raw = nullptr;
+        std::string path = prefix + git_tree_entry_name(ea);
+        check(git_tree_lookup(&ta_raw, repo, git_tree_entry_id(ea)), sha + ": " + path, "cannot read a tree");
+        TreePtr ta(ta_raw);
+        check(git_tree_lookup(&tb_raw, repo, git_tree_entry_id(eb)), sha + ": " + path, "cannot read a tree");
+        TreePtr tb(tb_raw);
+        differing_paths(repo, ta.get(), tb.get(), path + "/", sha, out);
+      }
+      ++i, ++j;
+    } else if (order == 0) {
+      if (!git_oid_equal(git_tree_entry_id(ea), git_tree_entry_id(eb)) ||
+          git_tree_entry_filemode(ea) != git_tree_entry_filemode(eb)) {
+        std::string path = prefix + git_tree_entry_name(ea);
+        all_files(ea, path);
+        if (git_tree_entry_type(eb) != git_tree_entry_type(ea)) all_files(eb, path);
+      }
+      ++i, ++j;
+    } else if (order < 0) {
+      all_files(ea, prefix + git_tree_entry_name(ea));
+      ++i;
+    } else {
+      all_files(eb, prefix + git_tree_entry_name(eb));
+      ++j;
+    }
+  }
+}
+
 std::vector<FileChange> changed_files(git_repository* repo, git_commit* commit, const std::string& sha) {
   git_tree* tree_raw = nullptr;
   check(git_commit_tree(&tree_raw, commit), sha, "cannot read its tree");
@@ -161,8 +216,19 @@ std::vector<FileChange> changed_files(git_repository* repo, git_commit* commit, 
     check(git_commit_tree(&tree_raw, parent.get()), sha, "cannot read its parent's tree");
     parent_tree.reset(tree_raw);
   }
+  std::vector<std::string> paths;
+  differing_paths(repo, parent_tree.get(), tree.get(), "", sha, paths);
+  if (paths.empty()) return {};
+  std::sort(paths.begin(), paths.end());
+  paths.erase(std::unique(paths.begin(), paths.end()), paths.end());
+  std::vector<char*> pathspec;
+  pathspec.reserve(paths.size());
+  for (std::string& p : paths) pathspec.push_back(p.data());
   git_diff_options options = GIT_DIFF_OPTIONS_INIT;
-  options.flags = GIT_DIFF_INCLUDE_TYPECHANGE;  // else a type change is a delete plus an add of one path
+  options.flags = GIT_DIFF_INCLUDE_TYPECHANGE  // else a type change is a delete plus an add of one path
+                  | GIT_DIFF_DISABLE_PATHSPEC_MATCH;  // the paths are exact: the iterators skip the rest
+  options.pathspec.strings = pathspec.data();
+  options.pathspec.count = pathspec.size();
   git_diff* diff_raw = nullptr;
   check(git_diff_tree_to_tree(&diff_raw, repo, parent_tree.get(), tree.get(), &options),
         sha, "cannot diff");

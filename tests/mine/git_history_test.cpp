@@ -153,6 +153,31 @@ TEST_CASE("a merge commit is diffed against its first parent") {
                     "c.id = f.commit_id WHERE c.sha = '" + h.merge + "'", 3) == "side.txt|added|1\n");
 }
 
+TEST_CASE("changes deep in folders, whole folders added and removed, and moves across folders are all found") {
+  TempDir dir;
+  GitFixture repo(dir / "repo");
+  repo.commit({{"src/a.txt", "a\n"}, {"src/deep/b.txt", "b1\nb2\n"}, {"docs/c.txt", "c\n"},
+               {"top.txt", "one\ntwo\nthree\nfour\n"}, {"same/s.txt", "s\n"}, {"x", "file\n"}},
+              "Start", 1714564800);
+  std::string next = repo.commit({{"src/deep/b.txt", "b1\nB2\nb3\n"}, {"docs/c.txt", std::nullopt},
+                                  {"new/d.txt", "d\n"}, {"top.txt", std::nullopt},
+                                  {"src/top.txt", "one\ntwo\nthree\nfour\n"}, {"x", std::nullopt},
+                                  {"x/y.txt", "y\n"}},
+                                 "Reorganise", 1714568400);
+  Store store = Store::open_memory();
+  import(store, dir / "repo");
+  // Unchanged folders (same/) and files (src/a.txt) are not listed; a file replaced by a folder
+  // of the same name is the file deleted and the folder's files added.
+  CHECK(rows(store, "SELECT f.path, f.status, f.old_path, f.insertions, f.deletions FROM commit_files f JOIN commits c "
+                    "ON c.id = f.commit_id WHERE c.sha = '" + next + "' ORDER BY f.path", 5) ==
+        "docs/c.txt|deleted|NULL|0|1\n"
+        "new/d.txt|added|NULL|1|0\n"
+        "src/deep/b.txt|modified|NULL|2|1\n"
+        "src/top.txt|renamed|top.txt|0|0\n"
+        "x|deleted|NULL|0|1\n"
+        "x/y.txt|added|NULL|1|0\n");
+}
+
 TEST_CASE("binary files have no line counts") {
   TempDir dir;
   GitFixture repo(dir / "repo");
