@@ -3,7 +3,6 @@
 #include "mine/git_history.h"
 
 #include <algorithm>
-#include <cstring>
 #include <ctime>
 #include <map>
 #include <memory>
@@ -155,6 +154,21 @@ struct FileChange {
 // comparing entries by id, so that folders equal in both are skipped without being opened.
 // libgit2's tree-to-tree diff walks both trees whole; handing it these paths as an exact path
 // list lets its iterators skip everything else.
+// Git's order of tree entries: by name, a folder as if its name ended in '/' ("foo.txt" comes
+// before the folder "foo"). Both trees are sorted so, which the merge below relies on; a
+// mismatch would only list unchanged paths too, never miss a changed one.
+int tree_order(const git_tree_entry* a, const git_tree_entry* b) {
+  const char* x = git_tree_entry_name(a);
+  const char* y = git_tree_entry_name(b);
+  while (*x && *x == *y) ++x, ++y;
+  auto next = [](const char* p, const git_tree_entry* e) -> unsigned char {
+    return *p ? static_cast<unsigned char>(*p) : git_tree_entry_type(e) == GIT_OBJECT_TREE ? '/' : 0;
+  };
+  // Names hold no '/', so equal characters here mean the same name and the same kind.
+  const unsigned char cx = next(x, a), cy = next(y, b);
+  return cx < cy ? -1 : cx > cy ? 1 : 0;
+}
+
 void differing_paths(git_repository* repo, const git_tree* a, const git_tree* b, const std::string& prefix,
                      const std::string& sha, std::vector<std::string>& out) {
   auto all_files = [&](const git_tree_entry* e, const std::string& path) {
@@ -172,9 +186,7 @@ void differing_paths(git_repository* repo, const git_tree* a, const git_tree* b,
   while (i < na || j < nb) {
     const git_tree_entry* ea = i < na ? git_tree_entry_byindex(a, i) : nullptr;
     const git_tree_entry* eb = j < nb ? git_tree_entry_byindex(b, j) : nullptr;
-    // Trees are sorted by git's order (a folder sorts as if its name ended in '/'); comparing
-    // names plainly is enough to pair equal names, which is all this needs.
-    int order = !ea ? 1 : !eb ? -1 : std::strcmp(git_tree_entry_name(ea), git_tree_entry_name(eb));
+    int order = !ea ? 1 : !eb ? -1 : tree_order(ea, eb);
     if (order == 0 && git_tree_entry_type(ea) == GIT_OBJECT_TREE && git_tree_entry_type(eb) == GIT_OBJECT_TREE) {
       if (!git_oid_equal(git_tree_entry_id(ea), git_tree_entry_id(eb))) {
         git_tree *ta_raw = nullptr, *tb_raw = nullptr;

@@ -157,12 +157,13 @@ TEST_CASE("changes deep in folders, whole folders added and removed, and moves a
   TempDir dir;
   GitFixture repo(dir / "repo");
   repo.commit({{"src/a.txt", "a\n"}, {"src/deep/b.txt", "b1\nb2\n"}, {"docs/c.txt", "c\n"},
-               {"top.txt", "one\ntwo\nthree\nfour\n"}, {"same/s.txt", "s\n"}, {"x", "file\n"}},
+               {"top.txt", "one\ntwo\nthree\nfour\n"}, {"same/s.txt", "s\n"}, {"x", "file\n"},
+               {"same.txt", "t\n"}},  // git sorts the file same.txt before the folder same
               "Start", 1714564800);
   std::string next = repo.commit({{"src/deep/b.txt", "b1\nB2\nb3\n"}, {"docs/c.txt", std::nullopt},
                                   {"new/d.txt", "d\n"}, {"top.txt", std::nullopt},
                                   {"src/top.txt", "one\ntwo\nthree\nfour\n"}, {"x", std::nullopt},
-                                  {"x/y.txt", "y\n"}},
+                                  {"x/y.txt", "y\n"}, {"same.txt", "T\n"}},
                                  "Reorganise", 1714568400);
   Store store = Store::open_memory();
   import(store, dir / "repo");
@@ -172,6 +173,7 @@ TEST_CASE("changes deep in folders, whole folders added and removed, and moves a
                     "ON c.id = f.commit_id WHERE c.sha = '" + next + "' ORDER BY f.path", 5) ==
         "docs/c.txt|deleted|NULL|0|1\n"
         "new/d.txt|added|NULL|1|0\n"
+        "same.txt|modified|NULL|1|1\n"
         "src/deep/b.txt|modified|NULL|2|1\n"
         "src/top.txt|renamed|top.txt|0|0\n"
         "x|deleted|NULL|0|1\n"
