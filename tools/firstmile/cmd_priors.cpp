@@ -57,7 +57,11 @@ void add_priors(CLI::App& app, std::shared_ptr<Globals> g) {
       std::ofstream f(tmp, std::ios::binary);
       f << text;
       f.close();
-      if (!f) throw Error(tmp.string() + ": cannot write");
+      if (!f) {
+        std::error_code ignored;
+        std::filesystem::remove(tmp, ignored);
+        throw Error(target.string() + ": cannot write");
+      }
     }
     std::error_code ec;
     std::filesystem::rename(tmp, target, ec);
