@@ -706,24 +706,27 @@ class Scanner {
     }
   }
 
-  // Appends what the escape at p (validated) stands for.
-  static void decode_escape(const char* p, const char* end, std::string& out) {
+  // Appends what the escape at p (validated) stands for; returns its length in bytes (2, 6, or
+  // 12 for a surrogate pair).
+  static size_t decode_escape(const char* p, const char* end, std::string& out) {
     switch (p[1]) {
-      case 'b': out += '\b'; return;
-      case 'f': out += '\f'; return;
-      case 'n': out += '\n'; return;
-      case 'r': out += '\r'; return;
-      case 't': out += '\t'; return;
+      case 'b': out += '\b'; return 2;
+      case 'f': out += '\f'; return 2;
+      case 'n': out += '\n'; return 2;
+      case 'r': out += '\r'; return 2;
+      case 't': out += '\t'; return 2;
       case 'u': {
         auto code = static_cast<uint32_t>(unicode_at(p, end));
+        size_t length = 6;
         if (code >= 0xD800 && code <= 0xDBFF) {
           auto low = static_cast<uint32_t>(unicode_at(p + 6, end));
           code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00);
+          length = 12;
         }
         append_utf8(out, code);
-        return;
+        return length;
       }
-      default: out += p[1]; return;  // " \ /
+      default: out += p[1]; return 2;  // " \ /
     }
   }
 
@@ -738,27 +741,7 @@ class Scanner {
       const char* slash = found ? static_cast<const char*>(found) : end;
       out.append(p, static_cast<size_t>(slash - p));
       if (slash == end) break;
-      p = slash;
-      switch (p[1]) {
-        case 'b': out += '\b'; break;
-        case 'f': out += '\f'; break;
-        case 'n': out += '\n'; break;
-        case 'r': out += '\r'; break;
-        case 't': out += '\t'; break;
-        case 'u': {
-          auto code = static_cast<uint32_t>(unicode_at(p, end));
-          if (code >= 0xD800 && code <= 0xDBFF) {
-            auto low = static_cast<uint32_t>(unicode_at(p + 6, end));
-            code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00);
-            p += 6;
-          }
-          append_utf8(out, code);
-          p += 6;
-          continue;
-        }
-        default: out += p[1]; break;  // " \ /
-      }
-      p += 2;
+      p = slash + decode_escape(slash, end, out);
     }
   }
 
