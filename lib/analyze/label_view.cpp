@@ -9,8 +9,10 @@ namespace firstmile {
 
 namespace fs = std::filesystem;
 
-LabelView::LabelView(Store& store, const Taxonomy& view, std::optional<fs::path> crosswalk)
-    : store_(store), view_(view), crosswalk_path_(std::move(crosswalk)) {}
+LabelView::LabelView(Store& store, const Taxonomy& view, const fs::path& crosswalk)
+    : store_(store), view_(view) {
+  if (!crosswalk.empty()) crosswalk_path_ = crosswalk;
+}
 
 const LabelView::Mapping& LabelView::mapping_for(const std::string& taxonomy_id) {
   auto it = mappings_.find(taxonomy_id);

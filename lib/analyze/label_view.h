@@ -11,6 +11,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -25,11 +26,16 @@ class Store;
 
 class LabelView {
  public:
-  LabelView(Store& store, const Taxonomy& view, std::optional<std::filesystem::path> crosswalk);
+  // `crosswalk`: the file to map other taxonomies' labels through; empty to find one by name.
+  LabelView(Store& store, const Taxonomy& view, const std::filesystem::path& crosswalk);
 
   const Taxonomy& taxonomy() const { return view_; }
   // Null when `node_id` is empty; throws Error when it cannot be placed in the view.
   const TaxonomyNode* resolve(const std::string& taxonomy_id, const std::string& node_id);
+  // resolve() as a function, for code that takes a node resolver (evaluation, agreement).
+  std::function<const TaxonomyNode*(const std::string&, const std::string&)> resolver() {
+    return [this](const std::string& t, const std::string& n) { return resolve(t, n); };
+  }
 
  private:
   struct Mapping {

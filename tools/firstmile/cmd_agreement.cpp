@@ -35,11 +35,9 @@ void add_agreement(CLI::App& app, std::shared_ptr<Globals> g) {
   cmd->callback([g, args] {
     Taxonomy taxonomy = g->load_taxonomy();
     Store store = Store::open(g->db, Database::kReadOnly);
-    std::optional<std::filesystem::path> crosswalk;
-    if (!args->crosswalk.empty()) crosswalk = args->crosswalk;
-    LabelView view(store, taxonomy, crosswalk);
+    LabelView view(store, taxonomy, args->crosswalk);
     AnnotatorAgreement a = annotator_agreement(
-        store, taxonomy, [&view](const std::string& t, const std::string& n) { return view.resolve(t, n); },
+        store, taxonomy, view.resolver(),
         args->sources);
     if (args->format == "json") {
       std::cout << agreement_to_json(a, args->dimension, args->level).dump(2) << "\n";

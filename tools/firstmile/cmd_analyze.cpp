@@ -86,9 +86,7 @@ void add_analyze(CLI::App& app, std::shared_ptr<Globals> g) {
     }
     Taxonomy taxonomy = g->load_taxonomy();
     Store store = Store::open(g->db, Database::kReadOnly);
-    std::optional<std::filesystem::path> crosswalk;
-    if (!args->crosswalk.empty()) crosswalk = args->crosswalk;
-    LabelView view(store, taxonomy, crosswalk);
+    LabelView view(store, taxonomy, args->crosswalk);
     StudyReport report = analyze_study(store, view, options);
     if (!args->out.empty()) {
       PaperFiles files = write_paper(report, args->out, split_formats(args->formats));

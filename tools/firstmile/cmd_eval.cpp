@@ -45,11 +45,9 @@ void add_eval(CLI::App& app, std::shared_ptr<Globals> g) {
   cmd->callback([g, args] {
     Taxonomy taxonomy = g->load_taxonomy();
     Store store = Store::open(g->db, Database::kReadOnly);
-    std::optional<std::filesystem::path> crosswalk;
-    if (!args->crosswalk.empty()) crosswalk = args->crosswalk;
-    LabelView view(store, taxonomy, crosswalk);
+    LabelView view(store, taxonomy, args->crosswalk);
     Evaluation e = evaluate(
-        store, taxonomy, [&view](const std::string& t, const std::string& n) { return view.resolve(t, n); },
+        store, taxonomy, view.resolver(),
         args->options);
     if (!args->out.empty()) {
       auto files = write_evaluation_csvs(e, args->out);

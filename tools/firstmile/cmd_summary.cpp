@@ -31,9 +31,7 @@ void add_summary(CLI::App& app, std::shared_ptr<Globals> g) {
   cmd->callback([g, args] {
     Taxonomy taxonomy = g->load_taxonomy();
     Store store = Store::open(g->db, Database::kReadOnly);
-    std::optional<std::filesystem::path> crosswalk;
-    if (!args->crosswalk.empty()) crosswalk = args->crosswalk;
-    LabelView view(store, taxonomy, crosswalk);
+    LabelView view(store, taxonomy, args->crosswalk);
     Summary s = summarize(store, view, args->options);
     if (args->format == "json") {
       std::cout << summary_to_json(s).dump(2) << "\n";
