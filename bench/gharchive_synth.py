@@ -98,16 +98,21 @@ class Synth:
         r = self.r
         if r.random() < 0.07:
             return None
-        target = int(r.triangular(500, 8000, 1500))
+        return self.paragraphs(int(r.triangular(500, 8000, 1500)), (0.25, 0.35, 0.45))
+
+    def paragraphs(self, target, cuts):
+        """Paragraphs up to `target` bytes: a fenced traceback, Chinese, a version list or
+        sentences, by the cumulative shares in `cuts`."""
+        r = self.r
         parts = []
         size = 0
         while size < target:
             kind = r.random()
-            if kind < 0.25:
+            if kind < cuts[0]:
                 part = "```\n" + self.traceback() + "\n```"
-            elif kind < 0.35:
+            elif kind < cuts[1]:
                 part = "".join(r.choice(CHINESE) for _ in range(r.randint(1, 5)))
-            elif kind < 0.45:
+            elif kind < cuts[2]:
                 part = "\n".join(f"- {self.word()}: {r.randint(0, 99)}.{r.randint(0, 9)}.{r.randint(0, 20)}"
                                  for _ in range(r.randint(2, 6)))
             else:
@@ -227,22 +232,7 @@ class Synth:
         if r.random() < (0.05 if comment else 0.07):
             return None
         target = int(min(64000, max(200, r.lognormvariate(6.6 if comment else 7.2, 0.9))))
-        parts = []
-        size = 0
-        while size < target:
-            kind = r.random()
-            if kind < 0.2:
-                part = "```\n" + self.traceback() + "\n```"
-            elif kind < 0.3:
-                part = "".join(r.choice(CHINESE) for _ in range(r.randint(1, 5)))
-            elif kind < 0.4:
-                part = "\n".join(f"- {self.word()}: {r.randint(0, 99)}.{r.randint(0, 9)}.{r.randint(0, 20)}"
-                                 for _ in range(r.randint(2, 6)))
-            else:
-                part = " ".join(self.sentence(r.randint(6, 20)) for _ in range(r.randint(1, 4)))
-            parts.append(part)
-            size += len(part.encode())
-        return "\n\n".join(parts)
+        return self.paragraphs(target, (0.2, 0.3, 0.4))
 
     def bq_event(self, type_, repo, payload):
         self.counts[type_] = self.counts.get(type_, 0) + 1
