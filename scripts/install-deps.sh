@@ -14,6 +14,7 @@ packages=(
   libcpp-httplib-dev    # loopback test servers
   libboost-math-dev     # distributions for p-values
   zlib1g-dev            # GH Archive dumps
+  libssl-dev            # SHA hashes (OpenSSL)
   doctest-dev           # tests
   sqlite3               # the shell users query the store with
 )

@@ -30,7 +30,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "classify/llm_client.h"
+#include "llm/llm_client.h"
 
 namespace firstmile {
 

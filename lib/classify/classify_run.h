@@ -19,7 +19,7 @@
 #include <vector>
 
 #include "classify/classifier.h"
-#include "classify/llm_client.h"
+#include "llm/llm_client.h"
 #include "classify/llm_labeler.h"
 
 namespace firstmile {

@@ -25,7 +25,7 @@
 #include <nlohmann/json.hpp>
 
 #include "classify/features.h"
-#include "classify/llm_client.h"
+#include "llm/llm_client.h"
 #include "taxonomy/taxonomy.h"
 
 namespace firstmile {

@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/error.h"
-#include "classify/source_labels.h"
+#include "labels/source_labels.h"
 #include "store/store.h"
 #include "taxonomy/taxonomy.h"
 

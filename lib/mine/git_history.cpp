@@ -15,7 +15,7 @@
 #include "base/clock.h"
 #include "base/error.h"
 #include "dataset/preset.h"
-#include "mine/commit_issue_links.h"
+#include "base/issue_references.h"
 #include "store/store.h"
 
 namespace firstmile {

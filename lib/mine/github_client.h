@@ -29,7 +29,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "mine/http_client.h"
+#include "net/http_client.h"
 
 namespace firstmile {
 

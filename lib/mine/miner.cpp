@@ -7,7 +7,6 @@
 #include "base/error.h"
 #include "base/json_file.h"
 #include "dataset/preset.h"
-#include "mine/failure_filter.h"
 #include "mine/github_json.h"
 #include "store/mining_state.h"
 #include "store/run_lock.h"
@@ -37,9 +36,9 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 
 class RepositoryMiner {
  public:
-  RepositoryMiner(Store& store, GithubClient& github, const FailureFilter& filter, const MineOptions& options,
+  RepositoryMiner(Store& store, GithubClient& github, const MineOptions& options,
                   int64_t repository_id, RepositoryMineSummary& summary)
-      : store_(store), github_(github), filter_(filter), options_(options), repository_id_(repository_id),
+      : store_(store), github_(github), options_(options), repository_id_(repository_id),
         summary_(summary), canonical_(summary.repository) {}
 
   void run() {
@@ -189,7 +188,7 @@ class RepositoryMiner {
             if (l.is_string()) labels.push_back(l.get<std::string>());
           }
         }
-        if (!filter_.matches(q.column_text(3), q.column_text(4), labels)) continue;
+        if (!options_.failure_like(q.column_text(3), q.column_text(4), labels)) continue;
       }
       TimelineCandidate c;
       c.id = q.column_int(0);
@@ -256,7 +255,6 @@ class RepositoryMiner {
 
   Store& store_;
   GithubClient& github_;
-  const FailureFilter& filter_;
   const MineOptions& options_;
   int64_t repository_id_;
   RepositoryMineSummary& summary_;
@@ -282,12 +280,14 @@ json summary_json(const MineSummary& s) {
 
 }  // namespace
 
-MineSummary mine_repositories(Store& store, const Preset& preset, GithubClient& github, const FailureFilter& filter,
-                              const MineOptions& options) {
+MineSummary mine_repositories(Store& store, const Preset& preset, GithubClient& github, const MineOptions& options) {
   if (options.repositories.empty()) throw Error("mine: no repositories given (OWNER/NAME, or --preset)");
   std::vector<std::pair<std::string, std::string>> wanted;
   for (const std::string& r : options.repositories) wanted.push_back(split_repository(r, "mine"));
   since_parameter(options.since);  // reject a bad --since before any request
+  if (options.timelines == TimelineMode::kFailureLike && !options.failure_like) {
+    throw Error("mine: timelines of failure-like issues need a failure filter");
+  }
 
   std::optional<RunLock> lock;
   if (store.db().path() != ":memory:") lock.emplace(RunLock::acquire(store.db().path(), "mine"));
@@ -308,7 +308,7 @@ MineSummary mine_repositories(Store& store, const Preset& preset, GithubClient& 
       }
       summary.repositories.push_back({});
       summary.repositories.back().repository = owner + "/" + name;
-      RepositoryMiner(store, github, filter, options, repository_id, summary.repositories.back()).run();
+      RepositoryMiner(store, github, options, repository_id, summary.repositories.back()).run();
     }
   } catch (const std::exception& e) {
     summary.counters = github.counters();

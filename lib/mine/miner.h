@@ -1,8 +1,12 @@
 // mine/miner.h — `firstmile mine`: a repository's issues, comments and timelines into the store.
 //
 //   GithubClient gh({.api_url = "https://api.github.com", .token = github_token_from_env()});
-//   MineSummary s = mine_repositories(store, preset, gh, FailureFilter::load(),
-//                                     {.repositories = {"QwenLM/Qwen"}});
+//   FailureFilter keywords = FailureFilter::load();      // select/failure_filter.h
+//   MineOptions o{.repositories = {"QwenLM/Qwen"}};
+//   o.failure_like = [&](const auto& title, const auto& body, const auto& labels) {
+//     return keywords.matches(title, body, labels);
+//   };
+//   MineSummary s = mine_repositories(store, preset, gh, o);
 //
 // Few requests: issues and pull requests come 100 a page from the issues listing, and all
 // comments from the repository-wide comments listing — never one request per issue. Timelines
@@ -31,10 +35,15 @@
 namespace firstmile {
 
 class Store;
-class FailureFilter;
 struct Preset;
 
 enum class TimelineMode { kNone, kFailureLike, kAll };
+
+// Whether an issue (title, body, labels) looks like a failure report, for TimelineMode::kFailureLike.
+// The CLI passes the selection's keyword filter (select/failure_filter.h); mining itself does not
+// decide what a failure is.
+using FailureLike =
+    std::function<bool(const std::string& title, const std::string& body, const std::vector<std::string>& labels)>;
 
 struct MineProgress {
   std::string repository;
@@ -50,6 +59,7 @@ struct MineOptions {
   std::vector<std::string> repositories;  // OWNER/NAME
   std::string since;                      // first mine of a repository: only what changed since (ISO 8601)
   TimelineMode timelines = TimelineMode::kFailureLike;
+  FailureLike failure_like;               // required with kFailureLike
   std::vector<std::string> argv;          // recorded in the run
   std::function<void(const MineProgress&)> progress;
 };
@@ -71,7 +81,6 @@ struct MineSummary {
 
 // Mines each repository in turn. Throws Error (naming the URL) on what it cannot get past;
 // every page written before stays, and the next run resumes from there.
-MineSummary mine_repositories(Store& store, const Preset& preset, GithubClient& github, const FailureFilter& filter,
-                              const MineOptions& options);
+MineSummary mine_repositories(Store& store, const Preset& preset, GithubClient& github, const MineOptions& options);
 
 }  // namespace firstmile

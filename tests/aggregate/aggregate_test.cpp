@@ -146,7 +146,7 @@ TEST_CASE("uncertain pairs go to the LLM, whose valid answers decide and whose f
 }
 
 #include "aggregate/pair_judge.h"
-#include "classify/llm_client.h"
+#include "llm/llm_client.h"
 #include "fake_llm.h"
 #include "support.h"
 #include "taxonomy/taxonomy.h"

@@ -2,7 +2,7 @@
 #include <doctest/doctest.h>
 
 #include "classify/classify_run.h"
-#include "classify/llm_client.h"
+#include "llm/llm_client.h"
 #include "classify/llm_labeler.h"
 #include "classify/rules.h"
 #include "fake_llm.h"

@@ -4,7 +4,7 @@
 #include "base/error.h"
 #include "dataset/preset.h"
 #include "fake_github.h"
-#include "mine/failure_filter.h"
+#include "select/failure_filter.h"
 #include "mine/github_client.h"
 #include "mine/miner.h"
 #include "store/mining_state.h"
@@ -40,7 +40,10 @@ struct Miner {
     MineOptions m;
     m.repositories = std::move(repositories);
     m.timelines = timelines;
-    return mine_repositories(store, preset, client, filter, m);
+    m.failure_like = [this](const std::string& title, const std::string& body, const std::vector<std::string>& labels) {
+      return filter.matches(title, body, labels);
+    };
+    return mine_repositories(store, preset, client, m);
   }
 };
 
@@ -226,7 +229,7 @@ TEST_CASE("a bad --since is refused before any request") {
   MineOptions options;
   options.repositories = {"acme/model"};
   options.since = "last tuesday";
-  CHECK_THROWS_WITH_AS(mine_repositories(m.store, m.preset, client, m.filter, options),
+  CHECK_THROWS_WITH_AS(mine_repositories(m.store, m.preset, client, options),
                        doctest::Contains("--since 'last tuesday'"), Error);
   CHECK(server.stats().requests == 0);
 }
@@ -247,14 +250,4 @@ TEST_CASE("Link headers, query parameters and HTTP dates are read as GitHub writ
   CHECK(query_int("https://x/y?per_page=100", "page") == std::nullopt);
   CHECK(http_date_to_iso8601("Wed, 25 Nov 2026 06:33:05 GMT") == "2026-11-25T06:33:05Z");
   CHECK(http_date_to_iso8601("not a date").empty());
-}
-
-TEST_CASE("the failure filter matches word starts, exception names, Chinese terms and bug labels") {
-  FailureFilter f = FailureFilter::load();
-  CHECK(f.matches("Training failed after 3 epochs", "", {}));
-  CHECK(f.matches("KeyError: 'qwen2'", "", {}));
-  CHECK(f.matches("推理时显存不足", "", {}));
-  CHECK(f.matches("Question", "", {"Bug"}));
-  CHECK_FALSE(f.matches("How to cite the paper?", "Thanks for the great work", {"question"}));
-  CHECK_FALSE(f.matches("Terror of the deep", "", {}));  // 'error' inside a word is not a keyword
 }

@@ -7,7 +7,7 @@
 
 #include "aggregate/aggregate.h"
 #include "aggregate/pair_judge.h"
-#include "classify/llm_client.h"
+#include "llm/llm_client.h"
 #include "aggregate/storms.h"
 #include "base/error.h"
 #include "base/text_table.h"

@@ -2,7 +2,7 @@
 #include <iostream>
 
 #include "analyze/label_view.h"
-#include "classify/annotator_agreement.h"
+#include "labels/annotator_agreement.h"
 #include "globals.h"
 #include "store/store.h"
 

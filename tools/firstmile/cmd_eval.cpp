@@ -2,8 +2,8 @@
 #include <iostream>
 
 #include "analyze/label_view.h"
-#include "classify/evaluation.h"
-#include "classify/evaluation_report.h"
+#include "labels/evaluation.h"
+#include "labels/evaluation_report.h"
 #include "globals.h"
 #include "store/store.h"
 

@@ -1,7 +1,7 @@
 // cmd_label.cpp — `firstmile label export|import`: the manual labelling loop.
 #include <iostream>
 
-#include "classify/label_sheet.h"
+#include "labels/label_sheet.h"
 #include "globals.h"
 #include "store/store.h"
 

@@ -7,7 +7,7 @@
 #include "base/text_table.h"
 #include "dataset/preset.h"
 #include "globals.h"
-#include "mine/failure_filter.h"
+#include "select/failure_filter.h"
 #include "mine/github_client.h"
 #include "mine/miner.h"
 #include "store/store.h"
@@ -124,11 +124,13 @@ void add_mine(CLI::App& app, std::shared_ptr<Globals> g) {
       if (!args->quiet) std::cerr << "firstmile: " << line << "\n";
     };
     GithubClient github(client);
-    FailureFilter filter = FailureFilter::load();
+    FailureFilter keywords = FailureFilter::load();
+    options.failure_like = [&keywords](const std::string& title, const std::string& body,
+                                       const std::vector<std::string>& labels) { return keywords.matches(title, body, labels); };
     Store store = Store::open(g->db);
     MineSummary s;
     try {
-      s = mine_repositories(store, preset, github, filter, options);
+      s = mine_repositories(store, preset, github, options);
     } catch (...) {
       end_progress();
       throw;

@@ -4,9 +4,9 @@
 #include "base/error.h"
 #include "classify/classifier.h"
 #include "classify/rules.h"
-#include "classify/selection.h"
+#include "select/selection.h"
 #include "globals.h"
-#include "mine/failure_filter.h"
+#include "select/failure_filter.h"
 #include "store/store.h"
 
 namespace firstmile {

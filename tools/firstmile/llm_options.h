@@ -3,7 +3,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "classify/llm_client.h"
+#include "llm/llm_client.h"
 
 namespace firstmile {
 

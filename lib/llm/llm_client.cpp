@@ -1,0 +1,430 @@
+// llm/llm_client.cpp — the batch: cache and budget first, then workers for HTTP, SQL on the caller's thread.
+#include "llm/llm_client.h"
+
+#include <algorithm>
+#include <cmath>
+#include <condition_variable>
+#include <cstdlib>
+#include <ctime>
+#include <map>
+#include <memory>
+#include <random>
+#include <thread>
+
+#include <curl/curl.h>
+
+#include "base/clock.h"
+#include "base/content_hash.h"
+#include "base/text.h"
+#include "net/json_poster.h"
+#include "store/store.h"
+
+namespace firstmile {
+
+namespace {
+
+using nlohmann::json;
+using std::chrono::milliseconds;
+
+constexpr const char* kFormatModes[] = {"json_schema", "json_object", "none"};
+
+// OpenAI-style error bodies are {"error": {"message": ...}}; others use "message" or "detail".
+std::string message_of(const std::string& body) {
+  json j = json::parse(body, nullptr, false);
+  std::string m = body;
+  if (j.is_object()) {
+    if (j.contains("error") && j["error"].is_object() && j["error"].contains("message") &&
+        j["error"]["message"].is_string()) {
+      m = j["error"]["message"].get<std::string>();
+    } else if (j.contains("error") && j["error"].is_string()) {
+      m = j["error"].get<std::string>();
+    } else if (j.contains("message") && j["message"].is_string()) {
+      m = j["message"].get<std::string>();
+    } else if (j.contains("detail")) {
+      m = j["detail"].is_string() ? j["detail"].get<std::string>() : j["detail"].dump();
+    }
+  }
+  m = normalize_space(m);
+  if (m.size() > 300) m = m.substr(0, 300) + "...";
+  return m;
+}
+
+bool rejects_response_format(const std::string& body) {
+  std::string lower = to_lower_ascii(body);
+  return lower.find("response_format") != std::string::npos || lower.find("json_schema") != std::string::npos;
+}
+
+// Seconds (possibly fractional) or an HTTP date; nullopt when absent or unreadable.
+std::optional<milliseconds> retry_after(const HttpResponse& r) {
+  std::string v = r.header("retry-after");
+  if (v.empty()) return std::nullopt;
+  char* end = nullptr;
+  double seconds = std::strtod(v.c_str(), &end);
+  if (end != v.c_str() && std::isfinite(seconds)) {
+    return milliseconds(static_cast<int64_t>(std::clamp(seconds, 0.0, 86400.0) * 1000));
+  }
+  time_t when = curl_getdate(v.c_str(), nullptr);
+  if (when < 0) return std::nullopt;
+  return milliseconds(std::max<int64_t>(0, (static_cast<int64_t>(when) - std::time(nullptr)) * 1000));
+}
+
+// Fills `result` from a chat.completion body; returns why it cannot, or "".
+std::string read_completion(const std::string& body, LlmResult& result) {
+  json j = json::parse(body, nullptr, false);
+  if (!j.is_object() || !j.contains("choices") || !j["choices"].is_array() || j["choices"].empty() ||
+      !j["choices"][0].is_object() || !j["choices"][0].contains("message")) {
+    return "malformed response: no choices[0].message";
+  }
+  const json& choice = j["choices"][0];
+  const json& message = choice["message"];
+  if (!message.is_object() || !message.contains("content") || !message["content"].is_string()) {
+    bool refused = message.is_object() && message.contains("refusal") && message["refusal"].is_string();
+    return "the answer has no text content" + (refused ? ": refused: " + message["refusal"].get<std::string>() : "");
+  }
+  result.status = LlmStatus::kOk;
+  result.content = message["content"].get<std::string>();
+  if (choice.contains("finish_reason") && choice["finish_reason"].is_string()) {
+    result.finish_reason = choice["finish_reason"].get<std::string>();
+  }
+  const json usage = j.value("usage", json::object());
+  if (usage.is_object()) {
+    if (usage.contains("prompt_tokens") && usage["prompt_tokens"].is_number_integer())
+      result.prompt_tokens = usage["prompt_tokens"].get<int64_t>();
+    if (usage.contains("completion_tokens") && usage["completion_tokens"].is_number_integer())
+      result.completion_tokens = usage["completion_tokens"].get<int64_t>();
+  }
+  return "";
+}
+
+std::string duration_text(milliseconds d) {
+  if (d.count() < 1000) return std::to_string(d.count()) + " ms";
+  return std::to_string(d.count() / 1000) + " s";
+}
+
+}  // namespace
+
+struct LlmClient::Job {
+  size_t index = 0;
+  const LlmRequest* request = nullptr;
+  LlmResult result;
+  int retries = 0;
+};
+
+struct LlmClient::Worker {
+  JsonPoster poster;
+  std::mt19937_64 jitter;
+  explicit Worker(double timeout_seconds) : poster(timeout_seconds), jitter(std::random_device{}()) {}
+};
+
+std::string llm_api_key_from_env() {
+  const char* v = std::getenv("FIRSTMILE_LLM_API_KEY");
+  return v ? v : "";
+}
+
+std::string chat_completions_url(std::string base_url) {
+  while (!base_url.empty() && base_url.back() == '/') base_url.pop_back();
+  if (base_url.size() >= 3 && base_url.compare(base_url.size() - 3, 3, "/v1") == 0) base_url.resize(base_url.size() - 3);
+  return base_url + "/v1/chat/completions";
+}
+
+LlmClient::LlmClient(LlmClientOptions options, Store* store) : options_(std::move(options)), store_(store) {
+  if (options_.base_url.empty()) throw Error("no LLM server URL given (--llm-url)");
+  if (options_.model.empty()) throw Error("no LLM model given (--llm-model)");
+  endpoint_ = chat_completions_url(options_.base_url);
+  options_.in_flight = std::max(1, options_.in_flight);
+  options_.max_retries = std::max(0, options_.max_retries);
+  if (!options_.sleep) options_.sleep = [](milliseconds d) { std::this_thread::sleep_for(d); };
+}
+
+std::string LlmClient::response_format_mode() const { return kFormatModes[format_level_.load()]; }
+
+std::string LlmClient::scrub(std::string text) const {
+  const std::string& key = options_.api_key;
+  if (!key.empty()) {
+    for (size_t p = text.find(key); p != std::string::npos; p = text.find(key, p)) text.replace(p, key.size(), "<redacted>");
+  }
+  return redact_url_credentials(text);
+}
+
+void LlmClient::say(const std::function<void(const std::string&)>& sink, const std::string& line) {
+  if (!sink) return;
+  std::lock_guard<std::mutex> lock(say_mutex_);
+  sink(scrub(line));
+}
+
+std::string LlmClient::request_hash(const LlmRequest& request) const {
+  // Everything that changes the answer, in canonical form (nlohmann's objects sort their keys).
+  json key = {{"system", request.system},
+              {"user", request.user},
+              {"schema_name", request.schema_name},
+              {"schema", request.schema},
+              {"temperature", options_.temperature},
+              {"max_tokens", options_.max_tokens},
+              {"seed", options_.seed ? json(*options_.seed) : json(nullptr)}};
+  return git_blob_hash(key.dump());
+}
+
+json LlmClient::body_at_level(const LlmRequest& request, int level) const {
+  json messages = json::array();
+  if (!request.system.empty()) messages.push_back({{"role", "system"}, {"content", request.system}});
+  messages.push_back({{"role", "user"}, {"content", request.user}});
+  json body = {{"model", options_.model},
+               {"messages", std::move(messages)},
+               {"temperature", options_.temperature},
+               {"max_tokens", options_.max_tokens},
+               {"stream", false}};
+  if (options_.seed) body["seed"] = *options_.seed;
+  if (!request.schema.is_null() && level == 0) {
+    body["response_format"] = {
+        {"type", "json_schema"},
+        {"json_schema",
+         {{"name", request.schema_name.empty() ? "answer" : request.schema_name}, {"strict", true}, {"schema", request.schema}}}};
+  } else if (!request.schema.is_null() && level == 1) {
+    body["response_format"] = {{"type", "json_object"}};
+  }
+  return body;
+}
+
+json LlmClient::request_body(const LlmRequest& request) const { return body_at_level(request, format_level_.load()); }
+
+void LlmClient::run_job(Job& job, Worker& worker) {
+  LlmResult& result = job.result;
+  std::vector<std::string> headers;
+  if (!options_.api_key.empty()) headers.push_back("Authorization: Bearer " + options_.api_key);
+  int level = format_level_.load();
+  auto fail = [&](const std::string& why) {
+    result.status = LlmStatus::kFailed;
+    result.error = scrub("POST " + endpoint_ + ": " + why);
+  };
+  // True when another attempt is allowed (after waiting); false when retries are used up.
+  auto retry = [&](const std::string& problem, std::optional<milliseconds> wait) {
+    if (job.retries >= options_.max_retries) {
+      fail(problem + " (gave up after " + std::to_string(job.retries) + " retries)");
+      return false;
+    }
+    if (!wait) {
+      // Jittered in [ceiling/2, ceiling] of an exponential ceiling, as GithubClient does, so
+      // workers (and clients) that failed together do not come back together.
+      auto ceiling = std::min(options_.max_retry_wait, options_.retry_wait * (int64_t{1} << std::min(job.retries, 20)));
+      std::uniform_int_distribution<int64_t> pick(ceiling.count() / 2, std::max<int64_t>(ceiling.count(), 1));
+      wait = milliseconds(pick(worker.jitter));
+    }
+    ++job.retries;
+    say(options_.notice, "LLM request: " + problem + "; retry " + std::to_string(job.retries) + " of " +
+                             std::to_string(options_.max_retries) + " in " + duration_text(*wait));
+    options_.sleep(*wait);
+    return true;
+  };
+  for (;;) {
+    level = std::max(level, format_level_.load());
+    std::string body = body_at_level(*job.request, level).dump();
+    ++result.attempts;
+    auto start = std::chrono::steady_clock::now();
+    HttpResponse r;
+    try {
+      r = worker.poster.post(endpoint_, headers, body);
+    } catch (const NetworkError& e) {
+      say(options_.log, std::string(e.what()));
+      if (retry(e.what(), std::nullopt)) continue;
+      return;
+    }
+    auto ms = std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - start).count();
+    say(options_.log, "POST " + endpoint_ + " -> " + std::to_string(r.status) + " (" + std::to_string(ms) + " ms)");
+    long status = r.status;
+    if (status >= 200 && status < 300) {
+      std::string why = read_completion(r.body, result);
+      if (!why.empty()) fail(why);
+      return;
+    }
+    if ((status == 400 || status == 422) && !job.request->schema.is_null() && level < 2 &&
+        rejects_response_format(r.body)) {
+      // Not a retry: the same question asked in a form this server accepts.
+      int next = level + 1;
+      int current = format_level_.load();
+      bool lowered = false;
+      while (current < next && !(lowered = format_level_.compare_exchange_weak(current, next))) {
+      }
+      if (lowered) {
+        say(options_.notice, "the LLM server rejected response_format " + std::string(kFormatModes[level]) + " (" +
+                                 message_of(r.body) + "); asking with " + kFormatModes[next] + " from now on");
+      }
+      level = next;
+      continue;
+    }
+    if (status == 429 || status == 408) {
+      if (retry("HTTP " + std::to_string(status) + (status == 429 ? " (rate limited)" : " (request timeout)"),
+                retry_after(r)))
+        continue;
+      return;
+    }
+    if (status >= 500) {
+      // A 503 may say when the server will be back (a model still loading, a queue full).
+      if (retry("HTTP " + std::to_string(status) + " " + message_of(r.body), retry_after(r))) continue;
+      return;
+    }
+    std::string why = "HTTP " + std::to_string(status) + " " + message_of(r.body);
+    if (status == 401 || status == 403) why += " (check FIRSTMILE_LLM_API_KEY; the key is not shown)";
+    if (status == 404) why += " (check --llm-url and --llm-model)";
+    return fail(why);
+  }
+}
+
+std::optional<LlmResult> LlmClient::cache_lookup(const std::string& hash) {
+  Statement& s = store_->db().prepare(
+      "SELECT response, prompt_tokens, completion_tokens FROM llm_cache WHERE model = ? AND request_hash = ?");
+  s.bind(1, options_.model).bind(2, hash);
+  std::optional<LlmResult> hit;
+  if (s.step()) {
+    hit.emplace();
+    hit->status = LlmStatus::kOk;
+    hit->content = s.column_text(0);
+    hit->prompt_tokens = s.column_int(1);
+    hit->completion_tokens = s.column_int(2);
+    hit->cached = true;
+    hit->request_hash = hash;
+  }
+  s.reset();
+  return hit;
+}
+
+void LlmClient::cache_store(const std::vector<const LlmResult*>& answers) {
+  if (answers.empty()) return;
+  Transaction tx(store_->db());
+  Statement& s = store_->db().prepare(
+      "INSERT OR REPLACE INTO llm_cache (model, request_hash, response, prompt_tokens, completion_tokens, created_at) "
+      "VALUES (?, ?, ?, ?, ?, ?)");
+  std::string now = utc_now_iso8601();
+  for (const LlmResult* a : answers) {
+    s.bind(1, options_.model).bind(2, a->request_hash).bind(3, a->content);
+    s.bind(4, a->prompt_tokens).bind(5, a->completion_tokens).bind(6, now);
+    s.run();
+  }
+  tx.commit();
+}
+
+std::vector<LlmResult> LlmClient::complete_all(const std::vector<LlmRequest>& requests, const LlmProgress& progress) {
+  const size_t total = requests.size();
+  std::vector<LlmResult> results(total);
+  size_t done = 0;
+  auto settled = [&](const LlmResult& r) {
+    if (r.status == LlmStatus::kFailed) ++counters_.failures;
+    if (r.status == LlmStatus::kRefused) ++counters_.refused;
+    if (r.cached) ++counters_.cache_hits;
+    ++done;
+    if (progress) progress(done, total);
+  };
+
+  // On this thread: the cache, duplicates and the budget decide what is sent, in input order.
+  const bool cache = store_ && options_.use_cache;
+  std::map<std::string, size_t> first_of;
+  std::vector<std::pair<size_t, size_t>> duplicates;  // (index, index of the same request)
+  std::vector<Job> jobs;
+  for (size_t i = 0; i < total; ++i) {
+    std::string hash = request_hash(requests[i]);
+    auto [it, fresh] = first_of.emplace(hash, i);
+    if (!fresh) {
+      duplicates.emplace_back(i, it->second);
+      continue;
+    }
+    if (cache) {
+      if (std::optional<LlmResult> hit = cache_lookup(hash)) {
+        results[i] = std::move(*hit);
+        settled(results[i]);
+        continue;
+      }
+    }
+    results[i].request_hash = hash;
+    if (options_.budget >= 0 && counters_.calls >= options_.budget) {
+      results[i].status = LlmStatus::kRefused;
+      results[i].error = "not sent: the budget of " + std::to_string(options_.budget) + " LLM calls is used up";
+      settled(results[i]);
+      continue;
+    }
+    ++counters_.calls;
+    Job job;
+    job.index = i;
+    job.request = &requests[i];
+    job.result.request_hash = hash;
+    jobs.push_back(std::move(job));
+  }
+
+  // Workers take jobs in order and hand them back finished; this thread records them.
+  std::mutex mutex;
+  std::condition_variable finished_cv;
+  std::vector<Job*> finished;
+  std::atomic<size_t> next{0};
+  std::atomic<bool> stop{false};
+  auto work = [&] {
+    // Whatever goes wrong in a worker becomes that request's failure: the caller's loop must
+    // hear back about every job it handed out.
+    std::unique_ptr<Worker> worker;
+    std::string broken;
+    try {
+      worker = std::make_unique<Worker>(options_.timeout_seconds);
+    } catch (const std::exception& e) {
+      broken = e.what();
+    }
+    while (!stop) {
+      size_t j = next.fetch_add(1);
+      if (j >= jobs.size()) break;
+      Job& job = jobs[j];
+      try {
+        if (!worker) throw Error(broken);
+        run_job(job, *worker);
+      } catch (const std::exception& e) {
+        job.result.status = LlmStatus::kFailed;
+        job.result.error = scrub(e.what());
+      }
+      std::lock_guard<std::mutex> lock(mutex);
+      finished.push_back(&job);
+      finished_cv.notify_one();
+    }
+  };
+  std::vector<std::thread> threads;
+  size_t workers = std::min(jobs.size(), static_cast<size_t>(options_.in_flight));
+  for (size_t w = 0; w < workers; ++w) threads.emplace_back(work);
+  try {
+    for (size_t recorded = 0; recorded < jobs.size();) {
+      std::vector<Job*> batch;
+      {
+        std::unique_lock<std::mutex> lock(mutex);
+        finished_cv.wait(lock, [&] { return !finished.empty(); });
+        batch.swap(finished);
+      }
+      // One small transaction per wake-up: answers are kept even if the run is stopped later.
+      std::vector<const LlmResult*> answers;
+      for (Job* job : batch) {
+        if (job->result.ok()) answers.push_back(&job->result);
+      }
+      if (cache) cache_store(answers);
+      for (Job* job : batch) {
+        counters_.http_requests += job->result.attempts;
+        counters_.retries += job->retries;
+        if (job->result.ok()) {
+          counters_.prompt_tokens += job->result.prompt_tokens;
+          counters_.completion_tokens += job->result.completion_tokens;
+        }
+        results[job->index] = job->result;
+        settled(results[job->index]);
+        ++recorded;
+      }
+    }
+  } catch (...) {
+    stop = true;
+    for (std::thread& t : threads) t.join();
+    throw;
+  }
+  for (std::thread& t : threads) t.join();
+
+  for (auto [i, same] : duplicates) {
+    results[i] = results[same];
+    results[i].attempts = 0;
+    if (results[i].ok()) results[i].cached = true;
+    settled(results[i]);
+  }
+  return results;
+}
+
+LlmResult LlmClient::complete(const LlmRequest& request) { return complete_all({request}).front(); }
+
+}  // namespace firstmile

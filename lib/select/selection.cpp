@@ -1,0 +1,322 @@
+// select/selection.cpp — the funnel's steps over the store, and the rows they leave.
+#include "select/selection.h"
+
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <set>
+
+#include <re2/re2.h>
+
+#include "base/error.h"
+#include "base/text.h"
+#include "classify/classifier.h"
+#include "dataset/preset.h"
+#include "base/issue_references.h"
+#include "select/failure_filter.h"
+#include "store/store.h"
+
+namespace firstmile {
+
+namespace {
+
+using nlohmann::json;
+
+struct Candidate {
+  int64_t id = 0;
+  int64_t repository_id = 0;
+  std::string owner, name;
+  int64_t number = 0;
+  std::string title, body, state_reason;
+  std::vector<std::string> labels;
+  bool pull_request = false;
+  std::vector<std::string> comments;  // loaded for issues that pass the keyword step
+  SelectionStep reached = SelectionStep::kMined;
+  json excluded_by;  // null while selected
+
+  std::string reference() const { return owner + "/" + name + "#" + std::to_string(number); }
+  void exclude(SelectionStep step, json reason) {
+    excluded_by = {{"step", step_id(step)}, {"reason", std::move(reason)}};
+  }
+  void pass(SelectionStep step) { reached = step; }
+};
+
+// Issues with text in scope, in id order.
+std::vector<Candidate> load_candidates(Store& store, const SelectionOptions& options) {
+  std::string sql =
+      "SELECT i.id, r.id, r.owner, r.name, i.number, i.title, coalesce(i.body, ''), coalesce(i.state_reason, ''), "
+      "i.labels, i.is_pull_request FROM issues i JOIN repositories r ON r.id = i.repository_id "
+      "WHERE i.title IS NOT NULL";
+  std::vector<std::string> parameters;
+  if (!options.repositories.empty()) {
+    sql += " AND (";
+    for (size_t k = 0; k < options.repositories.size(); ++k) {
+      auto [owner, name] = split_repository(options.repositories[k], "--repo");
+      sql += std::string(k ? " OR " : "") + "(r.owner = ? AND r.name = ?)";
+      parameters.push_back(owner);
+      parameters.push_back(name);
+    }
+    sql += ")";
+  }
+  // As in AnnotationQuery: a date prefix as --until bounds the whole day.
+  if (!options.since.empty()) {
+    sql += " AND i.created_at >= ?";
+    parameters.push_back(options.since);
+  }
+  if (!options.until.empty()) {
+    sql += " AND substr(i.created_at, 1, ?) <= ?";
+    parameters.push_back(std::to_string(options.until.size()));
+    parameters.push_back(options.until);
+  }
+  sql += " ORDER BY i.id";
+  Statement& q = store.db().prepare(sql);
+  for (size_t k = 0; k < parameters.size(); ++k) q.bind(static_cast<int>(k + 1), parameters[k]);
+  std::vector<Candidate> out;
+  while (q.step()) {
+    Candidate c;
+    c.id = q.column_int(0);
+    c.repository_id = q.column_int(1);
+    c.owner = q.column_text(2);
+    c.name = q.column_text(3);
+    c.number = q.column_int(4);
+    c.title = q.column_text(5);
+    c.body = q.column_text(6);
+    c.state_reason = q.column_text(7);
+    json labels = json::parse(q.column_text(8), nullptr, false);
+    if (labels.is_array()) {
+      for (const json& l : labels) {
+        if (l.is_string()) c.labels.push_back(l.get<std::string>());
+      }
+    }
+    c.pull_request = q.column_int(9) != 0;
+    out.push_back(std::move(c));
+  }
+  q.reset();
+  return out;
+}
+
+void load_comments(Store& store, Candidate& c) {
+  Statement& q = store.db().prepare("SELECT coalesce(body, '') FROM comments WHERE issue_id = ? ORDER BY created_at, id");
+  q.bind(1, c.id);
+  while (q.step()) c.comments.push_back(q.column_text(0));
+  q.reset();
+}
+
+// Step 4 by an annotation source: issue id -> whether any of its annotations is a failure.
+std::map<int64_t, bool> failure_by_source(Store& store, const std::string& selector) {
+  std::map<int64_t, bool> out;
+  bool any_source = false;
+  Statement& q = store.db().prepare("SELECT issue_id, source, is_failure FROM annotations ORDER BY issue_id");
+  while (q.step()) {
+    if (!source_matches(selector, q.column_text(1))) continue;
+    any_source = true;
+    // Gold datasets hold failures only and may leave is_failure unknown: unknown counts as one.
+    bool failure = q.column_is_null(2) || q.column_int(2) != 0;
+    out[q.column_int(0)] = out[q.column_int(0)] || failure;
+  }
+  q.reset();
+  if (!any_source) {
+    std::string known;
+    for (const SourceCount& s : store.sources()) known += (known.empty() ? "" : ", ") + s.source;
+    throw Error("select --by-source '" + selector + "': no annotations from that source (sources: " +
+                (known.empty() ? "none" : known) + ")");
+  }
+  return out;
+}
+
+std::string relevance_reason(const Classification& r) {
+  std::string reason = "the rules judge it not a failure report";
+  if (!r.relevance.hits.empty()) reason += " (" + r.relevance.hits.front().rule->id + ")";
+  return reason;
+}
+
+// Which routes mark an issue as a duplicate, and the original its "Duplicate of" comment names.
+struct DuplicateMark {
+  std::vector<std::string> routes;  // 'timeline', 'state_reason', 'label', 'comment'
+  std::optional<CommitIssueLink> named;
+};
+
+DuplicateMark duplicate_mark(const Candidate& c, const std::set<int64_t>& marked_in_timeline) {
+  static const RE2 kDuplicateOf("(?i)\\bduplicate\\s+of\\s+(\\S+)");
+  DuplicateMark m;
+  if (marked_in_timeline.count(c.id)) m.routes.push_back("timeline");
+  if (c.state_reason == "duplicate") m.routes.push_back("state_reason");
+  for (const std::string& l : c.labels) {
+    if (to_lower_ascii(normalize_space(l)) == "duplicate") {
+      m.routes.push_back("label");
+      break;
+    }
+  }
+  for (const std::string& comment : c.comments) {
+    re2::StringPiece input(comment);
+    std::string target;
+    while (RE2::FindAndConsume(&input, kDuplicateOf, &target)) {
+      std::vector<CommitIssueLink> links = issue_links_in_message(target, c.owner, c.name);
+      if (links.empty()) continue;
+      if (!m.named) m.named = links.front();
+    }
+  }
+  if (m.named) m.routes.push_back("comment");
+  return m;
+}
+
+class IssueIndex {
+ public:
+  IssueIndex(Store& store, const std::vector<Candidate>& candidates) : store_(store) {
+    for (size_t i = 0; i < candidates.size(); ++i) {
+      if (candidates[i].reached >= SelectionStep::kFailureReport) at_[{candidates[i].repository_id, candidates[i].number}] = i;
+    }
+  }
+  // The candidate that reached step 4 a link names (repository names and aliases without case).
+  std::optional<size_t> find(const CommitIssueLink& link) {
+    std::string key = to_lower_ascii(link.owner + "/" + link.name);
+    auto repo = repositories_.find(key);
+    if (repo == repositories_.end()) repo = repositories_.emplace(key, store_.find_repository(link.owner, link.name)).first;
+    if (!repo->second) return std::nullopt;
+    auto it = at_.find({*repo->second, link.number});
+    if (it == at_.end()) return std::nullopt;
+    return it->second;
+  }
+
+ private:
+  Store& store_;
+  std::map<std::pair<int64_t, int64_t>, size_t> at_;
+  std::map<std::string, std::optional<int64_t>> repositories_;
+};
+
+// Step 5. An issue goes when its original stands for it; in a ring of issues marked duplicates of
+// each other, the oldest (lowest id) stays, so the failure is counted once.
+int64_t drop_duplicates(Store& store, std::vector<Candidate>& candidates) {
+  std::set<int64_t> marked_in_timeline;
+  Statement& q = store.db().prepare("SELECT DISTINCT issue_id FROM timeline_events WHERE event = 'marked_as_duplicate'");
+  while (q.step()) marked_in_timeline.insert(q.column_int(0));
+  q.reset();
+
+  IssueIndex index(store, candidates);
+  std::vector<std::optional<size_t>> original(candidates.size());
+  std::vector<std::vector<std::string>> routes(candidates.size());
+  int64_t kept = 0;
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    const Candidate& c = candidates[i];
+    if (c.reached < SelectionStep::kFailureReport) continue;
+    DuplicateMark m = duplicate_mark(c, marked_in_timeline);
+    if (m.routes.empty()) continue;
+    if (m.named) original[i] = index.find(*m.named);
+    for (size_t k = 0; !original[i] && k < c.comments.size(); ++k) {
+      for (const CommitIssueLink& link : issue_links_in_message(c.comments[k], c.owner, c.name)) {
+        original[i] = index.find(link);
+        if (original[i] == i) original[i].reset();
+        if (original[i]) break;
+      }
+    }
+    if (original[i] == i) original[i].reset();
+    if (!original[i]) ++kept;
+    routes[i] = std::move(m.routes);
+  }
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    if (!original[i]) continue;
+    // Follow originals: reaching an issue that has none means i is a duplicate; coming back to i
+    // means a ring, where only its lowest id stays.
+    std::vector<size_t> path = {i};
+    size_t at = *original[i];
+    bool ring = false;
+    while (original[at]) {
+      if (at == i) {
+        ring = true;
+        break;
+      }
+      if (std::find(path.begin(), path.end(), at) != path.end()) break;  // a ring further on
+      path.push_back(at);
+      at = *original[at];
+    }
+    if (ring && std::all_of(path.begin(), path.end(), [&](size_t p) { return candidates[p].id >= candidates[i].id; })) {
+      continue;
+    }
+    candidates[i].exclude(SelectionStep::kNotDuplicate,
+                          {{"duplicate_of", candidates[*original[i]].reference()}, {"marked_by", routes[i]}});
+  }
+  return kept;
+}
+
+}  // namespace
+
+SelectionSummary select_issues(Store& store, const FailureFilter& keywords, const RuleClassifier* relevance,
+                               const SelectionOptions& options) {
+  if (options.name.empty()) throw Error("select: the selection needs a name (--name)");
+  if (options.failure_step && options.by_source.empty() && !relevance) {
+    throw Error("select: step 4 needs the rule classifier or an annotation source (--by-source)");
+  }
+  std::vector<Candidate> candidates = load_candidates(store, options);
+  std::map<int64_t, bool> by_source;
+  if (options.failure_step && !options.by_source.empty()) by_source = failure_by_source(store, options.by_source);
+
+  for (Candidate& c : candidates) {
+    if (c.pull_request) {
+      c.exclude(SelectionStep::kIssue, "pull request");
+      continue;
+    }
+    c.pass(SelectionStep::kIssue);
+    if (options.keyword_step && !keywords.matches(c.title, c.body, c.labels)) {
+      c.exclude(SelectionStep::kKeyword, "no failure keyword in title, body or labels");
+      continue;
+    }
+    c.pass(SelectionStep::kKeyword);
+    load_comments(store, c);
+    if (options.failure_step && !options.by_source.empty()) {
+      auto it = by_source.find(c.id);
+      if (it == by_source.end() || !it->second) {
+        c.exclude(SelectionStep::kFailureReport, it == by_source.end() ? "not labelled by " + options.by_source
+                                                                      : options.by_source + ": not a failure report");
+        continue;
+      }
+    } else if (options.failure_step) {
+      Classification r = relevance->classify(extract_features(c.title, c.body, c.comments));
+      if (!r.is_failure) {
+        c.exclude(SelectionStep::kFailureReport, relevance_reason(r));
+        continue;
+      }
+    }
+    c.pass(SelectionStep::kFailureReport);
+  }
+  SelectionSummary summary;
+  if (options.duplicate_step) summary.duplicates_kept = drop_duplicates(store, candidates);
+  for (Candidate& c : candidates) {
+    if (c.reached == SelectionStep::kFailureReport && c.excluded_by.is_null()) c.pass(SelectionStep::kNotDuplicate);
+  }
+
+  json asked = {{"keywords", options.keyword_step ? keywords.origin() : "(step skipped)"},
+                {"failure_report", !options.failure_step       ? "(step skipped)"
+                                   : options.by_source.empty() ? "rules"
+                                                               : "source " + options.by_source},
+                {"duplicates", options.duplicate_step ? "dropped" : "(step skipped)"},
+                {"repositories", options.repositories},
+                {"since", options.since},
+                {"until", options.until}};
+  Transaction tx(store.db());
+  int64_t run_id = store.begin_run("select", options.argv, nullptr);
+  Statement& clear = store.db().prepare("DELETE FROM selections WHERE name = ?");
+  clear.bind(1, options.name);
+  clear.run();
+  Statement& insert = store.db().prepare(
+      "INSERT INTO selections (name, issue_id, step_reached, excluded_by, run_id) VALUES (?, ?, ?, ?, ?)");
+  StepCounts counts{};
+  for (const Candidate& c : candidates) {
+    std::optional<std::string> excluded;
+    if (!c.excluded_by.is_null()) excluded = c.excluded_by.dump();
+    insert.bind(1, options.name).bind(2, c.id).bind(3, static_cast<int64_t>(c.reached)).bind(4, excluded).bind(5, run_id);
+    insert.run();
+    for (size_t k = 0; k < step_index(c.reached) + 1; ++k) ++counts[k];
+  }
+  json funnel = json::object();
+  for (int s = 1; s <= kSelectionSteps; ++s) {
+    funnel[step_id(static_cast<SelectionStep>(s))] = counts[static_cast<size_t>(s - 1)];
+  }
+  store.finish_run(run_id, "ok",
+                   json{{"name", options.name}, {"options", asked}, {"funnel", funnel},
+                        {"duplicates_kept", summary.duplicates_kept}}.dump());
+  tx.commit();
+  summary.funnel = load_funnel(store, options.name);
+  return summary;
+}
+
+}  // namespace firstmile

@@ -1,0 +1,224 @@
+// Tests of classify/evaluation.h on small invented labels in an in-memory store. Expected
+// values are computed by hand in the comments (no scikit-learn on the build machine).
+#include <doctest/doctest.h>
+
+#include "base/error.h"
+#include "labels/evaluation.h"
+#include "store/store.h"
+#include "tiny_taxonomy.h"
+
+using namespace firstmile;
+
+namespace {
+
+struct Fixture {
+  Store store = Store::open_memory();
+  Taxonomy taxonomy = Taxonomy::parse(firstmile::testing::kTinyTaxonomy, "tiny.json");
+  int64_t repository = store.upsert_repository({.owner = "o", .name = "r", .series = "S", .model = "m", .architecture = "Dense"});
+
+  int64_t issue(int64_t number) {
+    return store.ensure_issue(repository, number, "https://github.com/o/r/issues/" + std::to_string(number));
+  }
+  void label(int64_t number, const std::string& source, std::optional<std::string> symptom, int failure_index = 1,
+             std::optional<int> is_failure = 1, bool needs_review = false) {
+    Annotation a;
+    a.issue_id = issue(number);
+    a.failure_index = failure_index;
+    a.source = source;
+    a.taxonomy = "tiny";
+    a.is_failure = is_failure;
+    a.symptom = std::move(symptom);
+    a.needs_review = needs_review;
+    a.confidence = 0.75;
+    a.evidence = R"({"rule": "r1"})";
+    store.upsert_annotation(a);
+  }
+  Evaluation run(bool exclude_review = false) {
+    return evaluate(store, taxonomy, direct_resolver(taxonomy),
+                    {.gold = "gold", .pred = "rules", .exclude_review = exclude_review});
+  }
+};
+
+}  // namespace
+
+TEST_CASE("accuracy, macro-F1 and kappa of top-level symptoms match the hand computation") {
+  Fixture f;
+  std::vector<std::string> gold{"sym.crash", "sym.crash", "sym.crash", "sym.hang", "sym.hang", "sym.slow"};
+  std::vector<std::string> pred{"sym.crash", "sym.crash", "sym.hang", "sym.hang", "sym.slow", "sym.slow"};
+  for (size_t i = 0; i < gold.size(); ++i) {
+    f.label(static_cast<int64_t>(i + 1), "gold:tiny", gold[i]);
+    f.label(static_cast<int64_t>(i + 1), "rules", pred[i]);
+  }
+  Evaluation e = f.run();
+  const LevelEvaluation* s = e.find("symptom", 1);
+  REQUIRE(s);
+  CHECK(s->compared == 6);
+  CHECK(s->accuracy == doctest::Approx(4.0 / 6));
+  // Wilson 95% interval of 4 of 6 (statsmodels proportion_confint(4, 6, method="wilson")).
+  CHECK(s->accuracy_low == doctest::Approx(0.2999).epsilon(0.001));
+  CHECK(s->accuracy_high == doctest::Approx(0.9032).epsilon(0.001));
+  // F1: Crash P 2/2 R 2/3 -> 0.8; Hang P 1/2 R 1/2 -> 0.5; Slow P 1/2 R 1/1 -> 2/3.
+  CHECK(s->macro_f1 == doctest::Approx((0.8 + 0.5 + 2.0 / 3) / 3));
+  // p_o = 4/6; p_e = 3/6*2/6 + 2/6*2/6 + 1/6*2/6 = 1/3; kappa = (2/3 - 1/3) / (2/3) = 0.5.
+  CHECK(s->kappa.kappa == doctest::Approx(0.5));
+}
+
+TEST_CASE("per-class scores and the confusion matrix follow taxonomy order") {
+  Fixture f;
+  std::vector<std::string> gold{"sym.slow", "sym.crash", "sym.crash", "sym.hang"};
+  std::vector<std::string> pred{"sym.slow", "sym.crash", "sym.hang", "sym.hang"};
+  for (size_t i = 0; i < gold.size(); ++i) {
+    f.label(static_cast<int64_t>(i + 1), "gold:tiny", gold[i]);
+    f.label(static_cast<int64_t>(i + 1), "rules", pred[i]);
+  }
+  Evaluation e = f.run();
+  const LevelEvaluation* s = e.find("symptom", 1);
+  REQUIRE(s);
+  REQUIRE(s->classes.size() == 3);
+  CHECK(s->classes[0].name == "Crash");
+  CHECK(s->classes[1].name == "Hang");
+  CHECK(s->classes[2].name == "Slow");
+  CHECK(s->classes[0].support == 2);
+  CHECK(s->classes[0].precision == doctest::Approx(1.0));
+  CHECK(s->classes[0].recall == doctest::Approx(0.5));
+  CHECK(s->classes[1].precision == doctest::Approx(0.5));
+  CHECK(s->confusion == std::vector<std::vector<int64_t>>{{1, 1, 0}, {0, 1, 0}, {0, 0, 1}});
+}
+
+TEST_CASE("a class never predicted scores precision and F1 zero and still counts in macro-F1") {
+  LevelEvaluation s = score_labels({"a", "a", "b"}, {"a", "a", "a"});
+  REQUIRE(s.classes.size() == 2);
+  CHECK(s.classes[1].precision == 0);
+  CHECK(s.classes[1].f1 == 0);
+  // a: P 2/3 R 1 -> F1 0.8; b: 0. Macro 0.4.
+  CHECK(s.macro_f1 == doctest::Approx(0.4));
+}
+
+TEST_CASE("labels deeper than the level are cut to it and shallower ones do not count there") {
+  Fixture f;
+  f.label(1, "gold:tiny", "sym.crash.oom");
+  f.label(1, "rules", "sym.crash.kill");  // same at level 1, different at 2
+  f.label(2, "gold:tiny", "sym.hang");
+  f.label(2, "rules", "sym.hang.gen");    // gold stops at level 1: not compared at 2
+  f.label(3, "gold:tiny", "sym.crash.oom");
+  f.label(3, "rules", "sym.crash");       // prediction stops at level 1: missing at 2
+  Evaluation e = f.run();
+  const LevelEvaluation* l1 = e.find("symptom", 1);
+  const LevelEvaluation* l2 = e.find("symptom", 2);
+  REQUIRE(l1);
+  REQUIRE(l2);
+  CHECK(l1->compared == 3);
+  CHECK(l1->accuracy == doctest::Approx(1.0));
+  CHECK(l2->compared == 1);
+  CHECK(l2->correct == 0);
+  CHECK(l2->pred_missing == 1);
+  REQUIRE(l2->disagreements.size() == 1);
+  CHECK(l2->disagreements[0].gold == "Crash / Out of Memory");
+  CHECK(l2->disagreements[0].predicted == "Crash / Process Killed");
+}
+
+TEST_CASE("every dimension is scored at each level the taxonomy gives it") {
+  Fixture f;
+  f.label(1, "gold:tiny", "sym.crash");
+  f.label(1, "rules", "sym.crash");
+  Evaluation e = f.run();
+  std::vector<std::string> rows;
+  for (const LevelEvaluation& l : e.levels) rows.push_back(l.dimension + std::to_string(l.level));
+  CHECK(rows == std::vector<std::string>{"relevance1", "stage1", "symptom1", "symptom2", "root_cause1"});
+}
+
+TEST_CASE("failures of a multi-failure issue are matched by failure index, never re-paired") {
+  Fixture f;
+  f.label(1, "gold:tiny", "sym.crash", 1);
+  f.label(1, "gold:tiny", "sym.hang", 2);
+  f.label(1, "gold:tiny", "sym.slow", 3);
+  f.label(1, "rules", "sym.hang", 1);
+  f.label(1, "rules", "sym.crash", 2);  // the labels are swapped: both count as wrong
+  Evaluation e = f.run();
+  const LevelEvaluation* s = e.find("symptom", 1);
+  REQUIRE(s);
+  CHECK(s->compared == 2);
+  CHECK(s->correct == 0);
+  CHECK(e.coverage.failures_compared == 2);
+  CHECK(e.coverage.gold_failures_without_prediction == 1);  // failure 3
+  CHECK(e.coverage.gold_issues_without_prediction == 0);
+  REQUIRE(s->disagreements.size() == 2);
+  CHECK(s->disagreements[1].failure_index == 2);
+}
+
+TEST_CASE("coverage counts gold issues without a prediction and predictions without gold") {
+  Fixture f;
+  f.label(1, "gold:tiny", "sym.crash");
+  f.label(2, "gold:tiny", "sym.hang");
+  f.label(3, "gold:tiny", "sym.slow");
+  f.label(1, "rules", "sym.crash");
+  f.label(3, "rules", "sym.slow");
+  f.label(4, "rules", "sym.slow");
+  Evaluation e = f.run();
+  CHECK(e.coverage.gold_issues == 3);
+  CHECK(e.coverage.issues_compared == 2);
+  CHECK(e.coverage.gold_issues_without_prediction == 1);
+  CHECK(e.coverage.predicted_issues_without_gold == 1);
+  REQUIRE(e.coverage.uncovered.size() == 1);
+  CHECK(e.coverage.uncovered[0].number == 2);
+  CHECK(e.find("symptom", 1)->compared == 2);
+}
+
+TEST_CASE("predictions marked for review are counted by default and left out with exclude_review") {
+  Fixture f;
+  f.label(1, "gold:tiny", "sym.crash");
+  f.label(2, "gold:tiny", "sym.hang");
+  f.label(1, "rules", "sym.crash");
+  f.label(2, "rules", "sym.crash", 1, 1, /*needs_review=*/true);
+  Evaluation counted = f.run();
+  CHECK(counted.find("symptom", 1)->compared == 2);
+  Evaluation excluded = f.run(true);
+  CHECK(excluded.find("symptom", 1)->compared == 1);
+  CHECK(excluded.find("symptom", 1)->accuracy == doctest::Approx(1.0));
+  CHECK(excluded.coverage.predictions_excluded_for_review == 1);
+  CHECK(excluded.coverage.gold_issues_without_prediction == 1);
+}
+
+TEST_CASE("relevance compares is_failure as yes and no") {
+  Fixture f;
+  std::vector<int> gold{1, 1, 0, 0}, pred{1, 0, 0, 0};
+  for (size_t i = 0; i < gold.size(); ++i) {
+    f.label(static_cast<int64_t>(i + 1), "gold:tiny", std::nullopt, 1, gold[i]);
+    f.label(static_cast<int64_t>(i + 1), "rules", std::nullopt, 1, pred[i]);
+  }
+  Evaluation e = f.run();
+  const LevelEvaluation* r = e.find("relevance", 1);
+  REQUIRE(r);
+  CHECK(r->compared == 4);
+  CHECK(r->accuracy == doctest::Approx(0.75));
+  // yes: P 1 R 1/2 -> 2/3; no: P 2/3 R 1 -> 0.8.
+  CHECK(r->macro_f1 == doctest::Approx((2.0 / 3 + 0.8) / 2));
+  // p_o = 3/4; p_e = 1/2*1/4 + 1/2*3/4 = 1/2; kappa = 0.5.
+  CHECK(r->kappa.kappa == doctest::Approx(0.5));
+  CHECK(r->classes[0].name == "failure");
+}
+
+TEST_CASE("a disagreement carries the issue, both labels, the confidence and the evidence") {
+  Fixture f;
+  f.label(7, "gold:tiny", "sym.crash");
+  f.label(7, "rules", "sym.slow");
+  Evaluation e = f.run();
+  const LevelEvaluation* s = e.find("symptom", 1);
+  REQUIRE(s->disagreements.size() == 1);
+  const Disagreement& d = s->disagreements[0];
+  CHECK(d.repository == "o/r");
+  CHECK(d.number == 7);
+  CHECK(d.url == "https://github.com/o/r/issues/7");
+  CHECK(d.gold == "Crash");
+  CHECK(d.predicted == "Slow");
+  CHECK(d.confidence == 0.75);
+  CHECK(d.evidence == R"({"rule": "r1"})");
+}
+
+TEST_CASE("a selector that matches several sources is refused, naming them") {
+  Fixture f;
+  f.label(1, "gold:a", "sym.crash");
+  f.label(1, "gold:b", "sym.crash");
+  f.label(1, "rules", "sym.crash");
+  CHECK_THROWS_WITH_AS(f.run(), "'gold' matches several sources (gold:a, gold:b): name one", Error);
+}
