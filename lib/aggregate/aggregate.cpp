@@ -534,17 +534,15 @@ AggregateSummary aggregate_reports(Store& store, const Taxonomy& taxonomy, const
   }
   std::unordered_map<int64_t, std::pair<std::string, std::string>> labels;
   if (!s.label_source.empty()) {
-    Statement& q = store.db().prepare(
+    Query q = store.db().query(
         "SELECT issue_id, coalesce(stage, ''), coalesce(root_cause, '') FROM annotations WHERE source = ? AND failure_index = 1");
     q.bind(1, s.label_source);
     while (q.step()) labels[q.column_int(0)] = {q.column_text(1), q.column_text(2)};
-    q.reset();
   }
   std::unordered_map<int64_t, std::string> comments;
   {
-    Statement& q = store.db().prepare("SELECT issue_id, coalesce(body, '') FROM comments ORDER BY issue_id, created_at, id");
+    Query q = store.db().query("SELECT issue_id, coalesce(body, '') FROM comments ORDER BY issue_id, created_at, id");
     while (q.step()) comments[q.column_int(0)].append(q.column_view(1)).push_back('\n');
-    q.reset();
   }
   // Reports are read in chunks whose features are computed on all cores, so only a chunk's
   // bodies are in memory at once. The LLM's view (error lines, excerpt) is kept only when a
@@ -581,7 +579,7 @@ AggregateSummary aggregate_reports(Store& store, const Taxonomy& taxonomy, const
     bodies.clear();
   };
   {
-    Statement& q = store.db().prepare(
+    Query q = store.db().query(
         "SELECT i.id, r.owner || '/' || r.name, coalesce(r.series, ''), coalesce(r.model, ''), i.number, i.url, i.title, "
         "coalesce(i.body, ''), coalesce(i.created_at, '') FROM issues i JOIN repositories r ON r.id = i.repository_id "
         "WHERE i.title IS NOT NULL AND i.is_pull_request = 0 ORDER BY i.created_at, i.id");
@@ -608,7 +606,6 @@ AggregateSummary aggregate_reports(Store& store, const Taxonomy& taxonomy, const
         chunk_start = reports.size();
       }
     }
-    q.reset();
     features(chunk_start);
   }
   const size_t n = reports.size();
@@ -630,13 +627,13 @@ AggregateSummary aggregate_reports(Store& store, const Taxonomy& taxonomy, const
   const char* const route = options.route == PairRoute::kRules ? "rules" : options.route == PairRoute::kHybrid ? "hybrid" : "llm";
   Transaction tx(store.db());
   s.run_id = store.begin_run("aggregate", options.argv, &taxonomy);
-  store.db().prepare("DELETE FROM aggregations WHERE name = ?").bind(1, options.name).run();
+  store.db().query("DELETE FROM aggregations WHERE name = ?").bind(1, options.name).run();
   json summary = {{"reports", s.reports},       {"candidate_pairs", s.candidate_pairs}, {"uncertain_pairs", s.uncertain_pairs},
                   {"routed", s.routed},         {"answered", s.answered},               {"linked_pairs", s.linked_pairs},
                   {"incidents", s.incidents},   {"reports_in_incidents", s.reports_in_incidents},
                   {"llm_model", options.llm_model}};
   store.db()
-      .prepare("INSERT INTO aggregations (name, source, window_days, route, threshold, run_id, created_at, summary) "
+      .query("INSERT INTO aggregations (name, source, window_days, route, threshold, run_id, created_at, summary) "
                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
       .bind(1, options.name)
       .bind(2, s.label_source)
@@ -647,10 +644,10 @@ AggregateSummary aggregate_reports(Store& store, const Taxonomy& taxonomy, const
       .bind(7, utc_now_iso8601())
       .bind(8, summary.dump())
       .run();
-  Statement& incident = store.db().prepare(
+  Query incident = store.db().query(
       "INSERT INTO incidents (aggregation, number, title, size, first_at, last_at, repositories, signature, root_cause) "
       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
-  Statement& member = store.db().prepare("INSERT INTO incident_members (incident_id, issue_id) VALUES (?, ?)");
+  Query member = store.db().query("INSERT INTO incident_members (incident_id, issue_id) VALUES (?, ?)");
   int64_t number = 0;
   for (const auto& grp : g.groups) {
     std::vector<std::string> signatures, causes;
@@ -675,13 +672,12 @@ AggregateSummary aggregate_reports(Store& store, const Taxonomy& taxonomy, const
     incident.bind(5, first).bind(6, last).bind(7, json(std::vector<std::string>(repositories.begin(), repositories.end())).dump());
     incident.bind(8, signature.empty() ? std::optional<std::string>() : std::optional<std::string>(signature));
     incident.bind(9, cause.empty() ? std::optional<std::string>() : std::optional<std::string>(cause));
-    if (!incident.step()) throw Error("aggregate: incident insert returned no id");
-    int64_t id = incident.column_int(0);
-    incident.reset();
-    for (size_t r : grp) member.bind(1, id).bind(2, reports[r].issue_id).run();
+    std::optional<int64_t> id = incident.first_int();
+    if (!id) throw Error("aggregate: incident insert returned no id");
+    for (size_t r : grp) member.bind(1, *id).bind(2, reports[r].issue_id).run();
   }
   // Decided pairs worth auditing: the links, and what the LLM decided.
-  Statement& link = store.db().prepare(
+  Query link = store.db().query(
       "INSERT OR REPLACE INTO incident_links (aggregation, issue_a, issue_b, score, decided_by, linked, evidence) "
       "VALUES (?, ?, ?, ?, ?, ?, ?)");
   for (const PairDecision& d : g.pairs) {
@@ -707,28 +703,25 @@ std::map<int64_t, int64_t> load_gold_incidents(Store& store, const std::string& 
   auto issue_id = [&store](const IssueLink& link) -> std::optional<int64_t> {
     std::optional<int64_t> repo = store.find_repository(link.owner, link.name);
     if (!repo) return std::nullopt;
-    Statement& q = store.db().prepare("SELECT id FROM issues WHERE repository_id = ? AND number = ?");
+    Query q = store.db().query("SELECT id FROM issues WHERE repository_id = ? AND number = ?");
     q.bind(1, *repo).bind(2, link.number);
     std::optional<int64_t> id;
     if (q.step()) id = q.column_int(0);
-    q.reset();
     return id;
   };
   if (gold == "duplicates") {
     // "Duplicate of #12" in a comment joins the issue to #12 of its repository.
     static const RE2 duplicate_of(R"re((?i)duplicate of\s+#(\d+))re");
     std::vector<std::pair<int64_t, int64_t>> links;
-    Statement& q = store.db().prepare(
+    Query q = store.db().query(
         "SELECT c.issue_id, i.repository_id, c.body FROM comments c JOIN issues i ON i.id = c.issue_id WHERE c.body LIKE '%uplicate of%'");
-    Statement& find = store.db().prepare("SELECT id FROM issues WHERE repository_id = ? AND number = ?");
+    Query find = store.db().query("SELECT id FROM issues WHERE repository_id = ? AND number = ?");
     while (q.step()) {
       int64_t number = 0;
       if (!RE2::PartialMatch(q.column_text(2), duplicate_of, &number)) continue;
       find.bind(1, q.column_int(1)).bind(2, number);
       if (find.step()) links.emplace_back(q.column_int(0), find.column_int(0));
-      find.reset();
     }
-    q.reset();
     std::map<int64_t, int64_t> parent;
     std::function<int64_t(int64_t)> root = [&](int64_t x) {
       auto it = parent.find(x);
@@ -742,9 +735,8 @@ std::map<int64_t, int64_t> load_gold_incidents(Store& store, const std::string& 
       if (ra != rb) parent[std::max(ra, rb)] = std::min(ra, rb);
     }
     for (const auto& [id, p] : parent) out[id] = root(id);
-    Statement& all = store.db().prepare("SELECT id FROM issues WHERE title IS NOT NULL AND is_pull_request = 0");
+    Query all = store.db().query("SELECT id FROM issues WHERE title IS NOT NULL AND is_pull_request = 0");
     while (all.step()) out.emplace(all.column_int(0), 0);
-    all.reset();
     return out;
   }
   std::map<std::string, int64_t> incident_names;
@@ -770,18 +762,16 @@ std::map<int64_t, int64_t> load_gold_incidents(Store& store, const std::string& 
 }
 
 std::map<int64_t, int64_t> load_predicted_incidents(Store& store, const std::string& name) {
-  Statement& exists = store.db().prepare("SELECT count(*) FROM aggregations WHERE name = ?");
+  Query exists = store.db().query("SELECT count(*) FROM aggregations WHERE name = ?");
   exists.bind(1, name);
   exists.step();
   bool found = exists.column_int(0) > 0;
-  exists.reset();
   if (!found) throw Error("no aggregation named '" + name + "' (run `firstmile aggregate --name " + name + "` first)");
   std::map<int64_t, int64_t> out;
-  Statement& q = store.db().prepare(
+  Query q = store.db().query(
       "SELECT m.issue_id, i.number FROM incident_members m JOIN incidents i ON i.id = m.incident_id WHERE i.aggregation = ?");
   q.bind(1, name);
   while (q.step()) out[q.column_int(0)] = q.column_int(1);
-  q.reset();
   return out;
 }
 

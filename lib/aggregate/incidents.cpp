@@ -66,14 +66,13 @@ std::vector<std::string> incident_fields(const IncidentRow& r) {
 }  // namespace
 
 AggregationInfo load_aggregation(Store& store, const std::string& name) {
-  Statement& s = store.db().prepare(
+  Query s = store.db().query(
       "SELECT a.name, coalesce(a.source, ''), a.window_days, a.route, a.threshold, a.run_id, a.created_at, a.summary, "
       "(SELECT count(*) FROM incidents n WHERE n.aggregation = a.name), "
       "(SELECT count(*) FROM incidents n JOIN incident_members m ON m.incident_id = n.id WHERE n.aggregation = a.name) "
       "FROM aggregations a WHERE a.name = ?");
   s.bind(1, name);
   if (!s.step()) {
-    s.reset();
     std::vector<std::string> names = store.aggregation_names();
     if (names.empty()) throw Error("no incidents yet: run `firstmile aggregate` first");
     throw Error("no aggregation named '" + name + "' (aggregations: " + join(names, ", ") + ")");
@@ -89,7 +88,6 @@ AggregationInfo load_aggregation(Store& store, const std::string& name) {
   a.summary = s.column_text(7);
   a.incidents = s.column_int(8);
   a.reports = s.column_int(9);
-  s.reset();
   return a;
 }
 
@@ -97,7 +95,7 @@ std::vector<IncidentRow> load_incidents(Store& store, const std::string& name, c
   load_aggregation(store, name);  // an unknown name is an error, not an empty list
   // The root cause is a node id; its path comes from the taxonomy copied into the database
   // (the first by id when several taxonomies share the node id).
-  Statement& s = store.db().prepare(
+  Query s = store.db().query(
       "SELECT n.id, n.number, n.title, n.size, coalesce(n.first_at, ''), coalesce(n.last_at, ''), "
       "coalesce(round(julianday(n.last_at) - julianday(n.first_at), 2), 0), n.repositories, "
       "coalesce(n.signature, ''), coalesce(n.root_cause, ''), "
@@ -121,7 +119,6 @@ std::vector<IncidentRow> load_incidents(Store& store, const std::string& name, c
     r.root_cause_path = s.column_text(10);
     out.push_back(std::move(r));
   }
-  s.reset();
   if (query.members) {
     for (IncidentRow& r : out) r.members = load_incident_members(store, r.id);
   }
@@ -129,7 +126,7 @@ std::vector<IncidentRow> load_incidents(Store& store, const std::string& name, c
 }
 
 std::vector<IncidentMember> load_incident_members(Store& store, int64_t incident_id) {
-  Statement& s = store.db().prepare(
+  Query s = store.db().query(
       "SELECT i.id, r.owner || '/' || r.name, i.number, coalesce(i.created_at, ''), coalesce(i.title, ''), i.url "
       "FROM incident_members m JOIN issues i ON i.id = m.issue_id JOIN repositories r ON r.id = i.repository_id "
       "WHERE m.incident_id = ? ORDER BY i.created_at IS NULL, i.created_at, lower(r.owner || '/' || r.name), i.number");
@@ -139,7 +136,6 @@ std::vector<IncidentMember> load_incident_members(Store& store, int64_t incident
     out.push_back({s.column_int(0), s.column_text(1), s.column_int(2), s.column_text(3), s.column_text(4),
                    s.column_text(5)});
   }
-  s.reset();
   return out;
 }
 

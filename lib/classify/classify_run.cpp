@@ -41,7 +41,7 @@ std::vector<int64_t> select_issues(Store& store, const std::vector<std::string>&
   }
   sql += " ORDER BY i.id";
   if (limit > 0) sql += " LIMIT " + std::to_string(limit);
-  Statement& q = store.db().prepare(sql);
+  Query q = store.db().query(sql);
   int p = 0;
   for (const std::string& full : repositories) {
     auto [owner, name] = split_repository(full, "--repo");
@@ -50,15 +50,14 @@ std::vector<int64_t> select_issues(Store& store, const std::vector<std::string>&
   }
   std::vector<int64_t> ids;
   while (q.step()) ids.push_back(q.column_int(0));
-  q.reset();
   return ids;
 }
 
 // Title, body and comments of `ids` (a batch: memory stays bounded however many issues there are).
 std::vector<IssueText> load_issues(Store& store, const std::vector<int64_t>& ids) {
   std::vector<IssueText> out;
-  Statement& q = store.db().prepare("SELECT title, coalesce(body, '') FROM issues WHERE id = ?");
-  Statement& c = store.db().prepare("SELECT coalesce(body, '') FROM comments WHERE issue_id = ? ORDER BY created_at, id");
+  Query q = store.db().query("SELECT title, coalesce(body, '') FROM issues WHERE id = ?");
+  Query c = store.db().query("SELECT coalesce(body, '') FROM comments WHERE issue_id = ? ORDER BY created_at, id");
   for (int64_t id : ids) {
     IssueText t;
     t.id = id;
@@ -67,10 +66,8 @@ std::vector<IssueText> load_issues(Store& store, const std::vector<int64_t>& ids
       t.title = q.column_text(0);
       t.body = q.column_text(1);
     }
-    q.reset();
     c.bind(1, id);
     while (c.step()) t.comments.push_back(c.column_text(0));
-    c.reset();
     out.push_back(std::move(t));
   }
   return out;
@@ -166,7 +163,7 @@ LlmAsk llm_asker(LlmClient& client, const LlmLabeler& labeler) {
 SavedCalibration load_calibrations(Store& store, const Taxonomy& taxonomy, const RuleSet& rules) {
   SavedCalibration saved;
   std::string rules_hash;
-  Statement& q = store.db().prepare(
+  Query q = store.db().query(
       "SELECT dimension, model FROM calibrations c WHERE taxonomy = ?1 AND id = (SELECT max(id) FROM calibrations "
       "WHERE taxonomy = ?1 AND dimension = c.dimension) ORDER BY dimension");
   q.bind(1, taxonomy.id());
@@ -186,7 +183,6 @@ SavedCalibration load_calibrations(Store& store, const Taxonomy& taxonomy, const
     c.counts = model.value("counts", std::vector<int>{});
     saved.calibrations.push_back(std::move(c));
   }
-  q.reset();
   if (!saved.calibrations.empty() && rules_hash != rules.hash()) {
     saved.calibrations.clear();
     saved.threshold = -1;
@@ -332,7 +328,7 @@ CalibrationReport calibrate(Store& store, const Taxonomy& taxonomy, const RuleSe
     std::string stage, symptom, root_cause;
   };
   std::map<int64_t, Gold> gold_of;
-  Statement& q = store.db().prepare(
+  Query q = store.db().query(
       "SELECT a.issue_id, a.source, coalesce(a.stage, ''), coalesce(a.symptom, ''), coalesce(a.root_cause, '') "
       "FROM annotations a JOIN issues i ON i.id = a.issue_id WHERE a.failure_index = 1 AND a.taxonomy = ? "
       "AND a.is_failure IS NOT 0 AND i.title IS NOT NULL ORDER BY a.issue_id");
@@ -341,7 +337,6 @@ CalibrationReport calibrate(Store& store, const Taxonomy& taxonomy, const RuleSe
     if (!source_matches(gold, q.column_text(1))) continue;
     gold_of[q.column_int(0)] = {q.column_text(2), q.column_text(3), q.column_text(4)};
   }
-  q.reset();
   if (gold_of.empty()) {
     throw Error("calibrate: no issues with text labelled by '" + gold + "' under taxonomy " + taxonomy.id() +
                 " (import issue text and labels first)");
@@ -428,7 +423,7 @@ CalibrationReport calibrate(Store& store, const Taxonomy& taxonomy, const RuleSe
   Transaction tx(store.db());
   report.run_id = store.begin_run("calibrate", options.argv, &taxonomy);
   const std::string now = utc_now_iso8601();
-  Statement& insert = store.db().prepare(
+  Query insert = store.db().query(
       "INSERT INTO calibrations (taxonomy, dimension, gold_source, model, run_id, created_at) VALUES (?, ?, ?, ?, ?, ?)");
   for (const Calibration& c : report.calibrations) {
     json model = {{"upper_edges", c.upper_edges}, {"accuracy", c.accuracy}, {"counts", c.counts}, {"rules_hash", rules.hash()}};

@@ -71,7 +71,7 @@ class Checker {
 
   // The same link with the same three labels twice: a record entered twice.
   void duplicate_records() {
-    Statement& s = db_.prepare(
+    Query s = db_.query(
         "SELECT source, link, labels, count(*), group_concat(file || ' record ' || record_index, '; ') "
         "FROM (SELECT source, link, file, record_index, "
         "      symptom_label || '|' || root_cause_label || '|' || stage_label AS labels "
@@ -81,7 +81,6 @@ class Checker {
     while (s.step()) {
       if (selected(s.column_text(0))) details.push_back(s.column_text(1) + ": " + s.column_text(4));
     }
-    s.reset();
     // Counted before `details` is moved into add(): argument order is unspecified.
     const int64_t count = static_cast<int64_t>(details.size());
     if (count > 0) {
@@ -92,7 +91,7 @@ class Checker {
   }
 
   void several_failures() {
-    Statement& s = db_.prepare(
+    Query s = db_.query(
         "SELECT a.source, r.owner || '/' || r.name || '#' || i.number, count(*) FROM annotations a "
         "JOIN issues i ON i.id = a.issue_id JOIN repositories r ON r.id = i.repository_id "
         "GROUP BY a.source, a.issue_id HAVING count(*) > 1 ORDER BY a.source, r.owner, r.name, i.number");
@@ -102,7 +101,6 @@ class Checker {
         by_source[s.column_text(0)].push_back(s.column_text(1) + " (" + std::to_string(s.column_int(2)) + " failures)");
       }
     }
-    s.reset();
     for (auto& [source, details] : by_source) {
       const int64_t count = static_cast<int64_t>(details.size());
       add(Severity::kNote, "several-failures",
@@ -113,7 +111,7 @@ class Checker {
   }
 
   void normalised_labels() {
-    Statement& s = db_.prepare(
+    Query s = db_.query(
         "SELECT source, file, record_index, symptom_label, root_cause_label, stage_label FROM dataset_records "
         "ORDER BY source, file, record_index");
     std::vector<std::string> details;
@@ -128,7 +126,6 @@ class Checker {
         }
       }
     }
-    s.reset();
     // Counted before `details` is moved into add(): argument order is unspecified.
     const int64_t count = static_cast<int64_t>(details.size());
     if (count > 0) {
@@ -140,7 +137,7 @@ class Checker {
   }
 
   void record_numbering() {
-    Statement& s = db_.prepare(
+    Query s = db_.query(
         "SELECT source, file, record_index, number FROM dataset_records "
         "WHERE number IS NOT NULL AND number != record_index ORDER BY source, file, record_index");
     std::vector<std::string> details;
@@ -150,7 +147,6 @@ class Checker {
                           std::to_string(s.column_int(3)));
       }
     }
-    s.reset();
     // Counted before `details` is moved into add(): argument order is unspecified.
     const int64_t count = static_cast<int64_t>(details.size());
     if (count > 0) {
@@ -162,7 +158,7 @@ class Checker {
   }
 
   void stated_counts() {
-    Statement& s = db_.prepare("SELECT source, records, stated_records, path FROM dataset_imports ORDER BY source");
+    Query s = db_.query("SELECT source, records, stated_records, path FROM dataset_imports ORDER BY source");
     while (s.step()) {
       if (!selected(s.column_text(0)) || s.column_is_null(2)) continue;
       int64_t records = s.column_int(1), stated = s.column_int(2);
@@ -173,11 +169,10 @@ class Checker {
             {s.column_text(3)});
       }
     }
-    s.reset();
   }
 
   void unmapped_labels() {
-    Statement& s = db_.prepare(
+    Query s = db_.query(
         "SELECT a.source, r.owner || '/' || r.name || '#' || i.number, coalesce(a.symptom, '?'), "
         "coalesce(a.symptom_label, ''), coalesce(a.root_cause, '?'), coalesce(a.root_cause_label, ''), "
         "coalesce(a.stage, '?'), coalesce(a.stage_label, '') FROM annotations a "
@@ -192,7 +187,6 @@ class Checker {
       }
       details.push_back(s.column_text(0) + " " + s.column_text(1) + ": " + what);
     }
-    s.reset();
     // Counted before `details` is moved into add(): argument order is unspecified.
     const int64_t count = static_cast<int64_t>(details.size());
     if (count > 0) {
@@ -205,7 +199,7 @@ class Checker {
 
   // Node ids written under this taxonomy id that the loaded file no longer defines.
   void unknown_nodes() {
-    Statement& s = db_.prepare(
+    Query s = db_.query(
         "SELECT source, node, count(*) FROM ("
         " SELECT source, symptom AS node FROM annotations WHERE taxonomy = ?1 AND symptom IS NOT NULL"
         " UNION ALL SELECT source, root_cause FROM annotations WHERE taxonomy = ?1 AND root_cause IS NOT NULL"
@@ -219,7 +213,6 @@ class Checker {
                           " annotations)");
       }
     }
-    s.reset();
     // Counted before `details` is moved into add(): argument order is unspecified.
     const int64_t count = static_cast<int64_t>(details.size());
     if (count > 0) {
@@ -231,13 +224,12 @@ class Checker {
   }
 
   void issues_without_text() {
-    Statement& s = db_.prepare(
+    Query s = db_.query(
         "SELECT r.owner || '/' || r.name || '#' || i.number FROM issues i "
         "JOIN repositories r ON r.id = i.repository_id WHERE i.title IS NULL "
         "ORDER BY r.owner, r.name, i.number");
     std::vector<std::string> details;
     while (s.step()) details.push_back(s.column_text(0));
-    s.reset();
     // Counted before `details` is moved into add(): argument order is unspecified.
     const int64_t count = static_cast<int64_t>(details.size());
     if (count > 0) {

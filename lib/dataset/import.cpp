@@ -90,7 +90,7 @@ DatasetImportSummary import_dataset(Store& store, const Taxonomy& taxonomy, cons
   summary.run_id = store.begin_run("import-dataset", options.argv, &taxonomy);
   store.save_taxonomy(taxonomy);
   int64_t issues_before = db.query_int("SELECT count(*) FROM issues");
-  db.prepare("DELETE FROM dataset_records WHERE source = ?").bind(1, summary.source).run();
+  db.query("DELETE FROM dataset_records WHERE source = ?").bind(1, summary.source).run();
 
   std::map<std::string, int64_t> repository_ids;
   std::set<std::string> links;
@@ -137,7 +137,7 @@ DatasetImportSummary import_dataset(Store& store, const Taxonomy& taxonomy, cons
     a.run_id = summary.run_id;
     int64_t annotation_id = store.upsert_annotation(a);
 
-    db.prepare(
+    db.query(
           "INSERT INTO dataset_records (source, file, record_index, number, link, status, symptom_label, "
           "root_cause_label, stage_label, model, architecture, annotation_id) "
           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
@@ -164,7 +164,7 @@ DatasetImportSummary import_dataset(Store& store, const Taxonomy& taxonomy, cons
     series_links[series].insert(p.link.url());
   }
   // Annotations of this source that the data no longer holds (an earlier, larger version).
-  db.prepare("DELETE FROM annotations WHERE source = ? AND run_id IS NOT ?")
+  db.query("DELETE FROM annotations WHERE source = ? AND run_id IS NOT ?")
       .bind(1, summary.source)
       .bind(2, summary.run_id)
       .run();
@@ -177,7 +177,7 @@ DatasetImportSummary import_dataset(Store& store, const Taxonomy& taxonomy, cons
     summary.per_series.push_back(sc);
   }
 
-  db.prepare(
+  db.query(
         "INSERT INTO dataset_imports (source, path, files, records, stated_records, run_id, imported_at) "
         "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source) DO UPDATE SET path = excluded.path, "
         "files = excluded.files, records = excluded.records, stated_records = excluded.stated_records, "

@@ -42,18 +42,17 @@ struct Candidate {
 std::vector<Candidate> sheet_candidates(Store& store, const std::vector<std::string>& source_filter) {
   std::set<int64_t> labelled;
   if (!source_filter.empty()) {
-    Statement& s = store.db().prepare("SELECT DISTINCT issue_id, source FROM annotations");
+    Query s = store.db().query("SELECT DISTINCT issue_id, source FROM annotations");
     while (s.step()) {
       std::string source = s.column_text(1);
       for (const std::string& selector : source_filter) {
         if (source_matches(selector, source)) labelled.insert(s.column_int(0));
       }
     }
-    s.reset();
   }
   // Ordered by repository and number (owner and name compare case-insensitively, as stored), so
   // the sample depends on the seed and the database's issues, never on rowids.
-  Statement& s = store.db().prepare(
+  Query s = store.db().query(
       "SELECT i.id, r.owner || '/' || r.name, i.number, i.url, i.title, coalesce(i.body, '') "
       "FROM issues i JOIN repositories r ON r.id = i.repository_id "
       "WHERE i.title IS NOT NULL AND i.is_pull_request = 0 ORDER BY r.owner, r.name, i.number");
@@ -63,7 +62,6 @@ std::vector<Candidate> sheet_candidates(Store& store, const std::vector<std::str
     if (!source_filter.empty() && !labelled.count(id)) continue;
     out.push_back({id, s.column_text(1), s.column_text(3), s.column_text(4), s.column_text(5), s.column_int(2)});
   }
-  s.reset();
   return out;
 }
 
@@ -258,10 +256,9 @@ class SheetReader {
     }
     std::optional<int64_t> issue_number = positive_integer(r, "number", number);
     if (repository_id && issue_number) {
-      Statement& s = store_.db().prepare("SELECT id FROM issues WHERE repository_id = ? AND number = ?");
+      Query s = store_.db().query("SELECT id FROM issues WHERE repository_id = ? AND number = ?");
       s.bind(1, *repository_id).bind(2, *issue_number);
       if (s.step()) a.issue_id = s.column_int(0);
-      s.reset();
       if (!a.issue_id) error(r, "number", "unknown issue " + repository + "#" + number);
     }
     std::string index = cell(r, "failure_index");

@@ -39,7 +39,7 @@ std::string resolve_source(Store& store, const std::string& selector) {
 }
 
 SourceLabels load_source_labels(Store& store, const std::string& source, const NodeResolver& resolve) {
-  Statement& s = store.db().prepare(
+  Query s = store.db().query(
       "SELECT a.issue_id, a.failure_index, r.owner || '/' || r.name, i.number, i.url, a.is_failure, a.taxonomy, "
       "coalesce(a.stage, ''), coalesce(a.symptom, ''), coalesce(a.root_cause, ''), a.confidence, a.needs_review, "
       "coalesce(a.evidence, '{}') "
@@ -66,10 +66,8 @@ SourceLabels load_source_labels(Store& store, const std::string& source, const N
       out.emplace(FailureKey{f.issue_id, f.failure_index}, std::move(f));
     }
   } catch (const Error& e) {
-    s.reset();
     throw Error("source '" + source + "': " + e.what());
   }
-  s.reset();
   return out;
 }
 

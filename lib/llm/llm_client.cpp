@@ -270,7 +270,7 @@ void LlmClient::run_job(Job& job, Worker& worker) {
 }
 
 std::optional<LlmResult> LlmClient::cache_lookup(const std::string& hash) {
-  Statement& s = store_->db().prepare(
+  Query s = store_->db().query(
       "SELECT response, prompt_tokens, completion_tokens FROM llm_cache WHERE model = ? AND request_hash = ?");
   s.bind(1, options_.model).bind(2, hash);
   std::optional<LlmResult> hit;
@@ -283,14 +283,13 @@ std::optional<LlmResult> LlmClient::cache_lookup(const std::string& hash) {
     hit->cached = true;
     hit->request_hash = hash;
   }
-  s.reset();
   return hit;
 }
 
 void LlmClient::cache_store(const std::vector<const LlmResult*>& answers) {
   if (answers.empty()) return;
   Transaction tx(store_->db());
-  Statement& s = store_->db().prepare(
+  Query s = store_->db().query(
       "INSERT OR REPLACE INTO llm_cache (model, request_hash, response, prompt_tokens, completion_tokens, created_at) "
       "VALUES (?, ?, ?, ?, ?, ?)");
   std::string now = utc_now_iso8601();

@@ -1242,7 +1242,7 @@ class Importer {
     if (!event.comment_event) return;
     ++s.comments;
     if (event.deleted) {
-      Statement& remove = store_.db().prepare("DELETE FROM comments WHERE github_id = ?");
+      Query remove = store_.db().query("DELETE FROM comments WHERE github_id = ?");
       remove.bind(1, event.comment.github_id).run();
       s.deleted_comments += store_.db().changes();
       return;
@@ -1262,14 +1262,13 @@ class Importer {
   // The id of an issue's row, created as a placeholder (as upsert_issue would before filling
   // it) if there is none yet; the snapshot that superseded this one fills it.
   int64_t issue_row(const IssueData& issue) {
-    Statement& find = store_.db().prepare("SELECT id FROM issues WHERE repository_id = ? AND number = ?");
+    Query find = store_.db().query("SELECT id FROM issues WHERE repository_id = ? AND number = ?");
     find.bind(1, issue.repository_id).bind(2, issue.number);
     std::optional<int64_t> id;
     if (find.step()) id = find.column_int(0);
-    find.reset();
     if (id) return *id;
     store_.db()
-        .prepare("INSERT INTO issues (repository_id, number, url) VALUES (?, ?, ?)")
+        .query("INSERT INTO issues (repository_id, number, url) VALUES (?, ?, ?)")
         .bind(1, issue.repository_id)
         .bind(2, issue.number)
         .bind(3, issue.url)
@@ -1333,9 +1332,8 @@ class RollbackJournalForImport {
 
  private:
   std::string journal_mode(const std::string& sql) {
-    Statement& s = db_.prepare(sql);
+    Query s = db_.query(sql);
     std::string mode = s.step() ? s.column_text(0) : "";
-    s.reset();
     return mode;
   }
 

@@ -281,19 +281,18 @@ class HistoryWriter {
         repository_id_(repository_id),
         owner_(std::move(owner)),
         name_(std::move(name)),
-        insert_commit_(db_.prepare(
+        insert_commit_(db_.query(
             "INSERT INTO commits (repository_id, sha, author_name, author_email, authored_at, committer_name, "
             "committer_email, committed_at, message, parents, files_changed, insertions, deletions) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")),
-        insert_file_(db_.prepare(
+        insert_file_(db_.query(
             "INSERT INTO commit_files (commit_id, path, status, old_path, insertions, deletions) "
             "VALUES (?, ?, ?, ?, ?, ?)")),
-        insert_link_(db_.prepare(
+        insert_link_(db_.query(
             "INSERT INTO commit_issue_links (commit_id, owner, name, number, kind) VALUES (?, ?, ?, ?, ?)")) {
-    Statement& known = db_.prepare("SELECT sha FROM commits WHERE repository_id = ?");
+    Query known = db_.query("SELECT sha FROM commits WHERE repository_id = ?");
     known.bind(1, repository_id_);
     while (known.step()) known_.emplace(known.column_view(0));
-    known.reset();
   }
 
   bool known(const std::string& sha) const { return known_.count(sha) > 0; }
@@ -308,7 +307,7 @@ class HistoryWriter {
     const git_signature* author = git_commit_author(commit);
     const git_signature* committer = git_commit_committer(commit);
     const char* message = git_commit_message(commit);
-    Statement& insert = insert_commit_;
+    Query& insert = insert_commit_;
     insert.bind(1, repository_id_).bind(2, sha);
     insert.bind(3, text_or_null(author->name)).bind(4, text_or_null(author->email));
     insert.bind(5, utc_iso8601(author->when.time));
@@ -320,7 +319,7 @@ class HistoryWriter {
     int64_t commit_id = db_.last_insert_rowid();
     known_.insert(sha);
 
-    Statement& file = insert_file_;
+    Query& file = insert_file_;
     for (const FileChange& f : files) {
       file.bind(1, commit_id).bind(2, f.path).bind(3, f.status).bind(4, f.old_path);
       file.bind(5, f.insertions).bind(6, f.deletions);
@@ -328,7 +327,7 @@ class HistoryWriter {
     }
     s.file_rows += static_cast<int64_t>(files.size());
 
-    Statement& link = insert_link_;
+    Query& link = insert_link_;
     for (const CommitIssueLink& l : issue_links_in_message(message ? message : "", owner_, name_)) {
       link.bind(1, commit_id).bind(2, l.owner).bind(3, l.name).bind(4, l.number).bind(5, l.kind);
       link.run();
@@ -340,9 +339,9 @@ class HistoryWriter {
   Database& db_;
   int64_t repository_id_;
   std::string owner_, name_;
-  Statement& insert_commit_;  // cached by the database; prepared here once, not per commit
-  Statement& insert_file_;
-  Statement& insert_link_;
+  Query insert_commit_;  // checked out once for the whole import, not per commit
+  Query insert_file_;
+  Query insert_link_;
   std::unordered_set<std::string> known_;
 };
 
@@ -386,14 +385,13 @@ struct TagRow {
 void upsert_tags(git_repository* repo, Store& store, int64_t repository_id, const std::string& where,
                  GitImportSummary& s) {
   std::map<std::string, TagRow> stored;
-  Statement& read = store.db().prepare("SELECT name, sha, tagged_at, tagger, message FROM tags WHERE repository_id = ?");
+  Query read = store.db().query("SELECT name, sha, tagged_at, tagger, message FROM tags WHERE repository_id = ?");
   read.bind(1, repository_id);
   while (read.step()) {
     stored[read.column_text(0)] = {read.column_text(1), read.column_optional_text(2), read.column_optional_text(3),
                                    read.column_optional_text(4)};
   }
-  read.reset();
-  Statement& write = store.db().prepare(
+  Query write = store.db().query(
       "INSERT INTO tags (repository_id, name, sha, tagged_at, tagger, message) VALUES (?, ?, ?, ?, ?, ?) "
       "ON CONFLICT (repository_id, name) DO UPDATE SET sha = excluded.sha, tagged_at = excluded.tagged_at, "
       "tagger = excluded.tagger, message = excluded.message");

@@ -86,10 +86,9 @@ IssueImportSummary import_issue_files(Store& store, const Preset& preset, const 
     int64_t repo = repository_id(c.issue);
     // A comment whose issue has no text yet keeps a placeholder issue, so nothing is lost;
     // `check` lists such issues.
-    Statement& has_text = store.db().prepare("SELECT title IS NOT NULL FROM issues WHERE repository_id = ? AND number = ?");
+    Query has_text = store.db().query("SELECT title IS NOT NULL FROM issues WHERE repository_id = ? AND number = ?");
     has_text.bind(1, repo).bind(2, c.issue.number);
     bool known = has_text.step() && has_text.column_int(0) != 0;
-    has_text.reset();
     if (!known) ++s.comments_without_issue_text;
     int64_t issue_id = store.ensure_issue(repo, c.issue.number, c.issue.url());
     UpsertResult r = store.upsert_comment(issue_id, c.data);

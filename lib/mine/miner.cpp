@@ -174,7 +174,7 @@ class RepositoryMiner {
   // Issues whose timeline is missing or older than the issue, and that qualify.
   std::vector<TimelineCandidate> timeline_candidates() {
     std::vector<TimelineCandidate> out;
-    Statement& q = store_.db().prepare(
+    Query q = store_.db().query(
         "SELECT i.id, i.number, i.updated_at, i.title, i.body, i.labels, t.issue_id IS NOT NULL FROM issues i "
         "LEFT JOIN issue_timelines t ON t.issue_id = i.id WHERE i.repository_id = ? AND i.is_pull_request = 0 "
         "AND i.title IS NOT NULL AND (t.issue_id IS NULL OR t.for_updated_at IS NOT i.updated_at) ORDER BY i.number");
@@ -197,7 +197,6 @@ class RepositoryMiner {
       c.known = q.column_int(6) != 0;
       out.push_back(std::move(c));
     }
-    q.reset();
     return out;
   }
 

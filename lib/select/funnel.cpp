@@ -52,7 +52,7 @@ Funnel load_funnel(Store& store, const std::string& name) {
   f.name = name;
   f.total.repository = "total";
   // The run that last wrote the selection, even one that found no issue in scope.
-  Statement& run = store.db().prepare(
+  Query run = store.db().query(
       "SELECT id, coalesce(json_extract(summary, '$.options'), '{}') FROM runs WHERE command = 'select' "
       "AND status = 'ok' AND json_extract(summary, '$.name') = ? ORDER BY id DESC LIMIT 1");
   run.bind(1, name);
@@ -60,17 +60,15 @@ Funnel load_funnel(Store& store, const std::string& name) {
     f.run_id = run.column_int(0);
     f.options = run.column_text(1);
   }
-  run.reset();
   if (f.run_id == 0) {
     std::string known;
-    Statement& names = store.db().prepare(
+    Query names = store.db().query(
         "SELECT DISTINCT json_extract(summary, '$.name') FROM runs WHERE command = 'select' AND status = 'ok' ORDER BY 1");
     while (names.step()) known += (known.empty() ? "" : ", ") + names.column_text(0);
-    names.reset();
     throw Error("no selection named '" + name + "' (" + (known.empty() ? "run `firstmile select` first" : "selections: " + known) +
                 ")");
   }
-  Statement& q = store.db().prepare(
+  Query q = store.db().query(
       "SELECT r.owner || '/' || r.name, s.step_reached, count(*) FROM selections s JOIN issues i ON i.id = s.issue_id "
       "JOIN repositories r ON r.id = i.repository_id WHERE s.name = ? GROUP BY r.id, s.step_reached "
       "ORDER BY lower(r.owner || '/' || r.name), s.step_reached");
@@ -90,7 +88,6 @@ Funnel load_funnel(Store& store, const std::string& name) {
       f.total.counts[k] += n;
     }
   }
-  q.reset();
   return f;
 }
 

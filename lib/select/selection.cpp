@@ -69,7 +69,7 @@ std::vector<Candidate> load_candidates(Store& store, const SelectionOptions& opt
     parameters.push_back(options.until);
   }
   sql += " ORDER BY i.id";
-  Statement& q = store.db().prepare(sql);
+  Query q = store.db().query(sql);
   for (size_t k = 0; k < parameters.size(); ++k) q.bind(static_cast<int>(k + 1), parameters[k]);
   std::vector<Candidate> out;
   while (q.step()) {
@@ -91,22 +91,20 @@ std::vector<Candidate> load_candidates(Store& store, const SelectionOptions& opt
     c.pull_request = q.column_int(9) != 0;
     out.push_back(std::move(c));
   }
-  q.reset();
   return out;
 }
 
 void load_comments(Store& store, Candidate& c) {
-  Statement& q = store.db().prepare("SELECT coalesce(body, '') FROM comments WHERE issue_id = ? ORDER BY created_at, id");
+  Query q = store.db().query("SELECT coalesce(body, '') FROM comments WHERE issue_id = ? ORDER BY created_at, id");
   q.bind(1, c.id);
   while (q.step()) c.comments.push_back(q.column_text(0));
-  q.reset();
 }
 
 // Step 4 by an annotation source: issue id -> whether any of its annotations is a failure.
 std::map<int64_t, bool> failure_by_source(Store& store, const std::string& selector) {
   std::map<int64_t, bool> out;
   bool any_source = false;
-  Statement& q = store.db().prepare("SELECT issue_id, source, is_failure FROM annotations ORDER BY issue_id");
+  Query q = store.db().query("SELECT issue_id, source, is_failure FROM annotations ORDER BY issue_id");
   while (q.step()) {
     if (!source_matches(selector, q.column_text(1))) continue;
     any_source = true;
@@ -114,7 +112,6 @@ std::map<int64_t, bool> failure_by_source(Store& store, const std::string& selec
     bool failure = q.column_is_null(2) || q.column_int(2) != 0;
     out[q.column_int(0)] = out[q.column_int(0)] || failure;
   }
-  q.reset();
   if (!any_source) {
     std::string known;
     for (const SourceCount& s : store.sources()) known += (known.empty() ? "" : ", ") + s.source;
@@ -188,9 +185,8 @@ class IssueIndex {
 // each other, the oldest (lowest id) stays, so the failure is counted once.
 int64_t drop_duplicates(Store& store, std::vector<Candidate>& candidates) {
   std::set<int64_t> marked_in_timeline;
-  Statement& q = store.db().prepare("SELECT DISTINCT issue_id FROM timeline_events WHERE event = 'marked_as_duplicate'");
+  Query q = store.db().query("SELECT DISTINCT issue_id FROM timeline_events WHERE event = 'marked_as_duplicate'");
   while (q.step()) marked_in_timeline.insert(q.column_int(0));
-  q.reset();
 
   IssueIndex index(store, candidates);
   std::vector<std::optional<size_t>> original(candidates.size());
@@ -294,10 +290,10 @@ SelectionSummary select_issues(Store& store, const FailureFilter& keywords, cons
                 {"until", options.until}};
   Transaction tx(store.db());
   int64_t run_id = store.begin_run("select", options.argv, nullptr);
-  Statement& clear = store.db().prepare("DELETE FROM selections WHERE name = ?");
+  Query clear = store.db().query("DELETE FROM selections WHERE name = ?");
   clear.bind(1, options.name);
   clear.run();
-  Statement& insert = store.db().prepare(
+  Query insert = store.db().query(
       "INSERT INTO selections (name, issue_id, step_reached, excluded_by, run_id) VALUES (?, ?, ?, ?, ?)");
   StepCounts counts{};
   for (const Candidate& c : candidates) {

@@ -17,54 +17,52 @@ namespace {
 
 Statement::~Statement() { sqlite3_finalize(stmt_); }
 
-Statement& Statement::bind(int index, int64_t value) {
+void Statement::restart_if_stepped() {
+  if (stepped_) reset();
+}
+
+void Statement::bind(int index, int64_t value) {
+  restart_if_stepped();
   if (sqlite3_bind_int64(stmt_, index, value) != SQLITE_OK) fail(db_, "bind");
-  return *this;
 }
 
-Statement& Statement::bind(int index, double value) {
+void Statement::bind(int index, double value) {
+  restart_if_stepped();
   if (sqlite3_bind_double(stmt_, index, value) != SQLITE_OK) fail(db_, "bind");
-  return *this;
 }
 
-Statement& Statement::bind(int index, std::string_view value) {
+void Statement::bind(int index, std::string_view value) {
+  restart_if_stepped();
   if (sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT) !=
       SQLITE_OK) {
     fail(db_, "bind");
   }
-  return *this;
 }
 
-Statement& Statement::bind_null(int index) {
+void Statement::bind_null(int index) {
+  restart_if_stepped();
   if (sqlite3_bind_null(stmt_, index) != SQLITE_OK) fail(db_, "bind");
-  return *this;
 }
 
 bool Statement::step() {
+  stepped_ = true;
   int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
   std::string sql = sqlite3_sql(stmt_);
-  sqlite3_reset(stmt_);
-  fail(db_, "query failed (" + sql.substr(0, 60) + ")");
-}
-
-void Statement::run() {
-  while (step()) {
-  }
   reset();
+  fail(db_, "query failed (" + sql.substr(0, 60) + ")");
 }
 
 void Statement::reset() {
   sqlite3_reset(stmt_);
   sqlite3_clear_bindings(stmt_);
+  stepped_ = false;
 }
 
 bool Statement::column_is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
 int64_t Statement::column_int(int column) const { return sqlite3_column_int64(stmt_, column); }
 double Statement::column_double(int column) const { return sqlite3_column_double(stmt_, column); }
-
-std::string Statement::column_text(int column) const { return std::string(column_view(column)); }
 
 std::string_view Statement::column_view(int column) const {
   const unsigned char* text = sqlite3_column_text(stmt_, column);
@@ -72,9 +70,33 @@ std::string_view Statement::column_view(int column) const {
   return {reinterpret_cast<const char*>(text), static_cast<size_t>(sqlite3_column_bytes(stmt_, column))};
 }
 
-std::optional<std::string> Statement::column_optional_text(int column) const {
+Query::~Query() {
+  if (!statement_) return;  // moved from
+  statement_->reset();
+  home_->push_back(std::move(statement_));
+}
+
+void Query::run() {
+  while (step()) {
+  }
+  statement_->reset();
+}
+
+std::optional<int64_t> Query::first_int() {
+  std::optional<int64_t> value;
+  if (step()) value = column_optional_int(0);
+  statement_->reset();
+  return value;
+}
+
+std::optional<std::string> Query::column_optional_text(int column) const {
   if (column_is_null(column)) return std::nullopt;
   return column_text(column);
+}
+
+std::optional<int64_t> Query::column_optional_int(int column) const {
+  if (column_is_null(column)) return std::nullopt;
+  return column_int(column);
 }
 
 Database Database::open(const std::filesystem::path& path, Mode mode) {
@@ -125,28 +147,26 @@ void Database::exec(std::string_view sql) {
   }
 }
 
-Statement& Database::prepare(const std::string& sql) {
-  auto it = cache_.find(sql);
-  if (it != cache_.end()) {
-    it->second->reset();
-    return *it->second;
+Query Database::query(const std::string& sql) {
+  Query::Pool& pool = cache_[sql];
+  if (!pool.empty()) {
+    std::unique_ptr<Statement> idle = std::move(pool.back());
+    pool.pop_back();
+    return Query(std::move(idle), &pool);
   }
   sqlite3_stmt* stmt = nullptr;
   if (sqlite3_prepare_v2(db_, sql.c_str(), static_cast<int>(sql.size()), &stmt, nullptr) != SQLITE_OK) {
     fail(db_, "cannot prepare (" + sql.substr(0, 60) + ")");
   }
-  auto [pos, inserted] = cache_.emplace(sql, std::make_unique<Statement>(db_, stmt));
-  return *pos->second;
+  return Query(std::make_unique<Statement>(db_, stmt), &pool);
 }
 
 int64_t Database::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
 int Database::changes() const { return sqlite3_changes(db_); }
 
 int64_t Database::query_int(const std::string& sql) {
-  Statement& s = prepare(sql);
-  int64_t value = s.step() ? s.column_int(0) : 0;
-  s.reset();
-  return value;
+  Query q = query(sql);
+  return q.step() ? q.column_int(0) : 0;
 }
 
 Transaction::Transaction(Database& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }

@@ -16,7 +16,7 @@ SyncState load_sync_state(Store& store, int64_t repository_id, const std::string
   SyncState s;
   s.repository_id = repository_id;
   s.resource = resource;
-  Statement& q = store.db().prepare(
+  Query q = store.db().query(
       "SELECT since, pass_since, pass_started, next_url, pages FROM sync_state WHERE repository_id = ? AND resource = ?");
   q.bind(1, repository_id).bind(2, resource);
   if (q.step()) {
@@ -26,13 +26,12 @@ SyncState load_sync_state(Store& store, int64_t repository_id, const std::string
     s.next_url = q.column_text(3);
     s.pages = q.column_int(4);
   }
-  q.reset();
   return s;
 }
 
 void save_sync_state(Store& store, const SyncState& s) {
   store.db()
-      .prepare(
+      .query(
           "INSERT INTO sync_state (repository_id, resource, since, pass_since, pass_started, next_url, pages, "
           "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (repository_id, resource) DO UPDATE SET "
           "since = ?3, pass_since = ?4, pass_started = ?5, next_url = ?6, pages = ?7, updated_at = ?8")
@@ -48,17 +47,16 @@ void save_sync_state(Store& store, const SyncState& s) {
 }
 
 std::string cached_etag(Store& store, const std::string& url) {
-  Statement& q = store.db().prepare("SELECT etag FROM http_cache WHERE url = ?");
+  Query q = store.db().query("SELECT etag FROM http_cache WHERE url = ?");
   q.bind(1, url);
   std::string etag = q.step() ? q.column_text(0) : "";
-  q.reset();
   return etag;
 }
 
 void save_etag(Store& store, const std::string& url, const std::string& etag) {
   if (etag.empty()) return;
   store.db()
-      .prepare("INSERT INTO http_cache (url, etag, fetched_at) VALUES (?1, ?2, ?3) "
+      .query("INSERT INTO http_cache (url, etag, fetched_at) VALUES (?1, ?2, ?3) "
                "ON CONFLICT (url) DO UPDATE SET etag = ?2, fetched_at = ?3")
       .bind(1, url)
       .bind(2, etag)
@@ -68,8 +66,8 @@ void save_etag(Store& store, const std::string& url, const std::string& etag) {
 
 void replace_timeline(Store& store, int64_t issue_id, const std::optional<std::string>& for_updated_at,
                       const std::vector<TimelineEvent>& events) {
-  store.db().prepare("DELETE FROM timeline_events WHERE issue_id = ?").bind(1, issue_id).run();
-  Statement& insert = store.db().prepare(
+  store.db().query("DELETE FROM timeline_events WHERE issue_id = ?").bind(1, issue_id).run();
+  Query insert = store.db().query(
       "INSERT INTO timeline_events (issue_id, position, event, github_id, actor, created_at, commit_id, source_url, "
       "detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
   int64_t position = 0;
@@ -79,7 +77,7 @@ void replace_timeline(Store& store, int64_t issue_id, const std::optional<std::s
     insert.run();
   }
   store.db()
-      .prepare("INSERT INTO issue_timelines (issue_id, for_updated_at, events, fetched_at) VALUES (?1, ?2, ?3, ?4) "
+      .query("INSERT INTO issue_timelines (issue_id, for_updated_at, events, fetched_at) VALUES (?1, ?2, ?3, ?4) "
                "ON CONFLICT (issue_id) DO UPDATE SET for_updated_at = ?2, events = ?3, fetched_at = ?4")
       .bind(1, issue_id)
       .bind(2, for_updated_at)
@@ -90,7 +88,7 @@ void replace_timeline(Store& store, int64_t issue_id, const std::optional<std::s
 
 void confirm_timeline(Store& store, int64_t issue_id, const std::optional<std::string>& for_updated_at) {
   store.db()
-      .prepare("UPDATE issue_timelines SET for_updated_at = ?2, fetched_at = ?3 WHERE issue_id = ?1")
+      .query("UPDATE issue_timelines SET for_updated_at = ?2, fetched_at = ?3 WHERE issue_id = ?1")
       .bind(1, issue_id)
       .bind(2, for_updated_at)
       .bind(3, utc_now_iso8601())

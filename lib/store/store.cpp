@@ -39,7 +39,7 @@ Store Store::open_memory() {
 
 int64_t Store::begin_run(const std::string& command, const std::vector<std::string>& argv,
                          const Taxonomy* taxonomy) {
-  Statement& s = db_.prepare(
+  Query s = db_.query(
       "INSERT INTO runs (command, argv, tool_version, taxonomy, taxonomy_hash, started_at) "
       "VALUES (?, ?, ?, ?, ?, ?)");
   s.bind(1, command).bind(2, redacted_argv_json(argv)).bind(3, kToolVersion);
@@ -52,7 +52,7 @@ int64_t Store::begin_run(const std::string& command, const std::vector<std::stri
 }
 
 void Store::finish_run(int64_t run_id, const std::string& status, const std::string& summary_json) {
-  db_.prepare("UPDATE runs SET finished_at = ?, status = ?, summary = ? WHERE id = ?")
+  db_.query("UPDATE runs SET finished_at = ?, status = ?, summary = ? WHERE id = ?")
       .bind(1, utc_now_iso8601())
       .bind(2, status)
       .bind(3, summary_json)
@@ -61,8 +61,8 @@ void Store::finish_run(int64_t run_id, const std::string& status, const std::str
 }
 
 void Store::save_taxonomy(const Taxonomy& taxonomy) {
-  db_.prepare("DELETE FROM taxonomy_nodes WHERE taxonomy = ?").bind(1, taxonomy.id()).run();
-  db_.prepare(
+  db_.query("DELETE FROM taxonomy_nodes WHERE taxonomy = ?").bind(1, taxonomy.id()).run();
+  db_.query(
          "INSERT INTO taxonomies (id, version, title, hash, origin, content) VALUES (?, ?, ?, ?, ?, ?) "
          "ON CONFLICT (id) DO UPDATE SET version = excluded.version, title = excluded.title, "
          "hash = excluded.hash, origin = excluded.origin, content = excluded.content")
@@ -73,7 +73,7 @@ void Store::save_taxonomy(const Taxonomy& taxonomy) {
       .bind(5, taxonomy.origin())
       .bind(6, taxonomy.content())
       .run();
-  Statement& insert = db_.prepare(
+  Query insert = db_.query(
       "INSERT INTO taxonomy_nodes (taxonomy, id, dimension, parent, name, path, level, definition) "
       "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
   for (const TaxonomyNode& n : taxonomy.nodes()) {
@@ -85,36 +85,33 @@ void Store::save_taxonomy(const Taxonomy& taxonomy) {
 }
 
 std::optional<Taxonomy> Store::load_taxonomy(const std::string& id) {
-  Statement& s = db_.prepare("SELECT content, origin FROM taxonomies WHERE id = ?");
+  Query s = db_.query("SELECT content, origin FROM taxonomies WHERE id = ?");
   s.bind(1, id);
   if (!s.step()) {
-    s.reset();
     return std::nullopt;
   }
   std::string content = s.column_text(0), origin = s.column_text(1);
-  s.reset();
   return Taxonomy::parse(content, db_.path().string() + ": taxonomy '" + id + "' (from " + origin + ")");
 }
 
 std::optional<int64_t> Store::find_repository(const std::string& owner, const std::string& name) {
-  Statement& s = db_.prepare(
+  Query s = db_.query(
       "SELECT id FROM repositories WHERE owner = ?1 AND name = ?2 "
       "UNION ALL SELECT repository_id FROM repository_aliases WHERE owner = ?1 AND name = ?2 LIMIT 1");
   s.bind(1, owner).bind(2, name);
   std::optional<int64_t> id;
   if (s.step()) id = s.column_int(0);
-  s.reset();
   return id;
 }
 
 int64_t Store::upsert_repository(const RepositoryInfo& info) {
   std::optional<int64_t> id = find_repository(info.owner, info.name);
   if (!id) {
-    db_.prepare("INSERT INTO repositories (owner, name) VALUES (?, ?)").bind(1, info.owner).bind(2, info.name).run();
+    db_.query("INSERT INTO repositories (owner, name) VALUES (?, ?)").bind(1, info.owner).bind(2, info.name).run();
     id = db_.last_insert_rowid();
   }
   // Only fields the caller knows overwrite; the rest keep what an earlier import set.
-  db_.prepare(
+  db_.query(
          "UPDATE repositories SET series = coalesce(nullif(?1, ''), series), "
          "model = coalesce(nullif(?2, ''), model), architecture = coalesce(nullif(?3, ''), architecture) "
          "WHERE id = ?4")
@@ -134,7 +131,7 @@ void Store::add_repository_alias(int64_t repository_id, const std::string& owner
                 std::to_string(*existing) + ")");
   }
   if (existing) return;
-  db_.prepare("INSERT INTO repository_aliases (owner, name, repository_id, reason) VALUES (?, ?, ?, ?)")
+  db_.query("INSERT INTO repository_aliases (owner, name, repository_id, reason) VALUES (?, ?, ?, ?)")
       .bind(1, owner)
       .bind(2, name)
       .bind(3, repository_id)
@@ -143,15 +140,13 @@ void Store::add_repository_alias(int64_t repository_id, const std::string& owner
 }
 
 int64_t Store::ensure_issue(int64_t repository_id, int64_t number, const std::string& url) {
-  Statement& find = db_.prepare("SELECT id FROM issues WHERE repository_id = ? AND number = ?");
+  Query find = db_.query("SELECT id FROM issues WHERE repository_id = ? AND number = ?");
   find.bind(1, repository_id).bind(2, number);
   if (find.step()) {
     int64_t id = find.column_int(0);
-    find.reset();
     return id;
   }
-  find.reset();
-  db_.prepare("INSERT INTO issues (repository_id, number, url) VALUES (?, ?, ?)")
+  db_.query("INSERT INTO issues (repository_id, number, url) VALUES (?, ?, ?)")
       .bind(1, repository_id)
       .bind(2, number)
       .bind(3, url)
@@ -160,7 +155,7 @@ int64_t Store::ensure_issue(int64_t repository_id, int64_t number, const std::st
 }
 
 std::pair<int64_t, UpsertResult> Store::upsert_issue(const IssueData& issue) {
-  Statement& find = db_.prepare("SELECT id, updated_at, title IS NULL FROM issues WHERE repository_id = ? AND number = ?");
+  Query find = db_.query("SELECT id, updated_at, title IS NULL FROM issues WHERE repository_id = ? AND number = ?");
   find.bind(1, issue.repository_id).bind(2, issue.number);
   std::optional<int64_t> id;
   std::string stored_updated_at;
@@ -170,21 +165,20 @@ std::pair<int64_t, UpsertResult> Store::upsert_issue(const IssueData& issue) {
     stored_updated_at = find.column_text(1);
     placeholder = find.column_int(2) != 0;
   }
-  find.reset();
   // ISO 8601 UTC timestamps compare correctly as text.
   if (id && !placeholder && issue.updated_at && !stored_updated_at.empty() && *issue.updated_at < stored_updated_at) {
     return {*id, UpsertResult::kOlder};
   }
   nlohmann::json labels = issue.labels;
   if (!id) {
-    db_.prepare("INSERT INTO issues (repository_id, number, url) VALUES (?, ?, ?)")
+    db_.query("INSERT INTO issues (repository_id, number, url) VALUES (?, ?, ?)")
         .bind(1, issue.repository_id)
         .bind(2, issue.number)
         .bind(3, issue.url)
         .run();
     id = db_.last_insert_rowid();
   }
-  Statement& update = db_.prepare(
+  Query update = db_.query(
       "UPDATE issues SET github_id = ?2, title = ?3, body = ?4, state = ?5, state_reason = ?6, author = ?7, "
       "author_association = ?8, labels = ?9, comments_count = ?10, created_at = ?11, updated_at = ?12, "
       "closed_at = ?13, is_pull_request = ?14, url = ?15, fetched_at = ?16 WHERE id = ?1 AND NOT ("
@@ -202,15 +196,14 @@ std::pair<int64_t, UpsertResult> Store::upsert_issue(const IssueData& issue) {
 }
 
 UpsertResult Store::upsert_comment(int64_t issue_id, const CommentData& c) {
-  Statement& find = db_.prepare("SELECT updated_at FROM comments WHERE github_id = ?");
+  Query find = db_.query("SELECT updated_at FROM comments WHERE github_id = ?");
   find.bind(1, c.github_id);
   bool exists = find.step();
   std::string stored_updated_at = exists ? find.column_text(0) : "";
-  find.reset();
   if (exists && c.updated_at && !stored_updated_at.empty() && *c.updated_at < stored_updated_at) {
     return UpsertResult::kOlder;
   }
-  Statement& s = db_.prepare(
+  Query s = db_.query(
       "INSERT INTO comments (github_id, issue_id, author, author_association, body, created_at, updated_at, url) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (github_id) DO UPDATE SET issue_id = ?2, author = ?3, "
       "author_association = ?4, body = ?5, created_at = ?6, updated_at = ?7, url = ?8 WHERE NOT ("
@@ -224,11 +217,11 @@ UpsertResult Store::upsert_comment(int64_t issue_id, const CommentData& c) {
 }
 
 void Store::set_issue_state_if_unknown(int64_t issue_id, const std::string& state) {
-  db_.prepare("UPDATE issues SET state = ? WHERE id = ? AND state IS NULL").bind(1, state).bind(2, issue_id).run();
+  db_.query("UPDATE issues SET state = ? WHERE id = ? AND state IS NULL").bind(1, state).bind(2, issue_id).run();
 }
 
 int64_t Store::upsert_annotation(const Annotation& a) {
-  Statement& s = db_.prepare(
+  Query s = db_.query(
       "INSERT INTO annotations (issue_id, failure_index, source, taxonomy, is_failure, symptom, root_cause, "
       "stage, symptom_label, root_cause_label, stage_label, mapped, confidence, needs_review, evidence, run_id, "
       "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17) "
@@ -243,7 +236,6 @@ int64_t Store::upsert_annotation(const Annotation& a) {
   s.bind(15, a.evidence).bind(16, a.run_id).bind(17, utc_now_iso8601());
   if (!s.step()) throw Error("annotation upsert returned no id");
   int64_t id = s.column_int(0);
-  s.reset();
   return id;
 }
 
@@ -256,9 +248,8 @@ bool source_matches(const std::string& selector, const std::string& source) {
 
 std::vector<SourceCount> Store::sources() {
   std::vector<SourceCount> out;
-  Statement& s = db_.prepare("SELECT source, count(*) FROM annotations GROUP BY source ORDER BY source");
+  Query s = db_.query("SELECT source, count(*) FROM annotations GROUP BY source ORDER BY source");
   while (s.step()) out.push_back({s.column_text(0), s.column_int(1)});
-  s.reset();
   return out;
 }
 
@@ -332,7 +323,7 @@ const char* kMemberJoin =
 // Columns 0-6 of both scans; the member scan adds the incident id as column 7.
 const char* kGroupColumns = "SELECT a.taxonomy, i.repository_id, a.symptom, a.root_cause, a.stage, a.mapped, a.issue_id";
 
-void bind_all(Statement& s, const std::vector<std::string>& parameters) {
+void bind_all(Query& s, const std::vector<std::string>& parameters) {
   for (size_t i = 0; i < parameters.size(); ++i) s.bind(static_cast<int>(i + 1), parameters[i]);
 }
 
@@ -347,7 +338,7 @@ struct GroupTally {
   std::string key;
 
   // Whether the row's stage passes `keep_stage` (columns 0 and 4: taxonomy and stage).
-  bool stage_selected(const Statement& s, const StageFilter& keep_stage) {
+  bool stage_selected(const Query& s, const StageFilter& keep_stage) {
     auto stage = std::make_pair(std::string(s.column_view(0)), std::string(s.column_view(4)));
     auto cached = stage_kept.find(stage);
     if (cached == stage_kept.end()) cached = stage_kept.emplace(stage, keep_stage(stage.first, stage.second)).first;
@@ -363,7 +354,7 @@ struct GroupTally {
   }
 
   // The group of the row's columns 0-5, created on first sight.
-  AnnotationGroup& group_of(const Statement& s) {
+  AnnotationGroup& group_of(const Query& s) {
     key.clear();
     for (int c = 0; c < 6; ++c) {
       key += s.column_view(c);
@@ -410,9 +401,8 @@ void count_incident(const IncidentVotes& votes, GroupTally& tally) {
 
 std::vector<std::string> Store::aggregation_names() {
   std::vector<std::string> out;
-  Statement& s = db_.prepare("SELECT name FROM aggregations ORDER BY name");
+  Query s = db_.query("SELECT name FROM aggregations ORDER BY name");
   while (s.step()) out.push_back(s.column_text(0));
-  s.reset();
   return out;
 }
 
@@ -436,7 +426,7 @@ AnnotationGroups Store::annotation_groups(const AnnotationQuery& query, const St
            " WHERE n.aggregation = ?)";
     parameters.push_back(query.incidents);
   }
-  Statement& s = db_.prepare(sql);
+  Query s = db_.query(sql);
   bind_all(s, parameters);
   GroupTally tally;
   while (s.step()) {
@@ -444,7 +434,6 @@ AnnotationGroups Store::annotation_groups(const AnnotationQuery& query, const St
     tally.see_issue(static_cast<size_t>(s.column_int(6)));
     ++tally.group_of(s).count;
   }
-  s.reset();
   AnnotationGroups out;
   if (by_incident) {
     out.incidents = tally.issues;  // each report outside the incidents is its own
@@ -452,7 +441,7 @@ AnnotationGroups Store::annotation_groups(const AnnotationQuery& query, const St
     std::string members = std::string(kGroupColumns) + ", n.id" + kMemberJoin + where_clause(query, parameters) +
                           " AND n.aggregation = ? ORDER BY n.number";  // the index's order: no sort
     parameters.push_back(query.incidents);
-    Statement& m = db_.prepare(members);
+    Query m = db_.query(members);
     bind_all(m, parameters);
     IncidentVotes votes;
     int64_t incident = 0;
@@ -471,14 +460,12 @@ AnnotationGroups Store::annotation_groups(const AnnotationQuery& query, const St
       ++votes[{m.column_text(0), m.column_text(2), m.column_text(3), m.column_text(4), m.column_int(5) != 0}]
             [m.column_int(1)];
     }
-    m.reset();
     close_incident();
   }
   // Series and model of each repository, then one group per distinct attribute set.
   std::unordered_map<int64_t, std::pair<std::string, std::string>> repositories;
-  Statement& r = db_.prepare("SELECT id, coalesce(series, ''), coalesce(model, '') FROM repositories");
+  Query r = db_.query("SELECT id, coalesce(series, ''), coalesce(model, '') FROM repositories");
   while (r.step()) repositories[r.column_int(0)] = {r.column_text(1), r.column_text(2)};
-  r.reset();
   std::vector<AnnotationGroup>& groups = tally.groups;
   for (size_t g = 0; g < groups.size(); ++g) {
     std::tie(groups[g].series, groups[g].model) = repositories[tally.group_repository[g]];

@@ -86,7 +86,7 @@ class IncidentStore {
 
   void aggregation(const std::string& name) {
     store_.db()
-        .prepare("INSERT INTO aggregations (name, source, window_days, route, threshold, created_at, summary) "
+        .query("INSERT INTO aggregations (name, source, window_days, route, threshold, created_at, summary) "
                  "VALUES (?, 'gold:test', 14, 'rules', 0.5, '2024-06-01T00:00:00Z', '{\"reports\": 10}')")
         .bind(1, name)
         .run();
@@ -96,7 +96,7 @@ class IncidentStore {
                 const std::string& last_at, const std::string& repositories, const std::string& signature,
                 const std::string& root_cause, const std::vector<int64_t>& members) {
     store_.db()
-        .prepare("INSERT INTO incidents (aggregation, number, title, size, first_at, last_at, repositories, signature, "
+        .query("INSERT INTO incidents (aggregation, number, title, size, first_at, last_at, repositories, signature, "
                  "root_cause) VALUES (?, ?, ?, ?, ?, ?, ?, nullif(?, ''), nullif(?, ''))")
         .bind(1, aggregation)
         .bind(2, number)
@@ -110,7 +110,7 @@ class IncidentStore {
         .run();
     int64_t id = store_.db().last_insert_rowid();
     for (int64_t issue : members) {
-      store_.db().prepare("INSERT INTO incident_members (incident_id, issue_id) VALUES (?, ?)").bind(1, id).bind(2, issue).run();
+      store_.db().query("INSERT INTO incident_members (incident_id, issue_id) VALUES (?, ?)").bind(1, id).bind(2, issue).run();
     }
   }
 

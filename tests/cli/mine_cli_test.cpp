@@ -38,7 +38,7 @@ std::string content_of(const fs::path& db_path) {
       "SELECT resource, next_url, pages FROM sync_state ORDER BY repository_id, resource"};
   std::string out;
   for (const char* sql : queries) {
-    firstmile::Statement& q = store.db().prepare(sql);
+    firstmile::Query q = store.db().query(sql);
     while (q.step()) {
       for (int c = 0; c < 16; ++c) {
         if (q.column_is_null(c)) out += "<null>";
@@ -47,7 +47,6 @@ std::string content_of(const fs::path& db_path) {
       }
       out += '\n';
     }
-    q.reset();
     out += "--\n";
   }
   return out;

@@ -148,9 +148,8 @@ std::map<std::string, Counts> funnel_counts(const json& funnel) {
 // Issue keys by database id, to read what a command wrote.
 std::map<int64_t, Key> keys_by_id(Store& store) {
   std::map<int64_t, Key> out;
-  Statement& q = store.db().prepare("SELECT i.id, r.owner || '/' || r.name, i.number FROM issues i JOIN repositories r ON r.id = i.repository_id");
+  Query q = store.db().query("SELECT i.id, r.owner || '/' || r.name, i.number FROM issues i JOIN repositories r ON r.id = i.repository_id");
   while (q.step()) out[q.column_int(0)] = {q.column_text(1), q.column_int(2)};
-  q.reset();
   return out;
 }
 
@@ -172,9 +171,8 @@ TEST_CASE("select on the sample gives, per repository, the counts each step's de
   {
     Store store = Store::open(db, Database::kReadOnly);
     std::map<int64_t, Key> keys = keys_by_id(store);
-    Statement& q = store.db().prepare("SELECT issue_id FROM annotations WHERE source = 'rules' AND is_failure = 1");
+    Query q = store.db().query("SELECT issue_id FROM annotations WHERE source = 'rules' AND is_failure = 1");
     while (q.step()) failure_reports.insert(keys[q.column_int(0)]);
-    q.reset();
   }
   CommandResult selected = run_firstmile({"select", "--db", db});
   REQUIRE(selected.exit_code == 0);

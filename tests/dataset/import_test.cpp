@@ -37,12 +37,11 @@ std::string content_of(Store& store) {
       "SELECT source, file, record_index, number, link, annotation_id FROM dataset_records ORDER BY 1, 2, 3",
       "SELECT taxonomy, id, path FROM taxonomy_nodes ORDER BY 1, 2"};
   for (const char* q : queries) {
-    Statement& s = store.db().prepare(q);
+    Query s = store.db().query(q);
     while (s.step()) {
       for (int c = 0; c < 10; ++c) out += s.column_text(c) + "|";
       out += "\n";
     }
-    s.reset();
   }
   return out;
 }
@@ -74,7 +73,7 @@ TEST_CASE("importing the fixture dataset creates issues, repositories and gold a
   CHECK(s.per_series[0].issues == 2);
 
   // The issue with two failures has failure indexes 1 and 2, in file order.
-  Statement& q = store.db().prepare(
+  Query q = store.db().query(
       "SELECT a.failure_index, a.symptom FROM annotations a JOIN issues i ON i.id = a.issue_id "
       "WHERE i.number = 12 ORDER BY a.failure_index");
   REQUIRE(q.step());
@@ -82,7 +81,6 @@ TEST_CASE("importing the fixture dataset creates issues, repositories and gold a
   CHECK(q.column_text(1) == taxonomy.match_label("symptom", "Hang - Generation Process Stuck").node->id);
   REQUIRE(q.step());
   CHECK(q.column_int(0) == 2);
-  q.reset();
 }
 
 TEST_CASE("imported repositories take series from the owner and aliases from the preset") {
@@ -91,13 +89,12 @@ TEST_CASE("imported repositories take series from the owner and aliases from the
   auto qwen = store.find_repository("QwenLM", "Qwen3");
   REQUIRE(qwen);
   CHECK(store.find_repository("QwenLM", "Qwen2.5") == qwen);
-  Statement& s = store.db().prepare("SELECT series, model, architecture FROM repositories WHERE id = ?");
+  Query s = store.db().query("SELECT series, model, architecture FROM repositories WHERE id = ?");
   s.bind(1, *qwen);
   REQUIRE(s.step());
   CHECK(s.column_text(0) == "Qwen");
   CHECK(s.column_text(1) == "Qwen2.5");
   CHECK(s.column_text(2) == "Mixed");
-  s.reset();
 }
 
 TEST_CASE("importing the same dataset twice changes nothing but the run") {

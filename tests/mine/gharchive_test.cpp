@@ -62,7 +62,7 @@ void write_gzip(const std::filesystem::path& path, const std::vector<std::string
 
 std::string database_content(Store& store) {
   std::string out;
-  Statement& s = store.db().prepare(
+  Query s = store.db().query(
       "SELECT i.number, i.title, i.body, i.state, i.labels, i.is_pull_request, i.updated_at, i.url, "
       "(SELECT group_concat(github_id || '=' || body, '|') FROM comments c WHERE c.issue_id = i.id) "
       "FROM issues i ORDER BY i.id");
@@ -70,7 +70,6 @@ std::string database_content(Store& store) {
     for (int c = 0; c < 9; ++c) out += s.column_text(c) + ";";
     out += "\n";
   }
-  s.reset();
   return out + "runs=" + std::to_string(store.db().query_int("SELECT count(*) FROM runs"));
 }
 
@@ -378,12 +377,11 @@ std::string full_content(Store& store) {
        "c.updated_at, c.url FROM comments c JOIN issues i ON i.id = c.issue_id ORDER BY c.github_id",
        9}};
   for (const auto& [sql, columns] : tables) {
-    Statement& s = store.db().prepare(sql);
+    Query s = store.db().query(sql);
     while (s.step()) {
       for (int c = 0; c < columns; ++c) out += (s.column_is_null(c) ? "NULL" : s.column_text(c)) + "|";
       out += "\n";
     }
-    s.reset();
   }
   out += "comments=" + std::to_string(store.db().query_int("SELECT count(*) FROM comments"));
   return out;

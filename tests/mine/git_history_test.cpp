@@ -52,7 +52,7 @@ GitImportSummary import(Store& store, const fs::path& source, const std::string&
 // Rows of a query with `columns` columns, joined by '|', rows by '\n'; NULL spelled out.
 std::string rows(Store& store, const std::string& sql, int columns = 1) {
   std::string out;
-  Statement& s = store.db().prepare(sql);
+  Query s = store.db().query(sql);
   while (s.step()) {
     for (int c = 0; c < columns; ++c) {
       if (c > 0) out += "|";
@@ -60,7 +60,6 @@ std::string rows(Store& store, const std::string& sql, int columns = 1) {
     }
     out += "\n";
   }
-  s.reset();
   return out;
 }
 
@@ -85,7 +84,7 @@ TEST_CASE("commits are stored with authors, UTC dates, message and parent count"
   CHECK(s.commits_walked == 4);
   CHECK(s.new_commits == 4);
   CHECK(s.head == h.merge);
-  Statement& c = store.db().prepare(
+  Query c = store.db().query(
       "SELECT author_name, author_email, authored_at, committer_name, committed_at, message, parents "
       "FROM commits WHERE sha = ?");
   c.bind(1, h.changes);
@@ -97,7 +96,6 @@ TEST_CASE("commits are stored with authors, UTC dates, message and parent count"
   CHECK(c.column_text(4) == "2024-05-01T13:01:00Z");
   CHECK(c.column_text(5) == "Fixes #12, closes QwenLM/Qwen2.5#7\n");
   CHECK(c.column_int(6) == 1);
-  c.reset();
   CHECK(store.db().query_int("SELECT parents FROM commits WHERE sha = '" + h.merge + "'") == 2);
   CHECK(store.db().query_int("SELECT parents FROM commits WHERE sha = '" + h.root + "'") == 0);
 }

@@ -32,14 +32,13 @@ Preset preset() { return load_preset(source_file("data/presets/open-llm-failures
 
 std::string issues_content(Store& store) {
   std::string out;
-  Statement& s = store.db().prepare(
+  Query s = store.db().query(
       "SELECT i.number, i.title, i.body, i.state, i.author, i.labels, i.is_pull_request, i.updated_at, "
       "(SELECT group_concat(body, '|') FROM comments c WHERE c.issue_id = i.id) FROM issues i ORDER BY i.id");
   while (s.step()) {
     for (int c = 0; c < 9; ++c) out += s.column_text(c) + ";";
     out += "\n";
   }
-  s.reset();
   return out;
 }
 

@@ -91,10 +91,9 @@ TEST_CASE("an edited issue is fetched again with a few requests, and its timelin
   CHECK(s.repositories.at(0).updated_issues == 1);
   CHECK(server.stats().timeline_requests == 1);
   CHECK(server.stats().requests <= 6);
-  Statement& q = m.store.db().prepare("SELECT title FROM issues WHERE number = 17");
+  Query q = m.store.db().query("SELECT title FROM issues WHERE number = 17");
   REQUIRE(q.step());
   CHECK(q.column_text(0) == "Segmentation fault after upgrading");
-  q.reset();
 }
 
 TEST_CASE("timelines are fetched for failure-like issues only, and kept in order") {
@@ -124,10 +123,9 @@ TEST_CASE("a renamed repository is followed and its new name recorded as an alia
   CHECK(m.store.find_repository("QwenLM", "Qwen3") == m.store.find_repository("QwenLM", "Qwen2.5"));
   CHECK(count(m.store, "SELECT count(*) FROM issues") == 30);
   CHECK(count(m.store, "SELECT count(*) FROM repositories") == 1);
-  Statement& q = m.store.db().prepare("SELECT series, model FROM repositories");
+  Query q = m.store.db().query("SELECT series, model FROM repositories");
   REQUIRE(q.step());
   CHECK(q.column_text(0) == "Qwen");  // from the preset, under the study's name
-  q.reset();
 }
 
 TEST_CASE("5xx bursts and secondary rate limits are retried until they pass") {

@@ -77,11 +77,10 @@ class Study {
   }
   // The selection row of an issue: step reached and excluded_by ("" when selected).
   std::pair<int64_t, std::string> row(int64_t issue_id, const std::string& name = "default") {
-    Statement& q = store_.db().prepare("SELECT step_reached, coalesce(excluded_by, '') FROM selections WHERE name = ? AND issue_id = ?");
+    Query q = store_.db().query("SELECT step_reached, coalesce(excluded_by, '') FROM selections WHERE name = ? AND issue_id = ?");
     q.bind(1, name).bind(2, issue_id);
     std::pair<int64_t, std::string> out{0, ""};
     if (q.step()) out = {q.column_int(0), q.column_text(1)};
-    q.reset();
     return out;
   }
   std::string excluded_step(int64_t issue_id) {

@@ -15,10 +15,9 @@ TEST_CASE("opening a new database creates the schema at the current version with
   TempDir dir;
   Store store = Store::open(dir / "t.db");
   CHECK(schema_version(store.db()) == kSchemaVersion);
-  Statement& s = store.db().prepare("PRAGMA journal_mode");
+  Query s = store.db().query("PRAGMA journal_mode");
   REQUIRE(s.step());
   CHECK(s.column_text(0) == "wal");
-  s.reset();
   CHECK(store.db().query_int("PRAGMA foreign_keys") == 1);
 }
 
@@ -70,13 +69,12 @@ TEST_CASE("upserting a repository keeps fields the caller leaves empty") {
   Store store = Store::open_memory();
   int64_t id = store.upsert_repository({"meta-llama", "llama3", "Llama", "llama3", "Dense"});
   store.upsert_repository({"meta-llama", "llama3", "", "", ""});
-  Statement& s = store.db().prepare("SELECT series, model, architecture FROM repositories WHERE id = ?");
+  Query s = store.db().query("SELECT series, model, architecture FROM repositories WHERE id = ?");
   s.bind(1, id);
   REQUIRE(s.step());
   CHECK(s.column_text(0) == "Llama");
   CHECK(s.column_text(1) == "llama3");
   CHECK(s.column_text(2) == "Dense");
-  s.reset();
 }
 
 TEST_CASE("ensure_issue returns the same issue for the same repository and number") {
@@ -148,7 +146,7 @@ TEST_CASE("runs record the command with secret flag values redacted") {
   int64_t run = store.begin_run("mine", {"mine", "--token", "ghp_secret", "--llm-api-key=sk-123", "--db", "x.db"},
                                 nullptr);
   store.finish_run(run, "ok", "{}");
-  Statement& s = store.db().prepare("SELECT argv, status, finished_at IS NOT NULL FROM runs WHERE id = ?");
+  Query s = store.db().query("SELECT argv, status, finished_at IS NOT NULL FROM runs WHERE id = ?");
   s.bind(1, run);
   REQUIRE(s.step());
   std::string argv = s.column_text(0);
@@ -157,5 +155,4 @@ TEST_CASE("runs record the command with secret flag values redacted") {
   CHECK(argv.find("x.db") != std::string::npos);
   CHECK(s.column_text(1) == "ok");
   CHECK(s.column_int(2) == 1);
-  s.reset();
 }

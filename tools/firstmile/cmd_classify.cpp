@@ -45,11 +45,10 @@ std::optional<int64_t> find_issue(Store& store, const std::string& text) {
   if (!link) throw Error("'" + text + "': expected OWNER/NAME#NUMBER or an issue URL");
   std::optional<int64_t> repo = store.find_repository(link->owner, link->name);
   if (!repo) return std::nullopt;
-  Statement& q = store.db().prepare("SELECT id FROM issues WHERE repository_id = ? AND number = ?");
+  Query q = store.db().query("SELECT id FROM issues WHERE repository_id = ? AND number = ?");
   q.bind(1, *repo).bind(2, link->number);
   std::optional<int64_t> id;
   if (q.step()) id = q.column_int(0);
-  q.reset();
   return id;
 }
 
@@ -182,19 +181,16 @@ void add_classify(CLI::App& app, std::shared_ptr<Globals> g) {
     Store store = Store::open(g->db, Database::kReadOnly);
     std::optional<int64_t> id = find_issue(store, eargs->issue);
     if (!id) throw Error(eargs->issue + ": not in " + g->db);
-    Statement& q = store.db().prepare("SELECT title, coalesce(body, ''), url FROM issues WHERE id = ?");
+    Query q = store.db().query("SELECT title, coalesce(body, ''), url FROM issues WHERE id = ?");
     q.bind(1, *id);
     if (!q.step() || q.column_is_null(0)) {
-      q.reset();
       throw Error(eargs->issue + ": its text is not in the database (mine or import it first)");
     }
     std::string title = q.column_text(0), body = q.column_text(1), url = q.column_text(2);
-    q.reset();
     std::vector<std::string> comments;
-    Statement& c = store.db().prepare("SELECT coalesce(body, '') FROM comments WHERE issue_id = ? ORDER BY created_at, id");
+    Query c = store.db().query("SELECT coalesce(body, '') FROM comments WHERE issue_id = ? ORDER BY created_at, id");
     c.bind(1, *id);
     while (c.step()) comments.push_back(c.column_text(0));
-    c.reset();
     SavedCalibration saved = load_calibrations(store, taxonomy, rules);
     if (saved.stale) std::cout << "(the saved calibration was learnt with other rules and is not used; run `firstmile calibrate`)\n";
     std::vector<Calibration>& calibrations = saved.calibrations;
@@ -211,7 +207,7 @@ void add_classify(CLI::App& app, std::shared_ptr<Globals> g) {
     if (threshold >= 0) std::cout << (r.confidence < threshold ? " < " : " >= ") << "threshold " << format_fixed(threshold, 3)
                                   << (r.confidence < threshold ? ": hybrid would ask the LLM" : ": the rules decide");
     std::cout << "\n\nStored labels:\n";
-    Statement& a = store.db().prepare(
+    Query a = store.db().query(
         "SELECT source, failure_index, is_failure, coalesce(stage, ''), coalesce(symptom, ''), coalesce(root_cause, ''), "
         "confidence, needs_review FROM annotations WHERE issue_id = ? ORDER BY source, failure_index");
     a.bind(1, *id);
@@ -225,7 +221,6 @@ void add_classify(CLI::App& app, std::shared_ptr<Globals> g) {
       if (a.column_int(7)) std::cout << "  needs review";
       std::cout << "\n";
     }
-    a.reset();
     if (!any) std::cout << "  (none)\n";
   });
 }
