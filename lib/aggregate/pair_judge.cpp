@@ -12,6 +12,7 @@
 #include "base/json_file.h"
 #include "base/resources.h"
 #include "base/text.h"
+#include "llm/answer_reader.h"
 #include "taxonomy/taxonomy.h"
 
 namespace firstmile {
@@ -128,18 +129,6 @@ void list_changes(const Taxonomy& t, const Knowledge& k, std::string& out) {
     for (size_t i = 0; i < c.tell_tale_errors.size(); ++i) out += (i ? "; \"" : "\"") + c.tell_tale_errors[i] + "\"";
     out += ". Root cause: " + node_label(t, c.root_cause) + ".\n";
   }
-}
-
-// Reasoning models may think aloud first, and a server without structured output may fence the JSON.
-std::string_view answer_json(std::string_view content) {
-  size_t think = content.rfind("</think>");
-  if (think != std::string_view::npos) content.remove_prefix(think + 8);
-  content = trim(content);
-  if (content.rfind("```", 0) == 0 && content.size() >= 6 && content.substr(content.size() - 3) == "```") {
-    content.remove_suffix(3);
-    content.remove_prefix(std::min(content.find('\n'), content.size()));
-  }
-  return content;
 }
 
 }  // namespace
@@ -290,15 +279,9 @@ PairVerdict PairJudge::read_answer(std::string_view content) const {
     rejected.raw = std::move(verdict.raw);
     return rejected;
   };
-  json answer = json::parse(answer_json(content), nullptr, false);
-  if (answer.is_discarded()) return reject("not JSON");
-  if (!answer.is_object()) return reject("not a JSON object");
-  for (const char* field : {"same_root_cause", "reason"}) {
-    if (!answer.contains(field)) return reject(std::string("no field '") + field + "'");
-  }
-  for (auto it = answer.begin(); it != answer.end(); ++it) {
-    if (it.key() != "same_root_cause" && it.key() != "reason") return reject("unexpected field '" + it.key() + "'");
-  }
+  JsonAnswer read = read_json_answer(content, {"same_root_cause", "reason"}, ExtraFields::kRejected);
+  if (!read.ok()) return reject(read.error);
+  json& answer = read.value;
   if (!answer["same_root_cause"].is_boolean()) return reject("same_root_cause is not true or false");
   if (!answer["reason"].is_string()) return reject("reason is not a string");
   std::string reason = normalize_space(answer["reason"].get_ref<const std::string&>());

@@ -21,12 +21,6 @@ using nlohmann::json;
 constexpr double kInfinity = 1e300;
 constexpr int64_t kBatch = 1000;
 
-struct IssueText {
-  int64_t id = 0;
-  std::string title, body;
-  std::vector<std::string> comments;
-};
-
 // The ids of the issues to classify, in id order.
 std::vector<int64_t> select_issues(Store& store, const std::vector<std::string>& repositories, int64_t limit) {
   std::string sql =
@@ -56,19 +50,8 @@ std::vector<int64_t> select_issues(Store& store, const std::vector<std::string>&
 // Title, body and comments of `ids` (a batch: memory stays bounded however many issues there are).
 std::vector<IssueText> load_issues(Store& store, const std::vector<int64_t>& ids) {
   std::vector<IssueText> out;
-  Query q = store.db().query("SELECT title, coalesce(body, '') FROM issues WHERE id = ?");
-  Query c = store.db().query("SELECT coalesce(body, '') FROM comments WHERE issue_id = ? ORDER BY created_at, id");
   for (int64_t id : ids) {
-    IssueText t;
-    t.id = id;
-    q.bind(1, id);
-    if (q.step()) {
-      t.title = q.column_text(0);
-      t.body = q.column_text(1);
-    }
-    c.bind(1, id);
-    while (c.step()) t.comments.push_back(c.column_text(0));
-    out.push_back(std::move(t));
+    if (std::optional<IssueText> t = store.issue_text(id)) out.push_back(std::move(*t));
   }
   return out;
 }

@@ -8,6 +8,7 @@
 
 #include "base/error.h"
 #include "base/text.h"
+#include "llm/answer_reader.h"
 
 namespace firstmile {
 
@@ -91,19 +92,6 @@ json id_enum(const Taxonomy& t, const std::string& dimension) {
   }
   // Null is for reports that are not failures; anyOf is how strict structured output spells it.
   return {{"anyOf", json::array({{{"type", "string"}, {"enum", ids}}, {{"type", "null"}}})}};
-}
-
-// Reasoning models may think aloud first, and a server without structured output may fence the JSON.
-std::string_view answer_json(std::string_view content) {
-  size_t think = content.rfind("</think>");
-  if (think != std::string_view::npos) content.remove_prefix(think + 8);
-  while (!content.empty() && std::isspace(static_cast<unsigned char>(content.front()))) content.remove_prefix(1);
-  while (!content.empty() && std::isspace(static_cast<unsigned char>(content.back()))) content.remove_suffix(1);
-  if (content.rfind("```", 0) == 0 && content.size() >= 6 && content.substr(content.size() - 3) == "```") {
-    content.remove_suffix(3);
-    content.remove_prefix(std::min(content.find('\n'), content.size()));
-  }
-  return content;
 }
 
 }  // namespace
@@ -272,12 +260,9 @@ LlmLabel LlmLabeler::read_answer(std::string_view content) const {
     rejected.raw = std::move(label.raw);
     return rejected;
   };
-  json answer = json::parse(answer_json(content), nullptr, false);
-  if (answer.is_discarded()) return reject("not JSON");
-  if (!answer.is_object()) return reject("not a JSON object");
-  for (const char* field : {"is_failure", "stage", "symptom", "root_cause", "rationale"}) {
-    if (!answer.contains(field)) return reject(std::string("no field '") + field + "'");
-  }
+  JsonAnswer read = read_json_answer(content, {"is_failure", "stage", "symptom", "root_cause", "rationale"});
+  if (!read.ok()) return reject(read.error);
+  json& answer = read.value;
   if (!answer["is_failure"].is_boolean()) return reject("is_failure is not true or false");
   if (!answer["rationale"].is_string()) return reject("rationale is not a string");
   label.is_failure = answer["is_failure"].get<bool>();

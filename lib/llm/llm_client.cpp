@@ -13,6 +13,7 @@
 
 #include <curl/curl.h>
 
+#include "base/redact.h"
 #include "base/clock.h"
 #include "base/content_hash.h"
 #include "base/text.h"

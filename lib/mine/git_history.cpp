@@ -12,6 +12,7 @@
 #include <git2.h>
 #include <nlohmann/json.hpp>
 
+#include "base/redact.h"
 #include "base/clock.h"
 #include "base/error.h"
 #include "dataset/preset.h"

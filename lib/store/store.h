@@ -45,6 +45,13 @@ struct IssueData {
   std::string url;  // html_url
 };
 
+// An issue's text as classifiers read it.
+struct IssueText {
+  int64_t id = 0;
+  std::string title, body, url;
+  std::vector<std::string> comments;  // bodies, oldest first
+};
+
 struct CommentData {
   int64_t github_id = 0;
   std::optional<std::string> author, author_association, body, created_at, updated_at, url;
@@ -133,6 +140,13 @@ class Store {
   void add_repository_alias(int64_t repository_id, const std::string& owner, const std::string& name,
                             const std::string& reason);
 
+  // The issue's id, if the database knows it (with or without its text).
+  std::optional<int64_t> find_issue(int64_t repository_id, int64_t number);
+  // By repository name (or an alias of it) and number.
+  std::optional<int64_t> find_issue(const std::string& owner, const std::string& name, int64_t number);
+  // Title, body (empty when none), URL and comments; nullopt for an issue without text (a
+  // placeholder to be mined) or no such issue.
+  std::optional<IssueText> issue_text(int64_t issue_id);
   // Finds the issue or inserts a placeholder without text (to be mined later).
   int64_t ensure_issue(int64_t repository_id, int64_t number, const std::string& url);
   // Writes an issue's text; an existing issue is updated unless the incoming copy is older
@@ -169,12 +183,5 @@ class Store {
 
 // Whether `source` is selected by `selector` (see AnnotationQuery).
 bool source_matches(const std::string& selector, const std::string& source);
-
-// The argument vector as stored in runs.argv: values of flags that look secret are redacted,
-// and so are credentials in URLs.
-std::string redacted_argv_json(const std::vector<std::string>& argv);
-
-// `text` with the user:password of every URL in it replaced: "https://<redacted>@host/...".
-std::string redact_url_credentials(std::string_view text);
 
 }  // namespace firstmile

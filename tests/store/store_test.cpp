@@ -156,3 +156,40 @@ TEST_CASE("runs record the command with secret flag values redacted") {
   CHECK(s.column_text(1) == "ok");
   CHECK(s.column_int(2) == 1);
 }
+
+TEST_CASE("find_issue finds an issue by repository id, by name or alias, and not an unknown one") {
+  Store store = Store::open_memory();
+  int64_t repo = store.upsert_repository({"QwenLM", "Qwen2.5", "Qwen", "", ""});
+  store.add_repository_alias(repo, "QwenLM", "Qwen2", "renamed");
+  int64_t issue = store.ensure_issue(repo, 306, "https://github.com/QwenLM/Qwen2.5/issues/306");
+  CHECK(store.find_issue(repo, 306) == issue);
+  CHECK(store.find_issue("QwenLM", "Qwen2", 306) == issue);
+  CHECK(store.find_issue(repo, 307) == std::nullopt);
+  CHECK(store.find_issue("QwenLM", "Qwen3", 306) == std::nullopt);
+}
+
+TEST_CASE("issue_text gives title, body and comments oldest first, and nothing for a placeholder") {
+  Store store = Store::open_memory();
+  int64_t repo = store.upsert_repository({"o", "r", "", "", ""});
+  int64_t placeholder = store.ensure_issue(repo, 1, "https://github.com/o/r/issues/1");
+  CHECK_FALSE(store.issue_text(placeholder).has_value());
+  IssueData d;
+  d.repository_id = repo;
+  d.number = 2;
+  d.title = "CUDA out of memory";
+  d.url = "https://github.com/o/r/issues/2";
+  int64_t id = store.upsert_issue(d).first;
+  for (auto [github_id, body, at] : {std::tuple{11, "second", "2024-05-02T00:00:00Z"}, {10, "first", "2024-05-01T00:00:00Z"}}) {
+    CommentData c;
+    c.github_id = github_id;
+    c.body = body;
+    c.created_at = at;
+    store.upsert_comment(id, c);
+  }
+  std::optional<IssueText> t = store.issue_text(id);
+  REQUIRE(t.has_value());
+  CHECK(t->title == "CUDA out of memory");
+  CHECK(t->body.empty());
+  CHECK(t->url == "https://github.com/o/r/issues/2");
+  CHECK(t->comments == std::vector<std::string>{"first", "second"});
+}

@@ -1,9 +1,7 @@
 // cmd_priors.cpp — `firstmile priors`: root-cause priors given symptom and stage, from labels.
-#include <filesystem>
-#include <fstream>
 #include <iostream>
 
-#include "base/error.h"
+#include "base/atomic_file.h"
 #include "classify/prior_learning.h"
 #include "globals.h"
 #include "store/store.h"
@@ -49,28 +47,9 @@ void add_priors(CLI::App& app, std::shared_ptr<Globals> g) {
       std::cout << text;
       return;
     }
-    // Written next to the target and renamed over it: a failed write leaves the old file.
-    std::filesystem::path target(args->out);
-    std::filesystem::path tmp = target;
-    tmp += ".tmp";
-    {
-      std::ofstream f(tmp, std::ios::binary);
-      f << text;
-      f.close();
-      if (!f) {
-        std::error_code ignored;
-        std::filesystem::remove(tmp, ignored);
-        throw Error(target.string() + ": cannot write");
-      }
-    }
-    std::error_code ec;
-    std::filesystem::rename(tmp, target, ec);
-    if (ec) {
-      std::filesystem::remove(tmp, ec);
-      throw Error(target.string() + ": cannot write (" + ec.message() + ")");
-    }
+    write_file_atomically(args->out, text);
     std::cerr << "Wrote " << learnt.priors.cells.size() << " cells from " << learnt.priors.learnt_from << " to "
-              << target.string() << "\n";
+              << args->out << "\n";
   });
 }
 
