@@ -54,6 +54,69 @@ std::string format(const char* pattern, double a, double b = 0, double c = 0) {
   return buffer;
 }
 
+// Diagnostic divergence: symptom and root cause associated, and which symptom points to which cause.
+std::string divergence_finding(const CrossTable& d) {
+  if (!d.test.ok) return "Diagnostic divergence: not testable here (" + d.test.note + ").";
+  std::string line = format("Diagnostic divergence: symptom and root cause are associated (chi-square %.1f, ",
+                            d.test.statistic) +
+                     "dof " + std::to_string(d.test.dof) + format(", p = %.3g, Cramer's V = %.2f).",
+                                                                    d.test.p_value, d.test.cramers_v);
+  for (size_t i = 0; i < d.table.rows(); ++i) {
+    const auto& residuals = d.test.adjusted_residuals[i];
+    size_t best = static_cast<size_t>(std::max_element(residuals.begin(), residuals.end()) - residuals.begin());
+    if (residuals[best] > 1.96) {
+      line += " " + d.table.row_labels()[i] + " over-represents " + d.table.column_labels()[best] +
+              format(" (adjusted residual %.2f).", residuals[best]);
+    }
+  }
+  return line;
+}
+
+// Systemic homogeneity: the series' root-cause profiles correlate.
+std::string homogeneity_finding(const SeriesComparison& h) {
+  if (h.cross.table.rows() < 2) {
+    return "Systemic homogeneity: needs at least two series; the selection holds " +
+           std::to_string(h.cross.table.rows()) + ".";
+  }
+  std::string line = "Systemic homogeneity: root-cause profiles of the series correlate (Pearson r:";
+  double sum = 0;
+  int pairs = 0;
+  for (size_t a = 0; a < h.pearson.size(); ++a) {
+    for (size_t b = a + 1; b < h.pearson.size(); ++b) {
+      line += " " + h.cross.table.row_labels()[a] + "-" + h.cross.table.row_labels()[b] +
+              (h.pearson[a][b].ok ? format(" %.2f", h.pearson[a][b].coefficient) : std::string(" n/a")) + ";";
+      if (h.pearson[a][b].ok) {
+        sum += h.pearson[a][b].coefficient;
+        ++pairs;
+      }
+    }
+  }
+  if (pairs) line += format(" mean %.2f).", sum / pairs);
+  else line += " none computable).";
+  return line;
+}
+
+// Lifecycle escalation: root causes shift between the two stages, and which ones do.
+std::string escalation_finding(const CrossTable& e) {
+  if (e.table.rows() != 2 || !e.test.ok) {
+    return "Lifecycle escalation: needs failures of both stages (" +
+           (e.test.note.empty() ? std::string("one stage only") : e.test.note) + ").";
+  }
+  std::string line = "Lifecycle escalation: root causes shift between " + e.table.row_labels()[0] + " and " +
+                     e.table.row_labels()[1] +
+                     format(" (chi-square %.1f, p = %.3g).", e.test.statistic, e.test.p_value);
+  for (size_t c = 0; c < e.table.columns(); ++c) {
+    double residual = e.test.adjusted_residuals[0][c];
+    if (std::abs(residual) <= 1.96) continue;
+    double first = e.table.row_total(0) > 0 ? e.table.at(0, c) / e.table.row_total(0) : 0;
+    double second = e.table.row_total(1) > 0 ? e.table.at(1, c) / e.table.row_total(1) : 0;
+    line += " " + e.table.column_labels()[c] + format(": %.1f%% of ", 100 * first) + e.table.row_labels()[0] +
+            format(" failures vs %.1f%% of ", 100 * second) + e.table.row_labels()[1] +
+            format(" (adjusted residual %.2f).", residual);
+  }
+  return line;
+}
+
 class StudyBuilder {
  public:
   StudyBuilder(Store& store, LabelView& view, const StudyOptions& options)
@@ -243,71 +306,9 @@ class StudyBuilder {
 
   // The three phenomena of the study, stated from whatever labels were analysed.
   std::vector<std::string> findings(const StudyReport& r) const {
-    std::vector<std::string> out;
-    if (rows_.empty()) {
-      out.push_back("No labelled failures match the selection; nothing to report.");
-      return out;
-    }
-    const CrossTable& d = r.symptom_by_root_cause;
-    if (d.test.ok) {
-      std::string line = format("Diagnostic divergence: symptom and root cause are associated (chi-square %.1f, ",
-                                d.test.statistic) +
-                         "dof " + std::to_string(d.test.dof) + format(", p = %.3g, Cramer's V = %.2f).",
-                                                                        d.test.p_value, d.test.cramers_v);
-      for (size_t i = 0; i < d.table.rows(); ++i) {
-        const auto& residuals = d.test.adjusted_residuals[i];
-        size_t best = static_cast<size_t>(std::max_element(residuals.begin(), residuals.end()) - residuals.begin());
-        if (residuals[best] > 1.96) {
-          line += " " + d.table.row_labels()[i] + " over-represents " + d.table.column_labels()[best] +
-                  format(" (adjusted residual %.2f).", residuals[best]);
-        }
-      }
-      out.push_back(line);
-    } else {
-      out.push_back("Diagnostic divergence: not testable here (" + d.test.note + ").");
-    }
-    const SeriesComparison& h = r.series_by_root_cause;
-    if (h.cross.table.rows() >= 2) {
-      std::string line = "Systemic homogeneity: root-cause profiles of the series correlate (Pearson r:";
-      double sum = 0;
-      int pairs = 0;
-      for (size_t a = 0; a < h.pearson.size(); ++a) {
-        for (size_t b = a + 1; b < h.pearson.size(); ++b) {
-          line += " " + h.cross.table.row_labels()[a] + "-" + h.cross.table.row_labels()[b] +
-                  (h.pearson[a][b].ok ? format(" %.2f", h.pearson[a][b].coefficient) : std::string(" n/a")) + ";";
-          if (h.pearson[a][b].ok) {
-            sum += h.pearson[a][b].coefficient;
-            ++pairs;
-          }
-        }
-      }
-      if (pairs) line += format(" mean %.2f).", sum / pairs);
-      else line += " none computable).";
-      out.push_back(line);
-    } else {
-      out.push_back("Systemic homogeneity: needs at least two series; the selection holds " +
-                    std::to_string(h.cross.table.rows()) + ".");
-    }
-    const CrossTable& e = r.stage_by_root_cause;
-    if (e.table.rows() == 2 && e.test.ok) {
-      std::string line = "Lifecycle escalation: root causes shift between " + e.table.row_labels()[0] + " and " +
-                         e.table.row_labels()[1] +
-                         format(" (chi-square %.1f, p = %.3g).", e.test.statistic, e.test.p_value);
-      for (size_t c = 0; c < e.table.columns(); ++c) {
-        double residual = e.test.adjusted_residuals[0][c];
-        if (std::abs(residual) <= 1.96) continue;
-        double first = e.table.row_total(0) > 0 ? e.table.at(0, c) / e.table.row_total(0) : 0;
-        double second = e.table.row_total(1) > 0 ? e.table.at(1, c) / e.table.row_total(1) : 0;
-        line += " " + e.table.column_labels()[c] + format(": %.1f%% of ", 100 * first) + e.table.row_labels()[0] +
-                format(" failures vs %.1f%% of ", 100 * second) + e.table.row_labels()[1] +
-                format(" (adjusted residual %.2f).", residual);
-      }
-      out.push_back(line);
-    } else {
-      out.push_back("Lifecycle escalation: needs failures of both stages (" +
-                    (e.test.note.empty() ? std::string("one stage only") : e.test.note) + ").");
-    }
-    return out;
+    if (rows_.empty()) return {"No labelled failures match the selection; nothing to report."};
+    return {divergence_finding(r.symptom_by_root_cause), homogeneity_finding(r.series_by_root_cause),
+            escalation_finding(r.stage_by_root_cause)};
   }
 
   Store& store_;
@@ -320,6 +321,14 @@ class StudyBuilder {
 };
 
 }  // namespace
+
+std::pair<std::string, std::string> parse_version_pair(const std::string& text) {
+  auto colon = text.find(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == text.size()) {
+    throw Error("--evolution '" + text + "': expected EARLIER:LATER, e.g. llama:llama3");
+  }
+  return {text.substr(0, colon), text.substr(colon + 1)};
+}
 
 StudyReport analyze_study(Store& store, LabelView& view, const StudyOptions& options) {
   if (options.level < 1 || options.level > 3) throw Error("analyze: --level must be 1, 2 or 3");

@@ -95,6 +95,9 @@ struct StudyReport {
   std::vector<std::string> findings;  // the three phenomena in plain words, with their numbers
 };
 
+// "EARLIER:LATER" (e.g. "llama:llama3"), as `--evolution` takes it; throws Error otherwise.
+std::pair<std::string, std::string> parse_version_pair(const std::string& text);
+
 StudyReport analyze_study(Store& store, LabelView& view, const StudyOptions& options);
 
 }  // namespace firstmile

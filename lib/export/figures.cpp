@@ -251,6 +251,28 @@ void box_label(SvgDocument& svg, double x, double y, double w, double h, const s
   }
 }
 
+// One level-2 category of the treemap: a box, or its level-3 parts stacked and outlined together.
+void draw_treemap_column(SvgDocument& svg, const TreeNode& mid, double x, double y, double w, double h,
+                         const std::string& fill) {
+  if (mid.children.empty()) {
+    svg.rect(x, y, w, h, fill, mid.path + ": " + std::to_string(mid.count), "#ffffff");
+    box_label(svg, x, y, w, h, mid.name, mid.count, ink_on(fill));
+    return;
+  }
+  double cy = y;
+  for (size_t j = 0; j < mid.children.size(); ++j) {
+    const TreeNode& leaf = mid.children[j];
+    if (leaf.count == 0) continue;
+    double lh = h * static_cast<double>(leaf.count) / static_cast<double>(mid.count);
+    std::string leaf_fill = blend(fill, "#ffffff", j % 2 ? 0.25 : 0.0);
+    svg.rect(x, cy, w, lh, leaf_fill, leaf.path + ": " + std::to_string(leaf.count), "#ffffff");
+    box_label(svg, x, cy, w, lh, leaf.name, leaf.count, ink_on(leaf_fill));
+    cy += lh;
+  }
+  // The middle level's outline and name, so "CUDA Error" reads as a group.
+  svg.rect(x, y, w, h, "none", "", "#333333");
+}
+
 }  // namespace
 
 std::string treemap_svg(const Distribution& leaves, const std::string& title) {
@@ -289,23 +311,7 @@ std::string treemap_svg(const Distribution& leaves, const std::string& title) {
       double w = area_width * static_cast<double>(mid.count) / static_cast<double>(top.count);
       // Alternating shades of the top category's colour tell neighbours apart.
       std::string fill = blend(base, "#ffffff", k % 2 ? 0.45 : 0.2);
-      if (mid.children.empty()) {
-        svg.rect(x, y, w, h, fill, mid.path + ": " + std::to_string(mid.count), "#ffffff");
-        box_label(svg, x, y, w, h, mid.name, mid.count, ink_on(fill));
-      } else {
-        double cy = y;
-        for (size_t j = 0; j < mid.children.size(); ++j) {
-          const TreeNode& leaf = mid.children[j];
-          if (leaf.count == 0) continue;
-          double lh = h * static_cast<double>(leaf.count) / static_cast<double>(mid.count);
-          std::string leaf_fill = blend(fill, "#ffffff", j % 2 ? 0.25 : 0.0);
-          svg.rect(x, cy, w, lh, leaf_fill, leaf.path + ": " + std::to_string(leaf.count), "#ffffff");
-          box_label(svg, x, cy, w, lh, leaf.name, leaf.count, ink_on(leaf_fill));
-          cy += lh;
-        }
-        // The middle level's outline and name, so "CUDA Error" reads as a group.
-        svg.rect(x, y, w, h, "none", "", "#333333");
-      }
+      draw_treemap_column(svg, mid, x, y, w, h, fill);
       x += w;
     }
     y += h;

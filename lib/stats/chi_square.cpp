@@ -37,6 +37,35 @@ void require_valid_counts(const ContingencyTable& table) {
   }
 }
 
+// The statistic (with Yates' correction when asked) and the uncorrected one (for Cramer's V),
+// filling in the expected counts, the adjusted residuals and the small-expectation counts.
+std::pair<double, double> fill_cells(const NonEmptyTable& kept, bool yates, ChiSquare& result) {
+  const ContingencyTable& t = kept.table;
+  double n = t.total();
+  double statistic = 0, uncorrected = 0;
+  result.min_expected = n;  // no expected count exceeds n
+  for (size_t i = 0; i < t.rows(); ++i) {
+    double row_share = t.row_total(i) / n;
+    for (size_t j = 0; j < t.columns(); ++j) {
+      double column_share = t.column_total(j) / n;
+      double expected = n * row_share * column_share;  // > 0: row and column are non-empty
+      double difference = t.at(i, j) - expected;
+      uncorrected += difference * difference / expected;
+      double shrunk = yates ? std::max(0.0, std::abs(difference) - 0.5) : difference;
+      statistic += shrunk * shrunk / expected;
+      result.min_expected = std::min(result.min_expected, expected);
+      if (expected < 5) ++result.cells_expected_below_5;
+      // The variance is 0 only when a row or column holds everything, which cannot happen with
+      // two non-empty rows and columns; the guard keeps rounding from producing inf.
+      double variance = expected * (1 - row_share) * (1 - column_share);
+      size_t r = kept.kept_rows[i], c = kept.kept_columns[j];
+      result.expected[r][c] = expected;
+      result.adjusted_residuals[r][c] = variance > 0 ? difference / std::sqrt(variance) : 0.0;
+    }
+  }
+  return {statistic, uncorrected};
+}
+
 }  // namespace
 
 ChiSquare chi_square_test(const ContingencyTable& table, ChiSquareOptions options) {
@@ -68,27 +97,7 @@ ChiSquare chi_square_test(const ContingencyTable& table, ChiSquareOptions option
 
   double n = t.total();
   bool yates = options.yates_correction && t.rows() == 2 && t.columns() == 2;
-  double statistic = 0, uncorrected = 0;
-  result.min_expected = n;  // no expected count exceeds n
-  for (size_t i = 0; i < t.rows(); ++i) {
-    double row_share = t.row_total(i) / n;
-    for (size_t j = 0; j < t.columns(); ++j) {
-      double column_share = t.column_total(j) / n;
-      double expected = n * row_share * column_share;  // > 0: row and column are non-empty
-      double difference = t.at(i, j) - expected;
-      uncorrected += difference * difference / expected;
-      double shrunk = yates ? std::max(0.0, std::abs(difference) - 0.5) : difference;
-      statistic += shrunk * shrunk / expected;
-      result.min_expected = std::min(result.min_expected, expected);
-      if (expected < 5) ++result.cells_expected_below_5;
-      // The variance is 0 only when a row or column holds everything, which cannot happen with
-      // two non-empty rows and columns; the guard keeps rounding from producing inf.
-      double variance = expected * (1 - row_share) * (1 - column_share);
-      size_t r = kept.kept_rows[i], c = kept.kept_columns[j];
-      result.expected[r][c] = expected;
-      result.adjusted_residuals[r][c] = variance > 0 ? difference / std::sqrt(variance) : 0.0;
-    }
-  }
+  auto [statistic, uncorrected] = fill_cells(kept, yates, result);
   result.ok = true;
   result.statistic = statistic;
   result.dof = static_cast<int>((t.rows() - 1) * (t.columns() - 1));

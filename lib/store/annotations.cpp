@@ -197,6 +197,66 @@ std::vector<std::string> Store::aggregation_names() {
   return out;
 }
 
+namespace {
+
+// Counts the members of `aggregation`'s incidents that `query` selects: one vote per incident
+// for its most common label combination (count_incident). Returns the incidents counted.
+int64_t count_incident_votes(Database& db, const AnnotationQuery& query, const std::string& aggregation,
+                             const StageFilter& keep_stage, GroupTally& tally) {
+  std::vector<std::string> parameters;
+  std::string members = std::string(kGroupColumns) + ", n.id" + kMemberJoin + where_clause(query, parameters) +
+                        " AND n.aggregation = ? ORDER BY n.number";  // the index's order: no sort
+  parameters.push_back(aggregation);
+  Query m = db.query(members);
+  bind_all(m, parameters);
+  IncidentVotes votes;
+  int64_t incident = 0, incidents = 0;
+  auto close_incident = [&] {
+    if (votes.empty()) return;
+    count_incident(votes, tally);
+    ++incidents;
+    votes.clear();
+  };
+  while (m.step()) {
+    if (keep_stage && !tally.stage_selected(m, keep_stage)) continue;
+    if (m.column_int(7) != incident) close_incident();
+    incident = m.column_int(7);
+    tally.see_issue(static_cast<size_t>(m.column_int(6)));
+    ++votes[{m.column_text(0), m.column_text(2), m.column_text(3), m.column_text(4), m.column_int(5) != 0}]
+           [m.column_int(1)];
+  }
+  close_incident();
+  return incidents;
+}
+
+// The tally's groups with each repository's series and model, sorted, equal ones folded into one.
+std::vector<AnnotationGroup> fold_groups(Database& db, GroupTally& tally) {
+  std::unordered_map<int64_t, std::pair<std::string, std::string>> repositories;
+  Query r = db.query("SELECT id, coalesce(series, ''), coalesce(model, '') FROM repositories");
+  while (r.step()) repositories[r.column_int(0)] = {r.column_text(1), r.column_text(2)};
+  std::vector<AnnotationGroup>& groups = tally.groups;
+  for (size_t g = 0; g < groups.size(); ++g) {
+    std::tie(groups[g].series, groups[g].model) = repositories[tally.group_repository[g]];
+  }
+  auto fields = [](const AnnotationGroup& g) {
+    return std::tie(g.taxonomy, g.series, g.model, g.symptom, g.root_cause, g.stage, g.mapped);
+  };
+  std::sort(groups.begin(), groups.end(), [&](const AnnotationGroup& x, const AnnotationGroup& y) {
+    return fields(x) < fields(y);
+  });
+  std::vector<AnnotationGroup> out;
+  for (AnnotationGroup& g : groups) {
+    if (!out.empty() && fields(out.back()) == fields(g)) {
+      out.back().count += g.count;  // repositories of one series and model fold together
+    } else {
+      out.push_back(std::move(g));
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 AnnotationGroups Store::annotation_groups(const AnnotationQuery& query, const StageFilter& keep_stage) {
   // One pass over the selected rows, aggregated in a hash table: SQLite's GROUP BY would sort
   // every row first, and a second pass for count(DISTINCT issue) would read them all again;
@@ -227,54 +287,12 @@ AnnotationGroups Store::annotation_groups(const AnnotationQuery& query, const St
   }
   AnnotationGroups out;
   if (by_incident) {
-    out.incidents = tally.issues;  // each report outside the incidents is its own
-    parameters.clear();
-    std::string members = std::string(kGroupColumns) + ", n.id" + kMemberJoin + where_clause(query, parameters) +
-                          " AND n.aggregation = ? ORDER BY n.number";  // the index's order: no sort
-    parameters.push_back(query.incidents);
-    Query m = db_.query(members);
-    bind_all(m, parameters);
-    IncidentVotes votes;
-    int64_t incident = 0;
-    auto close_incident = [&] {
-      if (votes.empty()) return;
-      count_incident(votes, tally);
-      ++out.incidents;
-      ++out.multi_report_incidents;
-      votes.clear();
-    };
-    while (m.step()) {
-      if (keep_stage && !tally.stage_selected(m, keep_stage)) continue;
-      if (m.column_int(7) != incident) close_incident();
-      incident = m.column_int(7);
-      tally.see_issue(static_cast<size_t>(m.column_int(6)));
-      ++votes[{m.column_text(0), m.column_text(2), m.column_text(3), m.column_text(4), m.column_int(5) != 0}]
-            [m.column_int(1)];
-    }
-    close_incident();
+    const int64_t outside = tally.issues;  // each report outside the incidents is its own
+    out.multi_report_incidents = count_incident_votes(db_, query, query.incidents, keep_stage, tally);
+    out.incidents = outside + out.multi_report_incidents;
   }
-  // Series and model of each repository, then one group per distinct attribute set.
-  std::unordered_map<int64_t, std::pair<std::string, std::string>> repositories;
-  Query r = db_.query("SELECT id, coalesce(series, ''), coalesce(model, '') FROM repositories");
-  while (r.step()) repositories[r.column_int(0)] = {r.column_text(1), r.column_text(2)};
-  std::vector<AnnotationGroup>& groups = tally.groups;
-  for (size_t g = 0; g < groups.size(); ++g) {
-    std::tie(groups[g].series, groups[g].model) = repositories[tally.group_repository[g]];
-  }
-  auto fields = [](const AnnotationGroup& g) {
-    return std::tie(g.taxonomy, g.series, g.model, g.symptom, g.root_cause, g.stage, g.mapped);
-  };
-  std::sort(groups.begin(), groups.end(), [&](const AnnotationGroup& x, const AnnotationGroup& y) {
-    return fields(x) < fields(y);
-  });
   out.issues = tally.issues;
-  for (AnnotationGroup& g : groups) {
-    if (!out.groups.empty() && fields(out.groups.back()) == fields(g)) {
-      out.groups.back().count += g.count;  // repositories of one series and model fold together
-    } else {
-      out.groups.push_back(std::move(g));
-    }
-  }
+  out.groups = fold_groups(db_, tally);
   return out;
 }
 

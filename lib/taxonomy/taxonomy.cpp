@@ -32,6 +32,46 @@ bool is_id_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
 }
 
+TaxonomyDimension read_dimension(const json& object, const std::string& where) {
+  if (!object.is_object()) throw Error(where + ": must be an object");
+  TaxonomyDimension d;
+  d.id = string_field(object, "id", where, true);
+  d.name = string_field(object, "name", where, false);
+  d.definition = string_field(object, "definition", where, false);
+  if (auto it = object.find("levels"); it != object.end()) {
+    if (!it->is_number_integer() || it->get<int>() < 1) {
+      throw Error(where + " '" + d.id + "': 'levels' must be a positive integer");
+    }
+    d.levels = it->get<int>();
+  }
+  return d;
+}
+
+// A node's own fields; `where` gains its id for later messages. Its place in the tree is
+// checked by Taxonomy::add_node.
+TaxonomyNode read_node(const json& object, std::string& where) {
+  if (!object.is_object()) throw Error(where + ": must be an object");
+  TaxonomyNode n;
+  n.id = string_field(object, "id", where, true);
+  where += " '" + n.id + "'";
+  if (n.id.empty() || !std::all_of(n.id.begin(), n.id.end(), is_id_char)) {
+    throw Error(where + ": an id may hold only a-z, 0-9, '_', '-' and '.'");
+  }
+  n.name = normalize_space(string_field(object, "name", where, true));
+  if (n.name.empty()) throw Error(where + ": empty name");
+  if (split_label(n.name).size() != 1) throw Error(where + ": a name may not contain ' - '");
+  n.definition = string_field(object, "definition", where, false);
+  n.parent = string_field(object, "parent", where, false);
+  if (auto it = object.find("aliases"); it != object.end()) {
+    if (!it->is_array()) throw Error(where + ": 'aliases' must be an array of strings");
+    for (const json& a : *it) {
+      if (!a.is_string()) throw Error(where + ": 'aliases' must be an array of strings");
+      n.aliases.push_back(normalize_space(a.get<std::string>()));
+    }
+  }
+  return n;
+}
+
 }  // namespace
 
 Taxonomy Taxonomy::load(const std::filesystem::path& path) {
@@ -54,17 +94,7 @@ Taxonomy Taxonomy::parse(std::string_view content, const std::string& origin) {
   if (!dims.is_array() || dims.empty()) throw Error(origin + ": 'dimensions' must be a non-empty array");
   for (size_t i = 0; i < dims.size(); ++i) {
     std::string where = origin + ": dimension " + std::to_string(i + 1);
-    if (!dims[i].is_object()) throw Error(where + ": must be an object");
-    TaxonomyDimension d;
-    d.id = string_field(dims[i], "id", where, true);
-    d.name = string_field(dims[i], "name", where, false);
-    d.definition = string_field(dims[i], "definition", where, false);
-    if (auto it = dims[i].find("levels"); it != dims[i].end()) {
-      if (!it->is_number_integer() || it->get<int>() < 1) {
-        throw Error(where + " '" + d.id + "': 'levels' must be a positive integer");
-      }
-      d.levels = it->get<int>();
-    }
+    TaxonomyDimension d = read_dimension(dims[i], where);
     if (t.has_dimension(d.id)) throw Error(where + ": duplicate dimension '" + d.id + "'");
     t.dimensions_.push_back(std::move(d));
   }
@@ -73,68 +103,49 @@ Taxonomy Taxonomy::parse(std::string_view content, const std::string& origin) {
   if (!nodes.is_array() || nodes.empty()) throw Error(origin + ": 'nodes' must be a non-empty array");
   for (size_t i = 0; i < nodes.size(); ++i) {
     std::string where = origin + ": node " + std::to_string(i + 1);
-    if (!nodes[i].is_object()) throw Error(where + ": must be an object");
-    TaxonomyNode n;
-    n.id = string_field(nodes[i], "id", where, true);
-    where += " '" + n.id + "'";
-    if (n.id.empty() || !std::all_of(n.id.begin(), n.id.end(), is_id_char)) {
-      throw Error(where + ": an id may hold only a-z, 0-9, '_', '-' and '.'");
-    }
-    if (t.index_.count(n.id)) throw Error(where + ": duplicate id");
-    n.name = normalize_space(string_field(nodes[i], "name", where, true));
-    if (n.name.empty()) throw Error(where + ": empty name");
-    if (split_label(n.name).size() != 1) throw Error(where + ": a name may not contain ' - '");
-    n.definition = string_field(nodes[i], "definition", where, false);
-    n.parent = string_field(nodes[i], "parent", where, false);
+    TaxonomyNode n = read_node(nodes[i], where);
     std::string dimension = string_field(nodes[i], "dimension", where, false);
-    if (n.parent.empty()) {
-      if (dimension.empty()) throw Error(where + ": a top-level node needs a 'dimension'");
-      if (!t.has_dimension(dimension)) throw Error(where + ": unknown dimension '" + dimension + "'");
-      n.dimension = dimension;
-      n.level = 1;
-    } else {
-      auto parent = t.index_.find(n.parent);
-      if (parent == t.index_.end()) {
-        throw Error(where + ": parent '" + n.parent + "' is not defined before it");
-      }
-      const TaxonomyNode& p = t.nodes_[parent->second];
-      // Ids extend their parent's, so a subtree is an id prefix (handy in SQL: LIKE 'sym.crash.%').
-      if (n.id.rfind(p.id + ".", 0) != 0) {
-        throw Error(where + ": id must start with its parent's id '" + p.id + ".'");
-      }
-      if (!dimension.empty() && dimension != p.dimension) {
-        throw Error(where + ": dimension '" + dimension + "' differs from its parent's '" +
-                    p.dimension + "'");
-      }
-      n.dimension = p.dimension;
-      n.level = p.level + 1;
-      if (n.level > t.dimension(n.dimension).levels) {
-        throw Error(where + ": level " + std::to_string(n.level) + " is deeper than dimension '" +
-                    n.dimension + "' allows (" + std::to_string(t.dimension(n.dimension).levels) + ")");
-      }
-    }
-    if (auto it = nodes[i].find("aliases"); it != nodes[i].end()) {
-      if (!it->is_array()) throw Error(where + ": 'aliases' must be an array of strings");
-      for (const json& a : *it) {
-        if (!a.is_string()) throw Error(where + ": 'aliases' must be an array of strings");
-        n.aliases.push_back(normalize_space(a.get<std::string>()));
-      }
-    }
-    // Siblings must be told apart by name, or a label could match two nodes.
-    for (const TaxonomyNode& other : t.nodes_) {
-      if (other.parent == n.parent && other.dimension == n.dimension &&
-          to_lower_ascii(other.name) == to_lower_ascii(n.name)) {
-        throw Error(where + ": same name as sibling '" + other.id + "'");
-      }
-    }
-    t.index_.emplace(n.id, t.nodes_.size());
-    if (!n.parent.empty()) t.nodes_[t.index_.at(n.parent)].children.push_back(n.id);
-    t.nodes_.push_back(std::move(n));
+    t.add_node(std::move(n), dimension, where);
   }
   for (const TaxonomyDimension& d : t.dimensions_) {
     if (t.top_level(d.id).empty()) throw Error(origin + ": dimension '" + d.id + "' has no nodes");
   }
   return t;
+}
+
+void Taxonomy::add_node(TaxonomyNode n, const std::string& dimension, const std::string& where) {
+  if (index_.count(n.id)) throw Error(where + ": duplicate id");
+  if (n.parent.empty()) {
+    if (dimension.empty()) throw Error(where + ": a top-level node needs a 'dimension'");
+    if (!has_dimension(dimension)) throw Error(where + ": unknown dimension '" + dimension + "'");
+    n.dimension = dimension;
+    n.level = 1;
+  } else {
+    auto parent = index_.find(n.parent);
+    if (parent == index_.end()) throw Error(where + ": parent '" + n.parent + "' is not defined before it");
+    const TaxonomyNode& p = nodes_[parent->second];
+    // Ids extend their parent's, so a subtree is an id prefix (handy in SQL: LIKE 'sym.crash.%').
+    if (n.id.rfind(p.id + ".", 0) != 0) throw Error(where + ": id must start with its parent's id '" + p.id + ".'");
+    if (!dimension.empty() && dimension != p.dimension) {
+      throw Error(where + ": dimension '" + dimension + "' differs from its parent's '" + p.dimension + "'");
+    }
+    n.dimension = p.dimension;
+    n.level = p.level + 1;
+    if (n.level > this->dimension(n.dimension).levels) {
+      throw Error(where + ": level " + std::to_string(n.level) + " is deeper than dimension '" + n.dimension +
+                  "' allows (" + std::to_string(this->dimension(n.dimension).levels) + ")");
+    }
+  }
+  // Siblings must be told apart by name, or a label could match two nodes.
+  for (const TaxonomyNode& other : nodes_) {
+    if (other.parent == n.parent && other.dimension == n.dimension &&
+        to_lower_ascii(other.name) == to_lower_ascii(n.name)) {
+      throw Error(where + ": same name as sibling '" + other.id + "'");
+    }
+  }
+  index_.emplace(n.id, nodes_.size());
+  if (!n.parent.empty()) nodes_[index_.at(n.parent)].children.push_back(n.id);
+  nodes_.push_back(std::move(n));
 }
 
 bool Taxonomy::has_dimension(std::string_view id) const {

@@ -83,6 +83,10 @@ class Taxonomy {
   nlohmann::json to_json() const;
 
  private:
+  // Checks where `n` sits (its dimension when top-level, else its parent, id prefix and depth)
+  // and that no sibling has its name, then adds it. `dimension` is as written, maybe empty.
+  void add_node(TaxonomyNode n, const std::string& dimension, const std::string& where);
+
   std::string id_, version_, title_, hash_, origin_, content_;
   std::vector<TaxonomyDimension> dimensions_;
   std::vector<TaxonomyNode> nodes_;

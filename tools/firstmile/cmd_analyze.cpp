@@ -76,13 +76,7 @@ void add_analyze(CLI::App& app, std::shared_ptr<Globals> g) {
     if (args->evolution.empty()) {
       options.evolution = load_preset(args->preset).evolution;
     } else {
-      for (const std::string& pair : args->evolution) {
-        auto colon = pair.find(':');
-        if (colon == std::string::npos || colon == 0 || colon + 1 == pair.size()) {
-          throw Error("--evolution '" + pair + "': expected EARLIER:LATER, e.g. llama:llama3");
-        }
-        options.evolution.emplace_back(pair.substr(0, colon), pair.substr(colon + 1));
-      }
+      for (const std::string& pair : args->evolution) options.evolution.push_back(parse_version_pair(pair));
     }
     Taxonomy taxonomy = g->load_taxonomy();
     Store store = Store::open(g->db, Database::kReadOnly);
