@@ -3,6 +3,7 @@
 
 #include <sstream>
 
+#include "base/atomic_file.h"
 #include "analyze/report.h"
 #include "base/error.h"
 #include "export/figures.h"
@@ -43,7 +44,7 @@ PaperFiles write_paper(const StudyReport& report, const std::filesystem::path& d
   PaperFiles out;
   auto add = [&](const std::vector<std::string>& names) { out.files.insert(out.files.end(), names.begin(), names.end()); };
   if (formats.count("json")) {
-    write_text_file(dir / "report.json", study_to_json(report).dump(2) + "\n");
+    write_file_atomically(dir / "report.json", study_to_json(report).dump(2) + "\n");
     out.files.push_back("report.json");
   }
   if (formats.count("csv")) add(write_csv_tables(report, dir));
@@ -58,7 +59,7 @@ PaperFiles write_paper(const StudyReport& report, const std::filesystem::path& d
   for (const std::string& f : report.findings) index << "- " << f << "\n";
   index << "\n## Files\n\n| file | content |\n|---|---|\n";
   for (const std::string& f : out.files) index << "| [" << f << "](" << f << ") | " << describe(f) << " |\n";
-  write_text_file(dir / "README.md", index.str());
+  write_file_atomically(dir / "README.md", index.str());
   out.files.push_back("README.md");
   return out;
 }

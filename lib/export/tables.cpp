@@ -3,10 +3,10 @@
 
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <sstream>
 
 #include "analyze/report.h"
+#include "base/atomic_file.h"
 #include "base/csv.h"
 #include "base/error.h"
 
@@ -37,17 +37,11 @@ std::string file_stem(const std::string& name) {
   return out;
 }
 
-void write_text_file(const fs::path& path, const std::string& content) {
-  std::ofstream out(path, std::ios::binary);
-  out << content;
-  if (!out) throw Error(path.string() + ": cannot write");
-}
-
 std::vector<std::string> write_files(const fs::path& dir, const std::vector<std::pair<std::string, std::string>>& files) {
   fs::create_directories(dir);
   std::vector<std::string> names;
   for (const auto& [name, content] : files) {
-    write_text_file(dir / name, content);
+    write_file_atomically(dir / name, content);
     names.push_back(name);
   }
   return names;

@@ -24,10 +24,8 @@ std::string file_stem(const std::string& name);
 // Up to 10 significant digits, never NaN or inf (written as empty).
 std::string format_number(double value);
 
-// Writes `content` to `path`, throwing Error naming the file on failure.
-void write_text_file(const std::filesystem::path& path, const std::string& content);
-
-// Writes each (name, content) into `dir` (created if needed); returns the names in order.
+// Writes each (name, content) into `dir` (created if needed), each file whole or not at all;
+// returns the names in order.
 std::vector<std::string> write_files(const std::filesystem::path& dir,
                                      const std::vector<std::pair<std::string, std::string>>& files);
 

@@ -244,4 +244,23 @@ nlohmann::json Taxonomy::to_json() const {
   return rows;
 }
 
+void print_taxonomy_tree(const Taxonomy& t, bool definitions, std::ostream& out) {
+  out << t.id() << " version " << t.version() << " (" << t.origin() << ", git blob " << t.hash().substr(0, 12)
+      << "): " << t.nodes().size() << " nodes\n";
+  for (const TaxonomyDimension& d : t.dimensions()) {
+    out << "\n" << d.name << " (" << d.id << ", " << d.levels << (d.levels == 1 ? " level" : " levels") << ")\n";
+    for (const TaxonomyNode& n : t.nodes()) {
+      if (n.dimension != d.id) continue;
+      out << std::string(static_cast<size_t>(2 * n.level), ' ') << n.name << "  [" << n.id << "]\n";
+      if (definitions && !n.definition.empty()) {
+        out << std::string(static_cast<size_t>(2 * n.level + 4), ' ') << n.definition << "\n";
+      }
+    }
+  }
+}
+
+nlohmann::json taxonomy_summary_json(const Taxonomy& t) {
+  return {{"taxonomy", t.id()}, {"version", t.version()}, {"hash", t.hash()}, {"nodes", t.to_json()}};
+}
+
 }  // namespace firstmile

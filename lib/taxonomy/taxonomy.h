@@ -12,6 +12,7 @@
 
 #include <filesystem>
 #include <map>
+#include <ostream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -92,5 +93,10 @@ class Taxonomy {
   std::vector<TaxonomyNode> nodes_;
   std::map<std::string, size_t, std::less<>> index_;
 };
+
+// `firstmile taxonomy`: the hierarchy as an indented tree (with each node's definition when
+// asked), or as JSON (id, version, hash, nodes).
+void print_taxonomy_tree(const Taxonomy& taxonomy, bool definitions, std::ostream& out);
+nlohmann::json taxonomy_summary_json(const Taxonomy& taxonomy);
 
 }  // namespace firstmile
