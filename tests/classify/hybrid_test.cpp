@@ -1,6 +1,7 @@
 // classify over a store: rules, hybrid routing to the loopback chat-completions server, calibration.
 #include <doctest/doctest.h>
 
+#include "classify/calibrate.h"
 #include "classify/classify_run.h"
 #include "llm/llm_client.h"
 #include "classify/llm_labeler.h"
