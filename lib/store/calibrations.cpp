@@ -29,7 +29,7 @@ std::vector<CalibrationRecord> latest_calibrations(Store& store, const std::stri
                    .dimension = q.column_text(0),
                    .gold_source = q.column_text(1),
                    .model = q.column_text(2),
-                   .run_id = q.column_int(3),
+                   .run_id = q.column_optional_int(3),
                    .created_at = q.column_text(4)});
   }
   return out;

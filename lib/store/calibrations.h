@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,11 +20,11 @@ class Store;
 
 struct CalibrationRecord {
   std::string taxonomy = {};
-  std::string dimension = {};    // 'stage', 'symptom', 'root_cause', or 'routing'
-  std::string gold_source = {};  // the selector the labels came from
-  std::string model = {};        // JSON
-  int64_t run_id = 0;
-  std::string created_at = {};   // ISO 8601; empty: now
+  std::string dimension = {};          // 'stage', 'symptom', 'root_cause', or 'routing'
+  std::string gold_source = {};        // the selector the labels came from
+  std::string model = {};              // JSON
+  std::optional<int64_t> run_id = {};  // the calibrate run
+  std::string created_at = {};         // ISO 8601; empty: now
 };
 
 void add_calibration(Store& store, const CalibrationRecord& record);
