@@ -74,88 +74,107 @@ double RuleClassifier::confidence(const DimensionDecision& d) const {
   return std::min(1.0, it->second.confidence(d.margin) + 1e-3 * raw);
 }
 
+size_t RuleClassifier::rule_index(const RuleHit& hit) const { return static_cast<size_t>(hit.rule - rules_.rules().data()); }
+
+void RuleClassifier::decide_relevance(const std::vector<RuleHit>& hits, DimensionDecision& d) const {
+  double yes = prior_failure_, no = prior_not_failure_;
+  for (const RuleHit& h : hits) {
+    if (h.rule->dimension != kRelevance) continue;
+    (h.rule->target == "relevance:failure" ? yes : no) += h.weight;
+  }
+  d.node = d.top = yes >= no ? "failure" : "not_failure";
+  d.runner_up = yes >= no ? "not_failure" : "failure";
+  d.score = std::max(yes, no);
+  d.runner_up_score = std::min(yes, no);
+  for (const RuleHit& h : hits) {
+    if (h.rule->dimension == kRelevance && h.rule->target == "relevance:" + d.node) d.hits.push_back(h);
+  }
+}
+
+std::vector<double> RuleClassifier::rolled_scores(const std::vector<RuleHit>& hits, const std::vector<double>* start,
+                                                  const std::string& dimension, const std::vector<int>& nodes) const {
+  std::vector<double> own = start ? *start : priors_;
+  for (const RuleHit& h : hits) {
+    if (h.rule->dimension == dimension) own[static_cast<size_t>(rule_target_[rule_index(h)])] += h.weight;
+  }
+  // A node's own evidence plus its best child's. Children are competing explanations of one
+  // failure (a report is out of memory or a dtype mismatch), so their evidence does not add
+  // up; evidence for the node itself does. Nodes come parents first, so a reverse walk
+  // finishes every child before its parent.
+  std::vector<double> rolled(own.size(), 0.0), best_child(own.size(), 0.0);
+  for (auto it = nodes.rbegin(); it != nodes.rend(); ++it) {
+    const auto i = static_cast<size_t>(*it);
+    rolled[i] = own[i] + best_child[i];
+    if (parent_[i] >= 0) best_child[static_cast<size_t>(parent_[i])] = std::max(best_child[static_cast<size_t>(parent_[i])], rolled[i]);
+  }
+  return rolled;
+}
+
+int RuleClassifier::descend(int top, const std::vector<double>& rolled, int max_level) const {
+  const auto& nodes = taxonomy_.nodes();
+  int at = top;
+  while (nodes[static_cast<size_t>(at)].level < max_level) {
+    int child = -1;
+    for (int c : children_[static_cast<size_t>(at)]) {
+      if (rolled[static_cast<size_t>(c)] > 0 && (child < 0 || rolled[static_cast<size_t>(c)] > rolled[static_cast<size_t>(child)])) child = c;
+    }
+    if (child < 0) break;
+    at = child;
+  }
+  return at;
+}
+
+bool RuleClassifier::decide_in_taxonomy(const std::vector<RuleHit>& hits, const std::vector<double>* start,
+                                        DimensionDecision& d) const {
+  auto dimension_nodes = nodes_of_.find(d.dimension);
+  if (dimension_nodes == nodes_of_.end()) return false;
+  std::vector<double> rolled = rolled_scores(hits, start, d.dimension, dimension_nodes->second);
+  int best = -1, second = -1;
+  for (int n : top_of_.at(d.dimension)) {
+    if (best < 0 || rolled[static_cast<size_t>(n)] > rolled[static_cast<size_t>(best)]) {
+      second = best;
+      best = n;
+    } else if (second < 0 || rolled[static_cast<size_t>(n)] > rolled[static_cast<size_t>(second)]) {
+      second = n;
+    }
+  }
+  const auto& nodes = taxonomy_.nodes();
+  d.top = nodes[static_cast<size_t>(best)].id;
+  d.score = rolled[static_cast<size_t>(best)];
+  if (second >= 0) {
+    d.runner_up = nodes[static_cast<size_t>(second)].id;
+    d.runner_up_score = rolled[static_cast<size_t>(second)];
+  }
+  int at = descend(best, rolled, max_level_.count(d.dimension) ? max_level_.at(d.dimension) : 3);
+  d.node = nodes[static_cast<size_t>(at)].id;
+  // The hits on the chosen path: on the node, one of its ancestors, or one of its descendants.
+  auto ancestor_or_self = [&](int ancestor, int node) {
+    for (; node >= 0; node = parent_[static_cast<size_t>(node)]) {
+      if (node == ancestor) return true;
+    }
+    return false;
+  };
+  for (const RuleHit& h : hits) {
+    if (h.rule->dimension != d.dimension) continue;
+    int target = rule_target_[rule_index(h)];
+    if (ancestor_or_self(target, at) || ancestor_or_self(at, target)) d.hits.push_back(h);
+  }
+  return true;
+}
+
 DimensionDecision RuleClassifier::decide(const std::string& dimension, const std::vector<RuleHit>& hits,
                                          const std::vector<double>* start) const {
   DimensionDecision d;
   d.dimension = dimension;
-  const Rule* first_rule = rules_.rules().data();
   bool any = false;
   for (const RuleHit& h : hits) any = any || h.rule->dimension == dimension;
   d.from_prior = !any;
-
   if (dimension == kRelevance) {
-    double yes = prior_failure_, no = prior_not_failure_;
-    for (const RuleHit& h : hits) {
-      if (h.rule->dimension != dimension) continue;
-      (h.rule->target == "relevance:failure" ? yes : no) += h.weight;
-    }
-    d.node = d.top = yes >= no ? "failure" : "not_failure";
-    d.runner_up = yes >= no ? "not_failure" : "failure";
-    d.score = std::max(yes, no);
-    d.runner_up_score = std::min(yes, no);
-  } else {
-    std::vector<double> own = start ? *start : priors_;
-    for (const RuleHit& h : hits) {
-      if (h.rule->dimension == dimension) own[static_cast<size_t>(rule_target_[static_cast<size_t>(h.rule - first_rule)])] += h.weight;
-    }
-    // Rolled-up scores: a node's own evidence plus its best child's. Children are competing
-    // explanations of one failure (a report is out of memory or a dtype mismatch), so their
-    // evidence does not add up; evidence for the node itself does. Nodes come parents first,
-    // so a reverse walk finishes every child before its parent.
-    std::vector<double> rolled(own.size(), 0.0), best_child(own.size(), 0.0);
-    auto dim_nodes = nodes_of_.find(dimension);
-    if (dim_nodes == nodes_of_.end()) return d;
-    for (auto it = dim_nodes->second.rbegin(); it != dim_nodes->second.rend(); ++it) {
-      const auto i = static_cast<size_t>(*it);
-      rolled[i] = own[i] + best_child[i];
-      if (parent_[i] >= 0) best_child[static_cast<size_t>(parent_[i])] = std::max(best_child[static_cast<size_t>(parent_[i])], rolled[i]);
-    }
-    int best = -1, second = -1;
-    for (int n : top_of_.at(dimension)) {
-      if (best < 0 || rolled[static_cast<size_t>(n)] > rolled[static_cast<size_t>(best)]) {
-        second = best;
-        best = n;
-      } else if (second < 0 || rolled[static_cast<size_t>(n)] > rolled[static_cast<size_t>(second)]) {
-        second = n;
-      }
-    }
-    const auto& nodes = taxonomy_.nodes();
-    d.top = nodes[static_cast<size_t>(best)].id;
-    d.score = rolled[static_cast<size_t>(best)];
-    if (second >= 0) {
-      d.runner_up = nodes[static_cast<size_t>(second)].id;
-      d.runner_up_score = rolled[static_cast<size_t>(second)];
-    }
-    int at = best;
-    int max_level = max_level_.count(dimension) ? max_level_.at(dimension) : 3;
-    while (nodes[static_cast<size_t>(at)].level < max_level) {
-      int child = -1;
-      for (int c : children_[static_cast<size_t>(at)]) {
-        if (rolled[static_cast<size_t>(c)] > 0 && (child < 0 || rolled[static_cast<size_t>(c)] > rolled[static_cast<size_t>(child)])) child = c;
-      }
-      if (child < 0) break;
-      at = child;
-    }
-    d.node = nodes[static_cast<size_t>(at)].id;
-    // The hits on the chosen path: on the node, one of its ancestors, or one of its descendants.
-    auto ancestor_or_self = [&](int ancestor, int node) {
-      for (; node >= 0; node = parent_[static_cast<size_t>(node)]) {
-        if (node == ancestor) return true;
-      }
-      return false;
-    };
-    for (const RuleHit& h : hits) {
-      if (h.rule->dimension != dimension) continue;
-      int target = rule_target_[static_cast<size_t>(h.rule - first_rule)];
-      if (ancestor_or_self(target, at) || ancestor_or_self(at, target)) d.hits.push_back(h);
-    }
+    decide_relevance(hits, d);
+  } else if (!decide_in_taxonomy(hits, start, d)) {
+    return d;  // the taxonomy has no such dimension: nothing decided
   }
   d.margin = d.score - d.runner_up_score;
-  if (dimension == kRelevance) {
-    for (const RuleHit& h : hits) {
-      if (h.rule->dimension == dimension && h.rule->target == "relevance:" + d.node) d.hits.push_back(h);
-    }
-  }
   std::stable_sort(d.hits.begin(), d.hits.end(), [](const RuleHit& a, const RuleHit& b) { return a.weight > b.weight; });
   d.confidence = confidence(d);
   return d;

@@ -71,6 +71,15 @@ class RuleClassifier {
   // `start`: the scores to start from instead of the flat priors (root cause given symptom).
   DimensionDecision decide(const std::string& dimension, const std::vector<RuleHit>& hits,
                            const std::vector<double>* start = nullptr) const;
+  void decide_relevance(const std::vector<RuleHit>& hits, DimensionDecision& d) const;
+  // False when the taxonomy has no nodes of d.dimension.
+  bool decide_in_taxonomy(const std::vector<RuleHit>& hits, const std::vector<double>* start, DimensionDecision& d) const;
+  // Per node of the taxonomy: its rolled-up score over `nodes` (one dimension's, parents first).
+  std::vector<double> rolled_scores(const std::vector<RuleHit>& hits, const std::vector<double>* start,
+                                    const std::string& dimension, const std::vector<int>& nodes) const;
+  // From `top` down to its best child with evidence while one has some, to `max_level`.
+  int descend(int top, const std::vector<double>& rolled, int max_level) const;
+  size_t rule_index(const RuleHit& hit) const;
   double confidence(const DimensionDecision& d) const;
   int index_of(const std::string& id) const;  // node index, -1 when not a node
 

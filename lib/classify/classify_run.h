@@ -2,25 +2,27 @@
 //
 //   ClassifySummary s = classify_issues(store, taxonomy, rules, {.route = Route::kRules});
 //   s.issues, s.failures, s.routed, s.needs_review
-//   std::vector<Calibration> c = calibrate(store, taxonomy, rules, {.gold = "gold"});
+//   print_classify_summary(s, Route::kRules, nullptr, std::cout);
 //
 // Every issue with text (pull requests aside) is classified; its annotation — source 'rules'
 // (or 'hybrid', 'llm:MODEL'), failure index 1 — carries the labels, the confidence, whether it
 // needs review and the evidence: every rule that fired on the chosen path with the text it
 // matched, the margins, and the run. Issues judged not to be failure reports get is_failure 0
 // and no labels. Writes go in one transaction per 1,000 issues; re-running replaces the
-// source's labels in place.
+// source's labels in place. Confidences are calibrated when `firstmile calibrate` has learnt
+// how with these rules (classify/calibrate.h), and hybrid routing then takes its threshold.
 #pragma once
 
 #include <cstdint>
 #include <functional>
+#include <ostream>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "classify/classifier.h"
-#include "llm/llm_client.h"
 #include "classify/llm_labeler.h"
+#include "llm/llm_client.h"
 
 namespace firstmile {
 
@@ -54,7 +56,8 @@ struct ClassifyOptions {
   std::vector<std::string> argv;
   LlmAsk ask_llm;                    // null: no endpoint; hybrid then marks the uncertain needs_review
   std::string llm_model;
-  std::function<void(int64_t done, int64_t total)> progress;
+  std::string llm_prompt_hash;        // the labeller's prompt (LlmLabeler::prompt_hash), for provenance
+  std::function<void(int64_t done, int64_t total)> progress;  // after each batch
 };
 
 struct ClassifySummary {
@@ -75,36 +78,9 @@ struct ClassifySummary {
 ClassifySummary classify_issues(Store& store, const Taxonomy& taxonomy, const RuleSet& rules,
                                 const ClassifyOptions& options);
 
-struct CalibrateOptions {
-  std::string gold = "gold";   // selector of the labelled source
-  double max_route = 0.3;      // share of issues hybrid routing may send to the LLM
-  int bins = 5;
-  std::vector<std::string> argv;
-};
-
-struct CalibrationReport {
-  int64_t run_id = 0;
-  int64_t issues = 0;                     // labelled issues with text
-  std::vector<Calibration> calibrations;  // stage, symptom, root_cause
-  std::vector<std::pair<std::string, double>> accuracy;  // top-level accuracy per dimension
-  double threshold = 0;                   // issue confidence below which hybrid routes
-  double routed_share = 0;                // share of the labelled issues below it
-  double accuracy_kept = 0;               // mean top-level accuracy of the issues not routed
-};
-
-// Classifies the gold-labelled issues, learns margin -> accuracy per dimension, and the routing
-// threshold; saves them (table calibrations) for later `classify` runs.
-CalibrationReport calibrate(Store& store, const Taxonomy& taxonomy, const RuleSet& rules,
-                            const CalibrateOptions& options);
-// The latest saved calibration for the taxonomy, if it was learnt with these rules: one learnt
-// with other rules says nothing about them (margins mean other things), so it comes back empty
-// and marked stale.
-struct SavedCalibration {
-  std::vector<Calibration> calibrations;  // stage, symptom, root_cause; empty if none or stale
-  double threshold = -1;                  // the routing threshold; -1 if none or stale
-  bool stale = false;                     // there is one, learnt with other rules
-};
-SavedCalibration load_calibrations(Store& store, const Taxonomy& taxonomy, const RuleSet& rules);
+// What `firstmile classify` prints: the counts; for a routed run, the threshold, the uncertain,
+// what the LLM answered and, with `llm` (the client's counters), the calls it took.
+void print_classify_summary(const ClassifySummary& summary, Route route, const LlmCounters* llm, std::ostream& out);
 
 std::string evidence_json(const Classification& c, const std::string& rules_hash);
 

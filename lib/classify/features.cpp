@@ -54,17 +54,9 @@ struct Split {
   std::vector<std::string> errors;
 };
 
-// The heading of an inventory of versions and hardware: "Environment:", "### System Info", "环境".
-const RE2& environment_heading() {
-  static const RE2 re(
-      R"re((?i)^\s*(?:#+\s*|\*\*)?(?:environment|system info(?:rmation)?|env(?:ironment)? info(?:rmation)?|)re"
-      R"re(versions?|software versions?|my (?:environment|setup)|hardware|环境(?:信息)?|系统信息|运行环境)(?:\*\*)?\s*[:：]?\s*$)re");
-  return re;
-}
-
 bool blank(std::string_view line) { return line.find_first_not_of(" \t\r") == std::string_view::npos; }
 
-void split_text(std::string_view text, Split& out) {
+void split_text(const FeatureKnowledge& knowledge, std::string_view text, Split& out) {
   bool fenced = false;
   // In an environment inventory: 1 between its heading and its first line, 2 inside it (until
   // a blank line or the next heading).
@@ -81,7 +73,7 @@ void split_text(std::string_view text, Split& out) {
       continue;
     }
     if (!fenced) {
-      if (line.size() <= 48 && RE2::FullMatch(line, environment_heading())) {
+      if (line.size() <= 48 && RE2::FullMatch(line, knowledge.environment_heading())) {
         inventory = 1;
         continue;
       }
@@ -138,13 +130,6 @@ std::string detect_language(std::string_view text) {
   return cjk >= 4 && cjk * 4 >= latin / 2 ? "zh" : "en";
 }
 
-// Words that say a sentence tells the fix or the cause, in English and Chinese.
-const RE2& resolution_marker() {
-  static const RE2 re(
-      R"re((?i)\b(?:solved|resolved|fixed|fixes|fix(?:ing)? (?:it|this|that)|the (?:fix|solution|workaround|cause|culprit|reason|problem|issue) (?:is|was)|root cause|caused by|due to|because|turned out|went away|helped|works? (?:now|again|fine|after|once|when|with|on)|worked|succeeded|made it work|got it (?:to )?work(?:ing)?|no longer (?:happens|occurs|fails|crash\w*|hangs)|after (?:upgrading|downgrading|updating|reinstalling|installing|switching|changing|setting|reducing|lowering|raising|increasing|adding|removing|using|passing|converting|re-?downloading))\b|(?:maintainers?|developers?|collaborators?|authors?|team) (?:replied|said|suggested|explained|pointed out|told|advised|recommended|noted|answered|confirmed)|解决|修复|原因是|是因为|可以了|好了|正常了)re");
-  return re;
-}
-
 bool sentence_end(std::string_view text, size_t i, size_t* width) {
   unsigned char c = static_cast<unsigned char>(text[i]);
   *width = 1;
@@ -161,11 +146,11 @@ bool sentence_end(std::string_view text, size_t i, size_t* width) {
 
 // The sentences of `prose` with a resolution marker, each on its own line. One scan for the
 // markers over the whole text; only the sentences around a match are cut out.
-void add_resolution(std::string_view prose, std::string& out) {
+void add_resolution(const RE2& resolution_marker, std::string_view prose, std::string& out) {
   size_t from = 0;
   re2::StringPiece match;
   while (from < prose.size() &&
-         resolution_marker().Match(re2::StringPiece(prose.data(), prose.size()), from, prose.size(), RE2::UNANCHORED, &match, 1)) {
+         resolution_marker.Match(re2::StringPiece(prose.data(), prose.size()), from, prose.size(), RE2::UNANCHORED, &match, 1)) {
     const size_t at = static_cast<size_t>(match.data() - prose.data());
     size_t start = from, width = 1;
     for (size_t i = at; i > from; --i) {
@@ -203,11 +188,12 @@ std::string normalize_error_line(std::string_view line) {
   return s;
 }
 
-IssueFeatures extract_features(std::string_view title, std::string_view body, const std::vector<std::string>& comments) {
+IssueFeatures extract_features(std::string_view title, std::string_view body, const std::vector<std::string>& comments,
+                               const FeatureKnowledge& knowledge) {
   IssueFeatures f;
   f.title = std::string(title);
   Split split;
-  split_text(body, split);
+  split_text(knowledge, body, split);
   f.prose = std::move(split.prose);
   f.code = std::move(split.code);
   f.environment = std::move(split.environment);
@@ -216,10 +202,10 @@ IssueFeatures extract_features(std::string_view title, std::string_view body, co
   }
   // Errors quoted only in comments still describe the failure (often the reporter's follow-up log).
   Split in_comments;
-  for (const std::string& c : comments) split_text(c, in_comments);
+  for (const std::string& c : comments) split_text(knowledge, c, in_comments);
   for (std::string& e : in_comments.errors) add_unique(split.errors, std::move(e));
-  add_resolution(f.prose, f.resolution);
-  add_resolution(in_comments.prose, f.resolution);
+  add_resolution(knowledge.resolution_marker(), f.prose, f.resolution);
+  add_resolution(knowledge.resolution_marker(), in_comments.prose, f.resolution);
   f.error_lines = std::move(split.errors);
   f.error_signature = pick_signature(f.error_lines);
   f.language = detect_language(f.title + "\n" + f.prose);

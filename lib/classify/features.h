@@ -15,11 +15,15 @@
 // The resolution is every prose sentence that tells how the failure was solved or what caused
 // it ("lowering the batch size solved it", "works after upgrading vLLM", "原因是..."): the study
 // labelled root causes by the fix, so root-cause rules weigh what they find there most.
+// Which headings start an inventory and which phrases mark a resolution is data:
+// taxonomy/features.json (feature_knowledge.h).
 #pragma once
 
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "classify/feature_knowledge.h"
 
 namespace firstmile {
 
@@ -35,8 +39,10 @@ struct IssueFeatures {
   std::string language;                  // "zh" or "en"
 };
 
+// `knowledge`: the inventory headings and resolution phrases (default: taxonomy/features.json).
 IssueFeatures extract_features(std::string_view title, std::string_view body,
-                               const std::vector<std::string>& comments = {});
+                               const std::vector<std::string>& comments = {},
+                               const FeatureKnowledge& knowledge = FeatureKnowledge::shipped());
 
 // Strips what differs between two reports of one error: paths, hex addresses, numbers that
 // stand alone (not the 2 of 'qwen2'), repeated spaces. "File /home/a/x.py, line 12" -> "File <path>, line <N>".

@@ -1,4 +1,4 @@
-// classify/llm_labeler.cpp — the labelling prompt, its answer schema, and the answer's validation.
+// classify/llm_labeler.cpp — one issue as the labelling prompt, its answer schema, and the answer's validation.
 #include "classify/llm_labeler.h"
 
 #include <algorithm>
@@ -74,16 +74,6 @@ std::string hint_line(const Taxonomy& t, const std::string& dimension, const std
   return out;
 }
 
-void list_nodes(const Taxonomy& t, const std::string& dimension, std::string& out) {
-  int levels = t.dimension(dimension).levels;
-  for (const TaxonomyNode& node : t.nodes()) {
-    if (node.dimension != dimension || node.level > levels) continue;
-    out += std::string(static_cast<size_t>(2 * (node.level - 1)), ' ') + "- " + node.id + " — " + t.path_name(node);
-    if (!node.definition.empty()) out += ": " + node.definition;
-    out += "\n";
-  }
-}
-
 json id_enum(const Taxonomy& t, const std::string& dimension) {
   json ids = json::array();
   int levels = t.dimension(dimension).levels;
@@ -96,15 +86,25 @@ json id_enum(const Taxonomy& t, const std::string& dimension) {
 
 }  // namespace
 
-std::string trim_for_prompt(std::string_view code, const std::vector<std::string>& error_lines, size_t max_chars) {
-  std::vector<std::string> errors;
-  for (const std::string& e : error_lines) errors.push_back(strip(utf8_prefix(e, kLineCap)));
-  auto is_error = [&](const std::string& line) {
-    std::string s = strip(line);
-    return !s.empty() && std::find(errors.begin(), errors.end(), s) != errors.end();
-  };
+namespace {
 
-  // Blocks are runs of lines between blank lines; a long one keeps its head, errors and tail.
+// Lines that are one of the error lines (compared without surrounding white space).
+class ErrorLines {
+ public:
+  explicit ErrorLines(const std::vector<std::string>& error_lines) {
+    for (const std::string& e : error_lines) errors_.push_back(strip(utf8_prefix(e, kLineCap)));
+  }
+  bool contains(const std::string& line) const {
+    std::string s = strip(line);
+    return !s.empty() && std::find(errors_.begin(), errors_.end(), s) != errors_.end();
+  }
+
+ private:
+  std::vector<std::string> errors_;
+};
+
+// Blocks are runs of lines between blank lines; a long one keeps its head, errors and tail.
+std::vector<std::string> cut_long_blocks(std::string_view code, const ErrorLines& errors) {
   std::vector<std::string> lines = split_lines(code);
   std::vector<std::string> kept;
   for (size_t i = 0; i < lines.size();) {
@@ -118,7 +118,7 @@ std::string trim_for_prompt(std::string_view code, const std::vector<std::string
     size_t size = end - i;
     size_t cut = 0;
     for (size_t k = i; k < end; ++k) {
-      bool keep = size <= kLongLog || k - i < kLogHead || end - k <= kLogTail || is_error(lines[k]);
+      bool keep = size <= kLongLog || k - i < kLogHead || end - k <= kLogTail || errors.contains(lines[k]);
       if (!keep) {
         ++cut;
         continue;
@@ -129,27 +129,28 @@ std::string trim_for_prompt(std::string_view code, const std::vector<std::string
     }
     i = end;
   }
+  return kept;
+}
 
-  std::string text = join(kept, "\n");
-  if (text.size() <= max_chars) return text;
-
-  // Still too long: error lines first (up to a third), a marker, then the longest end that fits.
+// Still too long: error lines first (up to a third), a marker, then the longest end that fits.
+std::string errors_and_end(const std::vector<std::string>& kept, const ErrorLines& errors, size_t max_chars) {
   const size_t error_budget = max_chars / 3;
   size_t errors_total = 0;
-  for (const std::string& line : kept) errors_total += is_error(line) ? line.size() + 1 : 0;
+  for (const std::string& line : kept) errors_total += errors.contains(line) ? line.size() + 1 : 0;
   size_t tail_size = 0, errors_in_tail = 0, start = kept.size();
   while (start > 0) {
     const std::string& line = kept[start - 1];
-    size_t front_errors = std::min(error_budget, errors_total - errors_in_tail - (is_error(line) ? line.size() + 1 : 0));
+    const bool error = errors.contains(line);
+    size_t front_errors = std::min(error_budget, errors_total - errors_in_tail - (error ? line.size() + 1 : 0));
     if (front_errors + cut_marker(start).size() + 1 + tail_size + line.size() + 1 > max_chars) break;
     tail_size += line.size() + 1;
-    if (is_error(line)) errors_in_tail += line.size() + 1;
+    if (error) errors_in_tail += line.size() + 1;
     --start;
   }
   std::string out;
   size_t front = 0, front_lines = 0;
   for (size_t k = 0; k < start; ++k) {
-    if (!is_error(kept[k]) || front + kept[k].size() + 1 > error_budget) continue;
+    if (!errors.contains(kept[k]) || front + kept[k].size() + 1 > error_budget) continue;
     out += kept[k] + "\n";
     front += kept[k].size() + 1;
     ++front_lines;
@@ -160,29 +161,23 @@ std::string trim_for_prompt(std::string_view code, const std::vector<std::string
   return std::string(utf8_prefix(out, max_chars));
 }
 
+}  // namespace
+
+std::string trim_for_prompt(std::string_view code, const std::vector<std::string>& error_lines, size_t max_chars) {
+  ErrorLines errors(error_lines);
+  std::vector<std::string> kept = cut_long_blocks(code, errors);
+  std::string text = join(kept, "\n");
+  if (text.size() <= max_chars) return text;
+  return errors_and_end(kept, errors, max_chars);
+}
+
 LlmLabeler::LlmLabeler(const Taxonomy& taxonomy, LlmLabelerOptions options)
-    : taxonomy_(taxonomy), options_(options) {
+    : taxonomy_(taxonomy), options_(std::move(options)), prompt_(LabelerPrompt::load(options_.prompt_file)) {
   for (const char* d : {"stage", "symptom", "root_cause"}) {
     if (!taxonomy_.has_dimension(d)) throw Error(taxonomy_.origin() + ": the LLM labeler needs a '" + d + "' dimension");
   }
   const Taxonomy& t = taxonomy_;
-  system_ = "You label failure reports from GitHub issues of open-source LLM repositories, using the taxonomy \"" +
-            t.title() + "\" (" + t.id() + ", version " + t.version() + ").\n\n" +
-            "For the issue you are given, decide:\n"
-            "- is_failure: true when the issue reports a failure (the software or the model misbehaved for the "
-            "reporter); false for questions, feature requests, discussions and thanks.\n"
-            "- stage: " + t.dimension("stage").definition + "\n" +
-            "- symptom: " + t.dimension("symptom").definition + "\n" +
-            "- root_cause: " + t.dimension("root_cause").definition + "\n\n" +
-            "Pick the most specific node the evidence supports; a parent node when the evidence stops there. "
-            "Use only the ids listed below, each in its own field. When is_failure is false, give null for stage, "
-            "symptom and root_cause. Rule-based candidates, when given, are hints that may be wrong.\n"
-            "Answer with one JSON object and nothing else: {\"is_failure\": true|false, \"stage\": id, "
-            "\"symptom\": id, \"root_cause\": id, \"rationale\": \"one or two sentences citing the evidence\"}.\n";
-  for (const char* d : {"stage", "symptom", "root_cause"}) {
-    system_ += "\n## " + std::string(d) + " ids (" + t.dimension(d).name + ")\n";
-    list_nodes(t, d, system_);
-  }
+  system_ = prompt_.system_message(t);
   schema_ = {{"type", "object"},
              {"properties",
               {{"is_failure", {{"type", "boolean"}}},
@@ -220,13 +215,14 @@ LlmRequest LlmLabeler::request(const IssueFeatures& issue, const RuleHints& hint
     left -= more;
   }
 
-  std::string user = "Issue title: " + title + "\n";
-  if (!errors.empty()) user += "\nError lines:\n" + errors;
-  if (!prose.empty()) user += "\nReport:\n" + head_and_tail(prose, give[1]) + "\n";
-  if (!environment.empty()) user += "\nEnvironment:\n" + environment + "\n";
+  auto section = [this](PromptSection part) { return "\n" + prompt_.heading(part) + ":\n"; };
+  std::string user = prompt_.heading(PromptSection::kTitle) + ": " + title + "\n";
+  if (!errors.empty()) user += section(PromptSection::kErrors) + errors;
+  if (!prose.empty()) user += section(PromptSection::kReport) + head_and_tail(prose, give[1]) + "\n";
+  if (!environment.empty()) user += section(PromptSection::kEnvironment) + environment + "\n";
   std::string code = trim_for_prompt(issue.code, issue.error_lines, give[0]);
-  if (!code.empty()) user += "\nCode and logs (trimmed):\n" + code + "\n";
-  if (!comments.empty()) user += "\nComments (trimmed):\n" + head_and_tail(comments, give[2]) + "\n";
+  if (!code.empty()) user += section(PromptSection::kCode) + code + "\n";
+  if (!comments.empty()) user += section(PromptSection::kComments) + head_and_tail(comments, give[2]) + "\n";
   std::string hint_text;
   for (auto [d, h] : {std::pair<const char*, const std::vector<LabelHint>*>{"stage", &hints.stage},
                        {"symptom", &hints.symptom},
@@ -234,7 +230,7 @@ LlmRequest LlmLabeler::request(const IssueFeatures& issue, const RuleHints& hint
     std::string line = hint_line(taxonomy_, d, *h, options_.max_hints);
     if (!line.empty()) hint_text += "- " + std::string(d) + ": " + line + "\n";
   }
-  if (!hint_text.empty()) user += "\nRule-based candidates (hints, may be wrong):\n" + hint_text;
+  if (!hint_text.empty()) user += section(PromptSection::kHints) + hint_text;
   return {.system = system_, .user = user, .schema_name = kSchemaName, .schema = schema_};
 }
 

@@ -8,7 +8,8 @@
 //
 // The system message states the task and lists the taxonomy from the Taxonomy API — every
 // stage, symptom (to level 3) and root cause (to level 2) with its id, path and definition —
-// so it is the same for every issue (servers with prefix caching pay for it once). The user
+// so it is the same for every issue (servers with prefix caching pay for it once). Its words
+// and the user message's headings are data: taxonomy/prompts/labeler.json (labeler_prompt.h). The user
 // message holds the issue, cut to about `max_issue_chars`: title, error lines, prose, the
 // code and logs (trim_for_prompt), the comments, and the rules' candidates as hints.
 //
@@ -18,6 +19,7 @@
 // whole answer (`ok` false, `error` says why), so no label outside the taxonomy gets out.
 #pragma once
 
+#include <filesystem>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,6 +27,7 @@
 #include <nlohmann/json.hpp>
 
 #include "classify/features.h"
+#include "classify/labeler_prompt.h"
 #include "llm/llm_client.h"
 #include "taxonomy/taxonomy.h"
 
@@ -54,6 +57,7 @@ struct LlmLabelerOptions {
   size_t max_issue_chars = 6000;  // the issue's part of the user message
   size_t max_hints = 3;           // per dimension
   size_t max_rationale_chars = 600;
+  std::filesystem::path prompt_file = {};  // the prompt's words; empty: taxonomy/prompts/labeler.json
 };
 
 class LlmLabeler {
@@ -68,6 +72,7 @@ class LlmLabeler {
   LlmLabel read_answer(std::string_view content) const;
 
   const std::string& system_prompt() const { return system_; }
+  const std::string& prompt_hash() const { return prompt_.hash(); }  // of the prompt file, for provenance
   const nlohmann::json& schema() const { return schema_; }
 
  private:
@@ -76,6 +81,7 @@ class LlmLabeler {
 
   const Taxonomy& taxonomy_;
   LlmLabelerOptions options_;
+  LabelerPrompt prompt_;
   std::string system_;
   nlohmann::json schema_;
 };

@@ -36,25 +36,13 @@ std::map<std::string, double> smoothed(const Counts& c, const std::map<std::stri
   return p;
 }
 
-}  // namespace
+using CellKey = std::pair<std::string, std::string>;  // (symptom node or "" for any, stage)
 
-LearntPriors learn_priors(Store& store, const Taxonomy& taxonomy, const PriorLearningOptions& options) {
-  if (options.min_labels < 1) throw Error("priors: --min-labels must be at least 1");
-  if (options.smoothing < 0) throw Error("priors: --smoothing must be >= 0");
-  if (options.weight < 0) throw Error("priors: --weight must be >= 0");
-  LearntPriors out;
-  out.gold = resolve_source(store, options.gold);
-  out.min_labels = options.min_labels;
-  out.smoothing = options.smoothing;
-  std::set<int64_t> excluded;
-  if (!options.except.empty()) {
-    out.except = resolve_source(store, options.except);
-    if (out.except == out.gold) throw Error("priors: --except names the labelled source itself (" + out.gold + ")");
-    for (const auto& [key, f] : load_source_labels(store, out.except, direct_resolver(taxonomy))) excluded.insert(key.first);
-  }
-
-  // Counts per (symptom node or "", stage), every symptom ancestor included.
-  std::map<std::pair<std::string, std::string>, Counts> counts;
+// Counts per (symptom node or "", stage), every symptom ancestor included; failures of issues
+// in `excluded` are counted in out.left_out instead.
+std::map<CellKey, Counts> count_cells(Store& store, const Taxonomy& taxonomy, const std::set<int64_t>& excluded,
+                                      LearntPriors& out) {
+  std::map<CellKey, Counts> counts;
   for (const auto& [key, f] : load_source_labels(store, out.gold, direct_resolver(taxonomy))) {
     if (!f.stage || !f.symptom || !f.root_cause || f.is_failure == 0) continue;
     if (excluded.count(key.first)) {
@@ -71,12 +59,13 @@ LearntPriors learn_priors(Store& store, const Taxonomy& taxonomy, const PriorLea
       ++c.by_cause[cause];
     }
   }
-  if (out.labels == 0) {
-    throw Error("priors: " + out.gold + " has no failure labelled with stage, symptom and root cause" +
-                (out.except.empty() ? "" : " outside the issues of " + out.except));
-  }
+  return counts;
+}
 
-  // Stage cells smoothed towards all labels; symptom cells towards their parent's cell.
+// Stage cells smoothed towards all labels; symptom cells towards their parent's cell, kept
+// when they have at least `min_labels` labels and their parent was kept.
+std::map<CellKey, std::map<std::string, double>> smooth_cells(const Taxonomy& taxonomy, const std::map<CellKey, Counts>& counts,
+                                                              const PriorLearningOptions& options) {
   Counts all;
   for (const auto& [cell, c] : counts) {
     if (!cell.first.empty()) continue;
@@ -84,7 +73,7 @@ LearntPriors learn_priors(Store& store, const Taxonomy& taxonomy, const PriorLea
     for (const auto& [cause, k] : c.by_cause) all.by_cause[cause] += k;
   }
   std::map<std::string, double> base = smoothed(all, {}, 0);
-  std::map<std::pair<std::string, std::string>, std::map<std::string, double>> p;
+  std::map<CellKey, std::map<std::string, double>> p;
   for (const TaxonomyNode* stage : taxonomy.top_level("stage")) {
     auto it = counts.find({"", stage->id});
     if (it == counts.end()) continue;
@@ -101,6 +90,32 @@ LearntPriors learn_priors(Store& store, const Taxonomy& taxonomy, const PriorLea
       p[it->first] = smoothed(it->second, parent->second, options.smoothing);
     }
   }
+  return p;
+}
+
+}  // namespace
+
+LearntPriors learn_priors(Store& store, const Taxonomy& taxonomy, const PriorLearningOptions& options) {
+  if (options.min_labels < 1) throw Error("priors: --min-labels must be at least 1");
+  if (options.smoothing < 0) throw Error("priors: --smoothing must be >= 0");
+  if (options.weight < 0) throw Error("priors: --weight must be >= 0");
+  LearntPriors out;
+  out.gold = resolve_source(store, options.gold);
+  out.min_labels = options.min_labels;
+  out.smoothing = options.smoothing;
+  std::set<int64_t> excluded;
+  if (!options.except.empty()) {
+    out.except = resolve_source(store, options.except);
+    if (out.except == out.gold) throw Error("priors: --except names the labelled source itself (" + out.gold + ")");
+    for (const auto& [key, f] : load_source_labels(store, out.except, direct_resolver(taxonomy))) excluded.insert(key.first);
+  }
+  std::map<CellKey, Counts> counts = count_cells(store, taxonomy, excluded, out);
+  if (out.labels == 0) {
+    throw Error("priors: " + out.gold + " has no failure labelled with stage, symptom and root cause" +
+                (out.except.empty() ? "" : " outside the issues of " + out.except));
+  }
+  std::map<CellKey, std::map<std::string, double>> p = smooth_cells(taxonomy, counts, options);
+
   out.priors.weight = options.weight;
   std::ostringstream from;
   from << out.gold << " (" << out.labels << " labels";
@@ -142,6 +157,10 @@ std::string priors_file(const LearntPriors& learnt) {
   for (size_t i = 0; i < cells.size(); ++i) out << "      " << cells[i].dump() << (i + 1 < cells.size() ? ",\n" : "\n");
   out << "    ]\n  }\n}\n";
   return out.str();
+}
+
+void print_priors_written(const LearntPriors& learnt, const std::string& path, std::ostream& out) {
+  out << "Wrote " << learnt.priors.cells.size() << " cells from " << learnt.priors.learnt_from << " to " << path << "\n";
 }
 
 }  // namespace firstmile

@@ -16,6 +16,7 @@
 // everything but the reports being evaluated, so an evaluation never sees its own answers.
 #pragma once
 
+#include <ostream>
 #include <string>
 
 #include "classify/rules.h"
@@ -48,5 +49,7 @@ LearntPriors learn_priors(Store& store, const Taxonomy& taxonomy, const PriorLea
 
 // A rule file holding only the "given" block, with a comment saying where it came from.
 std::string priors_file(const LearntPriors& learnt);
+// What `firstmile priors -o PATH` says once the file is written: the cells and their source.
+void print_priors_written(const LearntPriors& learnt, const std::string& path, std::ostream& out);
 
 }  // namespace firstmile

@@ -13,13 +13,12 @@
 #include "base/error.h"
 #include "base/json_file.h"
 #include "base/resources.h"
+#include "classify/feature_knowledge.h"
 #include "taxonomy/taxonomy.h"
 
 namespace firstmile {
 
 namespace {
-
-constexpr std::array<double, kFieldCount> kFieldFactor = {1.5, 1.0, 1.0, 1.5, 0.5, 2.0, 0.5};
 
 Field parse_field(const std::string& name, const std::string& where) {
   static const std::map<std::string, Field> kFields = {{"title", Field::kTitle},   {"prose", Field::kProse},
@@ -148,91 +147,149 @@ RuleSet RuleSet::load(const Taxonomy& taxonomy, const std::filesystem::path& dir
   return parse(taxonomy, files);
 }
 
+namespace {
+
+// The "field_weights" block of a rule file: {"title": 1.5, "prose": 1.0, ...}, every field.
+std::array<double, kFieldCount> parse_field_weights(const nlohmann::json& w, const std::string& origin) {
+  const std::string where = origin + ": 'field_weights'";
+  if (!w.is_object()) throw Error(where + " must map each field to its weight");
+  std::array<double, kFieldCount> weights{};
+  std::array<bool, kFieldCount> given{};
+  for (auto it = w.begin(); it != w.end(); ++it) {
+    Field field = parse_field(it.key(), where);
+    if (!it->is_number() || it->get<double>() <= 0) throw Error(where + ": '" + it.key() + "' must be a positive number");
+    weights[static_cast<size_t>(field)] = it->get<double>();
+    given[static_cast<size_t>(field)] = true;
+  }
+  for (int f = 0; f < kFieldCount; ++f) {
+    if (!given[static_cast<size_t>(f)]) throw Error(where + ": no weight for '" + field_name(static_cast<Field>(f)) + "'");
+  }
+  return weights;
+}
+
+// The "priors" block: {"stage.inference": 0.5, ...}.
+void parse_priors(const nlohmann::json& priors, const Taxonomy& taxonomy, const std::string& origin,
+                  std::map<std::string, double>& out) {
+  if (!priors.is_object()) throw Error(origin + ": 'priors' must map targets to scores");
+  for (auto it = priors.begin(); it != priors.end(); ++it) {
+    bool known = it.key() == "relevance:failure" || it.key() == "relevance:not_failure" || taxonomy.find(it.key());
+    if (!known) throw Error(origin + ": prior for '" + it.key() + "', which is not a node of taxonomy " + taxonomy.id());
+    if (!it->is_number() || it->get<double>() < 0) throw Error(origin + ": prior for '" + it.key() + "' must be >= 0");
+    out[it.key()] = it->get<double>();
+  }
+}
+
+// The alternation of a rule's "patterns", each checked alone.
+std::string parse_patterns(const nlohmann::json& r, const Rule& rule, const std::string& where) {
+  auto patterns = r.find("patterns");
+  if (patterns == r.end() || !patterns->is_array() || patterns->empty()) {
+    throw Error(where + ": 'patterns' must be a non-empty list of RE2 patterns");
+  }
+  std::string pattern;
+  for (const auto& p : *patterns) {
+    if (!p.is_string() || p.get<std::string>().empty()) throw Error(where + ": patterns must be non-empty strings");
+    RE2 check(p.get<std::string>(), pattern_options(rule.case_sensitive));
+    if (!check.ok()) throw Error(where + ": pattern '" + p.get<std::string>() + "': " + check.error());
+    if (!pattern.empty()) pattern += '|';
+    pattern += "(?:" + p.get<std::string>() + ")";
+  }
+  return pattern;
+}
+
+// Rule number `index` of file `origin`; its id must not be in `ids` yet.
+Rule parse_rule(const nlohmann::json& r, const Taxonomy& taxonomy, const std::string& origin, size_t index,
+                std::set<std::string>& ids) {
+  std::string where = origin + ": rule " + std::to_string(index);
+  if (!r.is_object()) throw Error(where + ": expected an object");
+  Rule rule;
+  rule.id = string_member(r, "id", where, true);
+  where = origin + ": rule '" + rule.id + "'";
+  if (!ids.insert(rule.id).second) throw Error(where + ": duplicate rule id");
+  rule.origin = where;
+  rule.target = string_member(r, "target", where, true);
+  if (rule.target == "relevance:failure" || rule.target == "relevance:not_failure") {
+    rule.dimension = "relevance";
+  } else if (const TaxonomyNode* node = taxonomy.find(rule.target)) {
+    rule.dimension = node->dimension;
+  } else {
+    throw Error(where + ": target '" + rule.target + "' is not a node of taxonomy " + taxonomy.id());
+  }
+  if (auto w = r.find("weight"); w != r.end()) {
+    if (!w->is_number() || w->get<double>() <= 0) throw Error(where + ": 'weight' must be a positive number");
+    rule.weight = w->get<double>();
+  }
+  rule.language = string_member(r, "language", where, false);
+  if (!rule.language.empty() && rule.language != "en" && rule.language != "zh") {
+    throw Error(where + ": 'language' must be \"en\" or \"zh\"");
+  }
+  if (auto cs = r.find("case_sensitive"); cs != r.end()) {
+    if (!cs->is_boolean()) throw Error(where + ": 'case_sensitive' must be true or false");
+    rule.case_sensitive = cs->get<bool>();
+  }
+  auto fields = r.find("fields");
+  if (fields == r.end() || !fields->is_array() || fields->empty()) {
+    throw Error(where + ": 'fields' must list where to look (title, prose, code, errors, comments, resolution, environment)");
+  }
+  for (const auto& f : *fields) {
+    if (!f.is_string()) throw Error(where + ": 'fields' must hold names");
+    rule.fields.push_back(parse_field(f.get<std::string>(), where));
+  }
+  rule.pattern = parse_patterns(r, rule, where);
+  return rule;
+}
+
+}  // namespace
+
+void RuleSet::parse_file(const Taxonomy& taxonomy, const std::string& origin, const std::string& content,
+                         std::set<std::string>& ids) {
+  nlohmann::json doc = parse_json(content, origin);
+  if (!doc.is_object()) throw Error(origin + ": expected an object with a 'rules' list");
+  bool block = false;  // a file may hold only the "given" or "field_weights" block
+  if (auto given = doc.find("given"); given != doc.end()) {
+    if (!given_.empty()) throw Error(origin + ": a second 'given' block (one rule file may have it)");
+    given_ = parse_given(*given, taxonomy, origin);
+    block = true;
+  }
+  if (auto weights = doc.find("field_weights"); weights != doc.end()) {
+    if (!field_weights_origin_.empty()) {
+      throw Error(origin + ": a second 'field_weights' block (" + field_weights_origin_ + " has one)");
+    }
+    field_weights_ = parse_field_weights(*weights, origin);
+    field_weights_origin_ = origin;
+    block = true;
+  }
+  if (block && !doc.contains("rules")) return;
+  if (!doc.contains("rules") || !doc["rules"].is_array()) throw Error(origin + ": expected an object with a 'rules' list");
+  if (auto priors = doc.find("priors"); priors != doc.end()) parse_priors(*priors, taxonomy, origin, priors_);
+  size_t index = 0;
+  for (const nlohmann::json& r : doc["rules"]) rules_.push_back(parse_rule(r, taxonomy, origin, ++index, ids));
+}
+
 RuleSet RuleSet::parse(const Taxonomy& taxonomy, const std::vector<std::pair<std::string, std::string>>& files) {
   RuleSet set;
+  set.field_weights_.fill(1.0);
   std::set<std::string> ids;
+  // The hash covers what decides a label besides the taxonomy: the rule files and what the
+  // feature extractor knows (taxonomy/features.json), as if it were one more file.
   std::string all_content;
   for (const auto& [origin, content] : files) {
     all_content += content;
-    nlohmann::json doc = parse_json(content, origin);
-    if (!doc.is_object()) throw Error(origin + ": expected an object with a 'rules' list");
-    if (auto given = doc.find("given"); given != doc.end()) {
-      if (!set.given_.empty()) throw Error(origin + ": a second 'given' block (one rule file may have it)");
-      set.given_ = parse_given(*given, taxonomy, origin);
-      if (!doc.contains("rules")) continue;
-    }
-    if (!doc.contains("rules") || !doc["rules"].is_array()) throw Error(origin + ": expected an object with a 'rules' list");
-    if (auto priors = doc.find("priors"); priors != doc.end()) {
-      if (!priors->is_object()) throw Error(origin + ": 'priors' must map targets to scores");
-      for (auto it = priors->begin(); it != priors->end(); ++it) {
-        bool known = it.key() == "relevance:failure" || it.key() == "relevance:not_failure" || taxonomy.find(it.key());
-        if (!known) throw Error(origin + ": prior for '" + it.key() + "', which is not a node of taxonomy " + taxonomy.id());
-        if (!it->is_number() || it->get<double>() < 0) throw Error(origin + ": prior for '" + it.key() + "' must be >= 0");
-        set.priors_[it.key()] = it->get<double>();
-      }
-    }
-    size_t index = 0;
-    for (const nlohmann::json& r : doc["rules"]) {
-      ++index;
-      std::string where = origin + ": rule " + std::to_string(index);
-      if (!r.is_object()) throw Error(where + ": expected an object");
-      Rule rule;
-      rule.id = string_member(r, "id", where, true);
-      where = origin + ": rule '" + rule.id + "'";
-      if (!ids.insert(rule.id).second) throw Error(where + ": duplicate rule id");
-      rule.origin = where;
-      rule.target = string_member(r, "target", where, true);
-      if (rule.target == "relevance:failure" || rule.target == "relevance:not_failure") {
-        rule.dimension = "relevance";
-      } else if (const TaxonomyNode* node = taxonomy.find(rule.target)) {
-        rule.dimension = node->dimension;
-      } else {
-        throw Error(where + ": target '" + rule.target + "' is not a node of taxonomy " + taxonomy.id());
-      }
-      if (auto w = r.find("weight"); w != r.end()) {
-        if (!w->is_number() || w->get<double>() <= 0) throw Error(where + ": 'weight' must be a positive number");
-        rule.weight = w->get<double>();
-      }
-      rule.language = string_member(r, "language", where, false);
-      if (!rule.language.empty() && rule.language != "en" && rule.language != "zh") {
-        throw Error(where + ": 'language' must be \"en\" or \"zh\"");
-      }
-      if (auto cs = r.find("case_sensitive"); cs != r.end()) {
-        if (!cs->is_boolean()) throw Error(where + ": 'case_sensitive' must be true or false");
-        rule.case_sensitive = cs->get<bool>();
-      }
-      auto fields = r.find("fields");
-      if (fields == r.end() || !fields->is_array() || fields->empty()) {
-        throw Error(where + ": 'fields' must list where to look (title, prose, code, errors, comments, resolution, environment)");
-      }
-      for (const auto& f : *fields) {
-        if (!f.is_string()) throw Error(where + ": 'fields' must hold names");
-        rule.fields.push_back(parse_field(f.get<std::string>(), where));
-      }
-      auto patterns = r.find("patterns");
-      if (patterns == r.end() || !patterns->is_array() || patterns->empty()) {
-        throw Error(where + ": 'patterns' must be a non-empty list of RE2 patterns");
-      }
-      for (const auto& p : *patterns) {
-        if (!p.is_string() || p.get<std::string>().empty()) throw Error(where + ": patterns must be non-empty strings");
-        RE2 check(p.get<std::string>(), pattern_options(rule.case_sensitive));
-        if (!check.ok()) throw Error(where + ": pattern '" + p.get<std::string>() + "': " + check.error());
-        if (!rule.pattern.empty()) rule.pattern += '|';
-        rule.pattern += "(?:" + p.get<std::string>() + ")";
-      }
-      set.rules_.push_back(std::move(rule));
-    }
+    set.parse_file(taxonomy, origin, content, ids);
   }
-  set.hash_ = git_blob_hash(all_content);
+  set.hash_ = git_blob_hash(all_content + FeatureKnowledge::shipped().content());
+  set.compile();
+  return set;
+}
 
+void RuleSet::compile() {
   // RE2::Set takes one case setting for all its patterns; case-sensitive rules carry it inline.
-  set.compiled_ = std::make_unique<Compiled>();
-  Compiled& c = *set.compiled_;
+  compiled_ = std::make_unique<Compiled>();
+  Compiled& c = *compiled_;
   for (int f = 0; f < kFieldCount; ++f) {
     c.sets[f] = std::make_unique<RE2::Set>(pattern_options(false), RE2::UNANCHORED);
   }
-  for (size_t i = 0; i < set.rules_.size(); ++i) {
-    const Rule& rule = set.rules_[i];
+  for (size_t i = 0; i < rules_.size(); ++i) {
+    const Rule& rule = rules_[i];
     std::string pattern = rule.case_sensitive ? "(?-i:" + rule.pattern + ")" : rule.pattern;
     c.single.push_back(std::make_unique<RE2>("(" + rule.pattern + ")", pattern_options(rule.case_sensitive)));
     for (Field field : rule.fields) {
@@ -245,7 +302,6 @@ RuleSet RuleSet::parse(const Taxonomy& taxonomy, const std::vector<std::pair<std
   for (int f = 0; f < kFieldCount; ++f) {
     if (!c.sets[f]->Compile()) throw Error("rules: the patterns of field '" + std::string(field_name(static_cast<Field>(f))) + "' need more memory than allowed");
   }
-  return set;
 }
 
 std::vector<RuleHit> RuleSet::match(const IssueFeatures& features) const {
@@ -271,7 +327,7 @@ std::vector<RuleHit> RuleSet::match(const IssueFeatures& features) const {
       size_t r = compiled_->rule_of[f][static_cast<size_t>(m)];
       const Rule& rule = rules_[r];
       if (!rule.language.empty() && rule.language != features.language) continue;
-      double w = rule.weight * kFieldFactor[f];
+      double w = rule.weight * field_weights_[static_cast<size_t>(f)];
       if (best[r].rule && best[r].weight >= w) continue;
       best[r].rule = &rule;
       best[r].field = static_cast<Field>(f);

@@ -8,15 +8,17 @@
 // (case-insensitive unless "case_sensitive": true; a "language" of "zh" or "en" limits it to
 // reports in that language). All patterns of one field are compiled once into an RE2::Set, so
 // matching a report costs one pass per field however many rules there are. A rule counts
-// once per report, with the weight of the strongest field it matched in (title and error lines
-// count 1.5x, prose and code 1x, comments 0.5x: the title and the errors are what the report is
-// about; comments drift; the resolution, the sentences telling the fix or the cause, 2x; the
-// environment inventory 0.5x, since nearly every report has one).
+// once per report, with the weight of the strongest field it matched in: its weight times the
+// field's, from the "field_weights" block of one rule file (taxonomy/rules/fields.json: the
+// title and the errors weigh most, the resolution, which tells the fix, double, comments and
+// the environment inventory half; a rule set without that block weighs every field 1).
 #pragma once
 
+#include <array>
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -87,14 +89,23 @@ class RuleSet {
   // "priors": {"stage.inference": 0.5, ...} of the files: scores every report starts with.
   const std::map<std::string, double>& priors() const { return priors_; }
   const ConditionalPriors& given() const { return given_; }
-  const std::string& hash() const { return hash_; }  // of the files' content, for provenance
+  // A match's weight is the rule's times its field's ("field_weights" in a rule file; 1 without).
+  double field_weight(Field field) const { return field_weights_[static_cast<size_t>(field)]; }
+  // Of the files' content and taxonomy/features.json's, for provenance: labels and
+  // calibrations record which rules decided them.
+  const std::string& hash() const { return hash_; }
 
  private:
   RuleSet();
+  void parse_file(const Taxonomy& taxonomy, const std::string& origin, const std::string& content,
+                  std::set<std::string>& ids);
+  void compile();
   struct Compiled;
   std::vector<Rule> rules_;
   std::map<std::string, double> priors_;
   ConditionalPriors given_;
+  std::array<double, kFieldCount> field_weights_{};
+  std::string field_weights_origin_;  // the file that gave them, if one did
   std::unique_ptr<Compiled> compiled_;
   std::string hash_;
 };

@@ -5,13 +5,15 @@
 #include <fstream>
 #include <map>
 #include <optional>
-#include <set>
+#include <ostream>
 
 #include <nlohmann/json.hpp>
 
 #include "base/csv.h"
 #include "base/error.h"
 #include "base/text.h"
+#include "store/issue_scope.h"
+#include "store/label_rows.h"
 #include "store/store.h"
 
 namespace firstmile {
@@ -33,36 +35,15 @@ std::string excerpt(const std::string& body, size_t limit) {
   return text;
 }
 
-struct Candidate {
-  int64_t issue_id = 0;
-  std::string repository, url, title, body;
-  int64_t number = 0;
-};
-
-std::vector<Candidate> sheet_candidates(Store& store, const std::vector<std::string>& source_filter) {
-  std::set<int64_t> labelled;
-  if (!source_filter.empty()) {
-    Query s = store.db().query("SELECT DISTINCT issue_id, source FROM annotations");
-    while (s.step()) {
-      std::string source = s.column_text(1);
-      for (const std::string& selector : source_filter) {
-        if (source_matches(selector, source)) labelled.insert(s.column_int(0));
-      }
-    }
-  }
-  // Ordered by repository and number (owner and name compare case-insensitively, as stored), so
-  // the sample depends on the seed and the database's issues, never on rowids.
-  Query s = store.db().query(
-      "SELECT i.id, r.owner || '/' || r.name, i.number, i.url, i.title, coalesce(i.body, '') "
-      "FROM issues i JOIN repositories r ON r.id = i.repository_id "
-      "WHERE i.title IS NOT NULL AND i.is_pull_request = 0 ORDER BY r.owner, r.name, i.number");
-  std::vector<Candidate> out;
-  while (s.step()) {
-    int64_t id = s.column_int(0);
-    if (!source_filter.empty() && !labelled.count(id)) continue;
-    out.push_back({id, s.column_text(1), s.column_text(3), s.column_text(4), s.column_text(5), s.column_int(2)});
-  }
-  return out;
+// Issues with text, not pull requests, by repository and number (so the sample depends on the
+// seed and the database's issues, never on rowids); with a filter, only those it labelled.
+std::vector<ScopedIssue> sheet_candidates(Store& store, const std::vector<std::string>& source_filter) {
+  std::vector<ScopedIssue> issues =
+      issues_in_scope(store, {.pull_requests = false, .order = IssueScope::Order::kByRepositoryAndNumber});
+  if (source_filter.empty()) return issues;
+  std::map<int64_t, bool> labelled = issues_labelled_by(store, source_filter);
+  std::erase_if(issues, [&](const ScopedIssue& i) { return !labelled.count(i.id); });
+  return issues;
 }
 
 void write_legend(const Taxonomy& taxonomy, const std::filesystem::path& path) {
@@ -112,7 +93,7 @@ std::filesystem::path legend_path(const std::filesystem::path& sheet) {
 LabelSheetExport export_label_sheet(Store& store, const Taxonomy& taxonomy, const LabelSheetOptions& options,
                                     const std::filesystem::path& sheet) {
   if (options.sample < 1) throw Error("--sample must be at least 1");
-  std::vector<Candidate> candidates = sheet_candidates(store, options.source_filter);
+  std::vector<ScopedIssue> candidates = sheet_candidates(store, options.source_filter);
   LabelSheetExport out;
   out.candidates = static_cast<int64_t>(candidates.size());
   out.sheet = sheet;
@@ -122,8 +103,8 @@ LabelSheetExport export_label_sheet(Store& store, const Taxonomy& taxonomy, cons
   CsvWriter csv(file);
   csv.row(kSheetColumns);
   for (size_t i : sample_indices(candidates.size(), static_cast<size_t>(options.sample), options.seed)) {
-    const Candidate& c = candidates[i];
-    csv.row({c.repository, std::to_string(c.number), c.url, normalize_space(c.title),
+    const ScopedIssue& c = candidates[i];
+    csv.row({c.owner + "/" + c.name, std::to_string(c.number), c.url, normalize_space(c.title),
              excerpt(c.body, options.excerpt_chars), "", "", "", "", ""});
     ++out.rows;
   }
@@ -233,18 +214,8 @@ class SheetReader {
     return true;
   }
 
-  std::optional<SheetRow> read_row(const CsvRecord& r) {
-    size_t errors_before = errors_.size();
-    if (r.fields.size() > width_) {
-      error(r, "", std::to_string(r.fields.size()) + " fields, the header has " + std::to_string(width_));
-      return std::nullopt;
-    }
-    std::string is_failure = to_lower_ascii(cell(r, "is_failure"));
-    SheetRow row;
-    row.line = r.line;
-    Annotation& a = row.annotation;
-    a.taxonomy = taxonomy_.id();
-
+  // The issue a row names, into a.issue_id (0 when it is not known).
+  void read_issue(const CsvRecord& r, Annotation& a) {
     std::string repository = cell(r, "repository"), number = cell(r, "number");
     auto slash = repository.find('/');
     std::optional<int64_t> repository_id;
@@ -256,16 +227,18 @@ class SheetReader {
     }
     std::optional<int64_t> issue_number = positive_integer(r, "number", number);
     if (repository_id && issue_number) {
-      Query s = store_.db().query("SELECT id FROM issues WHERE repository_id = ? AND number = ?");
-      s.bind(1, *repository_id).bind(2, *issue_number);
-      if (s.step()) a.issue_id = s.column_int(0);
+      a.issue_id = store_.find_issue(*repository_id, *issue_number).value_or(0);
       if (!a.issue_id) error(r, "number", "unknown issue " + repository + "#" + number);
     }
     std::string index = cell(r, "failure_index");
     if (!index.empty()) {
       if (std::optional<int64_t> i = positive_integer(r, "failure_index", index)) a.failure_index = static_cast<int>(*i);
     }
+  }
 
+  // is_failure and the labels, by id or by label text.
+  void read_labels(const CsvRecord& r, Annotation& a) {
+    std::string is_failure = to_lower_ascii(cell(r, "is_failure"));
     if (is_failure == "yes" || is_failure == "1" || is_failure == "true") {
       a.is_failure = 1;
     } else if (is_failure == "no" || is_failure == "0" || is_failure == "false") {
@@ -286,11 +259,24 @@ class SheetReader {
       (stage ? a.stage : symptom ? a.symptom : a.root_cause) = node->id;
       (stage ? a.stage_label : symptom ? a.symptom_label : a.root_cause_label) = text;
     }
+  }
 
+  std::optional<SheetRow> read_row(const CsvRecord& r) {
+    size_t errors_before = errors_.size();
+    if (r.fields.size() > width_) {
+      error(r, "", std::to_string(r.fields.size()) + " fields, the header has " + std::to_string(width_));
+      return std::nullopt;
+    }
+    SheetRow row;
+    row.line = r.line;
+    Annotation& a = row.annotation;
+    a.taxonomy = taxonomy_.id();
+    read_issue(r, a);
+    read_labels(r, a);
     if (a.issue_id) {
       auto [seen, fresh] = lines_.emplace(std::make_pair(a.issue_id, a.failure_index), r.line);
       if (!fresh) {
-        error(r, "number", repository + "#" + number + " (failure " + std::to_string(a.failure_index) +
+        error(r, "number", cell(r, "repository") + "#" + cell(r, "number") + " (failure " + std::to_string(a.failure_index) +
                                ") is already labelled on line " + std::to_string(seen->second));
       }
     }
@@ -333,6 +319,16 @@ LabelImport import_label_sheet(Store& store, const Taxonomy& taxonomy, const std
   store.finish_run(summary.run_id, "ok", run_summary.dump());
   tx.commit();
   return summary;
+}
+
+void print_label_sheet_export(const LabelSheetExport& x, std::ostream& out) {
+  out << "Wrote " << x.rows << " of " << x.candidates << " issues to " << x.sheet.string() << " (labels: " << x.legend.string()
+      << ")\n";
+}
+
+void print_label_import(const LabelImport& r, std::ostream& out) {
+  out << "Imported " << r.imported << " labelled rows as " << r.source << " (" << r.skipped << " blank rows skipped; run "
+      << r.run_id << ")\n";
 }
 
 }  // namespace firstmile

@@ -4,6 +4,7 @@
 //   // annotators fill is_failure, stage, symptom, root_cause (and notes) in a spreadsheet
 //   LabelImport in = import_label_sheet(store, taxonomy, "sheet.csv", {.name = "ana", .argv = argv});
 //   // -> annotations of source "manual:ana"
+//   print_label_import(in, std::cout);
 //
 // The sheet is RFC 4180 CSV with the columns repository, number, url, title, body, is_failure,
 // stage, symptom, root_cause, notes; beside it a legend (sheet.legend.csv) lists every label
@@ -23,6 +24,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <ostream>
 #include <random>
 #include <string>
 #include <vector>
@@ -48,6 +50,8 @@ struct LabelSheetExport {
 
 LabelSheetExport export_label_sheet(Store& store, const Taxonomy& taxonomy, const LabelSheetOptions& options,
                                     const std::filesystem::path& sheet);
+// "Wrote 50 of 812 issues to sheet.csv (labels: sheet.legend.csv)"
+void print_label_sheet_export(const LabelSheetExport& exported, std::ostream& out);
 
 // The legend's path for a sheet: "sheet.csv" -> "sheet.legend.csv".
 std::filesystem::path legend_path(const std::filesystem::path& sheet);
@@ -73,5 +77,7 @@ struct LabelImport {
 
 LabelImport import_label_sheet(Store& store, const Taxonomy& taxonomy, const std::filesystem::path& sheet,
                                const LabelImportOptions& options);
+// "Imported 48 labelled rows as manual:ana (2 blank rows skipped; run 7)"
+void print_label_import(const LabelImport& imported, std::ostream& out);
 
 }  // namespace firstmile

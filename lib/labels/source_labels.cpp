@@ -5,6 +5,7 @@
 #include <set>
 
 #include "base/error.h"
+#include "store/label_rows.h"
 #include "store/store.h"
 
 namespace firstmile {
@@ -39,32 +40,23 @@ std::string resolve_source(Store& store, const std::string& selector) {
 }
 
 SourceLabels load_source_labels(Store& store, const std::string& source, const NodeResolver& resolve) {
-  Query s = store.db().query(
-      "SELECT a.issue_id, a.failure_index, r.owner || '/' || r.name, i.number, i.url, a.is_failure, a.taxonomy, "
-      "coalesce(a.stage, ''), coalesce(a.symptom, ''), coalesce(a.root_cause, ''), a.confidence, a.needs_review, "
-      "coalesce(a.evidence, '{}') "
-      "FROM annotations a JOIN issues i ON i.id = a.issue_id JOIN repositories r ON r.id = i.repository_id "
-      "WHERE a.source = ?");
-  s.bind(1, source);
   SourceLabels out;
   try {
-    while (s.step()) {
-      LabelledFailure f;
-      f.issue_id = s.column_int(0);
-      f.failure_index = static_cast<int>(s.column_int(1));
-      f.repository = s.column_text(2);
-      f.number = s.column_int(3);
-      f.url = s.column_text(4);
-      if (!s.column_is_null(5)) f.is_failure = static_cast<int>(s.column_int(5));
-      std::string taxonomy = s.column_text(6);
-      f.stage = resolve(taxonomy, s.column_text(7));
-      f.symptom = resolve(taxonomy, s.column_text(8));
-      f.root_cause = resolve(taxonomy, s.column_text(9));
-      if (!s.column_is_null(10)) f.confidence = s.column_double(10);
-      f.needs_review = s.column_int(11) != 0;
-      f.evidence = s.column_text(12);
+    for_each_label_of_source(store, source, [&](const LabelRow& row) {
+      LabelledFailure f{.issue_id = row.issue_id,
+                        .failure_index = row.failure_index,
+                        .repository = row.repository,
+                        .number = row.number,
+                        .url = row.url,
+                        .is_failure = row.is_failure,
+                        .stage = resolve(row.taxonomy, row.stage),
+                        .symptom = resolve(row.taxonomy, row.symptom),
+                        .root_cause = resolve(row.taxonomy, row.root_cause),
+                        .confidence = row.confidence,
+                        .needs_review = row.needs_review,
+                        .evidence = row.evidence};
       out.emplace(FailureKey{f.issue_id, f.failure_index}, std::move(f));
-    }
+    });
   } catch (const Error& e) {
     throw Error("source '" + source + "': " + e.what());
   }

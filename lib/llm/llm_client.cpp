@@ -14,10 +14,10 @@
 #include <curl/curl.h>
 
 #include "base/redact.h"
-#include "base/clock.h"
 #include "base/content_hash.h"
 #include "base/text.h"
 #include "net/json_poster.h"
+#include "store/llm_cache.h"
 #include "store/store.h"
 
 namespace firstmile {
@@ -188,156 +188,173 @@ json LlmClient::body_at_level(const LlmRequest& request, int level) const {
 
 json LlmClient::request_body(const LlmRequest& request) const { return body_at_level(request, format_level_.load()); }
 
+void LlmClient::fail(Job& job, const std::string& why) const {
+  job.result.status = LlmStatus::kFailed;
+  job.result.error = scrub("POST " + endpoint_ + ": " + why);
+}
+
+bool LlmClient::retry(Job& job, Worker& worker, const std::string& problem, std::optional<milliseconds> wait) {
+  if (job.retries >= options_.max_retries) {
+    fail(job, problem + " (gave up after " + std::to_string(job.retries) + " retries)");
+    return false;
+  }
+  if (!wait) {
+    // Jittered in [ceiling/2, ceiling] of an exponential ceiling, as GithubClient does, so
+    // workers (and clients) that failed together do not come back together.
+    auto ceiling = std::min(options_.max_retry_wait, options_.retry_wait * (int64_t{1} << std::min(job.retries, 20)));
+    std::uniform_int_distribution<int64_t> pick(ceiling.count() / 2, std::max<int64_t>(ceiling.count(), 1));
+    wait = milliseconds(pick(worker.jitter));
+  }
+  ++job.retries;
+  say(options_.notice, "LLM request: " + problem + "; retry " + std::to_string(job.retries) + " of " +
+                           std::to_string(options_.max_retries) + " in " + duration_text(*wait));
+  options_.sleep(*wait);
+  return true;
+}
+
+bool LlmClient::lower_format_level(int level, const std::string& body) {
+  int next = level + 1;
+  int current = format_level_.load();
+  bool lowered = false;
+  while (current < next && !(lowered = format_level_.compare_exchange_weak(current, next))) {
+  }
+  if (lowered) {
+    say(options_.notice, "the LLM server rejected response_format " + std::string(kFormatModes[level]) + " (" +
+                             message_of(body) + "); asking with " + kFormatModes[next] + " from now on");
+  }
+  return lowered;
+}
+
+bool LlmClient::settle_or_retry(Job& job, Worker& worker, const HttpResponse& r, int& level) {
+  long status = r.status;
+  if (status >= 200 && status < 300) {
+    std::string why = read_completion(r.body, job.result);
+    if (!why.empty()) fail(job, why);
+    return false;
+  }
+  if ((status == 400 || status == 422) && !job.request->schema.is_null() && level < 2 && rejects_response_format(r.body)) {
+    // Not a retry: the same question asked in a form this server accepts.
+    lower_format_level(level, r.body);
+    ++level;
+    return true;
+  }
+  if (status == 429 || status == 408) {
+    return retry(job, worker, "HTTP " + std::to_string(status) + (status == 429 ? " (rate limited)" : " (request timeout)"),
+                 retry_after(r));
+  }
+  if (status >= 500) {
+    // A 503 may say when the server will be back (a model still loading, a queue full).
+    return retry(job, worker, "HTTP " + std::to_string(status) + " " + message_of(r.body), retry_after(r));
+  }
+  std::string why = "HTTP " + std::to_string(status) + " " + message_of(r.body);
+  if (status == 401 || status == 403) why += " (check FIRSTMILE_LLM_API_KEY; the key is not shown)";
+  if (status == 404) why += " (check --llm-url and --llm-model)";
+  fail(job, why);
+  return false;
+}
+
 void LlmClient::run_job(Job& job, Worker& worker) {
-  LlmResult& result = job.result;
   std::vector<std::string> headers;
   if (!options_.api_key.empty()) headers.push_back("Authorization: Bearer " + options_.api_key);
   int level = format_level_.load();
-  auto fail = [&](const std::string& why) {
-    result.status = LlmStatus::kFailed;
-    result.error = scrub("POST " + endpoint_ + ": " + why);
-  };
-  // True when another attempt is allowed (after waiting); false when retries are used up.
-  auto retry = [&](const std::string& problem, std::optional<milliseconds> wait) {
-    if (job.retries >= options_.max_retries) {
-      fail(problem + " (gave up after " + std::to_string(job.retries) + " retries)");
-      return false;
-    }
-    if (!wait) {
-      // Jittered in [ceiling/2, ceiling] of an exponential ceiling, as GithubClient does, so
-      // workers (and clients) that failed together do not come back together.
-      auto ceiling = std::min(options_.max_retry_wait, options_.retry_wait * (int64_t{1} << std::min(job.retries, 20)));
-      std::uniform_int_distribution<int64_t> pick(ceiling.count() / 2, std::max<int64_t>(ceiling.count(), 1));
-      wait = milliseconds(pick(worker.jitter));
-    }
-    ++job.retries;
-    say(options_.notice, "LLM request: " + problem + "; retry " + std::to_string(job.retries) + " of " +
-                             std::to_string(options_.max_retries) + " in " + duration_text(*wait));
-    options_.sleep(*wait);
-    return true;
-  };
-  for (;;) {
+  for (bool again = true; again;) {
     level = std::max(level, format_level_.load());
     std::string body = body_at_level(*job.request, level).dump();
-    ++result.attempts;
+    ++job.result.attempts;
     auto start = std::chrono::steady_clock::now();
     HttpResponse r;
     try {
       r = worker.poster.post(endpoint_, headers, body);
     } catch (const NetworkError& e) {
       say(options_.log, std::string(e.what()));
-      if (retry(e.what(), std::nullopt)) continue;
-      return;
+      again = retry(job, worker, e.what(), std::nullopt);
+      continue;
     }
     auto ms = std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - start).count();
     say(options_.log, "POST " + endpoint_ + " -> " + std::to_string(r.status) + " (" + std::to_string(ms) + " ms)");
-    long status = r.status;
-    if (status >= 200 && status < 300) {
-      std::string why = read_completion(r.body, result);
-      if (!why.empty()) fail(why);
-      return;
-    }
-    if ((status == 400 || status == 422) && !job.request->schema.is_null() && level < 2 &&
-        rejects_response_format(r.body)) {
-      // Not a retry: the same question asked in a form this server accepts.
-      int next = level + 1;
-      int current = format_level_.load();
-      bool lowered = false;
-      while (current < next && !(lowered = format_level_.compare_exchange_weak(current, next))) {
-      }
-      if (lowered) {
-        say(options_.notice, "the LLM server rejected response_format " + std::string(kFormatModes[level]) + " (" +
-                                 message_of(r.body) + "); asking with " + kFormatModes[next] + " from now on");
-      }
-      level = next;
-      continue;
-    }
-    if (status == 429 || status == 408) {
-      if (retry("HTTP " + std::to_string(status) + (status == 429 ? " (rate limited)" : " (request timeout)"),
-                retry_after(r)))
-        continue;
-      return;
-    }
-    if (status >= 500) {
-      // A 503 may say when the server will be back (a model still loading, a queue full).
-      if (retry("HTTP " + std::to_string(status) + " " + message_of(r.body), retry_after(r))) continue;
-      return;
-    }
-    std::string why = "HTTP " + std::to_string(status) + " " + message_of(r.body);
-    if (status == 401 || status == 403) why += " (check FIRSTMILE_LLM_API_KEY; the key is not shown)";
-    if (status == 404) why += " (check --llm-url and --llm-model)";
-    return fail(why);
+    again = settle_or_retry(job, worker, r, level);
   }
 }
 
 std::optional<LlmResult> LlmClient::cache_lookup(const std::string& hash) {
-  Query s = store_->db().query(
-      "SELECT response, prompt_tokens, completion_tokens FROM llm_cache WHERE model = ? AND request_hash = ?");
-  s.bind(1, options_.model).bind(2, hash);
-  std::optional<LlmResult> hit;
-  if (s.step()) {
-    hit.emplace();
-    hit->status = LlmStatus::kOk;
-    hit->content = s.column_text(0);
-    hit->prompt_tokens = s.column_int(1);
-    hit->completion_tokens = s.column_int(2);
-    hit->cached = true;
-    hit->request_hash = hash;
-  }
+  std::optional<CachedAnswer> cached = find_cached_answer(*store_, options_.model, hash);
+  if (!cached) return std::nullopt;
+  LlmResult hit;
+  hit.status = LlmStatus::kOk;
+  hit.content = std::move(cached->response);
+  hit.prompt_tokens = cached->prompt_tokens;
+  hit.completion_tokens = cached->completion_tokens;
+  hit.cached = true;
+  hit.request_hash = hash;
   return hit;
 }
 
 void LlmClient::cache_store(const std::vector<const LlmResult*>& answers) {
   if (answers.empty()) return;
-  Transaction tx(store_->db());
-  Query s = store_->db().query(
-      "INSERT OR REPLACE INTO llm_cache (model, request_hash, response, prompt_tokens, completion_tokens, created_at) "
-      "VALUES (?, ?, ?, ?, ?, ?)");
-  std::string now = utc_now_iso8601();
+  std::vector<CachedAnswer> rows;
   for (const LlmResult* a : answers) {
-    s.bind(1, options_.model).bind(2, a->request_hash).bind(3, a->content);
-    s.bind(4, a->prompt_tokens).bind(5, a->completion_tokens).bind(6, now);
-    s.run();
+    rows.push_back({.model = options_.model,
+                    .request_hash = a->request_hash,
+                    .response = a->content,
+                    .prompt_tokens = a->prompt_tokens,
+                    .completion_tokens = a->completion_tokens});
   }
+  Transaction tx(store_->db());
+  save_cached_answers(*store_, rows);
   tx.commit();
 }
 
-std::vector<LlmResult> LlmClient::complete_all(const std::vector<LlmRequest>& requests, const LlmProgress& progress) {
-  const size_t total = requests.size();
-  std::vector<LlmResult> results(total);
-  size_t done = 0;
-  auto settled = [&](const LlmResult& r) {
-    if (r.status == LlmStatus::kFailed) ++counters_.failures;
-    if (r.status == LlmStatus::kRefused) ++counters_.refused;
-    if (r.cached) ++counters_.cache_hits;
-    ++done;
-    if (progress) progress(done, total);
-  };
-
-  // On this thread: the cache, duplicates and the budget decide what is sent, in input order.
-  const bool cache = store_ && options_.use_cache;
-  std::map<std::string, size_t> first_of;
+// One complete_all: its results, and who is told when each is settled.
+struct LlmClient::Batch {
+  std::vector<LlmResult> results;
   std::vector<std::pair<size_t, size_t>> duplicates;  // (index, index of the same request)
+  bool cache = false;
+  size_t done = 0;
+  const LlmProgress* progress = nullptr;
+};
+
+// Jobs handed to the workers in order, and handed back finished.
+struct LlmClient::JobQueue {
+  explicit JobQueue(std::vector<Job>& all) : jobs(all) {}
+  std::vector<Job>& jobs;
+  std::mutex mutex;
+  std::condition_variable finished_cv;
+  std::vector<Job*> finished;
+  std::atomic<size_t> next{0};
+  std::atomic<bool> stop{false};
+};
+
+void LlmClient::settle(Batch& batch, size_t index) {
+  const LlmResult& r = batch.results[index];
+  if (r.status == LlmStatus::kFailed) ++counters_.failures;
+  if (r.status == LlmStatus::kRefused) ++counters_.refused;
+  if (r.cached) ++counters_.cache_hits;
+  ++batch.done;
+  if (*batch.progress) (*batch.progress)(batch.done, batch.results.size());
+}
+
+std::vector<LlmClient::Job> LlmClient::plan_jobs(const std::vector<LlmRequest>& requests, Batch& batch) {
+  std::map<std::string, size_t> first_of;
   std::vector<Job> jobs;
-  for (size_t i = 0; i < total; ++i) {
+  for (size_t i = 0; i < requests.size(); ++i) {
     std::string hash = request_hash(requests[i]);
     auto [it, fresh] = first_of.emplace(hash, i);
     if (!fresh) {
-      duplicates.emplace_back(i, it->second);
+      batch.duplicates.emplace_back(i, it->second);
       continue;
     }
-    if (cache) {
+    if (batch.cache) {
       if (std::optional<LlmResult> hit = cache_lookup(hash)) {
-        results[i] = std::move(*hit);
-        settled(results[i]);
+        batch.results[i] = std::move(*hit);
+        settle(batch, i);
         continue;
       }
     }
-    results[i].request_hash = hash;
+    batch.results[i].request_hash = hash;
     if (options_.budget >= 0 && counters_.calls >= options_.budget) {
-      results[i].status = LlmStatus::kRefused;
-      results[i].error = "not sent: the budget of " + std::to_string(options_.budget) + " LLM calls is used up";
-      settled(results[i]);
+      batch.results[i].status = LlmStatus::kRefused;
+      batch.results[i].error = "not sent: the budget of " + std::to_string(options_.budget) + " LLM calls is used up";
+      settle(batch, i);
       continue;
     }
     ++counters_.calls;
@@ -347,82 +364,95 @@ std::vector<LlmResult> LlmClient::complete_all(const std::vector<LlmRequest>& re
     job.result.request_hash = hash;
     jobs.push_back(std::move(job));
   }
+  return jobs;
+}
 
-  // Workers take jobs in order and hand them back finished; this thread records them.
-  std::mutex mutex;
-  std::condition_variable finished_cv;
-  std::vector<Job*> finished;
-  std::atomic<size_t> next{0};
-  std::atomic<bool> stop{false};
-  auto work = [&] {
-    // Whatever goes wrong in a worker becomes that request's failure: the caller's loop must
-    // hear back about every job it handed out.
-    std::unique_ptr<Worker> worker;
-    std::string broken;
+void LlmClient::work_through(JobQueue& queue) {
+  // Whatever goes wrong in a worker becomes that request's failure: the caller's loop must
+  // hear back about every job it handed out.
+  std::unique_ptr<Worker> worker;
+  std::string broken;
+  try {
+    worker = std::make_unique<Worker>(options_.timeout_seconds);
+  } catch (const std::exception& e) {
+    broken = e.what();
+  }
+  while (!queue.stop) {
+    size_t j = queue.next.fetch_add(1);
+    if (j >= queue.jobs.size()) break;
+    Job& job = queue.jobs[j];
     try {
-      worker = std::make_unique<Worker>(options_.timeout_seconds);
+      if (!worker) throw Error(broken);
+      run_job(job, *worker);
     } catch (const std::exception& e) {
-      broken = e.what();
+      job.result.status = LlmStatus::kFailed;
+      job.result.error = scrub(e.what());
     }
-    while (!stop) {
-      size_t j = next.fetch_add(1);
-      if (j >= jobs.size()) break;
-      Job& job = jobs[j];
-      try {
-        if (!worker) throw Error(broken);
-        run_job(job, *worker);
-      } catch (const std::exception& e) {
-        job.result.status = LlmStatus::kFailed;
-        job.result.error = scrub(e.what());
-      }
-      std::lock_guard<std::mutex> lock(mutex);
-      finished.push_back(&job);
-      finished_cv.notify_one();
+    std::lock_guard<std::mutex> lock(queue.mutex);
+    queue.finished.push_back(&job);
+    queue.finished_cv.notify_one();
+  }
+}
+
+void LlmClient::record(const std::vector<Job*>& finished, Batch& batch) {
+  // One small transaction per wake-up: answers are kept even if the run is stopped later.
+  std::vector<const LlmResult*> answers;
+  for (Job* job : finished) {
+    if (job->result.ok()) answers.push_back(&job->result);
+  }
+  if (batch.cache) cache_store(answers);
+  for (Job* job : finished) {
+    counters_.http_requests += job->result.attempts;
+    counters_.retries += job->retries;
+    if (job->result.ok()) {
+      counters_.prompt_tokens += job->result.prompt_tokens;
+      counters_.completion_tokens += job->result.completion_tokens;
     }
-  };
+    batch.results[job->index] = job->result;
+    settle(batch, job->index);
+  }
+}
+
+void LlmClient::run_jobs(std::vector<Job>& jobs, Batch& batch) {
+  JobQueue queue(jobs);
   std::vector<std::thread> threads;
   size_t workers = std::min(jobs.size(), static_cast<size_t>(options_.in_flight));
-  for (size_t w = 0; w < workers; ++w) threads.emplace_back(work);
+  for (size_t w = 0; w < workers; ++w) threads.emplace_back([this, &queue] { work_through(queue); });
   try {
     for (size_t recorded = 0; recorded < jobs.size();) {
-      std::vector<Job*> batch;
+      std::vector<Job*> finished;
       {
-        std::unique_lock<std::mutex> lock(mutex);
-        finished_cv.wait(lock, [&] { return !finished.empty(); });
-        batch.swap(finished);
+        std::unique_lock<std::mutex> lock(queue.mutex);
+        queue.finished_cv.wait(lock, [&] { return !queue.finished.empty(); });
+        finished.swap(queue.finished);
       }
-      // One small transaction per wake-up: answers are kept even if the run is stopped later.
-      std::vector<const LlmResult*> answers;
-      for (Job* job : batch) {
-        if (job->result.ok()) answers.push_back(&job->result);
-      }
-      if (cache) cache_store(answers);
-      for (Job* job : batch) {
-        counters_.http_requests += job->result.attempts;
-        counters_.retries += job->retries;
-        if (job->result.ok()) {
-          counters_.prompt_tokens += job->result.prompt_tokens;
-          counters_.completion_tokens += job->result.completion_tokens;
-        }
-        results[job->index] = job->result;
-        settled(results[job->index]);
-        ++recorded;
-      }
+      record(finished, batch);
+      recorded += finished.size();
     }
   } catch (...) {
-    stop = true;
+    queue.stop = true;
     for (std::thread& t : threads) t.join();
     throw;
   }
   for (std::thread& t : threads) t.join();
+}
 
-  for (auto [i, same] : duplicates) {
-    results[i] = results[same];
-    results[i].attempts = 0;
-    if (results[i].ok()) results[i].cached = true;
-    settled(results[i]);
+std::vector<LlmResult> LlmClient::complete_all(const std::vector<LlmRequest>& requests, const LlmProgress& progress) {
+  // On this thread: the cache, duplicates and the budget decide what is sent, in input order;
+  // workers send it; this thread records the answers as they come.
+  Batch batch;
+  batch.results.resize(requests.size());
+  batch.cache = store_ && options_.use_cache;
+  batch.progress = &progress;
+  std::vector<Job> jobs = plan_jobs(requests, batch);
+  run_jobs(jobs, batch);
+  for (auto [i, same] : batch.duplicates) {
+    batch.results[i] = batch.results[same];
+    batch.results[i].attempts = 0;
+    if (batch.results[i].ok()) batch.results[i].cached = true;
+    settle(batch, i);
   }
-  return results;
+  return std::move(batch.results);
 }
 
 LlmResult LlmClient::complete(const LlmRequest& request) { return complete_all({request}).front(); }

@@ -55,6 +55,7 @@
 namespace firstmile {
 
 class Store;
+struct HttpResponse;  // net/http_client.h
 
 struct LlmClientOptions {
   std::string base_url{};                       // "http://localhost:8000" or ".../v1"
@@ -140,7 +141,21 @@ class LlmClient {
  private:
   struct Job;
   struct Worker;
+  struct Batch;
+  struct JobQueue;
+  std::vector<Job> plan_jobs(const std::vector<LlmRequest>& requests, Batch& batch);
+  void run_jobs(std::vector<Job>& jobs, Batch& batch);
+  void work_through(JobQueue& queue);             // a worker thread's loop
+  void record(const std::vector<Job*>& finished, Batch& batch);
+  void settle(Batch& batch, size_t index);        // counters and progress for a settled result
   void run_job(Job& job, Worker& worker);
+  // After an HTTP answer: true to send the request again (a retry or a lower response_format
+  // `level`), false when the job is settled.
+  bool settle_or_retry(Job& job, Worker& worker, const HttpResponse& response, int& level);
+  // True when another attempt is allowed (after waiting); false when retries are used up.
+  bool retry(Job& job, Worker& worker, const std::string& problem, std::optional<std::chrono::milliseconds> wait);
+  bool lower_format_level(int level, const std::string& body);
+  void fail(Job& job, const std::string& why) const;
   void say(const std::function<void(const std::string&)>& sink, const std::string& line);
   std::string scrub(std::string text) const;
   std::optional<LlmResult> cache_lookup(const std::string& hash);

@@ -1,12 +1,14 @@
 // select/funnel.cpp — a selection's counts per step and repository, read back and printed.
+#include "select/funnel.h"
+
 #include <cmath>
 #include <map>
+#include <optional>
 
 #include "base/csv.h"
 #include "base/error.h"
 #include "base/text_table.h"
-#include "select/funnel.h"
-#include "store/store.h"
+#include "store/selections.h"
 
 namespace firstmile {
 
@@ -51,41 +53,26 @@ Funnel load_funnel(Store& store, const std::string& name) {
   Funnel f;
   f.name = name;
   f.total.repository = "total";
-  // The run that last wrote the selection, even one that found no issue in scope.
-  Query run = store.db().query(
-      "SELECT id, coalesce(json_extract(summary, '$.options'), '{}') FROM runs WHERE command = 'select' "
-      "AND status = 'ok' AND json_extract(summary, '$.name') = ? ORDER BY id DESC LIMIT 1");
-  run.bind(1, name);
-  if (run.step()) {
-    f.run_id = run.column_int(0);
-    f.options = run.column_text(1);
-  }
-  if (f.run_id == 0) {
+  std::optional<SelectionRun> run = last_selection_run(store, name);
+  if (!run) {
     std::string known;
-    Query names = store.db().query(
-        "SELECT DISTINCT json_extract(summary, '$.name') FROM runs WHERE command = 'select' AND status = 'ok' ORDER BY 1");
-    while (names.step()) known += (known.empty() ? "" : ", ") + names.column_text(0);
+    for (const std::string& n : selection_names(store)) known += (known.empty() ? "" : ", ") + n;
     throw Error("no selection named '" + name + "' (" + (known.empty() ? "run `firstmile select` first" : "selections: " + known) +
                 ")");
   }
-  Query q = store.db().query(
-      "SELECT r.owner || '/' || r.name, s.step_reached, count(*) FROM selections s JOIN issues i ON i.id = s.issue_id "
-      "JOIN repositories r ON r.id = i.repository_id WHERE s.name = ? GROUP BY r.id, s.step_reached "
-      "ORDER BY lower(r.owner || '/' || r.name), s.step_reached");
-  q.bind(1, name);
+  f.run_id = run->run_id;
+  f.options = run->options;
   std::map<std::string, size_t> at;
-  while (q.step()) {
-    std::string repository = q.column_text(0);
-    auto it = at.find(repository);
+  for (const SelectionStepCount& c : selection_step_counts(store, name)) {
+    auto it = at.find(c.repository);
     if (it == at.end()) {
-      it = at.emplace(repository, f.repositories.size()).first;
-      f.repositories.push_back({repository, {}});
+      it = at.emplace(c.repository, f.repositories.size()).first;
+      f.repositories.push_back({c.repository, {}});
     }
-    auto reached = static_cast<size_t>(q.column_int(1));
-    int64_t n = q.column_int(2);
+    auto reached = static_cast<size_t>(c.step_reached);
     for (size_t k = 0; k < reached && k < f.total.counts.size(); ++k) {
-      f.repositories[it->second].counts[k] += n;
-      f.total.counts[k] += n;
+      f.repositories[it->second].counts[k] += c.issues;
+      f.total.counts[k] += c.issues;
     }
   }
   return f;
@@ -145,6 +132,16 @@ json funnel_to_json(const Funnel& f) {
           {"steps", steps},
           {"repositories", repositories},
           {"total", counts(f.total)}};
+}
+
+void print_funnel(const Funnel& funnel, const std::string& format, std::ostream& out) {
+  if (format == "json") {
+    out << funnel_to_json(funnel).dump(2) << "\n";
+  } else if (format == "csv") {
+    print_funnel_csv(funnel, out);
+  } else {
+    print_funnel_table(funnel, out);
+  }
 }
 
 }  // namespace firstmile

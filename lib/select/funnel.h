@@ -49,5 +49,7 @@ Funnel load_funnel(Store& store, const std::string& name);
 void print_funnel_table(const Funnel& funnel, std::ostream& out);  // with each step's share of mined
 void print_funnel_csv(const Funnel& funnel, std::ostream& out);
 nlohmann::json funnel_to_json(const Funnel& funnel);
+// In `format`: "table", "csv" or "json" (indented).
+void print_funnel(const Funnel& funnel, const std::string& format, std::ostream& out);
 
 }  // namespace firstmile

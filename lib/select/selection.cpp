@@ -14,6 +14,9 @@
 #include "dataset/preset.h"
 #include "base/issue_references.h"
 #include "select/failure_filter.h"
+#include "store/issue_scope.h"
+#include "store/label_rows.h"
+#include "store/selections.h"
 #include "store/store.h"
 
 namespace firstmile {
@@ -43,76 +46,39 @@ struct Candidate {
 
 // Issues with text in scope, in id order.
 std::vector<Candidate> load_candidates(Store& store, const SelectionOptions& options) {
-  std::string sql =
-      "SELECT i.id, r.id, r.owner, r.name, i.number, i.title, coalesce(i.body, ''), coalesce(i.state_reason, ''), "
-      "i.labels, i.is_pull_request FROM issues i JOIN repositories r ON r.id = i.repository_id "
-      "WHERE i.title IS NOT NULL";
-  std::vector<std::string> parameters;
-  if (!options.repositories.empty()) {
-    sql += " AND (";
-    for (size_t k = 0; k < options.repositories.size(); ++k) {
-      auto [owner, name] = split_repository(options.repositories[k], "--repo");
-      sql += std::string(k ? " OR " : "") + "(r.owner = ? AND r.name = ?)";
-      parameters.push_back(owner);
-      parameters.push_back(name);
-    }
-    sql += ")";
-  }
-  // As in AnnotationQuery: a date prefix as --until bounds the whole day.
-  if (!options.since.empty()) {
-    sql += " AND i.created_at >= ?";
-    parameters.push_back(options.since);
-  }
-  if (!options.until.empty()) {
-    sql += " AND substr(i.created_at, 1, ?) <= ?";
-    parameters.push_back(std::to_string(options.until.size()));
-    parameters.push_back(options.until);
-  }
-  sql += " ORDER BY i.id";
-  Query q = store.db().query(sql);
-  for (size_t k = 0; k < parameters.size(); ++k) q.bind(static_cast<int>(k + 1), parameters[k]);
+  IssueScope scope{.since = options.since, .until = options.until};
+  for (const std::string& full : options.repositories) scope.repositories.push_back(split_repository(full, "--repo"));
   std::vector<Candidate> out;
-  while (q.step()) {
+  for (ScopedIssue& issue : issues_in_scope(store, scope)) {
     Candidate c;
-    c.id = q.column_int(0);
-    c.repository_id = q.column_int(1);
-    c.owner = q.column_text(2);
-    c.name = q.column_text(3);
-    c.number = q.column_int(4);
-    c.title = q.column_text(5);
-    c.body = q.column_text(6);
-    c.state_reason = q.column_text(7);
-    json labels = json::parse(q.column_text(8), nullptr, false);
+    c.id = issue.id;
+    c.repository_id = issue.repository_id;
+    c.owner = std::move(issue.owner);
+    c.name = std::move(issue.name);
+    c.number = issue.number;
+    c.title = std::move(issue.title);
+    c.body = std::move(issue.body);
+    c.state_reason = std::move(issue.state_reason);
+    json labels = json::parse(issue.labels, nullptr, false);
     if (labels.is_array()) {
       for (const json& l : labels) {
         if (l.is_string()) c.labels.push_back(l.get<std::string>());
       }
     }
-    c.pull_request = q.column_int(9) != 0;
+    c.pull_request = issue.is_pull_request;
     out.push_back(std::move(c));
   }
   return out;
 }
 
 void load_comments(Store& store, Candidate& c) {
-  Query q = store.db().query("SELECT coalesce(body, '') FROM comments WHERE issue_id = ? ORDER BY created_at, id");
-  q.bind(1, c.id);
-  while (q.step()) c.comments.push_back(q.column_text(0));
+  if (std::optional<IssueText> text = store.issue_text(c.id)) c.comments = std::move(text->comments);
 }
 
 // Step 4 by an annotation source: issue id -> whether any of its annotations is a failure.
 std::map<int64_t, bool> failure_by_source(Store& store, const std::string& selector) {
-  std::map<int64_t, bool> out;
-  bool any_source = false;
-  Query q = store.db().query("SELECT issue_id, source, is_failure FROM annotations ORDER BY issue_id");
-  while (q.step()) {
-    if (!source_matches(selector, q.column_text(1))) continue;
-    any_source = true;
-    // Gold datasets hold failures only and may leave is_failure unknown: unknown counts as one.
-    bool failure = q.column_is_null(2) || q.column_int(2) != 0;
-    out[q.column_int(0)] = out[q.column_int(0)] || failure;
-  }
-  if (!any_source) {
+  std::map<int64_t, bool> out = issues_labelled_by(store, {selector});
+  if (out.empty()) {
     std::string known;
     for (const SourceCount& s : store.sources()) known += (known.empty() ? "" : ", ") + s.source;
     throw Error("select --by-source '" + selector + "': no annotations from that source (sources: " +
@@ -184,9 +150,7 @@ class IssueIndex {
 // Step 5. An issue goes when its original stands for it; in a ring of issues marked duplicates of
 // each other, the oldest (lowest id) stays, so the failure is counted once.
 int64_t drop_duplicates(Store& store, std::vector<Candidate>& candidates) {
-  std::set<int64_t> marked_in_timeline;
-  Query q = store.db().query("SELECT DISTINCT issue_id FROM timeline_events WHERE event = 'marked_as_duplicate'");
-  while (q.step()) marked_in_timeline.insert(q.column_int(0));
+  std::set<int64_t> marked_in_timeline = issues_marked_duplicate_in_timeline(store);
 
   IssueIndex index(store, candidates);
   std::vector<std::optional<size_t>> original(candidates.size());
@@ -234,18 +198,11 @@ int64_t drop_duplicates(Store& store, std::vector<Candidate>& candidates) {
   return kept;
 }
 
-}  // namespace
-
-SelectionSummary select_issues(Store& store, const FailureFilter& keywords, const RuleClassifier* relevance,
-                               const SelectionOptions& options) {
-  if (options.name.empty()) throw Error("select: the selection needs a name (--name)");
-  if (options.failure_step && options.by_source.empty() && !relevance) {
-    throw Error("select: step 4 needs the rule classifier or an annotation source (--by-source)");
-  }
-  std::vector<Candidate> candidates = load_candidates(store, options);
+// Steps 2 to 4, issue by issue: an issue leaves at the first step it fails.
+void pass_first_steps(Store& store, const FailureFilter& keywords, const RuleClassifier* relevance,
+                      const SelectionOptions& options, std::vector<Candidate>& candidates) {
   std::map<int64_t, bool> by_source;
   if (options.failure_step && !options.by_source.empty()) by_source = failure_by_source(store, options.by_source);
-
   for (Candidate& c : candidates) {
     if (c.pull_request) {
       c.exclude(SelectionStep::kIssue, "pull request");
@@ -274,12 +231,11 @@ SelectionSummary select_issues(Store& store, const FailureFilter& keywords, cons
     }
     c.pass(SelectionStep::kFailureReport);
   }
-  SelectionSummary summary;
-  if (options.duplicate_step) summary.duplicates_kept = drop_duplicates(store, candidates);
-  for (Candidate& c : candidates) {
-    if (c.reached == SelectionStep::kFailureReport && c.excluded_by.is_null()) c.pass(SelectionStep::kNotDuplicate);
-  }
+}
 
+// The rows, and a run whose summary holds the options and the funnel, in one transaction.
+void save_selection(Store& store, const FailureFilter& keywords, const SelectionOptions& options,
+                    const std::vector<Candidate>& candidates, int64_t duplicates_kept) {
   json asked = {{"keywords", options.keyword_step ? keywords.origin() : "(step skipped)"},
                 {"failure_report", !options.failure_step       ? "(step skipped)"
                                    : options.by_source.empty() ? "rules"
@@ -288,31 +244,52 @@ SelectionSummary select_issues(Store& store, const FailureFilter& keywords, cons
                 {"repositories", options.repositories},
                 {"since", options.since},
                 {"until", options.until}};
-  Transaction tx(store.db());
-  int64_t run_id = store.begin_run("select", options.argv, nullptr);
-  Query clear = store.db().query("DELETE FROM selections WHERE name = ?");
-  clear.bind(1, options.name);
-  clear.run();
-  Query insert = store.db().query(
-      "INSERT INTO selections (name, issue_id, step_reached, excluded_by, run_id) VALUES (?, ?, ?, ?, ?)");
+  std::vector<SelectionRow> rows;
   StepCounts counts{};
   for (const Candidate& c : candidates) {
     std::optional<std::string> excluded;
     if (!c.excluded_by.is_null()) excluded = c.excluded_by.dump();
-    insert.bind(1, options.name).bind(2, c.id).bind(3, static_cast<int64_t>(c.reached)).bind(4, excluded).bind(5, run_id);
-    insert.run();
+    rows.push_back({c.id, static_cast<int64_t>(c.reached), std::move(excluded)});
     for (size_t k = 0; k < step_index(c.reached) + 1; ++k) ++counts[k];
   }
   json funnel = json::object();
   for (int s = 1; s <= kSelectionSteps; ++s) {
     funnel[step_id(static_cast<SelectionStep>(s))] = counts[static_cast<size_t>(s - 1)];
   }
+  Transaction tx(store.db());
+  int64_t run_id = store.begin_run("select", options.argv, nullptr);
+  replace_selection(store, options.name, rows, run_id);
   store.finish_run(run_id, "ok",
                    json{{"name", options.name}, {"options", asked}, {"funnel", funnel},
-                        {"duplicates_kept", summary.duplicates_kept}}.dump());
+                        {"duplicates_kept", duplicates_kept}}.dump());
   tx.commit();
+}
+
+}  // namespace
+
+SelectionSummary select_issues(Store& store, const FailureFilter& keywords, const RuleClassifier* relevance,
+                               const SelectionOptions& options) {
+  if (options.name.empty()) throw Error("select: the selection needs a name (--name)");
+  if (options.failure_step && options.by_source.empty() && !relevance) {
+    throw Error("select: step 4 needs the rule classifier or an annotation source (--by-source)");
+  }
+  std::vector<Candidate> candidates = load_candidates(store, options);
+  pass_first_steps(store, keywords, relevance, options, candidates);
+  SelectionSummary summary;
+  if (options.duplicate_step) summary.duplicates_kept = drop_duplicates(store, candidates);
+  for (Candidate& c : candidates) {
+    if (c.reached == SelectionStep::kFailureReport && c.excluded_by.is_null()) c.pass(SelectionStep::kNotDuplicate);
+  }
+  save_selection(store, keywords, options, candidates, summary.duplicates_kept);
   summary.funnel = load_funnel(store, options.name);
   return summary;
+}
+
+void print_selection_summary(const SelectionSummary& s, std::ostream& out) {
+  print_funnel_table(s.funnel, out);
+  if (s.duplicates_kept) {
+    out << s.duplicates_kept << " issues marked duplicate stayed in: their original is unknown or not selected\n";
+  }
 }
 
 }  // namespace firstmile

@@ -27,6 +27,7 @@
 #pragma once
 
 #include <cstdint>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -58,5 +59,8 @@ struct SelectionSummary {
 // Throws Error for a bad --repo or when step 4 has nothing to decide with.
 SelectionSummary select_issues(Store& store, const FailureFilter& keywords, const RuleClassifier* relevance,
                                const SelectionOptions& options);
+
+// What `firstmile select` prints: the funnel table, and the duplicates that stayed in.
+void print_selection_summary(const SelectionSummary& summary, std::ostream& out);
 
 }  // namespace firstmile

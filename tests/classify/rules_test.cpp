@@ -1,34 +1,46 @@
-// Rules: loading and checking rule files, matching through the per-field sets.
+// Rules: loading and checking rule files, field weights, matching through the per-field sets.
 #include <doctest/doctest.h>
 
 #include <algorithm>
 
+#include "base/content_hash.h"
 #include "base/error.h"
-#include "classify/classifier.h"
+#include "base/json_file.h"
+#include "classify/feature_knowledge.h"
 #include "classify/rules.h"
-#include "taxonomy/taxonomy.h"
-#include "support.h"
+#include "classify_support.h"
 
 using namespace firstmile;
+using firstmile::testing::shipped_rules;
+using firstmile::testing::shipped_taxonomy;
 using firstmile::testing::source_file;
 
 namespace {
-const Taxonomy& taxonomy() {
-  static Taxonomy t = Taxonomy::load(source_file("taxonomy/taxonomy.json"));
-  return t;
-}
-const RuleSet& shipped_rules() {
-  static RuleSet r = RuleSet::load(taxonomy(), source_file("taxonomy/rules"));
-  return r;
-}
+
+const Taxonomy& taxonomy() { return shipped_taxonomy(); }
 bool fired(const std::vector<RuleHit>& hits, const std::string& id) {
   return std::any_of(hits.begin(), hits.end(), [&](const RuleHit& h) { return h.rule->id == id; });
 }
+RuleSet rules_from(const std::string& json) { return RuleSet::parse(taxonomy(), {{"test-rules.json", json}}); }
+double weight_of(const std::vector<RuleHit>& hits, const std::string& id) {
+  for (const RuleHit& h : hits) {
+    if (h.rule->id == id) return h.weight;
+  }
+  return 0.0;
+}
+const char* const kShippedFiles[] = {"fields.json", "priors.json", "relevance.json", "root_cause.json", "stage.json", "symptom.json"};
+
 }  // namespace
 
 TEST_CASE("the shipped rules load, and every rule of a field fires through the set as it does alone") {
   const RuleSet& rules = shipped_rules();
-  CHECK(rules.rules().size() > 50);
+  // Every rule written in the files is loaded: each starts with {"id": "...".
+  size_t written = 0;
+  for (const char* file : kShippedFiles) {
+    std::string text = read_file(source_file(std::string("taxonomy/rules/") + file));
+    for (size_t at = text.find("{\"id\": \""); at != std::string::npos; at = text.find("{\"id\": \"", at + 1)) ++written;
+  }
+  CHECK(rules.rules().size() == written);
   IssueFeatures f = extract_features(
       "vLLM fails to start", "```\nValueError: The model's max seq len (32768) is larger than the maximum number of "
                              "tokens that can be stored in KV cache (24320).\n```\n");
@@ -36,81 +48,6 @@ TEST_CASE("the shipped rules load, and every rule of a field fires through the s
   CHECK(fired(hits, "sym.loading.validation"));
   CHECK(fired(hits, "sym.value.valueerror"));
   CHECK(fired(hits, "rc.config.inference.kv_budget"));
-}
-
-
-namespace {
-Classification classify(const std::string& title, const std::string& body) {
-  static RuleClassifier c(taxonomy(), shipped_rules());
-  return c.classify(extract_features(title, body));
-}
-RuleSet rules_from(const std::string& json) { return RuleSet::parse(taxonomy(), {{"test-rules.json", json}}); }
-}  // namespace
-
-TEST_CASE("a CUDA out-of-memory traceback during inference is Crash / CUDA Error / Out of Memory") {
-  Classification r = classify("OOM when generating with the 72B model",
-                              "```\ntorch.cuda.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB\n```");
-  CHECK(r.is_failure);
-  CHECK(r.symptom.node == "sym.crash.cuda.oom");
-  CHECK(r.stage.node == "stage.inference");
-  CHECK(r.root_cause.top == "rc.hardware");
-}
-
-TEST_CASE("a LoRA training run whose loss stays at zero is a fine-tuning convergence anomaly") {
-  Classification r = classify("Loss is 0 after the first steps of LoRA fine-tuning",
-                              "I fine-tune with peft, lora_r 8, learning_rate 2e-4. The training loss is 0 from step 10 on.");
-  CHECK(r.stage.node == "stage.finetuning");
-  CHECK(r.symptom.node == "sym.incorrect.finetune.convergence");
-  CHECK(r.root_cause.top == "rc.config");
-}
-
-TEST_CASE("an unknown model type at load time is a loading failure fixed by upgrading a library") {
-  Classification r = classify("Cannot load the model", "```\nKeyError: 'qwen2'\n```\nUpgrading transformers fixed it.");
-  CHECK(r.symptom.node == "sym.loading.model.validation");
-  CHECK(r.root_cause.node == "rc.env.dependency");
-}
-
-TEST_CASE("Chinese reports are covered: 显存不足 while fine-tuning, 乱码 in answers") {
-  Classification oom = classify("微调时显存不足", "使用 LoRA 微调 Qwen-7B，训练到第二步就报错，显存不足。");
-  CHECK(oom.stage.node == "stage.finetuning");
-  CHECK(oom.symptom.node == "sym.crash.cuda.oom");
-  Classification garbled = classify("推理输出乱码", "部署后模型回答全是乱码。");
-  CHECK(garbled.stage.node == "stage.inference");
-  CHECK(garbled.symptom.node == "sym.incorrect.quality.meaningless");
-}
-
-TEST_CASE("a generation that never returns is a Hang, and repeating text is Repetitive Generation") {
-  CHECK(classify("Generation hangs forever with vLLM", "The server accepts the request and never answers.").symptom.node ==
-        "sym.hang.generation");
-  CHECK(classify("Model repeats the same sentence over and over", "The answer loops until max tokens.").symptom.node ==
-        "sym.incorrect.quality.repetition");
-}
-
-TEST_CASE("questions and feature requests are not failure reports") {
-  CHECK_FALSE(classify("How to cite the paper?", "Thanks for the great work.").is_failure);
-  CHECK_FALSE(classify("Feature request: add a Docker image", "It would be nice to have one.").is_failure);
-  CHECK(classify("RuntimeError when loading", "```\nRuntimeError: CUDA error: invalid device ordinal\n```").is_failure);
-}
-
-TEST_CASE("children compete and parents accumulate: the best child's evidence rolls up, not the sum") {
-  RuleSet rules = rules_from(R"({"rules": [
-    {"id": "a", "target": "sym.crash.cuda.oom", "weight": 3, "fields": ["prose"], "patterns": ["alpha"]},
-    {"id": "b", "target": "sym.crash.value.shape", "weight": 3, "fields": ["prose"], "patterns": ["beta"]},
-    {"id": "c", "target": "sym.loading.model.validation", "weight": 5, "fields": ["prose"], "patterns": ["gamma"]}]})");
-  RuleClassifier c(taxonomy(), rules);
-  Classification r = c.classify(extract_features("t", "alpha beta gamma"));
-  CHECK(r.symptom.node == "sym.loading.model.validation");  // 5 > max(3, 3), though 3 + 3 > 5
-  CHECK(r.symptom.margin == doctest::Approx(2));
-  CHECK(r.symptom.hits.size() == 1);
-}
-
-TEST_CASE("with no evidence the priors decide, and the decision says so") {
-  RuleSet rules = rules_from(R"({"priors": {"stage.inference": 1}, "rules": [
-    {"id": "x", "target": "stage.finetuning", "weight": 2, "fields": ["title"], "patterns": ["lora"]}]})");
-  Classification r = RuleClassifier(taxonomy(), rules).classify(extract_features("nothing here", ""));
-  CHECK(r.stage.node == "stage.inference");
-  CHECK(r.stage.from_prior);
-  CHECK(RuleClassifier(taxonomy(), rules).classify(extract_features("LoRA run", "")).stage.node == "stage.finetuning");
 }
 
 TEST_CASE("language-specific rules fire only on reports in that language") {
@@ -139,36 +76,63 @@ TEST_CASE("case-sensitive rules keep their case inside the shared case-insensiti
   CHECK(rules.match(extract_features("t", "AttributeError: x")).size() == 1);
 }
 
-TEST_CASE("causes told by the thread: the chat model instead of the base one, one GPU instead of several") {
-  Classification base = classify("Empty answers from the chat example",
-                                 "The example returns empty strings. A maintainer replied that the base model was loaded "
-                                 "and suggested using the llama-2-7b-chat checkpoint instead.");
-  CHECK(base.root_cause.top == "rc.config");
-  CHECK(std::any_of(base.root_cause.hits.begin(), base.root_cause.hits.end(),
-                    [](const RuleHit& h) { return h.rule->id == "rc.config.inference.model_variant"; }));
-  Classification one = classify("Serving the 14B GPTQ model with vLLM fails",
-                                "Deployment fails with two cards. It turned out the quantized model can only be deployed on "
-                                "a single GPU; it worked on one card.");
-  CHECK(one.root_cause.top == "rc.distributed");
-  // Loading on one device is everyday code, not a cause, unless it is the fix.
-  std::vector<RuleHit> plain = shipped_rules().match(extract_features("t", "I load it with device_map='cuda:0' and it crashes."));
-  CHECK_FALSE(fired(plain, "rc.distributed.single_device_fix"));
-  std::vector<RuleHit> fix = shipped_rules().match(extract_features("t", "It crashes. Setting device_map='cuda:0' fixed it."));
-  CHECK(fired(fix, "rc.distributed.single_device_fix"));
-}
-
 TEST_CASE("a library version is read only for the library itself, and weighs half in the environment list") {
   std::vector<RuleHit> other = shipped_rules().match(extract_features("t", "Installed: sentence-transformers 2.5.1"));
   CHECK_FALSE(fired(other, "rc.env.dependency.versions"));
-  auto weight_of = [](const std::vector<RuleHit>& hits, const std::string& id) {
-    for (const RuleHit& h : hits) {
-      if (h.rule->id == id) return h.weight;
-    }
-    return 0.0;
-  };
   double in_prose = weight_of(shipped_rules().match(extract_features("t", "It fails with transformers 4.37.")), "rc.env.dependency.versions");
   double in_list = weight_of(shipped_rules().match(extract_features("t", "It fails.\n\nEnvironment:\n- transformers 4.37\n")),
                              "rc.env.dependency.versions");
-  CHECK(in_prose > 0);
-  CHECK(in_list == doctest::Approx(in_prose / 2));
+  // The rule weighs 2; prose counts 1x, the environment inventory 0.5x (fields.json).
+  CHECK(in_prose == doctest::Approx(2.0));
+  CHECK(in_list == doctest::Approx(1.0));
+}
+
+TEST_CASE("the shipped field weights put the title and errors first, the resolution double, comments and the inventory half") {
+  const RuleSet& rules = shipped_rules();
+  CHECK(rules.field_weight(Field::kTitle) == 1.5);
+  CHECK(rules.field_weight(Field::kProse) == 1.0);
+  CHECK(rules.field_weight(Field::kCode) == 1.0);
+  CHECK(rules.field_weight(Field::kErrors) == 1.5);
+  CHECK(rules.field_weight(Field::kComments) == 0.5);
+  CHECK(rules.field_weight(Field::kResolution) == 2.0);
+  CHECK(rules.field_weight(Field::kEnvironment) == 0.5);
+}
+
+TEST_CASE("a hit weighs its rule's weight times its field's, and every field weighs 1 without a field_weights block") {
+  const char* kRules = R"({"rules": [
+    {"id": "pin", "target": "rc.env", "weight": 3, "fields": ["environment"], "patterns": ["torch"]},
+    {"id": "fix", "target": "rc.env", "weight": 3, "fields": ["resolution"], "patterns": ["upgrad\\w+"]}]})";
+  const char* kWeights = R"({"field_weights": {"title": 1, "prose": 1, "code": 1, "errors": 1, "comments": 1,
+                                               "resolution": 4, "environment": 0.25}})";
+  IssueFeatures f = extract_features("x", "It fails.\n\nEnvironment:\n- torch 2.1\n\nUpgrading fixed it.");
+  RuleSet weighted = RuleSet::parse(taxonomy(), {{"a.json", kRules}, {"fields.json", kWeights}});
+  CHECK(weight_of(weighted.match(f), "pin") == doctest::Approx(0.75));
+  CHECK(weight_of(weighted.match(f), "fix") == doctest::Approx(12.0));
+  RuleSet plain = RuleSet::parse(taxonomy(), {{"a.json", kRules}});
+  CHECK(weight_of(plain.match(f), "pin") == doctest::Approx(3.0));
+  CHECK(weight_of(plain.match(f), "fix") == doctest::Approx(3.0));
+}
+
+TEST_CASE("a bad field_weights block is refused naming the file and the field") {
+  auto weights = [](const std::string& block) {
+    return RuleSet::parse(taxonomy(), {{"fields.json", R"({"field_weights": )" + block + "}"}});
+  };
+  const std::string all_but_environment = R"("title": 1, "prose": 1, "code": 1, "errors": 1, "comments": 1, "resolution": 1)";
+  CHECK_THROWS_WITH_AS(weights("{" + all_but_environment + "}"), "fields.json: 'field_weights': no weight for 'environment'", Error);
+  CHECK_THROWS_WITH_AS(weights("{" + all_but_environment + R"(, "environment": 0})"),
+                       "fields.json: 'field_weights': 'environment' must be a positive number", Error);
+  CHECK_THROWS_WITH_AS(weights("{" + all_but_environment + R"(, "environment": 1, "body": 1})"),
+                       doctest::Contains("fields.json: 'field_weights': unknown field 'body'"), Error);
+  CHECK_THROWS_WITH_AS(weights("[1, 2]"), "fields.json: 'field_weights' must map each field to its weight", Error);
+  const std::string block = R"({"field_weights": {)" + all_but_environment + R"(, "environment": 1}})";
+  CHECK_THROWS_WITH_AS(RuleSet::parse(taxonomy(), {{"a.json", block}, {"b.json", block}}),
+                       "b.json: a second 'field_weights' block (a.json has one)", Error);
+}
+
+TEST_CASE("the rules' hash covers the rule files and what the feature extractor knows") {
+  const std::string content = R"({"rules": [{"id": "x", "target": "sym.hang", "fields": ["title"], "patterns": ["x"]}]})";
+  CHECK(rules_from(content).hash() == git_blob_hash(content + FeatureKnowledge::shipped().content()));
+  std::string shipped;
+  for (const char* file : kShippedFiles) shipped += read_file(source_file(std::string("taxonomy/rules/") + file));
+  CHECK(shipped_rules().hash() == git_blob_hash(shipped + read_file(source_file("taxonomy/features.json"))));
 }

@@ -1,7 +1,5 @@
-// The selection funnel on small invented issues in a store in memory.
+// The selection funnel's steps (selection.h) on small invented issues in a store in memory.
 #include <doctest/doctest.h>
-
-#include <sstream>
 
 #include "base/error.h"
 #include "classify/classifier.h"
@@ -306,27 +304,4 @@ TEST_CASE("the same database and options give the same rows") {
   auto first = rows();
   s.select();
   CHECK(rows() == first);
-}
-
-TEST_CASE("the funnel of an unknown selection is an error naming the selections there are") {
-  Study s;
-  s.issue("o/r", 1);
-  s.select({.name = "mine"});
-  CHECK_THROWS_WITH_AS(load_funnel(s.store(), "other"), doctest::Contains("selections: mine"), Error);
-}
-
-TEST_CASE("the funnel prints as a table, CSV and JSON with one column per step") {
-  Study s;
-  s.issue("o/r", 1);
-  Funnel f = s.select().funnel;
-  std::ostringstream table, csv;
-  print_funnel_table(f, table);
-  CHECK(table.str().find("issues (not PRs)") != std::string::npos);
-  CHECK(table.str().find("share of mined") != std::string::npos);
-  print_funnel_csv(f, csv);
-  CHECK(csv.str().find("selection,repository,mined,issue,keyword,failure_report,not_duplicate\r\n") == 0);
-  CHECK(csv.str().find("default,total,1,1,1,1,1\r\n") != std::string::npos);
-  json j = funnel_to_json(f);
-  CHECK(j["total"]["not_duplicate"] == 1);
-  CHECK(j["steps"].size() == 5);
 }

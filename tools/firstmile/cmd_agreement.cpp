@@ -36,9 +36,7 @@ void add_agreement(CLI::App& app, std::shared_ptr<Globals> g) {
     Taxonomy taxonomy = g->load_taxonomy();
     Store store = Store::open(g->db, Database::kReadOnly);
     LabelView view(store, taxonomy, args->crosswalk);
-    AnnotatorAgreement a = annotator_agreement(
-        store, taxonomy, view.resolver(),
-        args->sources);
+    AnnotatorAgreement a = annotator_agreement(store, taxonomy, view.resolver(), args->sources);
     if (args->format == "json") {
       std::cout << agreement_to_json(a, args->dimension, args->level).dump(2) << "\n";
     } else {

@@ -46,9 +46,7 @@ void add_eval(CLI::App& app, std::shared_ptr<Globals> g) {
     Taxonomy taxonomy = g->load_taxonomy();
     Store store = Store::open(g->db, Database::kReadOnly);
     LabelView view(store, taxonomy, args->crosswalk);
-    Evaluation e = evaluate(
-        store, taxonomy, view.resolver(),
-        args->options);
+    Evaluation e = evaluate(store, taxonomy, view.resolver(), args->options);
     if (!args->out.empty()) {
       auto files = write_evaluation_csvs(e, args->out);
       std::cerr << "Wrote " << files.size() << " files to " << args->out << "\n";

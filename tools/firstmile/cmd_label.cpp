@@ -33,9 +33,7 @@ void add_label(CLI::App& app, std::shared_ptr<Globals> g) {
   out->callback([g, args] {
     Taxonomy taxonomy = g->load_taxonomy();
     Store store = Store::open(g->db, Database::kReadOnly);
-    LabelSheetExport x = export_label_sheet(store, taxonomy, args->sheet, args->out);
-    std::cout << "Wrote " << x.rows << " of " << x.candidates << " issues to " << x.sheet.string() << " (labels: "
-              << x.legend.string() << ")\n";
+    print_label_sheet_export(export_label_sheet(store, taxonomy, args->sheet, args->out), std::cout);
   });
 
   auto* in = cmd->add_subcommand("import", "Read a filled sheet back as the annotations of source manual:NAME");
@@ -44,9 +42,7 @@ void add_label(CLI::App& app, std::shared_ptr<Globals> g) {
   in->callback([g, args] {
     Taxonomy taxonomy = g->load_taxonomy();
     Store store = Store::open(g->db, Database::kMustExist);
-    LabelImport r = import_label_sheet(store, taxonomy, args->in, {.name = args->name, .argv = g->argv});
-    std::cout << "Imported " << r.imported << " labelled rows as " << r.source << " (" << r.skipped
-              << " blank rows skipped; run " << r.run_id << ")\n";
+    print_label_import(import_label_sheet(store, taxonomy, args->in, {.name = args->name, .argv = g->argv}), std::cout);
   });
 }
 

@@ -48,8 +48,7 @@ void add_priors(CLI::App& app, std::shared_ptr<Globals> g) {
       return;
     }
     write_file_atomically(args->out, text);
-    std::cerr << "Wrote " << learnt.priors.cells.size() << " cells from " << learnt.priors.learnt_from << " to "
-              << args->out << "\n";
+    print_priors_written(learnt, args->out, std::cerr);
   });
 }
 

@@ -1,7 +1,6 @@
 // cmd_select.cpp — `firstmile select` (the selection funnel's automatic steps) and `firstmile funnel`.
 #include <iostream>
 
-#include "base/error.h"
 #include "classify/classifier.h"
 #include "classify/rules.h"
 #include "select/selection.h"
@@ -24,16 +23,6 @@ struct FunnelArgs {
   std::string name = "default";
   std::string format = "table";
 };
-
-void print_funnel(const Funnel& f, const std::string& format) {
-  if (format == "json") {
-    std::cout << funnel_to_json(f).dump(2) << "\n";
-  } else if (format == "csv") {
-    print_funnel_csv(f, std::cout);
-  } else {
-    print_funnel_table(f, std::cout);
-  }
-}
 
 }  // namespace
 
@@ -68,11 +57,7 @@ void add_select(CLI::App& app, std::shared_ptr<Globals> g) {
     RuleSet rules = RuleSet::load(taxonomy, args->rules_dir);
     RuleClassifier relevance(taxonomy, rules);
     Store store = Store::open(g->db, Database::kMustExist);
-    SelectionSummary s = select_issues(store, keywords, &relevance, options);
-    print_funnel_table(s.funnel, std::cout);
-    if (s.duplicates_kept) {
-      std::cout << s.duplicates_kept << " issues marked duplicate stayed in: their original is unknown or not selected\n";
-    }
+    print_selection_summary(select_issues(store, keywords, &relevance, options), std::cout);
   });
 
   auto fargs = std::make_shared<FunnelArgs>();
@@ -84,7 +69,7 @@ void add_select(CLI::App& app, std::shared_ptr<Globals> g) {
   funnel->fallthrough();
   funnel->callback([g, fargs] {
     Store store = Store::open(g->db, Database::kReadOnly);
-    print_funnel(load_funnel(store, fargs->name), fargs->format);
+    print_funnel(load_funnel(store, fargs->name), fargs->format, std::cout);
   });
 }
 

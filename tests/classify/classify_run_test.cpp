@@ -1,54 +1,24 @@
-// classify over a store: rules, hybrid routing to the loopback chat-completions server, calibration.
+// classify over a store: rules, hybrid routing to the loopback chat-completions server, the
+// summary it prints. Of the four reports (classify_support.h) the rules take the question about
+// citing the paper for no failure report (a question and the word "paper" in its title) and
+// the other three for failures; only the out-of-memory traceback is clear enough to stay with
+// the rules at a threshold of 0.5.
 #include <doctest/doctest.h>
 
+#include <sstream>
+
 #include "classify/classify_run.h"
-#include "llm/llm_client.h"
 #include "classify/llm_labeler.h"
-#include "classify/rules.h"
+#include "classify_support.h"
 #include "fake_llm.h"
-#include "store/store.h"
-#include "support.h"
-#include "taxonomy/taxonomy.h"
+#include "llm/llm_client.h"
 
 using namespace firstmile;
-using firstmile::testing::FakeLlm;
-using firstmile::testing::reply_json;
-using firstmile::testing::reply_status;
-using firstmile::testing::reply_text;
-using firstmile::testing::source_file;
-using firstmile::testing::TempDir;
+using namespace firstmile::testing;
 
 namespace {
 
-struct Fixture {
-  TempDir dir;
-  Store store = Store::open(dir / "t.db");
-  Taxonomy taxonomy = Taxonomy::load(source_file("taxonomy/taxonomy.json"));
-  RuleSet rules = RuleSet::load(taxonomy, source_file("taxonomy/rules"));
-
-  Fixture() {
-    Transaction tx(store.db());
-    int64_t repo = store.upsert_repository({"acme", "model", "Acme", "m1", ""});
-    const char* const reports[][2] = {
-        {"CUDA out of memory when loading the 72B model", "```\ntorch.cuda.OutOfMemoryError: CUDA out of memory.\n```"},
-        {"Model answers are strange", "Sometimes it says odd things."},
-        {"Something is off", "Not sure what happens."},
-        {"How to cite the paper?", "Thanks."},
-    };
-    int64_t number = 0;
-    for (const auto& r : reports) {
-      IssueData d;
-      d.repository_id = repo;
-      d.number = ++number;
-      d.title = r[0];
-      d.body = r[1];
-      d.url = "https://github.com/acme/model/issues/" + std::to_string(number);
-      store.upsert_issue(d);
-    }
-    tx.commit();
-  }
-  int64_t count(const std::string& sql) { return store.db().query_int(sql); }
-};
+using Fixture = firstmile::testing::FourReports;
 
 }  // namespace
 
@@ -56,7 +26,8 @@ TEST_CASE("rules-only classify labels every issue with provenance, and non-failu
   Fixture f;
   ClassifySummary s = classify_issues(f.store, f.taxonomy, f.rules, {});
   CHECK(s.issues == 4);
-  CHECK(s.not_failures >= 1);
+  CHECK(s.failures == 3);
+  CHECK(s.not_failures == 1);
   CHECK(f.count("SELECT count(*) FROM annotations WHERE source = 'rules' AND run_id = " + std::to_string(s.run_id)) == 4);
   CHECK(f.count("SELECT count(*) FROM annotations WHERE source = 'rules' AND is_failure = 0 AND symptom IS NOT NULL") == 0);
   CHECK(f.count("SELECT count(*) FROM annotations WHERE symptom = 'sym.crash.cuda.oom' AND evidence LIKE '%sym.cuda.oom%'") == 1);
@@ -71,11 +42,12 @@ TEST_CASE("hybrid without an endpoint labels the uncertain with the rules' guess
   o.route = Route::kHybrid;
   o.threshold = 0.5;
   ClassifySummary s = classify_issues(f.store, f.taxonomy, f.rules, o);
-  CHECK(s.uncertain > 0);
-  CHECK(s.uncertain < s.issues);  // the clear OOM report stays with the rules
+  CHECK(s.uncertain == 3);  // the clear OOM report stays with the rules
   CHECK(s.routed == 0);
-  CHECK(s.needs_review == s.uncertain);
-  CHECK(f.count("SELECT count(*) FROM annotations WHERE source = 'hybrid' AND needs_review = 1") == s.uncertain);
+  CHECK(s.needs_review == 3);
+  CHECK(f.count("SELECT count(*) FROM annotations WHERE source = 'hybrid' AND needs_review = 1") == 3);
+  CHECK(f.count("SELECT count(*) FROM annotations a JOIN issues i ON i.id = a.issue_id WHERE a.source = 'hybrid' AND "
+                "a.needs_review = 0 AND i.number = 1") == 1);
 }
 
 TEST_CASE("hybrid asks the LLM for the uncertain only, uses valid answers, and never writes a label outside the taxonomy") {
@@ -107,11 +79,13 @@ TEST_CASE("hybrid asks the LLM for the uncertain only, uses valid answers, and n
   o.ask_llm = llm_asker(client, labeler);
   o.llm_model = "fake-7b";
   ClassifySummary s = classify_issues(f.store, f.taxonomy, f.rules, o);
-  CHECK(s.routed == s.uncertain);
-  CHECK(s.routed < s.issues);
-  CHECK(asked == s.routed);
+  CHECK(s.uncertain == 3);
+  CHECK(s.routed == 3);
+  CHECK(asked == 3);
   CHECK(s.answered == 1);
-  CHECK(s.needs_review == s.routed - 1);
+  CHECK(s.needs_review == 2);
+  REQUIRE(s.llm_rejections.size() == 1);
+  CHECK(s.llm_rejections[0] == std::pair<std::string, int64_t>{"answer rejected", 2});
   CHECK(f.count("SELECT count(*) FROM annotations WHERE symptom = 'sym.incorrect.quality.degradation' AND "
                 "evidence LIKE '%wrong answers after a settings change%' AND needs_review = 0") == 1);
   CHECK(f.count("SELECT count(*) FROM annotations a LEFT JOIN taxonomy_nodes n ON n.taxonomy = a.taxonomy AND "
@@ -148,42 +122,42 @@ TEST_CASE("an LLM that fails or is over budget leaves the rules' guess marked fo
   CHECK(llm.stats().requests.size() == 2);  // one call, retried once
 }
 
-TEST_CASE("calibration routes at most the requested share and stores what classify then uses") {
+TEST_CASE("the summary says where the labels went, and for a routed run what the LLM did") {
   Fixture f;
-  {
-    Transaction tx(f.store.db());
-    f.store.save_taxonomy(f.taxonomy);
-    const char* const gold[][3] = {{"stage.inference", "sym.crash.cuda.oom", "rc.hardware.gpu_memory"},
-                                   {"stage.inference", "sym.incorrect.quality.degradation", "rc.config.inference"},
-                                   {"stage.inference", "sym.hang.generation", "rc.env.dependency"}};
-    for (int i = 0; i < 3; ++i) {
-      Annotation a;
-      a.issue_id = i + 1;
-      a.source = "gold:test";
-      a.taxonomy = f.taxonomy.id();
-      a.stage = gold[i][0];
-      a.symptom = gold[i][1];
-      a.root_cause = gold[i][2];
-      f.store.upsert_annotation(a);
-    }
-    tx.commit();
-  }
-  CalibrateOptions co;
-  co.max_route = 0.34;
-  CalibrationReport r = calibrate(f.store, f.taxonomy, f.rules, co);
-  CHECK(r.issues == 3);
-  CHECK(r.routed_share <= 0.34);
-  REQUIRE(r.calibrations.size() == 3);
-  for (const Calibration& c : r.calibrations) {
-    for (size_t i = 1; i < c.accuracy.size(); ++i) CHECK(c.accuracy[i] >= c.accuracy[i - 1]);  // monotone
-  }
-  SavedCalibration saved = load_calibrations(f.store, f.taxonomy, f.rules);
-  CHECK(saved.calibrations.size() == 3);
-  CHECK_FALSE(saved.stale);
-  CHECK(saved.threshold == doctest::Approx(r.threshold));
+  ClassifySummary rules = classify_issues(f.store, f.taxonomy, f.rules, {});
+  std::ostringstream plain;
+  print_classify_summary(rules, Route::kRules, nullptr, plain);
+  CHECK(plain.str() == "Classified 4 issues into source 'rules' (run " + std::to_string(rules.run_id) +
+                           "): 3 failure reports, 1 not\n");
+
   ClassifyOptions o;
   o.route = Route::kHybrid;
+  o.threshold = 0.5;
+  ClassifySummary hybrid = classify_issues(f.store, f.taxonomy, f.rules, o);
+  LlmCounters counters;
+  counters.calls = 3;
+  counters.cache_hits = 1;
+  std::ostringstream routed;
+  print_classify_summary(hybrid, Route::kHybrid, &counters, routed);
+  std::string text = routed.str();
+  CHECK(text.find("Threshold 0.500 (not calibrated: run `firstmile calibrate`): 3 uncertain (75.0%)") != std::string::npos);
+  CHECK(text.find("\n0 sent to the LLM, 0 answered, 3 labelled by the rules' best guess and marked needs_review\n") !=
+        std::string::npos);
+  CHECK(text.find("LLM: 3 calls, 1 from the cache, 0 retries, 0 over budget, 0 prompt + 0 completion tokens\n") !=
+        std::string::npos);
+}
+
+TEST_CASE("a run that asks an LLM records the prompt's hash in its summary") {
+  Fixture f;
+  ClassifyOptions o;
+  o.route = Route::kHybrid;
+  o.threshold = 0.5;
+  o.ask_llm = [](const std::vector<LlmQuestion>& questions) { return std::vector<LlmLabel>(questions.size()); };
+  o.llm_prompt_hash = "abc123";
   ClassifySummary s = classify_issues(f.store, f.taxonomy, f.rules, o);
-  CHECK(s.calibrated);
-  CHECK(s.threshold == doctest::Approx(r.threshold));
+  CHECK(f.count("SELECT count(*) FROM runs WHERE id = " + std::to_string(s.run_id) +
+                " AND json_extract(summary, '$.llm_prompt_hash') = 'abc123'") == 1);
+  ClassifySummary without = classify_issues(f.store, f.taxonomy, f.rules, {});
+  CHECK(f.count("SELECT count(*) FROM runs WHERE id = " + std::to_string(without.run_id) +
+                " AND json_extract(summary, '$.llm_prompt_hash') IS NULL") == 1);
 }

@@ -1,0 +1,56 @@
+// classify_support.h — what the classify tests share: the shipped taxonomy and rules, loaded
+// once, and a store holding four short reports to classify, calibrate and explain.
+#pragma once
+
+#include <string>
+
+#include "classify/rules.h"
+#include "store/store.h"
+#include "support.h"
+#include "taxonomy/taxonomy.h"
+
+namespace firstmile::testing {
+
+inline const Taxonomy& shipped_taxonomy() {
+  static const Taxonomy t = Taxonomy::load(source_file("taxonomy/taxonomy.json"));
+  return t;
+}
+
+inline const RuleSet& shipped_rules() {
+  static const RuleSet r = RuleSet::load(shipped_taxonomy(), source_file("taxonomy/rules"));
+  return r;
+}
+
+// acme/model #1 to #4: an out-of-memory traceback (a clear failure report), two vague
+// complaints, and a question about citing the paper (not a failure report).
+struct FourReports {
+  TempDir dir;
+  Store store = Store::open(dir / "t.db");
+  const Taxonomy& taxonomy = shipped_taxonomy();
+  const RuleSet& rules = shipped_rules();
+
+  FourReports() {
+    Transaction tx(store.db());
+    int64_t repo = store.upsert_repository({"acme", "model", "Acme", "m1", ""});
+    const char* const reports[][2] = {
+        {"CUDA out of memory when loading the 72B model", "```\ntorch.cuda.OutOfMemoryError: CUDA out of memory.\n```"},
+        {"Model answers are strange", "Sometimes it says odd things."},
+        {"Something is off", "Not sure what happens."},
+        {"How to cite the paper?", "Thanks."},
+    };
+    int64_t number = 0;
+    for (const auto& r : reports) {
+      IssueData d;
+      d.repository_id = repo;
+      d.number = ++number;
+      d.title = r[0];
+      d.body = r[1];
+      d.url = "https://github.com/acme/model/issues/" + std::to_string(number);
+      store.upsert_issue(d);
+    }
+    tx.commit();
+  }
+  int64_t count(const std::string& sql) { return store.db().query_int(sql); }
+};
+
+}  // namespace firstmile::testing
