@@ -9,11 +9,12 @@
 //   }
 //
 // The pipeline: one thread reads the file (decompression, line splitting, the pre-filter of
-// mine/gharchive_event.h) and cuts the matched lines into a batch per chunk of about a
-// megabyte; `threads` parser threads each take the next batch and parse it; next() waits for
-// the batch that comes next in the file. Batch bounds depend only on the file, so what a
-// consumer sees does not depend on the number of threads. Only a few batches wait at each
-// stage, so memory stays bounded whatever the file's size and however slow the consumer.
+// mine/gharchive_event.h) and cuts the matched lines into a batch per chunk read (a megabyte
+// of text, cut after the first line the chunk brings); `threads` parser threads each take
+// the next batch and parse it; next() waits for the batch that comes next in the file. Batch
+// bounds depend only on the file, so what a consumer sees does not depend on the number of
+// threads. Only a few batches wait at each stage, so memory stays bounded whatever the
+// file's size and however slow the consumer.
 // Destroying the parser stops its threads.
 #pragma once
 

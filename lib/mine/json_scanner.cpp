@@ -109,12 +109,8 @@ std::string_view JsonScanner::unescaped_string(std::vector<char>& buffer) {
         out += decoded.size();
       }
       run = p_;
-    } else if (c < 0x20) {
-      throw Decline{};
-    } else if (c < 0x80) {
-      ++p_;
     } else {
-      utf8();
+      text_character(c);
     }
   }
 }

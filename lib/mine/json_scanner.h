@@ -10,8 +10,8 @@
 //
 // It accepts a strict subset of JSON and gives up, throwing Decline, on anything outside it
 // or anything it is unsure of: comments, escaped keys, numbers with exponents or of more than
-// 18 digits (integers) or 100 characters (others), nesting deeper than 64, malformed UTF-8,
-// lone surrogates. A caller that catches Decline hands the text to a full parser, which
+// 18 digits (integers) or 100 characters (others), values nested more than 64 levels below
+// the top one, malformed UTF-8, lone surrogates. A caller that catches Decline hands the text to a full parser, which
 // either agrees or names the error; so the scanner never has to explain one. On what it
 // accepts, it validates as nlohmann::json does (UTF-8, control characters, escapes).
 //
@@ -74,12 +74,8 @@ class JsonScanner {
       if (c == '\\') {
         escaped = true;
         escape();
-      } else if (c < 0x20) {
-        throw Decline{};
-      } else if (c < 0x80) {
-        ++p_;
       } else {
-        utf8();
+        text_character(c);
       }
     }
   }
@@ -213,6 +209,17 @@ class JsonScanner {
       p_ += 16;
     }
 #endif
+  }
+
+  // Moves past one character of a string's text that is neither a quote nor a backslash
+  // (`c`, its first byte): ASCII, or a whole UTF-8 sequence. Control characters decline.
+  void text_character(unsigned char c) {
+    if (c < 0x20) throw Decline{};
+    if (c < 0x80) {
+      ++p_;
+    } else {
+      utf8();
+    }
   }
 
   void literal(std::string_view word) {

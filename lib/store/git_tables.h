@@ -4,7 +4,7 @@
 //   std::unordered_set<std::string> known = stored_commit_shas(store, repo);
 //   CommitWriter writer(store);                      // its statements live as long as it does
 //   int64_t id = writer.add_commit({.repository_id = repo, .sha = sha, ...});
-//   writer.add_file(id, {.path = "README.md", .status = "modified", .insertions = 3, .deletions = 1});
+//   writer.add_file(id, {"README.md", "modified", std::nullopt, 3, 1});
 //   writer.add_issue_link(id, {"QwenLM", "Qwen2.5", 12, "closes"});
 //
 //   std::map<std::string, TagRow> tags = stored_tags(store, repo);   // by name
