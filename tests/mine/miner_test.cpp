@@ -192,18 +192,6 @@ TEST_CASE("retries give up with an error naming the URL") {
   CHECK(count(m.store, "SELECT status = 'failed' FROM runs ORDER BY id DESC LIMIT 1") == 1);
 }
 
-TEST_CASE("network errors are retried, then reported with the URL") {
-  Miner m;
-  GithubClientOptions o;
-  o.api_url = "http://127.0.0.1:1";  // nothing listens there
-  o.max_retries = 2;
-  o.retry_wait = std::chrono::milliseconds(1);
-  GithubClient client(o);
-  CHECK_THROWS_WITH_AS(client.get("/repos/acme/model"), doctest::Contains("http://127.0.0.1:1/repos/acme/model"),
-                       Error);
-  CHECK(client.counters().requests == 3);
-}
-
 TEST_CASE("a malformed page stops the mine naming URL and position, keeps the pages before it, and the next run "
           "resumes") {
   FakeGithub server;
@@ -251,17 +239,6 @@ TEST_CASE("a second miner on the same database is refused, naming the first") {
   RunLock first = RunLock::acquire(dir / "t.db", "mine");
   CHECK_THROWS_WITH_AS(RunLock::acquire(dir / "t.db", "mine"), doctest::Contains("in use by firstmile mine (pid"),
                        Error);
-}
-
-TEST_CASE("Link headers, query parameters and HTTP dates are read as GitHub writes them") {
-  std::string link = "<https://api.github.com/repositories/1/issues?per_page=100&page=2>; rel=\"next\", "
-                     "<https://api.github.com/repositories/1/issues?per_page=100&page=7>; rel=\"last\"";
-  CHECK(link_url(link, "next") == "https://api.github.com/repositories/1/issues?per_page=100&page=2");
-  CHECK(link_url(link, "prev").empty());
-  CHECK(query_int(link_url(link, "last"), "page") == 7);
-  CHECK(query_int("https://x/y?per_page=100", "page") == std::nullopt);
-  CHECK(http_date_to_iso8601("Wed, 25 Nov 2026 06:33:05 GMT") == "2026-11-25T06:33:05Z");
-  CHECK(http_date_to_iso8601("not a date").empty());
 }
 
 TEST_CASE("the progress line names the repository, the phase, how far it is, the requests and the time left") {
