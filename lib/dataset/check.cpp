@@ -2,8 +2,11 @@
 #include "dataset/check.h"
 
 #include <map>
+#include <ostream>
 
 #include "base/text.h"
+#include "store/checks.h"
+#include "store/issue_rows.h"
 #include "store/store.h"
 #include "taxonomy/taxonomy.h"
 
@@ -39,7 +42,7 @@ namespace {
 class Checker {
  public:
   Checker(Store& store, const Taxonomy& taxonomy, const CheckOptions& options)
-      : db_(store.db()), taxonomy_(taxonomy), options_(options) {}
+      : store_(store), taxonomy_(taxonomy), options_(options) {}
 
   CheckReport run() {
     duplicate_records();
@@ -71,15 +74,9 @@ class Checker {
 
   // The same link with the same three labels twice: a record entered twice.
   void duplicate_records() {
-    Query s = db_.query(
-        "SELECT source, link, labels, count(*), group_concat(file || ' record ' || record_index, '; ') "
-        "FROM (SELECT source, link, file, record_index, "
-        "      symptom_label || '|' || root_cause_label || '|' || stage_label AS labels "
-        "      FROM dataset_records ORDER BY file, record_index) "
-        "GROUP BY source, link, labels HAVING count(*) > 1 ORDER BY source, link");
     std::vector<std::string> details;
-    while (s.step()) {
-      if (selected(s.column_text(0))) details.push_back(s.column_text(1) + ": " + s.column_text(4));
+    for (const DuplicateRecord& d : duplicate_dataset_records(store_)) {
+      if (selected(d.source)) details.push_back(d.link + ": " + d.places);
     }
     // Counted before `details` is moved into add(): argument order is unspecified.
     const int64_t count = static_cast<int64_t>(details.size());
@@ -91,14 +88,10 @@ class Checker {
   }
 
   void several_failures() {
-    Query s = db_.query(
-        "SELECT a.source, r.owner || '/' || r.name || '#' || i.number, count(*) FROM annotations a "
-        "JOIN issues i ON i.id = a.issue_id JOIN repositories r ON r.id = i.repository_id "
-        "GROUP BY a.source, a.issue_id HAVING count(*) > 1 ORDER BY a.source, r.owner, r.name, i.number");
     std::map<std::string, std::vector<std::string>> by_source;
-    while (s.step()) {
-      if (selected(s.column_text(0))) {
-        by_source[s.column_text(0)].push_back(s.column_text(1) + " (" + std::to_string(s.column_int(2)) + " failures)");
+    for (const SeveralFailures& f : issues_with_several_failures(store_)) {
+      if (selected(f.source)) {
+        by_source[f.source].push_back(f.issue + " (" + std::to_string(f.failures) + " failures)");
       }
     }
     for (auto& [source, details] : by_source) {
@@ -111,18 +104,16 @@ class Checker {
   }
 
   void normalised_labels() {
-    Query s = db_.query(
-        "SELECT source, file, record_index, symptom_label, root_cause_label, stage_label FROM dataset_records "
-        "ORDER BY source, file, record_index");
     std::vector<std::string> details;
     const char* fields[] = {"SYMPTOM", "ROOT CAUSE", "STAGE"};
-    while (s.step()) {
-      if (!selected(s.column_text(0))) continue;
+    for (const RecordLabels& r : dataset_record_labels(store_)) {
+      if (!selected(r.source)) continue;
+      const std::string* labels[] = {&r.symptom, &r.root_cause, &r.stage};
       for (int d = 0; d < 3; ++d) {
-        std::string label = s.column_text(3 + d);
+        const std::string& label = *labels[d];
         if (join(split_label(label), " - ") != label) {
-          details.push_back(s.column_text(1) + ": record " + std::to_string(s.column_int(2)) + ": " + fields[d] +
-                            " '" + label + "'");
+          details.push_back(r.file + ": record " + std::to_string(r.record_index) + ": " + fields[d] + " '" + label +
+                            "'");
         }
       }
     }
@@ -137,14 +128,11 @@ class Checker {
   }
 
   void record_numbering() {
-    Query s = db_.query(
-        "SELECT source, file, record_index, number FROM dataset_records "
-        "WHERE number IS NOT NULL AND number != record_index ORDER BY source, file, record_index");
     std::vector<std::string> details;
-    while (s.step()) {
-      if (selected(s.column_text(0))) {
-        details.push_back(s.column_text(1) + ": record " + std::to_string(s.column_int(2)) + " says number " +
-                          std::to_string(s.column_int(3)));
+    for (const MisnumberedRecord& r : misnumbered_dataset_records(store_)) {
+      if (selected(r.source)) {
+        details.push_back(r.file + ": record " + std::to_string(r.record_index) + " says number " +
+                          std::to_string(r.number));
       }
     }
     // Counted before `details` is moved into add(): argument order is unspecified.
@@ -158,34 +146,28 @@ class Checker {
   }
 
   void stated_counts() {
-    Query s = db_.query("SELECT source, records, stated_records, path FROM dataset_imports ORDER BY source");
-    while (s.step()) {
-      if (!selected(s.column_text(0)) || s.column_is_null(2)) continue;
-      int64_t records = s.column_int(1), stated = s.column_int(2);
-      if (records != stated) {
+    for (const DatasetImportCount& i : dataset_import_counts(store_)) {
+      if (!selected(i.source) || !i.stated_records) continue;
+      if (i.records != *i.stated_records) {
         add(Severity::kWarning, "stated-count",
-            s.column_text(0) + ": the publication states " + std::to_string(stated) + " records, the files hold " +
-                std::to_string(records),
-            {s.column_text(3)});
+            i.source + ": the publication states " + std::to_string(*i.stated_records) + " records, the files hold " +
+                std::to_string(i.records),
+            {i.path});
       }
     }
   }
 
   void unmapped_labels() {
-    Query s = db_.query(
-        "SELECT a.source, r.owner || '/' || r.name || '#' || i.number, coalesce(a.symptom, '?'), "
-        "coalesce(a.symptom_label, ''), coalesce(a.root_cause, '?'), coalesce(a.root_cause_label, ''), "
-        "coalesce(a.stage, '?'), coalesce(a.stage_label, '') FROM annotations a "
-        "JOIN issues i ON i.id = a.issue_id JOIN repositories r ON r.id = i.repository_id "
-        "WHERE a.mapped = 0 ORDER BY a.source, a.issue_id, a.failure_index");
     std::vector<std::string> details;
-    while (s.step()) {
-      if (!selected(s.column_text(0))) continue;
+    for (const UnmappedAnnotation& a : unmapped_annotations(store_)) {
+      if (!selected(a.source)) continue;
+      const std::optional<std::string>* nodes[] = {&a.symptom, &a.root_cause, &a.stage};
+      const std::string* labels[] = {&a.symptom_label, &a.root_cause_label, &a.stage_label};
       std::string what;
       for (int d = 0; d < 3; ++d) {
-        if (s.column_text(2 + 2 * d) == "?") what += (what.empty() ? "'" : ", '") + s.column_text(3 + 2 * d) + "'";
+        if (!*nodes[d]) what += (what.empty() ? "'" : ", '") + *labels[d] + "'";
       }
-      details.push_back(s.column_text(0) + " " + s.column_text(1) + ": " + what);
+      details.push_back(a.source + " " + a.issue + ": " + what);
     }
     // Counted before `details` is moved into add(): argument order is unspecified.
     const int64_t count = static_cast<int64_t>(details.size());
@@ -199,18 +181,10 @@ class Checker {
 
   // Node ids written under this taxonomy id that the loaded file no longer defines.
   void unknown_nodes() {
-    Query s = db_.query(
-        "SELECT source, node, count(*) FROM ("
-        " SELECT source, symptom AS node FROM annotations WHERE taxonomy = ?1 AND symptom IS NOT NULL"
-        " UNION ALL SELECT source, root_cause FROM annotations WHERE taxonomy = ?1 AND root_cause IS NOT NULL"
-        " UNION ALL SELECT source, stage FROM annotations WHERE taxonomy = ?1 AND stage IS NOT NULL) "
-        "GROUP BY source, node ORDER BY source, node");
-    s.bind(1, taxonomy_.id());
     std::vector<std::string> details;
-    while (s.step()) {
-      if (selected(s.column_text(0)) && !taxonomy_.find(s.column_text(1))) {
-        details.push_back(s.column_text(0) + ": '" + s.column_text(1) + "' (" + std::to_string(s.column_int(2)) +
-                          " annotations)");
+    for (const NodeUse& n : node_uses(store_, taxonomy_.id())) {
+      if (selected(n.source) && !taxonomy_.find(n.node)) {
+        details.push_back(n.source + ": '" + n.node + "' (" + std::to_string(n.annotations) + " annotations)");
       }
     }
     // Counted before `details` is moved into add(): argument order is unspecified.
@@ -224,16 +198,11 @@ class Checker {
   }
 
   void issues_without_text() {
-    Query s = db_.query(
-        "SELECT r.owner || '/' || r.name || '#' || i.number FROM issues i "
-        "JOIN repositories r ON r.id = i.repository_id WHERE i.title IS NULL "
-        "ORDER BY r.owner, r.name, i.number");
-    std::vector<std::string> details;
-    while (s.step()) details.push_back(s.column_text(0));
+    std::vector<std::string> details = firstmile::issues_without_text(store_);
     // Counted before `details` is moved into add(): argument order is unspecified.
     const int64_t count = static_cast<int64_t>(details.size());
     if (count > 0) {
-      int64_t total = db_.query_int("SELECT count(*) FROM issues");
+      int64_t total = issue_count(store_);
       add(Severity::kNote, "issues-without-text",
           std::to_string(count) + " of " + std::to_string(total) +
               " issues have no text yet (not mined): run `firstmile mine` or `firstmile import issues`",
@@ -241,7 +210,7 @@ class Checker {
     }
   }
 
-  Database& db_;
+  Store& store_;
   const Taxonomy& taxonomy_;
   const CheckOptions& options_;
   CheckReport report_;
@@ -251,6 +220,19 @@ class Checker {
 
 CheckReport check_store(Store& store, const Taxonomy& taxonomy, const CheckOptions& options) {
   return Checker(store, taxonomy, options).run();
+}
+
+void print_check_report(const CheckReport& report, const std::string& db, const std::string& format,
+                        std::ostream& out) {
+  if (format == "json") {
+    out << nlohmann::json{{"database", db}, {"findings", report.to_json()}}.dump(2) << "\n";
+    return;
+  }
+  out << "check " << db << ": " << report.findings.size() << " findings\n";
+  for (const Finding& f : report.findings) {
+    out << severity_name(f.severity) << ": " << f.message << " [" << f.code << "]\n";
+    for (const std::string& d : f.details) out << "    " << d << "\n";
+  }
 }
 
 }  // namespace firstmile

@@ -2,13 +2,16 @@
 //
 //   CheckReport r = check_store(store, taxonomy, {});
 //   for (const Finding& f : r.findings) std::cout << f.severity << " " << f.message << "\n";
+//   print_check_report(r, "firstmile.db", "text", std::cout);   // as `firstmile check` prints it
 //   return r.exit_code();   // 1 when there is a warning or an error, else 0
 //
 // Findings: duplicate records, issues with several failures, labels that needed white-space
 // normalisation, record numbers out of sequence, a stated record count that differs from the
 // files, unmapped labels, node ids the taxonomy does not know, and issues without text yet.
+// The queries behind them are in store/checks.h.
 #pragma once
 
+#include <iosfwd>
 #include <string>
 #include <vector>
 
@@ -41,5 +44,10 @@ struct CheckOptions {
 };
 
 CheckReport check_store(Store& store, const Taxonomy& taxonomy, const CheckOptions& options);
+
+// The report as `firstmile check` prints it: `format` "text" (a line per finding, its details
+// indented) or "json" (the database and the findings).
+void print_check_report(const CheckReport& report, const std::string& db, const std::string& format,
+                        std::ostream& out);
 
 }  // namespace firstmile

@@ -2,6 +2,7 @@
 #include "dataset/import.h"
 
 #include <map>
+#include <ostream>
 #include <set>
 
 #include <nlohmann/json.hpp>
@@ -9,8 +10,11 @@
 #include "base/clock.h"
 #include "base/error.h"
 #include "base/issue_link.h"
+#include "base/text_table.h"
 #include "dataset/preset.h"
 #include "dataset/published_dataset.h"
+#include "store/dataset_tables.h"
+#include "store/issue_rows.h"
 #include "store/store.h"
 #include "taxonomy/taxonomy.h"
 
@@ -70,6 +74,112 @@ std::optional<std::string> node_id(const LabelMatch& m) {
   return m.node->id;
 }
 
+// Writes planned records: each record's repository (once, with the preset's model,
+// architecture and aliases), its issue, its annotation and the record as read; and counts
+// them by series.
+class RecordWriter {
+ public:
+  RecordWriter(Store& store, const Taxonomy& taxonomy, const Preset& preset, const DatasetImportOptions& options,
+               DatasetImportSummary& summary)
+      : store_(store), taxonomy_(taxonomy), preset_(preset), options_(options), summary_(summary) {}
+
+  void write(const PlannedRecord& p) {
+    const DatasetRecord& r = *p.record;
+    std::string series = preset_.series_for_owner(p.link.owner);
+    int64_t issue_id = store_.ensure_issue(repository_id(p, series), p.link.number, p.link.url());
+    if (!r.status.empty()) store_.set_issue_state_if_unknown(issue_id, r.status);
+    int64_t annotation_id = store_.upsert_annotation(annotation(p, issue_id));
+    save_dataset_record(store_, {.source = summary_.source,
+                                 .file = p.file->relative_path,
+                                 .record_index = r.record_index,
+                                 .number = r.number,
+                                 .link = r.link,
+                                 .status = r.status,
+                                 .symptom_label = r.symptom,
+                                 .root_cause_label = r.root_cause,
+                                 .stage_label = r.stage,
+                                 .model = r.model,
+                                 .architecture = r.architecture,
+                                 .annotation_id = annotation_id});
+    summary_.normalised_labels += p.symptom.whitespace_normalised + p.root_cause.whitespace_normalised +
+                                  p.stage.whitespace_normalised;
+    links_.insert(p.link.url());
+    SeriesCount& sc = per_series_[series];
+    sc.series = series;
+    ++sc.records;
+    series_links_[series].insert(p.link.url());
+  }
+
+  // The distinct issues and repositories, and the counts by series, into the summary.
+  void finish() {
+    summary_.issues = static_cast<int64_t>(links_.size());
+    summary_.repositories = static_cast<int64_t>(repository_ids_.size());
+    for (auto& [series, sc] : per_series_) {
+      sc.issues = static_cast<int64_t>(series_links_[series].size());
+      summary_.per_series.push_back(sc);
+    }
+  }
+
+ private:
+  int64_t repository_id(const PlannedRecord& p, const std::string& series) {
+    std::string key = p.link.repository();
+    auto repo = repository_ids_.find(key);
+    if (repo != repository_ids_.end()) return repo->second;
+    const PresetRepository* known = preset_.repository(p.link.owner, p.link.name);
+    RepositoryInfo info{p.link.owner, p.link.name, series, p.record->model, p.record->architecture};
+    if (known && info.model.empty()) info.model = known->model;
+    if (known && info.architecture.empty()) info.architecture = known->architecture;
+    int64_t id = store_.upsert_repository(info);
+    if (known) {
+      for (const std::string& alias : known->aliases) {
+        auto [owner, name] = split_repository(alias, "preset " + preset_.name);
+        store_.add_repository_alias(id, owner, name, "renamed");
+      }
+    }
+    repository_ids_.emplace(key, id);
+    return id;
+  }
+
+  Annotation annotation(const PlannedRecord& p, int64_t issue_id) const {
+    const DatasetRecord& r = *p.record;
+    Annotation a;
+    a.issue_id = issue_id;
+    a.failure_index = p.failure_index;
+    a.source = summary_.source;
+    a.taxonomy = taxonomy_.id();
+    a.is_failure = 1;
+    a.symptom = node_id(p.symptom);
+    a.root_cause = node_id(p.root_cause);
+    a.stage = node_id(p.stage);
+    a.symptom_label = r.symptom;
+    a.root_cause_label = r.root_cause;
+    a.stage_label = r.stage;
+    a.mapped = p.symptom.node && p.root_cause.node && p.stage.node;
+    a.confidence = 1.0;
+    a.evidence = nlohmann::json{{"dataset", options_.name}, {"file", p.file->relative_path},
+                                {"record", r.record_index}}.dump();
+    a.run_id = summary_.run_id;
+    return a;
+  }
+
+  Store& store_;
+  const Taxonomy& taxonomy_;
+  const Preset& preset_;
+  const DatasetImportOptions& options_;
+  DatasetImportSummary& summary_;
+  std::map<std::string, int64_t> repository_ids_;
+  std::set<std::string> links_;
+  std::map<std::string, SeriesCount> per_series_;
+  std::map<std::string, std::set<std::string>> series_links_;
+};
+
+std::string run_summary(const DatasetImportSummary& summary) {
+  nlohmann::json run_summary = {{"source", summary.source},   {"files", summary.files},
+                                {"records", summary.records}, {"issues", summary.issues},
+                                {"new_issues", summary.new_issues}, {"unmapped_labels", summary.unmapped_labels}};
+  return run_summary.dump();
+}
+
 }  // namespace
 
 DatasetImportSummary import_dataset(Store& store, const Taxonomy& taxonomy, const Preset& preset,
@@ -85,118 +195,45 @@ DatasetImportSummary import_dataset(Store& store, const Taxonomy& taxonomy, cons
   summary.stated_records = options.stated_records;
   if (!summary.stated_records && preset.dataset_name == options.name) summary.stated_records = preset.stated_records;
 
-  Database& db = store.db();
-  Transaction tx(db);
+  Transaction tx(store.db());
   summary.run_id = store.begin_run("import-dataset", options.argv, &taxonomy);
   store.save_taxonomy(taxonomy);
-  int64_t issues_before = db.query_int("SELECT count(*) FROM issues");
-  db.query("DELETE FROM dataset_records WHERE source = ?").bind(1, summary.source).run();
-
-  std::map<std::string, int64_t> repository_ids;
-  std::set<std::string> links;
-  std::map<std::string, SeriesCount> per_series;
-  std::map<std::string, std::set<std::string>> series_links;
-  for (const PlannedRecord& p : planned) {
-    const DatasetRecord& r = *p.record;
-    std::string repo_key = p.link.repository();
-    std::string series = preset.series_for_owner(p.link.owner);
-    auto repo = repository_ids.find(repo_key);
-    if (repo == repository_ids.end()) {
-      const PresetRepository* known = preset.repository(p.link.owner, p.link.name);
-      RepositoryInfo info{p.link.owner, p.link.name, series, r.model, r.architecture};
-      if (known && info.model.empty()) info.model = known->model;
-      if (known && info.architecture.empty()) info.architecture = known->architecture;
-      int64_t id = store.upsert_repository(info);
-      if (known) {
-        for (const std::string& alias : known->aliases) {
-          auto [owner, name] = split_repository(alias, "preset " + preset.name);
-          store.add_repository_alias(id, owner, name, "renamed");
-        }
-      }
-      repo = repository_ids.emplace(repo_key, id).first;
-    }
-    int64_t issue_id = store.ensure_issue(repo->second, p.link.number, p.link.url());
-    if (!r.status.empty()) store.set_issue_state_if_unknown(issue_id, r.status);
-
-    Annotation a;
-    a.issue_id = issue_id;
-    a.failure_index = p.failure_index;
-    a.source = summary.source;
-    a.taxonomy = taxonomy.id();
-    a.is_failure = 1;
-    a.symptom = node_id(p.symptom);
-    a.root_cause = node_id(p.root_cause);
-    a.stage = node_id(p.stage);
-    a.symptom_label = r.symptom;
-    a.root_cause_label = r.root_cause;
-    a.stage_label = r.stage;
-    a.mapped = p.symptom.node && p.root_cause.node && p.stage.node;
-    a.confidence = 1.0;
-    a.evidence = nlohmann::json{{"dataset", options.name}, {"file", p.file->relative_path},
-                                {"record", r.record_index}}.dump();
-    a.run_id = summary.run_id;
-    int64_t annotation_id = store.upsert_annotation(a);
-
-    db.query(
-          "INSERT INTO dataset_records (source, file, record_index, number, link, status, symptom_label, "
-          "root_cause_label, stage_label, model, architecture, annotation_id) "
-          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-        .bind(1, summary.source)
-        .bind(2, p.file->relative_path)
-        .bind(3, r.record_index)
-        .bind(4, r.number)
-        .bind(5, r.link)
-        .bind(6, r.status)
-        .bind(7, r.symptom)
-        .bind(8, r.root_cause)
-        .bind(9, r.stage)
-        .bind(10, r.model)
-        .bind(11, r.architecture)
-        .bind(12, annotation_id)
-        .run();
-
-    summary.normalised_labels += p.symptom.whitespace_normalised + p.root_cause.whitespace_normalised +
-                                 p.stage.whitespace_normalised;
-    links.insert(p.link.url());
-    SeriesCount& sc = per_series[series];
-    sc.series = series;
-    ++sc.records;
-    series_links[series].insert(p.link.url());
-  }
+  int64_t issues_before = issue_count(store);
+  clear_dataset_records(store, summary.source);
+  RecordWriter writer(store, taxonomy, preset, options, summary);
+  for (const PlannedRecord& p : planned) writer.write(p);
   // Annotations of this source that the data no longer holds (an earlier, larger version).
-  db.query("DELETE FROM annotations WHERE source = ? AND run_id IS NOT ?")
-      .bind(1, summary.source)
-      .bind(2, summary.run_id)
-      .run();
-
-  summary.issues = static_cast<int64_t>(links.size());
-  summary.repositories = static_cast<int64_t>(repository_ids.size());
-  summary.new_issues = db.query_int("SELECT count(*) FROM issues") - issues_before;
-  for (auto& [series, sc] : per_series) {
-    sc.issues = static_cast<int64_t>(series_links[series].size());
-    summary.per_series.push_back(sc);
-  }
-
-  db.query(
-        "INSERT INTO dataset_imports (source, path, files, records, stated_records, run_id, imported_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source) DO UPDATE SET path = excluded.path, "
-        "files = excluded.files, records = excluded.records, stated_records = excluded.stated_records, "
-        "run_id = excluded.run_id, imported_at = excluded.imported_at")
-      .bind(1, summary.source)
-      .bind(2, std::filesystem::absolute(dir).lexically_normal().string())
-      .bind(3, summary.files)
-      .bind(4, summary.records)
-      .bind(5, summary.stated_records)
-      .bind(6, summary.run_id)
-      .bind(7, utc_now_iso8601())
-      .run();
-
-  nlohmann::json run_summary = {{"source", summary.source},   {"files", summary.files},
-                                {"records", summary.records}, {"issues", summary.issues},
-                                {"new_issues", summary.new_issues}, {"unmapped_labels", summary.unmapped_labels}};
-  store.finish_run(summary.run_id, "ok", run_summary.dump());
+  remove_stale_dataset_annotations(store, summary.source, summary.run_id);
+  writer.finish();
+  summary.new_issues = issue_count(store) - issues_before;
+  save_dataset_import(store, {.source = summary.source,
+                              .path = std::filesystem::absolute(dir).lexically_normal().string(),
+                              .files = summary.files,
+                              .records = summary.records,
+                              .stated_records = summary.stated_records,
+                              .run_id = summary.run_id,
+                              .imported_at = utc_now_iso8601()});
+  store.finish_run(summary.run_id, "ok", run_summary(summary));
   tx.commit();
   return summary;
+}
+
+void print_dataset_import_summary(const DatasetImportSummary& s, const std::string& db, std::ostream& out) {
+  out << "Imported " << s.source << " into " << db << " (run " << s.run_id << "): " << s.files << " files, "
+      << s.records << " records, " << s.issues << " issues (" << s.new_issues << " new), " << s.repositories
+      << " repositories\n";
+  if (s.normalised_labels) out << "Labels that needed white-space normalisation: " << s.normalised_labels << "\n";
+  if (s.unmapped_labels) out << "Labels outside the taxonomy, imported unmapped: " << s.unmapped_labels << "\n";
+  if (s.stated_records && *s.stated_records != s.records) {
+    out << "Note: the publication states " << *s.stated_records << " records; the files hold " << s.records
+        << " (see `firstmile check`)\n";
+  }
+  out << "\n";
+  TextTable table({"Series", "Records", "Issues"});
+  table.align_right(1);
+  table.align_right(2);
+  for (const SeriesCount& c : s.per_series) table.add_row({c.series, std::to_string(c.records), std::to_string(c.issues)});
+  table.print(out);
 }
 
 }  // namespace firstmile

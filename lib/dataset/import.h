@@ -3,6 +3,7 @@
 //   DatasetImportOptions o;  o.name = "open-llm-failures";
 //   DatasetImportSummary s = import_dataset(store, taxonomy, preset, "../shared/datasets/open-llm-failures", o);
 //   s.records == 706; s.issues == 703;
+//   print_dataset_import_summary(s, "firstmile.db", std::cout);
 //
 // Every label is mapped to a taxonomy node before anything is written. A label outside the
 // taxonomy refuses the whole import (naming file and record) unless `lenient`, which imports
@@ -12,6 +13,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <iosfwd>
 #include <optional>
 #include <string>
 #include <vector>
@@ -51,5 +53,8 @@ struct DatasetImportSummary {
 
 DatasetImportSummary import_dataset(Store& store, const Taxonomy& taxonomy, const Preset& preset,
                                     const std::filesystem::path& dir, const DatasetImportOptions& options);
+
+// What `firstmile import-dataset` prints when done: counts, label notes, and a table by series.
+void print_dataset_import_summary(const DatasetImportSummary& summary, const std::string& db, std::ostream& out);
 
 }  // namespace firstmile

@@ -5,6 +5,7 @@
 //   o.repositories = {"QwenLM/Qwen2.5"};           // empty: every repository
 //   GharchiveImportSummary s = import_gharchive(store, preset, {"2024-05-01-12.json.gz"}, o);
 //   s.events, s.new_issues, s.new_comments, s.deleted_comments
+//   print_gharchive_summary(s, "firstmile.db", std::cout);
 //
 // A dump is gzip (members may be concatenated) holding one event per line. Only IssuesEvent
 // and IssueCommentEvent lines are parsed: the event type (and, with `repositories`, the
@@ -19,11 +20,19 @@
 // when the action is "deleted". Everything is written in one transaction with a run record: a
 // corrupt gzip stream or a malformed issue event throws Error("FILE: line N: ...") and leaves
 // the database as it was. Re-importing is idempotent.
+//
+// The parts, in the order a line meets them: mine/gzip_lines.h reads the lines;
+// mine/gharchive_event.h filters and parses one line (the fast scanner is mine/json_scanner.h);
+// mine/gharchive_parser.h runs both on several threads and hands batches out in file order;
+// this import writes them, with a look-ahead over a window of batches that leaves out a write
+// a later event of the window makes pointless (counted as superseded). The transaction runs
+// with a rollback journal (store/rollback_journal.h).
 #pragma once
 
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <iosfwd>
 #include <string>
 #include <vector>
 
@@ -76,5 +85,10 @@ struct GharchiveImportSummary {
 GharchiveImportSummary import_gharchive(Store& store, const Preset& preset,
                                         const std::vector<std::filesystem::path>& files,
                                         const GharchiveOptions& options);
+
+// "412.0 MB read (38%), 51234 events, 49876 issues": the progress line of `firstmile import gharchive`.
+std::string gharchive_progress_text(const GharchiveProgress& progress);
+// What `firstmile import gharchive` prints when done: what was read, and what became of it.
+void print_gharchive_summary(const GharchiveImportSummary& summary, const std::string& db, std::ostream& out);
 
 }  // namespace firstmile

@@ -7,16 +7,19 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <ostream>
+#include <string_view>
 #include <unordered_set>
 
 #include <git2.h>
 #include <nlohmann/json.hpp>
 
-#include "base/redact.h"
 #include "base/clock.h"
 #include "base/error.h"
-#include "dataset/preset.h"
 #include "base/issue_references.h"
+#include "base/redact.h"
+#include "dataset/preset.h"
+#include "store/git_tables.h"
 #include "store/store.h"
 
 namespace firstmile {
@@ -78,9 +81,9 @@ std::string oid_hex(const git_oid* oid) {
   return hex;
 }
 
-std::optional<std::string> text_or_null(const char* s) {
+std::optional<std::string_view> text_or_null(const char* s) {
   if (!s) return std::nullopt;
-  return std::string(s);
+  return std::string_view(s);
 }
 
 // A bare clone whose local branches and tags mirror the remote's, so that HEAD, --ref BRANCH
@@ -143,13 +146,6 @@ const char* status_name(git_delta_t status) {
     default: return "modified";
   }
 }
-
-struct FileChange {
-  std::string path;
-  const char* status = "modified";
-  std::optional<std::string> old_path;
-  std::optional<int64_t> insertions, deletions;  // none for binary files
-};
 
 // The paths of the files that differ between two trees (either may be null: empty), found by
 // comparing entries by id, so that folders equal in both are skipped without being opened.
@@ -217,7 +213,7 @@ void differing_paths(git_repository* repo, const git_tree* a, const git_tree* b,
   }
 }
 
-std::vector<FileChange> changed_files(git_repository* repo, git_commit* commit, const std::string& sha) {
+std::vector<CommitFileRow> changed_files(git_repository* repo, git_commit* commit, const std::string& sha) {
   git_tree* tree_raw = nullptr;
   check(git_commit_tree(&tree_raw, commit), sha, "cannot read its tree");
   TreePtr tree(tree_raw);
@@ -250,7 +246,7 @@ std::vector<FileChange> changed_files(git_repository* repo, git_commit* commit, 
   find.flags = GIT_DIFF_FIND_RENAMES;
   check(git_diff_find_similar(diff.get(), &find), sha, "cannot find renames");
 
-  std::vector<FileChange> files;
+  std::vector<CommitFileRow> files;
   size_t count = git_diff_num_deltas(diff.get());
   files.reserve(count);
   for (size_t i = 0; i < count; ++i) {
@@ -259,7 +255,7 @@ std::vector<FileChange> changed_files(git_repository* repo, git_commit* commit, 
     PatchPtr patch(patch_raw);
     // The patch, once made, knows whether the blobs are binary.
     const git_diff_delta* delta = patch ? git_patch_get_delta(patch.get()) : git_diff_get_delta(diff.get(), i);
-    FileChange f;
+    CommitFileRow f;
     f.status = status_name(delta->status);
     f.path = delta->status == GIT_DELTA_DELETED ? delta->old_file.path : delta->new_file.path;
     if (delta->status == GIT_DELTA_RENAMED || delta->status == GIT_DELTA_COPIED) f.old_path = delta->old_file.path;
@@ -274,75 +270,55 @@ std::vector<FileChange> changed_files(git_repository* repo, git_commit* commit, 
   return files;
 }
 
-// The statements of one import, prepared once.
+// Writes the new commits of one import, with their files and issue links.
 class HistoryWriter {
  public:
   HistoryWriter(Store& store, int64_t repository_id, std::string owner, std::string name)
-      : db_(store.db()),
+      : writer_(store),
         repository_id_(repository_id),
         owner_(std::move(owner)),
         name_(std::move(name)),
-        insert_commit_(db_.query(
-            "INSERT INTO commits (repository_id, sha, author_name, author_email, authored_at, committer_name, "
-            "committer_email, committed_at, message, parents, files_changed, insertions, deletions) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")),
-        insert_file_(db_.query(
-            "INSERT INTO commit_files (commit_id, path, status, old_path, insertions, deletions) "
-            "VALUES (?, ?, ?, ?, ?, ?)")),
-        insert_link_(db_.query(
-            "INSERT INTO commit_issue_links (commit_id, owner, name, number, kind) VALUES (?, ?, ?, ?, ?)")) {
-    Query known = db_.query("SELECT sha FROM commits WHERE repository_id = ?");
-    known.bind(1, repository_id_);
-    while (known.step()) known_.emplace(known.column_view(0));
-  }
+        known_(stored_commit_shas(store, repository_id)) {}
 
   bool known(const std::string& sha) const { return known_.count(sha) > 0; }
 
   void add(git_repository* repo, git_commit* commit, const std::string& sha, GitImportSummary& s) {
-    std::vector<FileChange> files = changed_files(repo, commit, sha);
+    std::vector<CommitFileRow> files = changed_files(repo, commit, sha);
     int64_t insertions = 0, deletions = 0;
-    for (const FileChange& f : files) {
+    for (const CommitFileRow& f : files) {
       insertions += f.insertions.value_or(0);
       deletions += f.deletions.value_or(0);
     }
     const git_signature* author = git_commit_author(commit);
     const git_signature* committer = git_commit_committer(commit);
     const char* message = git_commit_message(commit);
-    Query& insert = insert_commit_;
-    insert.bind(1, repository_id_).bind(2, sha);
-    insert.bind(3, text_or_null(author->name)).bind(4, text_or_null(author->email));
-    insert.bind(5, utc_iso8601(author->when.time));
-    insert.bind(6, text_or_null(committer->name)).bind(7, text_or_null(committer->email));
-    insert.bind(8, utc_iso8601(committer->when.time));
-    insert.bind(9, message ? message : "").bind(10, static_cast<int64_t>(git_commit_parentcount(commit)));
-    insert.bind(11, static_cast<int64_t>(files.size())).bind(12, insertions).bind(13, deletions);
-    insert.run();
-    int64_t commit_id = db_.last_insert_rowid();
+    const std::string authored_at = utc_iso8601(author->when.time), committed_at = utc_iso8601(committer->when.time);
+    int64_t commit_id = writer_.add_commit({.repository_id = repository_id_,
+                                            .sha = sha,
+                                            .author_name = text_or_null(author->name),
+                                            .author_email = text_or_null(author->email),
+                                            .authored_at = authored_at,
+                                            .committer_name = text_or_null(committer->name),
+                                            .committer_email = text_or_null(committer->email),
+                                            .committed_at = committed_at,
+                                            .message = message ? message : "",
+                                            .parents = static_cast<int64_t>(git_commit_parentcount(commit)),
+                                            .files_changed = static_cast<int64_t>(files.size()),
+                                            .insertions = insertions,
+                                            .deletions = deletions});
     known_.insert(sha);
-
-    Query& file = insert_file_;
-    for (const FileChange& f : files) {
-      file.bind(1, commit_id).bind(2, f.path).bind(3, f.status).bind(4, f.old_path);
-      file.bind(5, f.insertions).bind(6, f.deletions);
-      file.run();
-    }
+    for (const CommitFileRow& f : files) writer_.add_file(commit_id, f);
     s.file_rows += static_cast<int64_t>(files.size());
-
-    Query& link = insert_link_;
     for (const CommitIssueLink& l : issue_links_in_message(message ? message : "", owner_, name_)) {
-      link.bind(1, commit_id).bind(2, l.owner).bind(3, l.name).bind(4, l.number).bind(5, l.kind);
-      link.run();
+      writer_.add_issue_link(commit_id, l);
       (l.kind == "closes" ? s.closes_links : s.mentions_links) += 1;
     }
   }
 
  private:
-  Database& db_;
+  CommitWriter writer_;
   int64_t repository_id_;
   std::string owner_, name_;
-  Query insert_commit_;  // checked out once for the whole import, not per commit
-  Query insert_file_;
-  Query insert_link_;
   std::unordered_set<std::string> known_;
 };
 
@@ -377,26 +353,41 @@ void walk_commits(git_repository* repo, const git_oid& start, const GitImportOpt
   if (o.progress) o.progress(s.commits_walked);
 }
 
-struct TagRow {
-  std::string sha;
-  std::optional<std::string> tagged_at, tagger, message;
-  bool operator==(const TagRow&) const = default;
-};
+// What a tag ref names: the commit it peels to, and for an annotated tag its tagger, date and
+// message (a lightweight tag: the commit's committer date). Nullopt for a tag of a tree or blob.
+std::optional<TagRow> tag_row(git_repository* repo, git_reference* ref, const std::string& name,
+                              const std::string& where) {
+  git_object* commit_raw = nullptr;
+  if (git_reference_peel(&commit_raw, ref, GIT_OBJECT_COMMIT) != 0) return std::nullopt;
+  ObjectPtr commit(commit_raw);
+  TagRow row;
+  row.sha = oid_hex(git_object_id(commit.get()));
+  // The object the tag ref names, unpeeled: an annotated tag object, or the commit itself.
+  git_reference* direct_raw = nullptr;
+  check(git_reference_resolve(&direct_raw, ref), where + ": cannot read tag " + name);
+  ReferencePtr direct(direct_raw);
+  git_object* target_raw = nullptr;
+  check(git_object_lookup(&target_raw, repo, git_reference_target(direct.get()), GIT_OBJECT_ANY),
+        where + ": cannot read tag " + name);
+  ObjectPtr target(target_raw);
+  const git_signature* tagger = nullptr;
+  if (git_object_type(target.get()) == GIT_OBJECT_TAG) {
+    auto* tag = reinterpret_cast<git_tag*>(target.get());
+    tagger = git_tag_tagger(tag);
+    if (const char* message = git_tag_message(tag)) row.message = message;
+  }
+  if (tagger) {
+    row.tagged_at = utc_iso8601(tagger->when.time);
+    row.tagger = std::string(tagger->name) + " <" + tagger->email + ">";
+  } else {
+    row.tagged_at = utc_iso8601(git_commit_committer(reinterpret_cast<git_commit*>(commit.get()))->when.time);
+  }
+  return row;
+}
 
 void upsert_tags(git_repository* repo, Store& store, int64_t repository_id, const std::string& where,
                  GitImportSummary& s) {
-  std::map<std::string, TagRow> stored;
-  Query read = store.db().query("SELECT name, sha, tagged_at, tagger, message FROM tags WHERE repository_id = ?");
-  read.bind(1, repository_id);
-  while (read.step()) {
-    stored[read.column_text(0)] = {read.column_text(1), read.column_optional_text(2), read.column_optional_text(3),
-                                   read.column_optional_text(4)};
-  }
-  Query write = store.db().query(
-      "INSERT INTO tags (repository_id, name, sha, tagged_at, tagger, message) VALUES (?, ?, ?, ?, ?, ?) "
-      "ON CONFLICT (repository_id, name) DO UPDATE SET sha = excluded.sha, tagged_at = excluded.tagged_at, "
-      "tagger = excluded.tagger, message = excluded.message");
-
+  std::map<std::string, TagRow> stored = stored_tags(store, repository_id);
   git_reference_iterator* it_raw = nullptr;
   check(git_reference_iterator_glob_new(&it_raw, repo, "refs/tags/*"), where + ": cannot list tags");
   ReferenceIteratorPtr it(it_raw);
@@ -404,40 +395,15 @@ void upsert_tags(git_repository* repo, Store& store, int64_t repository_id, cons
   while (git_reference_next(&ref_raw, it.get()) == 0) {
     ReferencePtr ref(ref_raw);
     std::string name = git_reference_name(ref.get()) + std::string("refs/tags/").size();
-    git_object* commit_raw = nullptr;
-    if (git_reference_peel(&commit_raw, ref.get(), GIT_OBJECT_COMMIT) != 0) continue;  // a tag of a tree or blob
-    ObjectPtr commit(commit_raw);
-    TagRow row;
-    row.sha = oid_hex(git_object_id(commit.get()));
-    // The object the tag ref names, unpeeled: an annotated tag object, or the commit itself.
-    git_reference* direct_raw = nullptr;
-    check(git_reference_resolve(&direct_raw, ref.get()), where + ": cannot read tag " + name);
-    ReferencePtr direct(direct_raw);
-    git_object* target_raw = nullptr;
-    check(git_object_lookup(&target_raw, repo, git_reference_target(direct.get()), GIT_OBJECT_ANY),
-          where + ": cannot read tag " + name);
-    ObjectPtr target(target_raw);
-    const git_signature* tagger = nullptr;
-    if (git_object_type(target.get()) == GIT_OBJECT_TAG) {
-      auto* tag = reinterpret_cast<git_tag*>(target.get());
-      tagger = git_tag_tagger(tag);
-      row.message = text_or_null(git_tag_message(tag));
-    }
-    if (tagger) {
-      row.tagged_at = utc_iso8601(tagger->when.time);
-      row.tagger = std::string(tagger->name) + " <" + tagger->email + ">";
-    } else {
-      row.tagged_at = utc_iso8601(git_commit_committer(reinterpret_cast<git_commit*>(commit.get()))->when.time);
-    }
+    std::optional<TagRow> row = tag_row(repo, ref.get(), name, where);
+    if (!row) continue;
     auto known = stored.find(name);
-    if (known != stored.end() && known->second == row) {
+    if (known != stored.end() && known->second == *row) {
       ++s.unchanged_tags;
       continue;
     }
     (known == stored.end() ? s.new_tags : s.updated_tags) += 1;
-    write.bind(1, repository_id).bind(2, name).bind(3, row.sha).bind(4, row.tagged_at);
-    write.bind(5, row.tagger).bind(6, row.message);
-    write.run();
+    save_tag(store, repository_id, name, *row);
   }
 }
 
@@ -452,6 +418,51 @@ bool is_git_url(const std::string& source) {
   return at != std::string::npos && colon != std::string::npos && at < colon && (slash == std::string::npos || colon < slash);
 }
 
+namespace {
+
+// A URL's clone (in the cache directory), or the local repository.
+RepositoryPtr open_repository(Store& store, const GitImportOptions& o, const std::string& owner,
+                              const std::string& name) {
+  if (!is_git_url(o.source)) return open_local(o.source);
+  std::filesystem::path cache = o.cache_dir;
+  if (cache.empty()) {
+    const std::filesystem::path& db = store.db().path();
+    if (db.empty() || db == ":memory:") throw Error("git: a URL needs a clone directory (--cache DIR)");
+    cache = std::filesystem::path(db.string() + ".git-cache") / owner / name;
+  }
+  return clone_or_fetch(o.source, cache);
+}
+
+// The commit the walk starts from: `ref` (empty: HEAD) peeled to a commit.
+ObjectPtr start_commit(git_repository* repo, const std::string& ref_or_empty, const std::string& where) {
+  std::string ref = ref_or_empty.empty() ? "HEAD" : ref_or_empty;
+  // libgit2 1.5 does not read .git/shallow: its walk would stop at the first missing parent.
+  if (git_repository_is_shallow(repo) == 1) {
+    throw Error(where + ": a shallow clone, whose history is cut; fetch all of it first (git fetch --unshallow)");
+  }
+  git_object* start_raw = nullptr;
+  check(git_revparse_single(&start_raw, repo, ref.c_str()), where + ": cannot resolve '" + ref + "'");
+  ObjectPtr start(start_raw);
+  git_object* commit_raw = nullptr;
+  check(git_object_peel(&commit_raw, start.get(), GIT_OBJECT_COMMIT), where + ": '" + ref + "' is not a commit");
+  return ObjectPtr(commit_raw);
+}
+
+std::string run_summary(const GitImportOptions& o, const GitImportSummary& s) {
+  nlohmann::json summary = {{"repository", o.repository},
+                            {"head", s.head},
+                            {"commits_walked", s.commits_walked},
+                            {"new_commits", s.new_commits},
+                            {"file_rows", s.file_rows},
+                            {"closes_links", s.closes_links},
+                            {"mentions_links", s.mentions_links},
+                            {"new_tags", s.new_tags},
+                            {"updated_tags", s.updated_tags}};
+  return summary.dump();
+}
+
+}  // namespace
+
 GitImportSummary import_git_history(Store& store, const Preset& preset, const GitImportOptions& o) {
   auto [owner, name] = split_repository(o.repository, "--repo");
   if (o.source.empty()) throw Error("git: no repository path or URL given");
@@ -463,55 +474,35 @@ GitImportSummary import_git_history(Store& store, const Preset& preset, const Gi
   // as well as the default 256 MiB: on 20,000 commits, same time and 56 MiB less memory.
   git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, static_cast<ssize_t>(32) << 20);
 
-  RepositoryPtr repo;
-  if (is_git_url(o.source)) {
-    std::filesystem::path cache = o.cache_dir;
-    if (cache.empty()) {
-      const std::filesystem::path& db = store.db().path();
-      if (db.empty() || db == ":memory:") throw Error("git: a URL needs a clone directory (--cache DIR)");
-      cache = std::filesystem::path(db.string() + ".git-cache") / owner / name;
-    }
-    repo = clone_or_fetch(o.source, cache);
-  } else {
-    repo = open_local(o.source);
-  }
-
-  std::string ref = o.ref.empty() ? "HEAD" : o.ref;
+  RepositoryPtr repo = open_repository(store, o, owner, name);
   std::string where = redact_url_credentials(o.source);
-  // libgit2 1.5 does not read .git/shallow: its walk would stop at the first missing parent.
-  if (git_repository_is_shallow(repo.get()) == 1) {
-    throw Error(where + ": a shallow clone, whose history is cut; fetch all of it first (git fetch --unshallow)");
-  }
-  git_object* start_raw = nullptr;
-  check(git_revparse_single(&start_raw, repo.get(), ref.c_str()), where + ": cannot resolve '" + ref + "'");
-  ObjectPtr start(start_raw);
-  git_object* commit_raw = nullptr;
-  check(git_object_peel(&commit_raw, start.get(), GIT_OBJECT_COMMIT), where + ": '" + ref + "' is not a commit");
-  ObjectPtr start_commit(commit_raw);
+  ObjectPtr start = start_commit(repo.get(), o.ref, where);
 
   GitImportSummary s;
-  s.head = oid_hex(git_object_id(start_commit.get()));
+  s.head = oid_hex(git_object_id(start.get()));
   Transaction tx(store.db());
   s.run_id = store.begin_run("git", o.argv, nullptr);
-  RepositoryInfo info = repository_info(preset, owner, name);
-  int64_t repository_id = store.upsert_repository(info);
-
+  int64_t repository_id = store.upsert_repository(repository_info(preset, owner, name));
   HistoryWriter writer(store, repository_id, owner, name);
-  walk_commits(repo.get(), *git_object_id(start_commit.get()), o, writer, s);
+  walk_commits(repo.get(), *git_object_id(start.get()), o, writer, s);
   upsert_tags(repo.get(), store, repository_id, where, s);
-
-  nlohmann::json summary = {{"repository", o.repository},
-                            {"head", s.head},
-                            {"commits_walked", s.commits_walked},
-                            {"new_commits", s.new_commits},
-                            {"file_rows", s.file_rows},
-                            {"closes_links", s.closes_links},
-                            {"mentions_links", s.mentions_links},
-                            {"new_tags", s.new_tags},
-                            {"updated_tags", s.updated_tags}};
-  store.finish_run(s.run_id, "ok", summary.dump());
+  store.finish_run(s.run_id, "ok", run_summary(o, s));
   tx.commit();
   return s;
+}
+
+std::string git_progress_text(int64_t commits_walked) { return std::to_string(commits_walked) + " commits walked"; }
+
+void print_git_summary(const GitImportSummary& s, const GitImportOptions& o, const std::string& db,
+                       std::ostream& out) {
+  out << "Imported the history of " << o.repository << " at " << s.head.substr(0, 12) << " into " << db << " (run "
+      << s.run_id << ")\n"
+      << "Commits: " << s.commits_walked << " walked, " << s.new_commits << " new, " << s.known_commits
+      << " already stored";
+  if (s.before_since) out << ", " << s.before_since << " before " << o.since;
+  out << "\nFiles changed: " << s.file_rows << " rows\n"
+      << "Issue links: " << s.closes_links << " closes, " << s.mentions_links << " mentions\n"
+      << "Tags: " << s.new_tags << " new, " << s.updated_tags << " updated, " << s.unchanged_tags << " unchanged\n";
 }
 
 }  // namespace firstmile

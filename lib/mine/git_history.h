@@ -6,6 +6,7 @@
 //   o.repository = "QwenLM/Qwen2.5";
 //   GitImportSummary s = import_git_history(store, preset, o);
 //   s.new_commits, s.file_rows, s.closes_links, s.mentions_links, s.new_tags, s.updated_tags
+//   print_git_summary(s, o, "firstmile.db", std::cout);
 //
 // A URL is cloned (bare, refs/heads/* and refs/tags/* mirrored) into a cache directory, and
 // fetched when the clone is there already; a local path is read in place. Every commit
@@ -14,9 +15,10 @@
 // commits. Each new commit is stored with its authors, UTC dates, message, parent count and
 // its diff against the first parent (a root commit: against the empty tree) with renames
 // found, one commit_files row per file, and the issues its message names (see
-// mine/commit_issue_links.h). Binary files have no line counts (NULL). Every tag under
+// base/issue_references.h). Binary files have no line counts (NULL). Every tag under
 // refs/tags/ that peels to a commit is upserted: an annotated tag gives its tagger, date and
-// message, a lightweight tag the commit's committer date; a moved tag is updated.
+// message, a lightweight tag the commit's committer date; a moved tag is updated. The rows go
+// through store/git_tables.h.
 //
 // One run is one transaction: an error leaves the database as it was. Errors (not a
 // repository, an unknown ref, a failed clone or fetch) throw Error naming the path or URL and
@@ -27,6 +29,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <iosfwd>
 #include <string>
 #include <vector>
 
@@ -61,6 +64,12 @@ struct GitImportSummary {
 };
 
 GitImportSummary import_git_history(Store& store, const Preset& preset, const GitImportOptions& options);
+
+// "12000 commits walked": the progress line of `firstmile git`.
+std::string git_progress_text(int64_t commits_walked);
+// What `firstmile git` prints when done: head, commits, files, issue links and tags.
+void print_git_summary(const GitImportSummary& summary, const GitImportOptions& options, const std::string& db,
+                       std::ostream& out);
 
 // Whether `source` is a URL to clone rather than a local path.
 bool is_git_url(const std::string& source);

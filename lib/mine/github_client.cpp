@@ -61,6 +61,33 @@ std::string duration_text(milliseconds d) {
   return std::to_string(s / 60) + " min";
 }
 
+// The page of a 200 or a 304 (not_modified, no body).
+void answered(const HttpResponse& r, const std::string& url, GithubPage& page) {
+  page.final_url = url;
+  page.etag = r.header("etag");
+  page.server_time = http_date_to_iso8601(r.header("date"));
+  if (r.status == 304) {
+    page.not_modified = true;
+    return;
+  }
+  page.body = parse_json(r.body, url);
+  std::string link = r.header("link");
+  page.next_url = link_url(link, "next");
+  std::string last = link_url(link, "last");
+  page.last_page = query_int(last, "page");
+}
+
+// An answer no retry or wait will change: an Error with the URL, GitHub's message and a hint.
+[[noreturn]] void refused(const HttpResponse& r, const std::string& url) {
+  std::string why = message_of(r.body);
+  if (r.status == 401) {
+    throw Error(url + ": HTTP 401 " + why + " (check GITHUB_TOKEN or GH_TOKEN; the token is not shown)");
+  }
+  if (r.status == 404) throw Error(url + ": HTTP 404 " + why + " (no such repository, or the token cannot see it)");
+  if (r.status == 410) throw Error(url + ": HTTP 410 " + why + " (issues are disabled for this repository?)");
+  throw Error(url + ": HTTP " + std::to_string(r.status) + " " + why);
+}
+
 }  // namespace
 
 std::optional<int64_t> query_int(const std::string& url, const std::string& name) {
@@ -185,19 +212,8 @@ GithubPage GithubClient::get(const std::string& path_or_url, const std::string& 
     note_rate_limit(r);
     long status = r.status;
     if (status == 304 || (status >= 200 && status < 300)) {
-      page.final_url = url;
-      page.etag = r.header("etag");
-      page.server_time = http_date_to_iso8601(r.header("date"));
-      if (status == 304) {
-        page.not_modified = true;
-        ++counters_.not_modified;
-        return page;
-      }
-      page.body = parse_json(r.body, url);
-      std::string link = r.header("link");
-      page.next_url = link_url(link, "next");
-      std::string last = link_url(link, "last");
-      page.last_page = query_int(last, "page");
+      answered(r, url, page);
+      if (page.not_modified) ++counters_.not_modified;
       return page;
     }
     if (status == 301 || status == 302 || status == 307 || status == 308) {
@@ -227,13 +243,7 @@ GithubPage GithubClient::get(const std::string& path_or_url, const std::string& 
       retry_or_throw("HTTP " + std::to_string(status), std::nullopt);
       continue;
     }
-    std::string why = message_of(r.body);
-    if (status == 401) {
-      throw Error(url + ": HTTP 401 " + why + " (check GITHUB_TOKEN or GH_TOKEN; the token is not shown)");
-    }
-    if (status == 404) throw Error(url + ": HTTP 404 " + why + " (no such repository, or the token cannot see it)");
-    if (status == 410) throw Error(url + ": HTTP 410 " + why + " (issues are disabled for this repository?)");
-    throw Error(url + ": HTTP " + std::to_string(status) + " " + why);
+    refused(r, url);
   }
 }
 

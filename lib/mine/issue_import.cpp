@@ -2,13 +2,14 @@
 #include "mine/issue_import.h"
 
 #include <map>
-#include <set>
+#include <ostream>
 
 #include "base/error.h"
 #include "base/json_file.h"
 #include "dataset/preset.h"
 #include "mine/github_json.h"
 #include "mine/json_stream.h"
+#include "store/issue_rows.h"
 #include "store/store.h"
 
 namespace firstmile {
@@ -86,10 +87,7 @@ IssueImportSummary import_issue_files(Store& store, const Preset& preset, const 
     int64_t repo = repository_id(c.issue);
     // A comment whose issue has no text yet keeps a placeholder issue, so nothing is lost;
     // `check` lists such issues.
-    Query has_text = store.db().query("SELECT title IS NOT NULL FROM issues WHERE repository_id = ? AND number = ?");
-    has_text.bind(1, repo).bind(2, c.issue.number);
-    bool known = has_text.step() && has_text.column_int(0) != 0;
-    if (!known) ++s.comments_without_issue_text;
+    if (!issue_has_text(store, repo, c.issue.number)) ++s.comments_without_issue_text;
     int64_t issue_id = store.ensure_issue(repo, c.issue.number, c.issue.url());
     UpsertResult r = store.upsert_comment(issue_id, c.data);
     s.new_comments += r == UpsertResult::kInserted;
@@ -102,6 +100,19 @@ IssueImportSummary import_issue_files(Store& store, const Preset& preset, const 
   store.finish_run(s.run_id, "ok", summary.dump());
   tx.commit();
   return s;
+}
+
+void print_issue_import_summary(const IssueImportSummary& s, const std::string& db, std::ostream& out) {
+  out << "Imported into " << db << " (run " << s.run_id << "): " << s.files << " files, " << s.issues << " issues ("
+      << s.pull_requests << " pull requests), " << s.comments << " comments, " << s.repositories << " repositories\n"
+      << "Issues: " << s.new_issues << " new, " << s.updated_issues << " updated, " << s.unchanged_issues
+      << " unchanged";
+  if (s.older_skipped) out << ", " << s.older_skipped << " older than the database's copy (kept the newer)";
+  out << "\nComments: " << s.new_comments << " new";
+  if (s.comments_without_issue_text) {
+    out << ", " << s.comments_without_issue_text << " on issues whose text is not loaded yet";
+  }
+  out << "\n";
 }
 
 }  // namespace firstmile

@@ -2,6 +2,7 @@
 //
 //   IssueImportSummary s = import_issue_files(store, preset, {"issues.json", "comments.json"}, {});
 //   s.issues, s.comments, s.new_issues, s.updated_issues
+//   print_issue_import_summary(s, "firstmile.db", std::cout);
 //
 // Each file holds issues and/or comments in GitHub's REST shape: one JSON array, the
 // concatenated arrays `gh api --paginate` prints, or JSON Lines. Comments may be embedded in
@@ -13,6 +14,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <iosfwd>
 #include <string>
 #include <vector>
 
@@ -43,5 +45,8 @@ struct IssueImportSummary {
 IssueImportSummary import_issue_files(Store& store, const Preset& preset,
                                       const std::vector<std::filesystem::path>& files,
                                       const IssueImportOptions& options);
+
+// What `firstmile import issues` prints when done.
+void print_issue_import_summary(const IssueImportSummary& summary, const std::string& db, std::ostream& out);
 
 }  // namespace firstmile

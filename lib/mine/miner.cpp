@@ -2,13 +2,18 @@
 #include "mine/miner.h"
 
 #include <chrono>
+#include <cstdio>
+#include <ostream>
 
 #include "base/clock.h"
 #include "base/error.h"
 #include "base/json_file.h"
+#include "base/text.h"
+#include "base/text_table.h"
 #include "dataset/preset.h"
 #include "mine/github_json.h"
 #include "store/mining_state.h"
+#include "store/timeline_candidates.h"
 #include "store/run_lock.h"
 #include "store/store.h"
 
@@ -71,7 +76,7 @@ class RepositoryMiner {
     }
     canonical_ = full_name->get<std::string>();
     Transaction tx(store_.db());
-    if (to_lower(canonical_) != to_lower(summary_.repository)) {
+    if (to_lower_ascii(canonical_) != to_lower_ascii(summary_.repository)) {
       auto [owner, name] = split_repository(canonical_, page.final_url + ": full_name");
       store_.add_repository_alias(repository_id_, owner, name, page.redirected ? "renamed" : "canonical name");
       summary_.renamed_to = canonical_;
@@ -80,11 +85,6 @@ class RepositoryMiner {
     // name still redirects.
     if (!page.redirected) save_etag(store_, url, page.etag);
     tx.commit();
-  }
-
-  static std::string to_lower(std::string s) {
-    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
   }
 
   // One or more walks over a listing, each page in one transaction with its cursor. A walk
@@ -174,30 +174,26 @@ class RepositoryMiner {
   // Issues whose timeline is missing or older than the issue, and that qualify.
   std::vector<TimelineCandidate> timeline_candidates() {
     std::vector<TimelineCandidate> out;
-    Query q = store_.db().query(
-        "SELECT i.id, i.number, i.updated_at, i.title, i.body, i.labels, t.issue_id IS NOT NULL FROM issues i "
-        "LEFT JOIN issue_timelines t ON t.issue_id = i.id WHERE i.repository_id = ? AND i.is_pull_request = 0 "
-        "AND i.title IS NOT NULL AND (t.issue_id IS NULL OR t.for_updated_at IS NOT i.updated_at) ORDER BY i.number");
-    q.bind(1, repository_id_);
-    while (q.step()) {
-      if (options_.timelines == TimelineMode::kFailureLike) {
-        std::vector<std::string> labels;
-        json parsed = json::parse(q.column_text(5), nullptr, false);
-        if (parsed.is_array()) {
-          for (const json& l : parsed) {
-            if (l.is_string()) labels.push_back(l.get<std::string>());
-          }
-        }
-        if (!options_.failure_like(q.column_text(3), q.column_text(4), labels)) continue;
+    for_each_issue_needing_timeline(store_, repository_id_, [&](const TimelineCandidateRow& row) {
+      if (options_.timelines == TimelineMode::kFailureLike &&
+          !options_.failure_like(row.title, row.body, label_names(row.labels_json))) {
+        return;
       }
-      TimelineCandidate c;
-      c.id = q.column_int(0);
-      c.number = q.column_int(1);
-      if (!q.column_is_null(2)) c.updated_at = q.column_text(2);
-      c.known = q.column_int(6) != 0;
-      out.push_back(std::move(c));
-    }
+      out.push_back({row.issue_id, row.number, row.updated_at, row.known});
+    });
     return out;
+  }
+
+  // The names in a stored labels column (a JSON array of strings).
+  static std::vector<std::string> label_names(const std::string& labels_json) {
+    std::vector<std::string> labels;
+    json parsed = json::parse(labels_json, nullptr, false);
+    if (parsed.is_array()) {
+      for (const json& l : parsed) {
+        if (l.is_string()) labels.push_back(l.get<std::string>());
+      }
+    }
+    return labels;
   }
 
   void timelines() {
@@ -323,6 +319,50 @@ MineSummary mine_repositories(Store& store, const Preset& preset, GithubClient& 
   store.finish_run(summary.run_id, "ok", summary_json(summary).dump());
   tx.commit();
   return summary;
+}
+
+namespace {
+
+std::string eta_text(double seconds) {
+  if (seconds < 0) return "";
+  long s = static_cast<long>(seconds + 0.5);
+  char text[32];
+  std::snprintf(text, sizeof text, " ETA %ld:%02ld", s / 60, s % 60);
+  return text;
+}
+
+}  // namespace
+
+std::string mine_progress_text(const MineProgress& p) {
+  std::string line = p.repository + "  " + p.phase + " ";
+  if (p.phase == "timelines") {
+    line += std::to_string(p.done) + "/" + std::to_string(p.total.value_or(0));
+  } else if (p.phase != "repository") {
+    line += "page " + std::to_string(p.done) + (p.total ? "/" + std::to_string(*p.total) : "") + ", " +
+            std::to_string(p.items) + " " + p.phase;
+  }
+  if (p.counters) {
+    line += ", " + std::to_string(p.counters->requests) + " requests";
+    if (p.counters->remaining) line += ", " + std::to_string(*p.counters->remaining) + " left";
+  }
+  return line + eta_text(p.eta_seconds);
+}
+
+void print_mine_summary(const MineSummary& s, const std::string& db, std::ostream& out) {
+  TextTable table({"repository", "issues", "new", "updated", "PRs", "comments", "new", "timelines", "requests",
+                   "304"});
+  for (const RepositoryMineSummary& r : s.repositories) {
+    std::string name = r.repository + (r.renamed_to.empty() ? "" : " -> " + r.renamed_to);
+    table.add_row({name, std::to_string(r.issues), std::to_string(r.new_issues), std::to_string(r.updated_issues),
+                   std::to_string(r.pull_requests), std::to_string(r.comments), std::to_string(r.new_comments),
+                   std::to_string(r.timelines), std::to_string(r.requests), std::to_string(r.not_modified)});
+  }
+  out << "Mined into " << db << " (run " << s.run_id << "): " << s.counters.requests << " requests, "
+      << s.counters.not_modified << " answered 304 (no quota)";
+  if (s.counters.remaining) out << ", " << *s.counters.remaining << " left this hour";
+  out << "\n";
+  for (size_t c = 1; c < 10; ++c) table.align_right(c);
+  table.print(out);
 }
 
 }  // namespace firstmile

@@ -7,6 +7,7 @@
 //     return keywords.matches(title, body, labels);
 //   };
 //   MineSummary s = mine_repositories(store, preset, gh, o);
+//   print_mine_summary(s, "firstmile.db", std::cout);
 //
 // Few requests: issues and pull requests come 100 a page from the issues listing, and all
 // comments from the repository-wide comments listing — never one request per issue. Timelines
@@ -26,6 +27,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <iosfwd>
 #include <optional>
 #include <string>
 #include <vector>
@@ -82,5 +84,11 @@ struct MineSummary {
 // Mines each repository in turn. Throws Error (naming the URL) on what it cannot get past;
 // every page written before stays, and the next run resumes from there.
 MineSummary mine_repositories(Store& store, const Preset& preset, GithubClient& github, const MineOptions& options);
+
+// "QwenLM/Qwen  issues page 3/12, 300 issues, 17 requests, 4983 left ETA 0:09": the progress
+// line of `firstmile mine`.
+std::string mine_progress_text(const MineProgress& progress);
+// What `firstmile mine` prints when done: requests spent, and a table of what each repository gave.
+void print_mine_summary(const MineSummary& summary, const std::string& db, std::ostream& out);
 
 }  // namespace firstmile

@@ -144,7 +144,15 @@ TEST_CASE("a second mine on the same database refuses with a clear message while
   server.set_faults(slow);
   TempDir dir;
   int first = start_firstmile(mine_args(server, dir / "t.db"));
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  // The miner takes the lock before its first request, and its 300 ms answers (a few dozen,
+  // timelines included) keep it running long after the server has seen that request.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (server.stats().targets.empty() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  std::vector<std::string> seen = server.stats().targets;
+  REQUIRE_MESSAGE(!seen.empty(), "the first mine sent no request within a minute");
+  CHECK(seen.front() == "/repos/acme/model");
   CommandResult second = run_firstmile(mine_args(server, dir / "t.db"));
   kill(first, SIGKILL);
   wait_firstmile(first);

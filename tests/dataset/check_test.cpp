@@ -1,6 +1,8 @@
 // Tests of dataset/check.h: each lint rule fires on the fixture's quirks.
 #include <doctest/doctest.h>
 
+#include <sstream>
+
 #include "dataset/check.h"
 #include "dataset/import.h"
 #include "dataset/preset.h"
@@ -114,4 +116,24 @@ TEST_CASE("check limits detail lines and says how many more there are") {
   REQUIRE(f);
   REQUIRE(f->details.size() == 3);
   CHECK(f->details[2] == "... and 3 more");
+}
+
+TEST_CASE("the report prints a line per finding with its details indented, or as JSON with the database") {
+  CheckReport r;
+  r.findings.push_back({Severity::kWarning, "stated-count", "gold:x: the publication states 3 records", {"/data/x"}});
+  r.findings.push_back({Severity::kNote, "issues-without-text", "1 of 2 issues have no text yet", {}});
+  std::ostringstream text;
+  print_check_report(r, "t.db", "text", text);
+  CHECK(text.str() ==
+        "check t.db: 2 findings\n"
+        "warning: gold:x: the publication states 3 records [stated-count]\n"
+        "    /data/x\n"
+        "note: 1 of 2 issues have no text yet [issues-without-text]\n");
+  std::ostringstream json;
+  print_check_report(r, "t.db", "json", json);
+  nlohmann::json parsed = nlohmann::json::parse(json.str());
+  CHECK(parsed["database"] == "t.db");
+  CHECK(parsed["findings"][0]["severity"] == "warning");
+  CHECK(parsed["findings"][1]["details"].empty());
+  CHECK(json.str().ends_with("}\n"));
 }

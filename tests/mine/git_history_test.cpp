@@ -367,3 +367,5 @@ TEST_CASE("credentials in a URL appear neither in the error message nor in the r
   CHECK(argv.find("s3cret") == std::string::npos);
   CHECK(argv.find("https://<redacted>@127.0.0.1:1/acme/demo.git") != std::string::npos);
 }
+
+TEST_CASE("the progress line counts the commits walked") { CHECK(git_progress_text(12000) == "12000 commits walked"); }

@@ -1,9 +1,8 @@
-// Tests of mine/github_json.h and mine/issue_import.h on small GitHub-shaped files.
+// Tests of mine/issue_import.h on small GitHub-shaped files.
 #include <doctest/doctest.h>
 
 #include "base/error.h"
 #include "dataset/preset.h"
-#include "mine/github_json.h"
 #include "mine/issue_import.h"
 #include "store/store.h"
 #include "support.h"
@@ -43,26 +42,6 @@ std::string issues_content(Store& store) {
 }
 
 }  // namespace
-
-TEST_CASE("an issue object converts with null body, labels, author and the pull request flag") {
-  auto json = nlohmann::json::parse(kIssues);
-  GithubIssue issue = issue_from_json(json[0], "x");
-  CHECK(issue.link.repository() == "QwenLM/Qwen2.5");
-  CHECK(issue.data.number == 5);
-  CHECK_FALSE(issue.data.body.has_value());
-  CHECK(issue.data.author == "alice");
-  CHECK(issue.data.labels == std::vector<std::string>{"bug"});
-  CHECK_FALSE(issue.data.is_pull_request);
-  GithubIssue pr = issue_from_json(json[1], "x");
-  CHECK(pr.data.is_pull_request);
-  CHECK_FALSE(pr.data.author.has_value());
-}
-
-TEST_CASE("a field of the wrong type names the field") {
-  auto bad = nlohmann::json::parse(R"({"html_url": "https://github.com/o/r/issues/1", "number": 1, "title": 5})");
-  CHECK_THROWS_WITH_AS(issue_from_json(bad, "f.json: element 3"),
-                       "f.json: element 3: field 'title' must be a string, got number", Error);
-}
 
 TEST_CASE("importing issues and a JSON Lines comment file fills issues and comments") {
   TempDir dir;

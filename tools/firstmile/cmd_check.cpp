@@ -27,15 +27,7 @@ void add_check(CLI::App& app, std::shared_ptr<Globals> g) {
     Taxonomy taxonomy = g->load_taxonomy();
     Store store = Store::open(g->db, Database::kReadOnly);
     CheckReport report = check_store(store, taxonomy, {args->source, args->max_details});
-    if (args->format == "json") {
-      std::cout << nlohmann::json{{"database", g->db}, {"findings", report.to_json()}}.dump(2) << "\n";
-    } else {
-      std::cout << "check " << g->db << ": " << report.findings.size() << " findings\n";
-      for (const Finding& f : report.findings) {
-        std::cout << severity_name(f.severity) << ": " << f.message << " [" << f.code << "]\n";
-        for (const std::string& d : f.details) std::cout << "    " << d << "\n";
-      }
-    }
+    print_check_report(report, g->db, args->format, std::cout);
     g->exit_code = report.exit_code();
   });
 }

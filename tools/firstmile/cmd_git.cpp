@@ -1,8 +1,7 @@
 // cmd_git.cpp — `firstmile git PATH|URL --repo OWNER/NAME`: a repository's git history into the database.
-#include <unistd.h>
-
 #include <iostream>
 
+#include "base/progress_line.h"
 #include "dataset/preset.h"
 #include "globals.h"
 #include "mine/git_history.h"
@@ -36,22 +35,14 @@ void add_git(CLI::App& app, std::shared_ptr<Globals> g) {
     GitImportOptions options = args->options;
     options.cache_dir = args->cache;
     options.argv = g->argv;
-    bool terminal = isatty(STDERR_FILENO) != 0;
-    if (terminal) {
-      options.progress = [](int64_t walked) { std::cerr << "\r" << walked << " commits walked" << std::flush; };
+    ProgressLine progress;
+    if (progress.enabled()) {
+      options.progress = [&progress](int64_t walked) { progress.show(git_progress_text(walked)); };
     }
     Store store = Store::open(g->db);
     GitImportSummary s = import_git_history(store, preset, options);
-    if (terminal) std::cerr << "\n";
-    std::cout << "Imported the history of " << options.repository << " at " << s.head.substr(0, 12) << " into "
-              << g->db << " (run " << s.run_id << ")\n"
-              << "Commits: " << s.commits_walked << " walked, " << s.new_commits << " new, " << s.known_commits
-              << " already stored";
-    if (s.before_since) std::cout << ", " << s.before_since << " before " << options.since;
-    std::cout << "\nFiles changed: " << s.file_rows << " rows\n"
-              << "Issue links: " << s.closes_links << " closes, " << s.mentions_links << " mentions\n"
-              << "Tags: " << s.new_tags << " new, " << s.updated_tags << " updated, " << s.unchanged_tags
-              << " unchanged\n";
+    progress.clear();
+    print_git_summary(s, options, g->db, std::cout);
   });
 }
 

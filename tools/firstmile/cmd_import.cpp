@@ -1,11 +1,8 @@
 // cmd_import.cpp — `firstmile import issues FILE...` and `firstmile import gharchive FILE...`:
 // GitHub issue JSON and GH Archive dumps from files, offline.
-#include <unistd.h>
-
-#include <cstdio>
 #include <iostream>
 
-#include "base/text_table.h"
+#include "base/progress_line.h"
 #include "dataset/preset.h"
 #include "globals.h"
 #include "mine/gharchive.h"
@@ -26,17 +23,6 @@ struct ImportGharchiveArgs {
   std::string preset = "open-llm-failures";
 };
 
-// One line on a terminal, rewritten in place: "412.0 MB read (38%), 51234 events, 49876 issues".
-void show_progress(const GharchiveProgress& p) {
-  double percent = p.compressed_bytes_total > 0 ? 100.0 * static_cast<double>(p.compressed_bytes) /
-                                                      static_cast<double>(p.compressed_bytes_total)
-                                                : 0.0;
-  std::fprintf(stderr, "\r%.1f MB read (%.0f%%), %lld events, %lld issues ",
-               static_cast<double>(p.compressed_bytes) / 1e6, percent, static_cast<long long>(p.events),
-               static_cast<long long>(p.issues));
-  std::fflush(stderr);
-}
-
 void add_import_gharchive(CLI::App& import, std::shared_ptr<Globals> g) {
   auto args = std::make_shared<ImportGharchiveArgs>();
   auto* cmd = import.add_subcommand(
@@ -52,29 +38,14 @@ void add_import_gharchive(CLI::App& import, std::shared_ptr<Globals> g) {
     Preset preset = load_preset(args->preset);
     std::vector<std::filesystem::path> files(args->files.begin(), args->files.end());
     GharchiveOptions options{args->repositories, g->argv, nullptr};
-    bool terminal = isatty(STDERR_FILENO) != 0;
-    if (terminal) options.progress = show_progress;
-    Store store = Store::open(g->db);
-    GharchiveImportSummary s;
-    try {
-      s = import_gharchive(store, preset, files, options);
-    } catch (...) {
-      if (terminal) std::cerr << "\n";
-      throw;
+    ProgressLine progress;
+    if (progress.enabled()) {
+      options.progress = [&progress](const GharchiveProgress& p) { progress.show(gharchive_progress_text(p)); };
     }
-    if (terminal) std::cerr << "\n";
-    std::cout << "Imported into " << g->db << " (run " << s.run_id << "): " << s.files << " files, "
-              << format_fixed(static_cast<double>(s.bytes) / 1e6, 1) << " MB, " << s.lines << " events read, " << s.events
-              << " issue and comment events imported, " << s.repositories << " repositories\n"
-              << "Issues: " << s.issues << " snapshots (" << s.pull_requests << " of pull requests): " << s.new_issues
-              << " new, " << s.updated_issues << " updated, " << s.unchanged_issues << " unchanged";
-    if (s.older_issues) std::cout << ", " << s.older_issues << " older than the database's copy (kept the newer)";
-    if (s.superseded_issues) std::cout << ", " << s.superseded_issues << " superseded by a later snapshot (not written)";
-    std::cout << "\nComments: " << s.comments << " events: " << s.new_comments << " new, " << s.updated_comments
-              << " updated, " << s.deleted_comments << " deleted";
-    if (s.older_comments) std::cout << ", " << s.older_comments << " older than the database's copy (kept the newer)";
-    if (s.superseded_comments) std::cout << ", " << s.superseded_comments << " superseded by a later edit (not written)";
-    std::cout << "\n";
+    Store store = Store::open(g->db);
+    GharchiveImportSummary s = import_gharchive(store, preset, files, options);
+    progress.clear();
+    print_gharchive_summary(s, g->db, std::cout);
   });
 }
 
@@ -99,17 +70,7 @@ void add_import(CLI::App& app, std::shared_ptr<Globals> g) {
     std::vector<std::filesystem::path> files(args->files.begin(), args->files.end());
     Store store = Store::open(g->db);
     IssueImportSummary s = import_issue_files(store, preset, files, {g->argv});
-    std::cout << "Imported into " << g->db << " (run " << s.run_id << "): " << s.files << " files, " << s.issues
-              << " issues (" << s.pull_requests << " pull requests), " << s.comments << " comments, "
-              << s.repositories << " repositories\n"
-              << "Issues: " << s.new_issues << " new, " << s.updated_issues << " updated, " << s.unchanged_issues
-              << " unchanged";
-    if (s.older_skipped) std::cout << ", " << s.older_skipped << " older than the database's copy (kept the newer)";
-    std::cout << "\nComments: " << s.new_comments << " new";
-    if (s.comments_without_issue_text) {
-      std::cout << ", " << s.comments_without_issue_text << " on issues whose text is not loaded yet";
-    }
-    std::cout << "\n";
+    print_issue_import_summary(s, g->db, std::cout);
   });
 
   add_import_gharchive(*import, g);

@@ -1,7 +1,6 @@
 // cmd_import_dataset.cpp — `firstmile import-dataset DIR`: a published labelled dataset as gold labels.
 #include <iostream>
 
-#include "base/text_table.h"
 #include "dataset/import.h"
 #include "dataset/preset.h"
 #include "globals.h"
@@ -41,22 +40,7 @@ void add_import_dataset(CLI::App& app, std::shared_ptr<Globals> g) {
     options.argv = g->argv;
     Store store = Store::open(g->db);
     DatasetImportSummary s = import_dataset(store, taxonomy, preset, args->dir, options);
-
-    std::cout << "Imported " << s.source << " into " << g->db << " (run " << s.run_id << "): " << s.files
-              << " files, " << s.records << " records, " << s.issues << " issues (" << s.new_issues << " new), "
-              << s.repositories << " repositories\n";
-    if (s.normalised_labels) std::cout << "Labels that needed white-space normalisation: " << s.normalised_labels << "\n";
-    if (s.unmapped_labels) std::cout << "Labels outside the taxonomy, imported unmapped: " << s.unmapped_labels << "\n";
-    if (s.stated_records && *s.stated_records != s.records) {
-      std::cout << "Note: the publication states " << *s.stated_records << " records; the files hold " << s.records
-                << " (see `firstmile check`)\n";
-    }
-    std::cout << "\n";
-    TextTable table({"Series", "Records", "Issues"});
-    table.align_right(1);
-    table.align_right(2);
-    for (const SeriesCount& c : s.per_series) table.add_row({c.series, std::to_string(c.records), std::to_string(c.issues)});
-    table.print(std::cout);
+    print_dataset_import_summary(s, g->db, std::cout);
   });
 }
 
