@@ -1,10 +1,13 @@
-// Stored incidents read back (load_incidents and friends), and counting by incident in
-// Store::annotation_groups. The aggregation rows are written here with SQL, as
-// `firstmile aggregate` would leave them, so these tests do not depend on how it links reports.
+// Tests of store/incident_tables.h: aggregations and incidents written and read back, and
+// counting by incident in Store::annotation_groups (which reads these tables). The incidents
+// are written here directly, so these tests do not depend on how `firstmile aggregate` links
+// reports.
 #include <doctest/doctest.h>
 
-#include "aggregate/incidents.h"
+#include <map>
+
 #include "base/error.h"
+#include "store/incident_tables.h"
 #include "store/store.h"
 #include "support.h"
 
@@ -42,11 +45,11 @@ class IncidentStore {
     alone_.push_back(report(llama_, 21, {kOom, kHang}));
     aggregation("default");
     incident("default", 1, "KeyError: 'qwen2' after upgrading transformers", "2024-05-01T08:00:00Z",
-             "2024-05-05T08:00:00Z", R"(["QwenLM/Qwen2.5"])", "KeyError: 'qwen2'", "rc.env.dependency", storm_);
+             "2024-05-05T08:00:00Z", {"QwenLM/Qwen2.5"}, "KeyError: 'qwen2'", "rc.env.dependency", storm_);
     incident("default", 2, "generation hangs with long prompts", "2024-05-10T08:00:00Z", "2024-05-12T20:00:00Z",
-             R"(["meta-llama/llama3", "QwenLM/Qwen2.5"])", "", "rc.config.inference", mixed_);
+             {"meta-llama/llama3", "QwenLM/Qwen2.5"}, "", "rc.config.inference", mixed_);
     aggregation("tie");
-    incident("tie", 1, "two reports", "2024-05-20T08:00:00Z", "2024-05-21T08:00:00Z", R"(["QwenLM/Qwen2.5"])", "",
+    incident("tie", 1, "two reports", "2024-05-20T08:00:00Z", "2024-05-21T08:00:00Z", {"QwenLM/Qwen2.5"}, "",
              "", {alone_[0], storm_[0]});
   }
 
@@ -85,33 +88,30 @@ class IncidentStore {
   }
 
   void aggregation(const std::string& name) {
-    store_.db()
-        .query("INSERT INTO aggregations (name, source, window_days, route, threshold, created_at, summary) "
-                 "VALUES (?, 'gold:test', 14, 'rules', 0.5, '2024-06-01T00:00:00Z', '{\"reports\": 10}')")
-        .bind(1, name)
-        .run();
+    AggregationInfo a;
+    a.name = name;
+    a.source = "gold:test";
+    a.window_days = 14;
+    a.route = "rules";
+    a.threshold = 0.5;
+    a.created_at = "2024-06-01T00:00:00Z";
+    a.summary = R"({"reports": 10})";
+    replace_aggregation(store_, a);
   }
 
   void incident(const std::string& aggregation, int number, const std::string& title, const std::string& first_at,
-                const std::string& last_at, const std::string& repositories, const std::string& signature,
+                const std::string& last_at, const std::vector<std::string>& repositories, const std::string& signature,
                 const std::string& root_cause, const std::vector<int64_t>& members) {
-    store_.db()
-        .query("INSERT INTO incidents (aggregation, number, title, size, first_at, last_at, repositories, signature, "
-                 "root_cause) VALUES (?, ?, ?, ?, ?, ?, ?, nullif(?, ''), nullif(?, ''))")
-        .bind(1, aggregation)
-        .bind(2, number)
-        .bind(3, title)
-        .bind(4, static_cast<int64_t>(members.size()))
-        .bind(5, first_at)
-        .bind(6, last_at)
-        .bind(7, repositories)
-        .bind(8, signature)
-        .bind(9, root_cause)
-        .run();
-    int64_t id = store_.db().last_insert_rowid();
-    for (int64_t issue : members) {
-      store_.db().query("INSERT INTO incident_members (incident_id, issue_id) VALUES (?, ?)").bind(1, id).bind(2, issue).run();
-    }
+    NewIncident n;
+    n.number = number;
+    n.title = title;
+    n.first_at = first_at;
+    n.last_at = last_at;
+    n.repositories = repositories;
+    n.signature = signature;
+    n.root_cause = root_cause;
+    n.members = members;
+    insert_incident(store_, aggregation, n);
   }
 
   Store store_;
@@ -277,4 +277,58 @@ TEST_CASE("filters apply before the vote: an incident with no selected member is
   CHECK(total(g) == 3);
   CHECK(g.incidents == 2);
   CHECK(g.multi_report_incidents == 1);
+}
+
+TEST_CASE("an inserted incident stores its size, its repositories as JSON and empty fields as NULL") {
+  IncidentStore s;
+  Database& db = s.store().db();
+  CHECK(db.query_int("SELECT size FROM incidents WHERE aggregation = 'default' AND number = 2") == 3);
+  Query q = db.query("SELECT repositories, signature IS NULL, root_cause IS NULL FROM incidents WHERE aggregation = 'tie'");
+  REQUIRE(q.step());
+  CHECK(q.column_text(0) == R"(["QwenLM/Qwen2.5"])");
+  CHECK(q.column_int(1) == 1);
+  CHECK(q.column_int(2) == 1);
+}
+
+TEST_CASE("incident numbers map every member of the aggregation to its incident") {
+  IncidentStore s;
+  std::map<int64_t, int64_t> numbers = incident_numbers(s.store(), "default");
+  CHECK(numbers.size() == 8);
+  CHECK(numbers.at(s.mixed()[0]) == 2);
+  CHECK(incident_numbers(s.store(), "tie").size() == 2);
+  CHECK(incident_numbers(s.store(), "nope").empty());
+}
+
+TEST_CASE("replacing an aggregation drops its incidents, members and links, and leaves the others") {
+  IncidentStore s;
+  IncidentLink link;
+  link.issue_a = s.mixed()[0];
+  link.issue_b = s.mixed()[1];
+  link.score = 0.912;
+  link.decided_by = "llm";
+  link.linked = true;
+  link.evidence = R"({"reason":"same flag"})";
+  insert_incident_link(s.store(), "default", link);
+  Database& db = s.store().db();
+  Query stored = db.query("SELECT score, decided_by, linked, evidence FROM incident_links WHERE aggregation = 'default'");
+  REQUIRE(stored.step());
+  CHECK(stored.column_double(0) == 0.912);
+  CHECK(stored.column_text(1) == "llm");
+  CHECK(stored.column_int(2) == 1);
+  CHECK(stored.column_text(3) == R"({"reason":"same flag"})");
+  AggregationInfo again;
+  again.name = "default";
+  again.route = "hybrid";
+  again.window_days = 7;
+  again.created_at = "2024-07-01T00:00:00Z";
+  replace_aggregation(s.store(), again);
+  CHECK(db.query_int("SELECT count(*) FROM incidents WHERE aggregation = 'default'") == 0);
+  CHECK(db.query_int("SELECT count(*) FROM incident_links WHERE aggregation = 'default'") == 0);
+  CHECK(db.query_int("SELECT count(*) FROM incident_members") == 2);  // the 'tie' incident's
+  AggregationInfo a = load_aggregation(s.store(), "default");
+  CHECK(a.route == "hybrid");
+  CHECK(a.window_days == 7);
+  CHECK_FALSE(a.threshold.has_value());
+  CHECK(a.summary == "{}");
+  CHECK(a.incidents == 0);
 }
