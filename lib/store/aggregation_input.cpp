@@ -34,12 +34,20 @@ std::vector<int64_t> report_ids(Store& store) {
 
 std::unordered_map<int64_t, std::string> comment_threads(Store& store, const std::vector<int64_t>& issue_ids) {
   std::unordered_map<int64_t, std::string> out;
-  // One look-up per issue through the (issue_id, created_at) index.
-  Query q = store.db().query("SELECT coalesce(body, '') FROM comments WHERE issue_id = ? ORDER BY created_at, id");
+  if (issue_ids.empty()) return out;
+  // One query for the lot (the ids as a JSON array), so a chunk of 20,000 reports costs one
+  // statement, not 20,000: each id is looked up through the (issue_id, created_at) index.
+  std::string ids = "[";
   for (int64_t id : issue_ids) {
-    q.bind(1, id);
-    while (q.step()) out[id].append(q.column_view(0)).push_back('\n');
+    if (ids.size() > 1) ids += ',';
+    ids += std::to_string(id);
   }
+  ids += "]";
+  Query q = store.db().query(
+      "SELECT issue_id, coalesce(body, '') FROM comments WHERE issue_id IN (SELECT value FROM json_each(?)) "
+      "ORDER BY issue_id, created_at, id");
+  q.bind(1, ids);
+  while (q.step()) out[q.column_int(0)].append(q.column_view(1)).push_back('\n');
   return out;
 }
 
