@@ -1,29 +1,15 @@
-// aggregate/incidents.cpp — reading stored incidents, and their table, CSV and JSON renderings.
+// aggregate/incidents.cpp — stored incidents as a table, CSV and JSON.
 #include "aggregate/incidents.h"
 
 #include "base/csv.h"
-#include "base/error.h"
 #include "base/text.h"
 #include "base/text_table.h"
-#include "store/store.h"
 
 namespace firstmile {
 
-using nlohmann::json;
 using nlohmann::ordered_json;
 
 namespace {
-
-std::vector<std::string> repositories_of(const std::string& text, const std::string& where) {
-  json parsed = json::parse(text, nullptr, false);
-  std::vector<std::string> out;
-  if (!parsed.is_array()) throw Error(where + ": repositories is not a JSON array: " + text);
-  for (const json& r : parsed) {
-    if (!r.is_string()) throw Error(where + ": repositories holds a non-string: " + text);
-    out.push_back(r.get<std::string>());
-  }
-  return out;
-}
 
 // `text` cut to `width` code points, the cut marked with "...", never inside a UTF-8 sequence.
 std::string shorten(const std::string& text, size_t width) {
@@ -64,80 +50,6 @@ std::vector<std::string> incident_fields(const IncidentRow& r) {
 }
 
 }  // namespace
-
-AggregationInfo load_aggregation(Store& store, const std::string& name) {
-  Query s = store.db().query(
-      "SELECT a.name, coalesce(a.source, ''), a.window_days, a.route, a.threshold, a.run_id, a.created_at, a.summary, "
-      "(SELECT count(*) FROM incidents n WHERE n.aggregation = a.name), "
-      "(SELECT count(*) FROM incidents n JOIN incident_members m ON m.incident_id = n.id WHERE n.aggregation = a.name) "
-      "FROM aggregations a WHERE a.name = ?");
-  s.bind(1, name);
-  if (!s.step()) {
-    std::vector<std::string> names = store.aggregation_names();
-    if (names.empty()) throw Error("no incidents yet: run `firstmile aggregate` first");
-    throw Error("no aggregation named '" + name + "' (aggregations: " + join(names, ", ") + ")");
-  }
-  AggregationInfo a;
-  a.name = s.column_text(0);
-  a.source = s.column_text(1);
-  a.window_days = s.column_double(2);
-  a.route = s.column_text(3);
-  if (!s.column_is_null(4)) a.threshold = s.column_double(4);
-  if (!s.column_is_null(5)) a.run_id = s.column_int(5);
-  a.created_at = s.column_text(6);
-  a.summary = s.column_text(7);
-  a.incidents = s.column_int(8);
-  a.reports = s.column_int(9);
-  return a;
-}
-
-std::vector<IncidentRow> load_incidents(Store& store, const std::string& name, const IncidentQuery& query) {
-  load_aggregation(store, name);  // an unknown name is an error, not an empty list
-  // The root cause is a node id; its path comes from the taxonomy copied into the database
-  // (the first by id when several taxonomies share the node id).
-  Query s = store.db().query(
-      "SELECT n.id, n.number, n.title, n.size, coalesce(n.first_at, ''), coalesce(n.last_at, ''), "
-      "coalesce(round(julianday(n.last_at) - julianday(n.first_at), 2), 0), n.repositories, "
-      "coalesce(n.signature, ''), coalesce(n.root_cause, ''), "
-      "coalesce((SELECT t.path FROM taxonomy_nodes t WHERE t.id = n.root_cause AND t.dimension = 'root_cause' "
-      "ORDER BY t.taxonomy LIMIT 1), n.root_cause, '') "
-      "FROM incidents n WHERE n.aggregation = ? AND n.size >= ? ORDER BY n.number LIMIT ?");
-  s.bind(1, name).bind(2, query.min_size).bind(3, query.limit > 0 ? query.limit : int64_t{-1});
-  std::vector<IncidentRow> out;
-  while (s.step()) {
-    IncidentRow r;
-    r.id = s.column_int(0);
-    r.number = s.column_int(1);
-    r.title = s.column_text(2);
-    r.size = s.column_int(3);
-    r.first_at = s.column_text(4);
-    r.last_at = s.column_text(5);
-    r.span_days = s.column_double(6);
-    r.repositories = repositories_of(s.column_text(7), "aggregation '" + name + "' incident " + std::to_string(r.number));
-    r.signature = s.column_text(8);
-    r.root_cause = s.column_text(9);
-    r.root_cause_path = s.column_text(10);
-    out.push_back(std::move(r));
-  }
-  if (query.members) {
-    for (IncidentRow& r : out) r.members = load_incident_members(store, r.id);
-  }
-  return out;
-}
-
-std::vector<IncidentMember> load_incident_members(Store& store, int64_t incident_id) {
-  Query s = store.db().query(
-      "SELECT i.id, r.owner || '/' || r.name, i.number, coalesce(i.created_at, ''), coalesce(i.title, ''), i.url "
-      "FROM incident_members m JOIN issues i ON i.id = m.issue_id JOIN repositories r ON r.id = i.repository_id "
-      "WHERE m.incident_id = ? ORDER BY i.created_at IS NULL, i.created_at, lower(r.owner || '/' || r.name), i.number");
-  s.bind(1, incident_id);
-  std::vector<IncidentMember> out;
-  while (s.step()) {
-    out.push_back({s.column_int(0), s.column_text(1), s.column_int(2), s.column_text(3), s.column_text(4),
-                   s.column_text(5)});
-  }
-  return out;
-}
 
 void print_incidents_table(const AggregationInfo& a, const std::vector<IncidentRow>& rows, bool members,
                            std::ostream& out) {

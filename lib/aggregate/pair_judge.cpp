@@ -1,4 +1,5 @@
-// aggregate/pair_judge.cpp — the knowledge files, the pair prompt, its schema and the answer's validation.
+// aggregate/pair_judge.cpp — the knowledge and prompt files, the pair prompt, its schema, the
+// answer's validation, and the asker that puts them between the grouping and an LLM client.
 #include "aggregate/pair_judge.h"
 
 #include <algorithm>
@@ -8,6 +9,8 @@
 #include <tuple>
 #include <utility>
 
+#include "aggregate/json_fields.h"
+#include "base/content_hash.h"
 #include "base/error.h"
 #include "base/json_file.h"
 #include "base/resources.h"
@@ -39,10 +42,10 @@ std::string_view trim(std::string_view s) {
 }
 
 // An excerpt's beginning says what was done, its end what came of it.
-std::string head_and_tail(std::string_view text, size_t cap) {
+std::string head_and_tail(std::string_view text, size_t cap, const std::string& cut_marker) {
   text = trim(text);
   if (text.size() <= cap) return std::string(text);
-  const std::string marker = "\n[... cut ...]\n";
+  const std::string marker = "\n" + cut_marker + "\n";
   if (cap <= marker.size()) return std::string(utf8_prefix(text, cap));
   size_t head = (cap - marker.size()) * 2 / 3;
   return std::string(utf8_prefix(text, head)) + marker + std::string(utf8_suffix(text, cap - marker.size() - head));
@@ -52,43 +55,18 @@ std::string one_line(std::string_view text) { return normalize_space(utf8_prefix
 
 // ---- knowledge files
 
-void check_keys(const json& object, std::initializer_list<const char*> allowed, const std::string& where) {
-  for (auto it = object.begin(); it != object.end(); ++it) {
-    bool known = std::any_of(allowed.begin(), allowed.end(), [&](const char* k) { return it.key() == k; });
-    if (known) continue;
-    std::string list;
-    for (const char* k : allowed) list += (list.empty() ? "" : ", ") + std::string(k);
-    throw Error(where + ": unknown field '" + it.key() + "' (" + list + ")");
-  }
-}
-
-std::string text_member(const json& object, const char* key, const std::string& where) {
-  auto it = object.find(key);
-  if (it == object.end()) throw Error(where + ": missing '" + key + "'");
-  if (!it->is_string()) throw Error(where + ": '" + key + "' must be a string, got " + json_type_name(*it));
-  std::string value = normalize_space(it->get<std::string>());
-  if (value.empty()) throw Error(where + ": '" + key + "' is empty");
-  return value;
-}
-
-const json& list_member(const json& doc, const char* key, const std::string& origin) {
-  const json& list = doc[key];
-  if (!list.is_array()) throw Error(origin + ": '" + key + "' must be a list, got " + json_type_name(list));
-  return list;
-}
-
 KnownChange parse_change(const json& c, const std::string& origin, size_t index) {
   std::string where = origin + ": change " + std::to_string(index);
   if (!c.is_object()) throw Error(where + ": expected an object, got " + json_type_name(c));
   KnownChange change;
-  change.id = text_member(c, "id", where);
+  change.id = text_field(c, "id", where);
   where = origin + ": change '" + change.id + "'";
-  check_keys(c, {"id", "library", "versions", "description", "tell_tale_errors", "root_cause"}, where);
+  check_fields(c, {"id", "library", "versions", "description", "tell_tale_errors", "root_cause"}, where);
   change.origin = where;
-  change.library = text_member(c, "library", where);
-  change.versions = text_member(c, "versions", where);
-  change.description = text_member(c, "description", where);
-  change.root_cause = text_member(c, "root_cause", where);
+  change.library = text_field(c, "library", where);
+  change.versions = text_field(c, "versions", where);
+  change.description = text_field(c, "description", where);
+  change.root_cause = text_field(c, "root_cause", where);
   auto errors = c.find("tell_tale_errors");
   if (errors == c.end() || !errors->is_array() || errors->empty()) {
     throw Error(where + ": 'tell_tale_errors' must be a non-empty list of error strings");
@@ -103,6 +81,80 @@ KnownChange parse_change(const json& c, const std::string& origin, size_t index)
   return change;
 }
 
+// ---- the prompt file
+
+// One text of the prompt file: its section, its name there, where it goes, the values it may
+// use.
+struct PromptText {
+  const char* section;
+  const char* key;
+  std::string PairPrompt::*field;
+  std::vector<std::string> placeholders;
+};
+
+const std::vector<PromptText>& prompt_texts() {
+  static const std::vector<PromptText> kTexts = {
+      {"system", "task", &PairPrompt::task, {}},
+      {"system", "taxonomy", &PairPrompt::taxonomy, {"title", "id", "version", "definition"}},
+      {"system", "answer", &PairPrompt::answer, {}},
+      {"system", "guidance_heading", &PairPrompt::guidance_heading, {}},
+      {"system", "root_causes_heading", &PairPrompt::root_causes_heading, {"dimension"}},
+      {"system", "changes_heading", &PairPrompt::changes_heading, {}},
+      {"system", "note_label", &PairPrompt::note_label, {}},
+      {"system", "errors_label", &PairPrompt::errors_label, {}},
+      {"system", "root_cause_label", &PairPrompt::change_root_cause_label, {}},
+      {"user", "question", &PairPrompt::question, {}},
+      {"user", "report_heading", &PairPrompt::report_heading, {}},
+      {"user", "opened", &PairPrompt::opened, {}},
+      {"user", "title_label", &PairPrompt::title_label, {}},
+      {"user", "signature_label", &PairPrompt::signature_label, {}},
+      {"user", "error_lines_label", &PairPrompt::error_lines_label, {}},
+      {"user", "libraries_label", &PairPrompt::libraries_label, {}},
+      {"user", "root_cause_label", &PairPrompt::root_cause_label, {}},
+      {"user", "excerpt_label", &PairPrompt::excerpt_label, {}},
+      {"user", "cut_marker", &PairPrompt::cut_marker, {}},
+  };
+  return kTexts;
+}
+
+// "{name}" with name of lower-case letters and '_'; the JSON the answer text shows ({"same...)
+// is none.
+std::vector<std::string> placeholders_in(const std::string& text) {
+  std::vector<std::string> out;
+  for (size_t open = text.find('{'); open != std::string::npos; open = text.find('{', open + 1)) {
+    size_t end = open + 1;
+    while (end < text.size() && (std::islower(static_cast<unsigned char>(text[end])) || text[end] == '_')) ++end;
+    if (end > open + 1 && end < text.size() && text[end] == '}') out.push_back(text.substr(open + 1, end - open - 1));
+  }
+  return out;
+}
+
+void check_placeholders(const PromptText& t, const std::string& text, const std::string& where) {
+  for (const std::string& name : placeholders_in(text)) {
+    if (std::find(t.placeholders.begin(), t.placeholders.end(), name) != t.placeholders.end()) continue;
+    throw Error(where + ": '" + t.key + "' uses {" + name + "}" +
+                (t.placeholders.empty() ? ", but takes no value" : " (it may use {" + join(t.placeholders, "}, {") + "})"));
+  }
+}
+
+// `text` with each {name} replaced by its value, in one pass (a value is not searched again).
+std::string fill(const std::string& text, const std::vector<std::pair<std::string, std::string>>& values) {
+  std::string out;
+  for (size_t at = 0; at < text.size();) {
+    bool replaced = false;
+    for (const auto& [name, value] : values) {
+      if (text.compare(at, name.size() + 2, "{" + name + "}") == 0) {
+        out += value;
+        at += name.size() + 2;
+        replaced = true;
+        break;
+      }
+    }
+    if (!replaced) out.push_back(text[at++]);
+  }
+  return out;
+}
+
 // ---- the prompt
 
 std::string node_label(const Taxonomy& t, const std::string& id) {
@@ -110,24 +162,24 @@ std::string node_label(const Taxonomy& t, const std::string& id) {
   return node ? id + " (" + t.path_name(*node) + ")" : id;
 }
 
-void list_root_causes(const Taxonomy& t, const Knowledge& k, std::string& out) {
+void list_root_causes(const Taxonomy& t, const Knowledge& k, const PairPrompt& words, std::string& out) {
   int levels = t.dimension("root_cause").levels;
   for (const TaxonomyNode& node : t.nodes()) {
     if (node.dimension != "root_cause" || node.level > levels) continue;
     out += std::string(static_cast<size_t>(2 * (node.level - 1)), ' ') + "- " + node.id + " — " + t.path_name(node);
     if (!node.definition.empty()) out += ": " + node.definition;
     for (const RootCauseNote& n : k.notes) {
-      if (n.root_cause == node.id) out += " For pairs: " + n.note;
+      if (n.root_cause == node.id) out += " " + words.note_label + ": " + n.note;
     }
     out += "\n";
   }
 }
 
-void list_changes(const Taxonomy& t, const Knowledge& k, std::string& out) {
+void list_changes(const Taxonomy& t, const Knowledge& k, const PairPrompt& words, std::string& out) {
   for (const KnownChange& c : k.changes) {
-    out += "- [" + c.id + "] " + c.library + " (" + c.versions + "): " + c.description + " Tell-tale errors: ";
+    out += "- [" + c.id + "] " + c.library + " (" + c.versions + "): " + c.description + " " + words.errors_label + ": ";
     for (size_t i = 0; i < c.tell_tale_errors.size(); ++i) out += (i ? "; \"" : "\"") + c.tell_tale_errors[i] + "\"";
-    out += ". Root cause: " + node_label(t, c.root_cause) + ".\n";
+    out += ". " + words.change_root_cause_label + ": " + node_label(t, c.root_cause) + ".\n";
   }
 }
 
@@ -150,16 +202,18 @@ Knowledge Knowledge::load(const std::filesystem::path& directory) {
 Knowledge Knowledge::parse(const std::vector<std::pair<std::string, std::string>>& files) {
   Knowledge k;
   std::set<std::string> ids;
+  std::string contents;
   for (const auto& [origin, content] : files) {
     k.origin += (k.origin.empty() ? "" : ", ") + origin;
+    contents += content;
     json doc = parse_json(content, origin);
     if (!doc.is_object() || doc.empty()) {
       throw Error(origin + ": expected an object with 'guidance', 'notes' or 'changes'");
     }
-    check_keys(doc, {"guidance", "notes", "changes"}, origin);
+    check_fields(doc, {"guidance", "notes", "changes"}, origin);
     if (doc.contains("guidance")) {
       size_t index = 0;
-      for (const json& g : list_member(doc, "guidance", origin)) {
+      for (const json& g : list_field(doc, "guidance", origin)) {
         std::string where = origin + ": guidance " + std::to_string(++index);
         if (!g.is_string() || normalize_space(g.get_ref<const std::string&>()).empty()) {
           throw Error(where + ": expected a non-empty string");
@@ -169,23 +223,52 @@ Knowledge Knowledge::parse(const std::vector<std::pair<std::string, std::string>
     }
     if (doc.contains("notes")) {
       size_t index = 0;
-      for (const json& n : list_member(doc, "notes", origin)) {
+      for (const json& n : list_field(doc, "notes", origin)) {
         std::string where = origin + ": note " + std::to_string(++index);
         if (!n.is_object()) throw Error(where + ": expected an object, got " + json_type_name(n));
-        check_keys(n, {"root_cause", "note"}, where);
-        k.notes.push_back({text_member(n, "root_cause", where), text_member(n, "note", where), where});
+        check_fields(n, {"root_cause", "note"}, where);
+        k.notes.push_back({text_field(n, "root_cause", where), text_field(n, "note", where), where});
       }
     }
     if (doc.contains("changes")) {
       size_t index = 0;
-      for (const json& c : list_member(doc, "changes", origin)) {
+      for (const json& c : list_field(doc, "changes", origin)) {
         KnownChange change = parse_change(c, origin, ++index);
         if (!ids.insert(change.id).second) throw Error(change.origin + ": duplicate change id");
         k.changes.push_back(std::move(change));
       }
     }
   }
+  k.hash = git_blob_hash(contents);
   return k;
+}
+
+PairPrompt PairPrompt::load(const std::filesystem::path& path) {
+  std::filesystem::path file = path.empty() ? resource_path("taxonomy/aggregation/pair_judge_prompt.json") : path;
+  return parse(read_file(file), file.string());
+}
+
+PairPrompt PairPrompt::parse(std::string_view content, const std::string& origin) {
+  json doc = parse_json(content, origin);
+  if (!doc.is_object()) throw Error(origin + ": expected an object with 'system' and 'user'");
+  check_fields(doc, {"system", "user"}, origin);
+  PairPrompt p;
+  for (const char* section : {"system", "user"}) {
+    const json& texts = object_field(doc, section, origin);
+    std::vector<std::string> keys;
+    for (const PromptText& t : prompt_texts()) {
+      if (std::string(t.section) == section) keys.push_back(t.key);
+    }
+    check_fields(texts, keys, origin + ": " + section);
+  }
+  for (const PromptText& t : prompt_texts()) {
+    std::string where = origin + ": " + t.section;
+    p.*t.field = verbatim_field(doc[t.section], t.key, where);
+    check_placeholders(t, p.*t.field, where);
+  }
+  p.origin = origin;
+  p.hash = git_blob_hash(content);
+  return p;
 }
 
 void Knowledge::check(const Taxonomy& taxonomy) const {
@@ -202,27 +285,26 @@ void Knowledge::check(const Taxonomy& taxonomy) const {
   for (const KnownChange& c : changes) verify(c.root_cause, c.origin);
 }
 
-PairJudge::PairJudge(const Taxonomy& taxonomy, const Knowledge& knowledge, PairJudgeOptions options)
-    : taxonomy_(taxonomy), knowledge_(knowledge), options_(options) {
+PairJudge::PairJudge(const Taxonomy& taxonomy, const Knowledge& knowledge, PairPrompt prompt, PairJudgeOptions options)
+    : taxonomy_(taxonomy), knowledge_(knowledge), prompt_(std::move(prompt)), options_(options) {
   knowledge_.check(taxonomy_);
   const Taxonomy& t = taxonomy_;
-  system_ = "You compare failure reports from GitHub issues of open-source LLM projects, to group reports of one "
-            "incident. For the two reports you are given, decide whether they share ONE root cause: the same "
-            "underlying defect, change or misconfiguration, so that one fix resolves both. A similar symptom, the "
-            "same model or the same repository is not enough.\n"
-            "Root causes follow the taxonomy \"" + t.title() + "\" (" + t.id() + ", version " + t.version() + "): " +
-            t.dimension("root_cause").definition + "\n"
-            "Answer with one JSON object and nothing else: {\"same_root_cause\": true|false, \"reason\": \"one or "
-            "two sentences naming the shared cause, or what differs\"}.\n";
+  const PairPrompt& words = prompt_;
+  system_ = words.task + "\n" +
+            fill(words.taxonomy, {{"title", t.title()},
+                                  {"id", t.id()},
+                                  {"version", t.version()},
+                                  {"definition", t.dimension("root_cause").definition}}) +
+            "\n" + words.answer + "\n";
   if (!knowledge_.guidance.empty()) {
-    system_ += "\n## When two reports share a root cause\n";
+    system_ += "\n## " + words.guidance_heading + "\n";
     for (const std::string& g : knowledge_.guidance) system_ += "- " + g + "\n";
   }
-  system_ += "\n## Root causes (" + t.dimension("root_cause").name + ")\n";
-  list_root_causes(t, knowledge_, system_);
+  system_ += "\n## " + fill(words.root_causes_heading, {{"dimension", t.dimension("root_cause").name}}) + "\n";
+  list_root_causes(t, knowledge_, words, system_);
   if (!knowledge_.changes.empty()) {
-    system_ += "\n## Known breaking changes and their tell-tale errors\n";
-    list_changes(t, knowledge_, system_);
+    system_ += "\n## " + words.changes_heading + "\n";
+    list_changes(t, knowledge_, words, system_);
   }
   schema_ = {{"type", "object"},
              {"properties", {{"same_root_cause", {{"type", "boolean"}}}, {"reason", {{"type", "string"}}}}},
@@ -230,11 +312,16 @@ PairJudge::PairJudge(const Taxonomy& taxonomy, const Knowledge& knowledge, PairJ
              {"additionalProperties", false}};
 }
 
+std::vector<std::pair<std::string, std::string>> PairJudge::provenance() const {
+  return {{"pair_prompt_hash", prompt_.hash}, {"pair_knowledge_hash", knowledge_.hash}};
+}
+
 std::string PairJudge::describe(const PairReport& r) const {
+  const PairPrompt& words = prompt_;
   std::string out = r.repository + "#" + std::to_string(r.number);
-  if (!r.created_at.empty()) out += ", opened " + one_line(r.created_at);
-  out += "\nTitle: " + one_line(r.title) + "\n";
-  if (!trim(r.error_signature).empty()) out += "Error signature: " + one_line(r.error_signature) + "\n";
+  if (!r.created_at.empty()) out += ", " + words.opened + " " + one_line(r.created_at);
+  out += "\n" + words.title_label + ": " + one_line(r.title) + "\n";
+  if (!trim(r.error_signature).empty()) out += words.signature_label + ": " + one_line(r.error_signature) + "\n";
   std::string errors;
   size_t shown = 0;
   for (const std::string& e : r.error_lines) {
@@ -244,19 +331,19 @@ std::string PairJudge::describe(const PairReport& r) const {
     errors += "- " + line + "\n";
     ++shown;
   }
-  if (!errors.empty()) out += "Error lines:\n" + errors;
+  if (!errors.empty()) out += words.error_lines_label + ":\n" + errors;
   std::vector<std::string> libraries;
   for (const std::string& l : r.libraries) {
     if (libraries.size() < kMaxLibraries && !trim(l).empty()) libraries.push_back(one_line(l));
   }
-  if (!libraries.empty()) out += "Libraries: " + join(libraries, ", ") + "\n";
+  if (!libraries.empty()) out += words.libraries_label + ": " + join(libraries, ", ") + "\n";
   // Only a label the taxonomy can give is shown; anything else would be noise.
   const TaxonomyNode* label = taxonomy_.find(r.root_cause);
   if (label && label->dimension == "root_cause") {
-    out += "Root-cause label (a hint, may be wrong): " + node_label(taxonomy_, label->id) + "\n";
+    out += words.root_cause_label + ": " + node_label(taxonomy_, label->id) + "\n";
   }
-  std::string excerpt = head_and_tail(r.excerpt, options_.max_excerpt_chars);
-  if (!excerpt.empty()) out += "Excerpt:\n" + excerpt + "\n";
+  std::string excerpt = head_and_tail(r.excerpt, options_.max_excerpt_chars, words.cut_marker);
+  if (!excerpt.empty()) out += words.excerpt_label + ":\n" + excerpt + "\n";
   return out;
 }
 
@@ -265,8 +352,8 @@ LlmRequest PairJudge::request(const PairReport& a, const PairReport& b) const {
   // (repository, number) orders the pair; the descriptions break a tie so that equal keys
   // still give one request whatever the argument order.
   if (std::tie(b.repository, b.number, second) < std::tie(a.repository, a.number, first)) std::swap(first, second);
-  std::string user = "Do these two failure reports share one root cause?\n\n## Report 1: " + first +
-                     "\n## Report 2: " + second;
+  const std::string heading = "## " + prompt_.report_heading;
+  std::string user = prompt_.question + "\n\n" + heading + " 1: " + first + "\n" + heading + " 2: " + second;
   return {.system = system_, .user = user, .schema_name = kSchemaName, .schema = schema_};
 }
 
@@ -290,6 +377,41 @@ PairVerdict PairJudge::read_answer(std::string_view content) const {
   verdict.reason = std::string(utf8_prefix(reason, options_.max_reason_chars));
   verdict.ok = true;
   return verdict;
+}
+
+PairAsk llm_pair_asker(LlmClient& client, const PairJudge& judge) {
+  return [&client, &judge](const std::vector<PairQuestion>& questions) {
+    auto shown = [](const AggregateReport& r) {
+      PairReport p;
+      p.repository = r.repository;
+      p.number = r.number;
+      p.created_at = r.created_at;
+      p.title = r.title;
+      p.error_signature = r.signature;
+      p.error_lines = r.error_lines;
+      p.excerpt = r.excerpt;
+      p.libraries = r.libraries;
+      p.root_cause = r.root_cause;
+      return p;
+    };
+    std::vector<LlmRequest> requests;
+    for (const PairQuestion& q : questions) requests.push_back(judge.request(shown(*q.a), shown(*q.b)));
+    std::vector<LlmResult> results = client.complete_all(requests, nullptr);
+    std::vector<PairAnswer> answers;
+    for (const LlmResult& r : results) {
+      PairAnswer a;
+      if (r.ok()) {
+        PairVerdict v = judge.read_answer(r.content);
+        a.ok = v.ok;
+        a.same = v.same;
+        a.reason = v.ok ? v.reason : v.error;
+      } else {
+        a.reason = r.status == LlmStatus::kRefused ? "over the --llm-budget" : r.error;
+      }
+      answers.push_back(std::move(a));
+    }
+    return answers;
+  };
 }
 
 }  // namespace firstmile

@@ -1,10 +1,12 @@
 // aggregate/pair_judge.h — asks an LLM whether two failure reports share one root cause.
 //
 //   Knowledge k = Knowledge::load();                     // taxonomy/knowledge/*.json
-//   PairJudge judge(taxonomy, k);
+//   PairPrompt words = PairPrompt::load();               // taxonomy/aggregation/pair_judge_prompt.json
+//   PairJudge judge(taxonomy, k, words);
 //   LlmRequest q = judge.request(a, b);                  // one question per uncertain pair
 //   LlmResult r = llm.complete(q);                       // LlmClient: cached, budgeted, N in flight
 //   PairVerdict v = judge.read_answer(r.content);        // v.ok, v.same, v.reason
+//   options.ask = llm_pair_asker(client, judge);         // the grouping's questions, all at once
 //
 // COLA's design for alert storms, applied to issue storms: correlation evidence decides the
 // clear pairs; only the uncertain ones reach the LLM, which reasons with external knowledge —
@@ -18,7 +20,8 @@
 // path and definition from the Taxonomy, with the knowledge's note on it), and the known
 // changes. The user message shows both reports: repository#number, date, title, error
 // signature and lines, libraries, the root-cause label as a hint, and the excerpt cut to
-// `max_excerpt_chars` (its beginning and its end).
+// `max_excerpt_chars` (its beginning and its end). The words of both messages are data
+// (PairPrompt); the judge lays them out.
 #pragma once
 
 #include <cstdint>
@@ -30,6 +33,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "aggregate/grouping.h"
 #include "llm/llm_client.h"
 
 namespace firstmile {
@@ -63,6 +67,7 @@ struct Knowledge {
   std::vector<RootCauseNote> notes;
   std::vector<KnownChange> changes;
   std::string origin;                 // the files it came from
+  std::string hash;                   // git blob hash of their contents, concatenated in name order
   // Every *.json in `directory` (default: taxonomy/knowledge from the resource directory),
   // in name order; throws Error naming file and entry for a malformed one.
   static Knowledge load(const std::filesystem::path& directory = {});
@@ -70,6 +75,27 @@ struct Knowledge {
   static Knowledge parse(const std::vector<std::pair<std::string, std::string>>& files);
   // Throws Error naming file and entry for a root_cause that `taxonomy` cannot label with.
   void check(const Taxonomy& taxonomy) const;
+};
+
+// taxonomy/aggregation/pair_judge_prompt.json: the words of the judge's messages (the file's
+// comments say where each goes). Every text is required and used as written; {title}, {id},
+// {version} and {definition} may appear in `taxonomy`, {dimension} in `root_causes_heading`,
+// no other {name} anywhere. Throws Error naming the file and the field.
+struct PairPrompt {
+  // The system message.
+  std::string task, taxonomy, answer;
+  std::string guidance_heading, root_causes_heading, changes_heading;
+  std::string note_label, errors_label, change_root_cause_label;
+  // The user message.
+  std::string question, report_heading, opened;
+  std::string title_label, signature_label, error_lines_label, libraries_label, root_cause_label, excerpt_label;
+  std::string cut_marker;
+  std::string origin;
+  std::string hash;                   // git blob hash of the file
+
+  // `path` empty: taxonomy/aggregation/pair_judge_prompt.json from the resource directory.
+  static PairPrompt load(const std::filesystem::path& path = {});
+  static PairPrompt parse(std::string_view content, const std::string& origin);
 };
 
 // What the judge is shown of one report.
@@ -104,7 +130,7 @@ class PairJudge {
   static constexpr const char* kSchemaName = "same_incident";
   // `taxonomy` and `knowledge` must outlive the judge. Throws Error if the taxonomy has no
   // root_cause dimension or the knowledge names a root cause outside it (Knowledge::check).
-  PairJudge(const Taxonomy& taxonomy, const Knowledge& knowledge, PairJudgeOptions options = {});
+  PairJudge(const Taxonomy& taxonomy, const Knowledge& knowledge, PairPrompt prompt, PairJudgeOptions options = {});
 
   // The same request for (a, b) and (b, a): the reports are put in (repository, number)
   // order, so the LLM cache answers either order.
@@ -116,15 +142,25 @@ class PairJudge {
 
   const std::string& system_prompt() const { return system_; }
   const nlohmann::json& schema() const { return schema_; }
+  // For the run's summary: ("pair_prompt_hash", the prompt file's), ("pair_knowledge_hash",
+  // the knowledge files').
+  std::vector<std::pair<std::string, std::string>> provenance() const;
 
  private:
   std::string describe(const PairReport& report) const;
 
   const Taxonomy& taxonomy_;
   const Knowledge& knowledge_;
+  PairPrompt prompt_;
   PairJudgeOptions options_;
   std::string system_;
   nlohmann::json schema_;
 };
+
+// Uncertain pairs to a real endpoint: each pair becomes the judge's question (the two reports
+// with their errors, libraries and labels), all go through the client (cached, budgeted, N in
+// flight), and each answer is read strictly; a rejected or failed one is no answer. `client`
+// and `judge` must outlive the asker.
+PairAsk llm_pair_asker(LlmClient& client, const PairJudge& judge);
 
 }  // namespace firstmile

@@ -5,6 +5,7 @@
 #include <ctime>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <random>
 #include <set>
 
@@ -29,6 +30,7 @@ struct Cause {
   std::vector<const char*> titles_zh;
 };
 
+// One table of data, long because the causes are many.
 const std::vector<Cause>& causes() {
   static const std::vector<Cause> kCauses = {
       {"transformers", {"4.38.0", "4.40.1", "4.45.0", "4.46.2"}, "AttributeError: '{m}Config' object has no attribute '{a}'",
@@ -177,73 +179,76 @@ std::string body_for(const std::string& error, const std::string& model, const s
   return b;
 }
 
-}  // namespace
+// The corpus being drawn: reports with their creation times, before they are numbered.
+struct Drafting {
+  Drafting(uint64_t seed, int64_t span_seconds) : draw(seed), span(span_seconds) {}
+  Draw draw;
+  const std::time_t base = 1704067200;  // 2024-01-01
+  const int64_t span;                   // seconds the reports are spread over
+  std::map<std::string, std::vector<std::time_t>> used;  // incident starts by cause and variant
+  std::vector<std::pair<std::time_t, StormReport>> drafts;
+};
 
-std::string StormReport::url() const {
-  return "https://github.com/" + owner + "/" + name + "/issues/" + std::to_string(number);
+struct IncidentPlan {
+  const Cause* cause = nullptr;
+  std::string version, variant;
+  std::time_t start = 0;
+};
+
+// Two incidents of one cause and variant (the same error) are at least 90 days apart, whatever
+// the versions: closer, they would be one storm, not two. nullopt when 200 draws found no room.
+std::optional<IncidentPlan> plan_incident(Drafting& d) {
+  Draw& draw = d.draw;
+  IncidentPlan plan;
+  for (int attempt = 0; attempt < 200; ++attempt) {
+    const Cause& c = draw.pick(causes());
+    plan.version = draw.pick(c.versions);
+    plan.variant = draw.pick(c.variants);
+    plan.start = d.base + static_cast<std::time_t>(draw(static_cast<uint64_t>(std::max<int64_t>(d.span - 20 * 86400, 1))));
+    std::vector<std::time_t>& starts = d.used[std::string(c.error) + c.titles_en[0] + "|" + plan.variant];
+    const std::time_t start = plan.start;
+    bool apart = std::all_of(starts.begin(), starts.end(), [&](std::time_t s) { return std::llabs(s - start) > 90 * 86400; });
+    if (apart) {
+      starts.push_back(start);
+      plan.cause = &c;
+      return plan;
+    }
+  }
+  return std::nullopt;
 }
 
-StormCorpus generate_storms(const StormOptions& o) {
-  if (o.reports < 0 || o.days < 1 || o.noise_share < 0 || o.noise_share > 1) throw Error("storms: bad options");
-  Draw draw(o.seed);
-  StormCorpus corpus;
-  const std::time_t base = 1704067200;  // 2024-01-01
-  const int64_t span = static_cast<int64_t>(o.days) * 86400;
-  std::vector<std::pair<std::time_t, StormReport>> drafts;
-  const int64_t incident_reports = static_cast<int64_t>(o.reports * (1 - o.noise_share));
-  int64_t made = 0;
-  std::map<std::string, std::vector<std::time_t>> used;
-  while (made < incident_reports) {
-    // Sizes: mostly small storms, a few large ones.
-    int64_t size = 2 + static_cast<int64_t>(draw(6)) + (draw(5) == 0 ? static_cast<int64_t>(draw(30)) : 0);
-    size = std::min(size, incident_reports - made);
-    if (size < 2) break;
-    // Two incidents of one cause and variant (the same error) are at least 90 days apart,
-    // whatever the versions: closer, they would be one storm, not two.
-    const Cause* picked = nullptr;
-    std::string version, variant;
-    std::time_t start = 0;
-    for (int attempt = 0; attempt < 200 && !picked; ++attempt) {
-      const Cause& c = draw.pick(causes());
-      version = draw.pick(c.versions);
-      variant = draw.pick(c.variants);
-      start = base + static_cast<std::time_t>(draw(static_cast<uint64_t>(std::max<int64_t>(span - 20 * 86400, 1))));
-      std::vector<std::time_t>& starts = used[std::string(c.error) + c.titles_en[0] + "|" + variant];
-      bool apart = std::all_of(starts.begin(), starts.end(), [&](std::time_t s) { return std::llabs(s - start) > 90 * 86400; });
-      if (apart) {
-        starts.push_back(start);
-        picked = &c;
-      }
-    }
-    if (!picked) break;  // the span is full of incidents: the rest is noise
-    const Cause& cause = *picked;
-    const std::string model = draw.pick(kModels);
-    const int64_t id = ++corpus.incidents;
-    // The repositories it spreads over: one to four.
-    std::vector<int> repos;
-    for (uint64_t k = 0, n = 1 + draw(4); k < n; ++k) repos.push_back(static_cast<int>(draw(kRepoCount)));
-    for (int64_t i = 0; i < size; ++i) {
-      StormReport r;
-      const auto& repo = kRepos[repos[draw(repos.size())]];
-      r.owner = repo[0];
-      r.name = repo[1];
-      r.incident = id;
-      const bool chinese = draw(4) == 0;
-      r.language = chinese ? "zh" : "en";
-      std::string title = chinese ? draw.pick(cause.titles_zh) : draw.pick(cause.titles_en);
-      title = replace_all(replace_all(replace_all(title, "{a}", variant), "{v}", version), "{m}", model);
-      r.title = title;
-      // One in six reports does not paste the error: the symptom and version must carry it.
-      std::string error = cause.error[0] && draw(6) != 0 ? vary(replace_all(replace_all(cause.error, "{a}", variant), "{m}", model), draw) : "";
-      r.body = body_for(error, model, cause.library, version, draw.pick(kGpus), chinese, draw);
-      // Most reports come in the first days; a tail follows for weeks.
-      std::time_t at = start + static_cast<std::time_t>(draw.unit() * draw.unit() * 14 * 86400);
-      drafts.emplace_back(at, std::move(r));
-    }
-    made += size;
+// The `size` reports of incident `id`: one model, one to four repositories, paraphrased titles
+// in English and Chinese, the error pasted with each reporter's own paths and numbers.
+void draft_incident(Drafting& d, const IncidentPlan& plan, int64_t id, int64_t size) {
+  Draw& draw = d.draw;
+  const Cause& cause = *plan.cause;
+  const std::string model = draw.pick(kModels);
+  std::vector<int> repos;
+  for (uint64_t k = 0, n = 1 + draw(4); k < n; ++k) repos.push_back(static_cast<int>(draw(kRepoCount)));
+  for (int64_t i = 0; i < size; ++i) {
+    StormReport r;
+    const auto& repo = kRepos[repos[draw(repos.size())]];
+    r.owner = repo[0];
+    r.name = repo[1];
+    r.incident = id;
+    const bool chinese = draw(4) == 0;
+    r.language = chinese ? "zh" : "en";
+    std::string title = chinese ? draw.pick(cause.titles_zh) : draw.pick(cause.titles_en);
+    title = replace_all(replace_all(replace_all(title, "{a}", plan.variant), "{v}", plan.version), "{m}", model);
+    r.title = title;
+    // One in six reports does not paste the error: the symptom and version must carry it.
+    std::string error = cause.error[0] && draw(6) != 0 ? vary(replace_all(replace_all(cause.error, "{a}", plan.variant), "{m}", model), draw) : "";
+    r.body = body_for(error, model, cause.library, plan.version, draw.pick(kGpus), chinese, draw);
+    // Most reports come in the first days; a tail follows for weeks.
+    std::time_t at = plan.start + static_cast<std::time_t>(draw.unit() * draw.unit() * 14 * 86400);
+    d.drafts.emplace_back(at, std::move(r));
   }
-  const int64_t noise = o.reports - made;
-  for (int64_t i = 0; i < noise; ++i) {
+}
+
+// Noise: `count` reports in no incident, each about something of its own, anywhere in the span.
+void draft_noise(Drafting& d, int64_t count) {
+  Draw& draw = d.draw;
+  for (int64_t i = 0; i < count; ++i) {
     StormReport r;
     const auto& repo = kRepos[draw(kRepoCount)];
     r.owner = repo[0];
@@ -254,14 +259,40 @@ StormCorpus generate_storms(const StormOptions& o) {
     const std::string gpu = draw.pick(kGpus);
     std::string title = draw.pick(kNoiseTitles);
     title = replace_all(replace_all(replace_all(replace_all(title, "{m}", model), "{l}", lib.library), "{v}", version), "{g}", gpu);
-    r.title = vary(title, draw);  // each noise report is about something of its own
+    r.title = vary(title, draw);
     r.language = title.find("运行") != std::string::npos || title.find("推理") != std::string::npos ? "zh" : "en";
     r.body = body_for(vary(draw.pick(kNoiseErrors), draw), model, lib.library, version, gpu, r.language == "zh", draw);
-    drafts.emplace_back(base + static_cast<std::time_t>(draw(static_cast<uint64_t>(span))), std::move(r));
+    d.drafts.emplace_back(d.base + static_cast<std::time_t>(draw(static_cast<uint64_t>(d.span))), std::move(r));
   }
-  std::stable_sort(drafts.begin(), drafts.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+}
+
+}  // namespace
+
+std::string StormReport::url() const {
+  return "https://github.com/" + owner + "/" + name + "/issues/" + std::to_string(number);
+}
+
+StormCorpus generate_storms(const StormOptions& o) {
+  if (o.reports < 0 || o.days < 1 || o.noise_share < 0 || o.noise_share > 1) throw Error("storms: bad options");
+  Drafting d(o.seed, static_cast<int64_t>(o.days) * 86400);
+  StormCorpus corpus;
+  const int64_t incident_reports = static_cast<int64_t>(o.reports * (1 - o.noise_share));
+  int64_t made = 0;
+  while (made < incident_reports) {
+    // Sizes: mostly small storms, a few large ones.
+    Draw& draw = d.draw;
+    int64_t size = 2 + static_cast<int64_t>(draw(6)) + (draw(5) == 0 ? static_cast<int64_t>(draw(30)) : 0);
+    size = std::min(size, incident_reports - made);
+    if (size < 2) break;
+    std::optional<IncidentPlan> plan = plan_incident(d);
+    if (!plan) break;  // the span is full of incidents: the rest is noise
+    draft_incident(d, *plan, ++corpus.incidents, size);
+    made += size;
+  }
+  draft_noise(d, o.reports - made);
+  std::stable_sort(d.drafts.begin(), d.drafts.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   std::map<std::string, int64_t> next_number;
-  for (auto& [at, r] : drafts) {
+  for (auto& [at, r] : d.drafts) {
     int64_t& n = next_number[r.owner + "/" + r.name];
     if (n == 0) n = o.first_number;
     r.number = n++;

@@ -1,4 +1,4 @@
-// base/issue_references.cpp — one RE2 pattern over the message, matches folded per issue.
+// base/issue_references.cpp — one RE2 pattern over the message, matches folded per issue; "Duplicate of".
 #include "base/issue_references.h"
 
 #include <charconv>
@@ -71,6 +71,18 @@ std::vector<CommitIssueLink> issue_links_in_message(std::string_view message, co
     if (!seen) links.push_back(std::move(link));
   }
   return links;
+}
+
+std::optional<IssueLink> duplicate_of(std::string_view text, const std::string& default_owner,
+                                      const std::string& default_name) {
+  static const RE2 pattern(R"((?i)\bduplicate\s+of\s+(\S+))");
+  re2::StringPiece input(text.data(), text.size());
+  std::string target;
+  while (RE2::FindAndConsume(&input, pattern, &target)) {
+    std::vector<CommitIssueLink> links = issue_links_in_message(target, default_owner, default_name);
+    if (!links.empty()) return IssueLink{links.front().owner, links.front().name, links.front().number};
+  }
+  return std::nullopt;
 }
 
 }  // namespace firstmile

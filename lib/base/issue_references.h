@@ -11,12 +11,17 @@
 // URL fragment (`page/#12`) or a hex colour (`#fff`), and N is digits only. A bare `#N` names
 // the default repository. Each issue appears once, in order of first appearance; 'closes' wins
 // over 'mentions'.
+//
+//   std::optional<IssueLink> d = duplicate_of("Duplicate of #12", "QwenLM", "Qwen2.5");  // QwenLM/Qwen2.5#12
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "base/issue_link.h"
 
 namespace firstmile {
 
@@ -31,5 +36,13 @@ struct CommitIssueLink {
 
 std::vector<CommitIssueLink> issue_links_in_message(std::string_view message, const std::string& default_owner,
                                                     const std::string& default_name);
+
+// The issue a comment says this one duplicates: the first "duplicate of" (any case, any white
+// space between the words) followed by a reference in any of the forms above (#N in the
+// default repository, OWNER/NAME#N, an issue or pull request URL), as GitHub's "Duplicate of
+// #N" and people write it. nullopt when there is none ("a duplicate of the problem in #3" is
+// none: the word after "of" must be the reference).
+std::optional<IssueLink> duplicate_of(std::string_view text, const std::string& default_owner,
+                                      const std::string& default_name);
 
 }  // namespace firstmile

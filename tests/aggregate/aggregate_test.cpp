@@ -1,191 +1,237 @@
-// Aggregation: library versions, pair decisions, groups, pairwise scores, and held-out storms.
+// Tests of aggregate/aggregate.h: aggregate_reports on a store (reports read chunk by chunk with
+// their comments, incidents and provenance written) and the summary it prints.
 #include <doctest/doctest.h>
 
-#include <algorithm>
-#include <map>
+#include <set>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
 
 #include "aggregate/aggregate.h"
-#include "aggregate/storms.h"
-#include "base/clock.h"
-#include "classify/features.h"
+#include "aggregate/similarity_knowledge.h"
+#include "aggregate_fixtures.h"
+#include "base/error.h"
+#include "llm/llm_client.h"
+#include "store/incident_tables.h"
+#include "store/store.h"
+#include "taxonomy/taxonomy.h"
 
 using namespace firstmile;
-
-TEST_CASE("library versions are read as library and major.minor, whatever the spelling") {
-  std::vector<std::string> v = library_versions("pip install transformers==4.45.0 and vLLM 0.5.3; flash_attn 2.5.8, PyTorch v2.1");
-  CHECK(v == std::vector<std::string>{"transformers 4.45.0", "vllm 0.5.3", "flash-attn 2.5.8", "torch 2.1"});
-  CHECK(library_versions("peft 0.6.2 does not accept layer_replication") == std::vector<std::string>{"peft 0.6.2"});
-  CHECK(library_versions("no versions here").empty());
-}
+using namespace firstmile::testing;
 
 namespace {
 
-// The reports of a generated corpus as the aggregation sees them (no store involved).
-std::vector<AggregateReport> reports_of(const StormCorpus& corpus) {
-  std::vector<AggregateReport> out;
-  for (const StormReport& s : corpus.reports) {
-    AggregateReport r;
-    r.repository = s.owner + "/" + s.name;
-    r.number = s.number;
-    r.title = s.title;
-    r.created_at = s.created_at;
-    r.created = parse_iso8601_utc(s.created_at).value();
-    IssueFeatures f = extract_features(s.title, s.body);
-    r.signature = f.error_signature;
-    r.libraries = library_versions(s.title + "\n" + s.body);
-    r.models = model_mentions(s.title + "\n" + s.body.substr(0, 300));
-    out.push_back(std::move(r));
+// Every third report keeps only a line of its body; the rest of its body is its one comment,
+// so its error signature and what follows from it come from the thread.
+bool body_in_comment(size_t index) { return index % 3 == 0; }
+const char* const kShortBody = "The log is in the comment below.";
+
+// The corpus in an in-memory store, in creation order.
+Store storm_store(const StormCorpus& corpus) {
+  Store store = Store::open_memory();
+  int64_t comment_id = 0;
+  for (size_t i = 0; i < corpus.reports.size(); ++i) {
+    const StormReport& s = corpus.reports[i];
+    IssueData d;
+    d.repository_id = store.upsert_repository({s.owner, s.name, "", "", ""});
+    d.number = s.number;
+    d.title = s.title;
+    d.body = body_in_comment(i) ? kShortBody : s.body;
+    d.created_at = s.created_at;
+    d.url = s.url();
+    int64_t issue = store.upsert_issue(d).first;
+    if (!body_in_comment(i)) continue;
+    CommentData c;
+    c.github_id = ++comment_id;
+    c.body = s.body;
+    c.created_at = s.created_at;
+    store.upsert_comment(issue, c);
+  }
+  return store;
+}
+
+// The incidents grouping finds when each report is read with its comment, as "OWNER/NAME#N"
+// sets, for comparison with what aggregate_reports stored.
+std::set<std::set<std::string>> expected_incidents(const StormCorpus& corpus) {
+  std::vector<AggregateReport> reports;
+  for (size_t i = 0; i < corpus.reports.size(); ++i) {
+    const StormReport& s = corpus.reports[i];
+    std::string thread = s.body + "\n";
+    reports.push_back(body_in_comment(i) ? report_of(s, kShortBody, &thread) : report_of(s, s.body, nullptr));
+  }
+  std::set<std::set<std::string>> out;
+  for (const auto& group : group_reports(reports, shipped_similarity(), {}).groups) {
+    std::set<std::string> members;
+    for (size_t r : group) members.insert(reports[r].repository + "#" + std::to_string(reports[r].number));
+    out.insert(members);
   }
   return out;
 }
 
-PairwiseScores score(const StormCorpus& corpus, const Grouping& g) {
-  std::vector<int64_t> gold, predicted(corpus.reports.size(), 0);
-  for (const StormReport& s : corpus.reports) gold.push_back(s.incident);
-  for (size_t k = 0; k < g.groups.size(); ++k) {
-    for (size_t r : g.groups[k]) predicted[r] = static_cast<int64_t>(k + 1);
+std::set<std::set<std::string>> stored_incidents(Store& store, const std::string& name) {
+  IncidentQuery q;
+  q.members = true;
+  std::set<std::set<std::string>> out;
+  for (const IncidentRow& row : load_incidents(store, name, q)) {
+    std::set<std::string> members;
+    for (const IncidentMember& m : row.members) members.insert(m.repository + "#" + std::to_string(m.number));
+    out.insert(members);
   }
-  return pairwise_scores(gold, predicted);
+  return out;
+}
+
+AggregateSummary aggregate(Store& store, const AggregateOptions& o) {
+  return aggregate_reports(store, shipped_taxonomy(), shipped_similarity(), o);
+}
+
+AggregateSummary summary(int64_t run_id, int64_t reports, int64_t candidate_pairs) {
+  AggregateSummary s;
+  s.run_id = run_id;
+  s.reports = reports;
+  s.candidate_pairs = candidate_pairs;
+  return s;
+}
+
+std::string run_summary(Store& store, int64_t run_id) {
+  Query q = store.db().query("SELECT summary FROM runs WHERE id = ?");
+  q.bind(1, run_id);
+  REQUIRE(q.step());
+  return q.column_text(0);
 }
 
 }  // namespace
 
-TEST_CASE("pairwise scores count pairs within groups, as COLA's metric does") {
-  // Gold: {0,1,2} and {3,4}; 5 is noise. Predicted: {0,1}, {2,3,4}, 5 alone.
-  PairwiseScores s = pairwise_scores({1, 1, 1, 2, 2, 0}, {1, 1, 2, 2, 2, 0});
-  CHECK(s.gold_pairs == 4);       // 3 + 1
-  CHECK(s.predicted_pairs == 4);  // 1 + 3
-  CHECK(s.true_pairs == 2);       // (0,1) and (3,4)
-  CHECK(s.precision == doctest::Approx(0.5));
-  CHECK(s.recall == doctest::Approx(0.5));
-  CHECK(s.f1 == doctest::Approx(0.5));
-  CHECK(s.purity == doctest::Approx(4.0 / 5.0));  // {0,1}: 2 of 2; {2,3,4}: 2 of 3
-  CHECK(pairwise_scores({1, 1}, {0, 0}).f1 == 0);
-  CHECK_THROWS(pairwise_scores({1}, {1, 2}));
+TEST_CASE("reading the reports in chunks gives the incidents of reading them at once, comments included") {
+  StormCorpus corpus = generate_storms({.seed = 41, .reports = 300});
+  Store store = storm_store(corpus);
+  AggregateOptions whole;
+  whole.name = "whole";
+  AggregateOptions chunks;
+  chunks.name = "chunks";
+  chunks.chunk_reports = 7;  // 43 chunks, the last of six reports
+  AggregateSummary a = aggregate(store, whole);
+  AggregateSummary b = aggregate(store, chunks);
+  CHECK(a.reports == 300);
+  CHECK(b.reports == 300);
+  CHECK(b.candidate_pairs == a.candidate_pairs);
+  CHECK(b.linked_pairs == a.linked_pairs);
+  std::set<std::set<std::string>> expected = expected_incidents(corpus);
+  REQUIRE(static_cast<int64_t>(expected.size()) == a.incidents);
+  CHECK(stored_incidents(store, "whole") == expected);
+  CHECK(stored_incidents(store, "chunks") == expected);
 }
 
-TEST_CASE("the storm generator is deterministic for a seed and different across seeds") {
-  StormCorpus a = generate_storms({.seed = 5, .reports = 300});
-  StormCorpus b = generate_storms({.seed = 5, .reports = 300});
-  StormCorpus c = generate_storms({.seed = 6, .reports = 300});
-  REQUIRE(a.reports.size() == 300);
-  CHECK(a.reports.front().title == b.reports.front().title);
-  CHECK(a.reports.back().body == b.reports.back().body);
-  CHECK(a.incidents == b.incidents);
-  bool differs = false;
-  for (size_t i = 0; i < 300; ++i) differs = differs || a.reports[i].title != c.reports[i].title;
-  CHECK(differs);
-  int64_t noise = std::count_if(a.reports.begin(), a.reports.end(), [](const StormReport& r) { return r.incident == 0; });
-  CHECK(noise >= 80);  // about 30%
-  CHECK(std::any_of(a.reports.begin(), a.reports.end(), [](const StormReport& r) { return r.language == "zh"; }));
-}
-
-TEST_CASE("the same bursty error within the window links; another version of the library or a far date does not") {
-  auto report = [](int64_t day, const std::string& title, const std::string& error, const std::string& lib) {
-    AggregateReport r;
-    r.title = title;
-    r.created = 1704067200 + day * 86400;
-    r.signature = normalize_error_line(error);
-    r.libraries = library_versions(lib);
-    r.repository = "acme/model";
-    return r;
-  };
-  std::vector<AggregateReport> reports = {
-      report(0, "KeyError qwen2 on load", "KeyError: 'qwen2'", "transformers 4.33.2"),
-      report(2, "Cannot load Qwen2: KeyError", "KeyError: 'qwen2'", "transformers 4.33.2"),
-      report(3, "qwen2 not recognised", "KeyError: 'qwen2'", "transformers 4.36.2"),   // another version
-      report(200, "KeyError qwen2 on load", "KeyError: 'qwen2'", "transformers 4.33.2"),  // months later
-  };
-  Grouping g = group_reports(reports, {});
-  REQUIRE(g.groups.size() == 1);
-  CHECK(g.groups[0] == std::vector<size_t>{0, 1});
-  for (const PairDecision& d : g.pairs) CHECK_FALSE((d.a == 3 || d.b == 3));  // never a candidate: outside the window
-}
-
-TEST_CASE("on held-out storms the rules and correlation alone reach pairwise F1 0.90, routing few pairs") {
-  // Seed 2026 was never used while the weights were set (seeds 1 and 77 were).
-  StormCorpus corpus = generate_storms({.seed = 2026, .reports = 2000});
-  std::vector<AggregateReport> reports = reports_of(corpus);
+TEST_CASE("the run's summary records the similarity file's hash and the judge's; the aggregation's does not") {
+  Store store = storm_store(generate_storms({.seed = 3, .reports = 60}));
   AggregateOptions o;
-  o.route = PairRoute::kHybrid;  // no endpoint: counts the uncertain pairs, the score decides
-  Grouping g = group_reports(reports, o);
-  PairwiseScores s = score(corpus, g);
-  MESSAGE("F1 " << s.f1 << " precision " << s.precision << " recall " << s.recall << ", uncertain "
-                << g.uncertain << " of " << g.candidates);
-  CHECK(s.f1 >= 0.90);
-  CHECK(static_cast<double>(g.uncertain) <= 0.10 * static_cast<double>(g.candidates));
-  CHECK(g.candidates < 2000 * 1999 / 2 / 10);  // blocking: far fewer than all pairs
+  o.provenance = {{"pair_prompt_hash", "p123"}, {"pair_knowledge_hash", "k456"}};
+  AggregateSummary s = aggregate(store, o);
+  nlohmann::json run = nlohmann::json::parse(run_summary(store, s.run_id));
+  CHECK(run["similarity_hash"] == shipped_similarity().hash());
+  CHECK(run["pair_prompt_hash"] == "p123");
+  CHECK(run["pair_knowledge_hash"] == "k456");
+  CHECK(run["reports"] == 60);
+  nlohmann::json stored = nlohmann::json::parse(load_aggregation(store, "default").summary);
+  CHECK_FALSE(stored.contains("similarity_hash"));
+  CHECK(stored == nlohmann::json{{"reports", 60},
+                                 {"candidate_pairs", s.candidate_pairs},
+                                 {"uncertain_pairs", s.uncertain_pairs},
+                                 {"routed", 0},
+                                 {"answered", 0},
+                                 {"linked_pairs", s.linked_pairs},
+                                 {"incidents", s.incidents},
+                                 {"reports_in_incidents", s.reports_in_incidents},
+                                 {"llm_model", ""}});
 }
 
-TEST_CASE("uncertain pairs go to the LLM, whose valid answers decide and whose failures leave the score") {
-  StormCorpus corpus = generate_storms({.seed = 11, .reports = 400});
-  std::vector<AggregateReport> reports = reports_of(corpus);
+TEST_CASE("the aggregation row holds the run's settings; running a name again replaces it") {
+  Store store = storm_store(generate_storms({.seed = 3, .reports = 60}));
   AggregateOptions o;
-  o.route = PairRoute::kHybrid;
-  o.threshold = 0.6;
-  size_t asked = 0;
-  o.ask = [&asked](const std::vector<PairQuestion>& questions) {
-    std::vector<PairAnswer> answers;
-    for (size_t k = 0; k < questions.size(); ++k) {
-      PairAnswer a;
-      a.ok = k % 3 != 2;  // every third answer is unusable
-      a.same = a.ok && questions[k].a->signature == questions[k].b->signature && !questions[k].a->signature.empty();
-      a.reason = a.ok ? "same error" : "invalid JSON";
-      answers.push_back(a);
-    }
-    asked += questions.size();
-    return answers;
-  };
-  Grouping g = group_reports(reports, o);
-  CHECK(asked == static_cast<size_t>(g.routed));
-  CHECK(g.routed == g.uncertain);
-  CHECK(g.answered == static_cast<int64_t>(asked - asked / 3));
-  for (const PairDecision& d : g.pairs) {
-    if (d.by_llm) CHECK(d.linked == (reports[d.a].signature == reports[d.b].signature && !reports[d.a].signature.empty()));
-  }
+  o.grouping.route = PairRoute::kHybrid;
+  o.grouping.window_days = 7;
+  o.grouping.threshold = 0.25;
+  AggregateSummary first = aggregate(store, o);
+  AggregateSummary second = aggregate(store, o);
+  AggregationInfo a = load_aggregation(store, "default");
+  CHECK(a.route == "hybrid");
+  CHECK(a.window_days == 7);
+  CHECK(a.threshold == 0.25);
+  CHECK(a.run_id == second.run_id);
+  CHECK(a.source == "");  // no rules labels in the store
+  CHECK(a.incidents == second.incidents);
+  CHECK(a.incidents == first.incidents);
+  CHECK(store.aggregation_names() == std::vector<std::string>{"default"});
 }
 
-#include "aggregate/pair_judge.h"
-#include "llm/llm_client.h"
-#include "fake_llm.h"
-#include "support.h"
-#include "taxonomy/taxonomy.h"
+TEST_CASE("the rules' labels are used when there are any, unless the source is none") {
+  Store store = storm_store(generate_storms({.seed = 3, .reports = 60}));
+  Annotation a;
+  a.issue_id = 1;
+  a.source = "rules";
+  a.taxonomy = "open-llm-failures";
+  a.root_cause = "rc.env.dependency";
+  store.upsert_annotation(a);
+  CHECK(aggregate(store, {}).label_source == "rules");
+  AggregateOptions none;
+  none.source = "none";
+  CHECK(aggregate(store, none).label_source == "");
+  AggregateOptions named;
+  named.source = "gold:x";
+  CHECK(aggregate(store, named).label_source == "gold:x");
+}
 
-TEST_CASE("hybrid aggregation asks the chat-completions server only about uncertain pairs and uses only valid verdicts") {
-  using firstmile::testing::FakeLlm;
-  using firstmile::testing::reply_json;
-  using firstmile::testing::reply_text;
-  Taxonomy taxonomy = Taxonomy::load(firstmile::testing::source_file("taxonomy/taxonomy.json"));
-  Knowledge knowledge = Knowledge::load(firstmile::testing::source_file("taxonomy/knowledge"));
-  PairJudge judge(taxonomy, knowledge);
-  FakeLlm server;
-  int answered = 0;
-  server.set_responder([&answered](const nlohmann::json&) {
-    // Every other answer is malformed: those pairs must fall back to the score.
-    return ++answered % 2 ? reply_json({{"same_root_cause", true}, {"reason", "same error after the same upgrade"}})
-                          : reply_text("I think so, yes.");
-  });
-  LlmClientOptions lo;
-  lo.base_url = server.url();
-  lo.model = "judge-7b";
-  lo.max_retries = 0;
-  LlmClient client(lo);
-  StormCorpus corpus = generate_storms({.seed = 12, .reports = 300});
-  std::vector<AggregateReport> reports = reports_of(corpus);
+TEST_CASE("a window of no days, the llm route without an asker and empty chunks are refused") {
+  Store store = Store::open_memory();
+  AggregateOptions window;
+  window.grouping.window_days = 0;
+  CHECK_THROWS_WITH_AS(aggregate(store, window), "aggregate: --window must be more than 0 days", Error);
+  AggregateOptions llm;
+  llm.grouping.route = PairRoute::kLlm;
+  CHECK_THROWS_WITH_AS(aggregate(store, llm), "aggregate --route llm needs an LLM endpoint (--llm-url)", Error);
+  AggregateOptions chunks;
+  chunks.chunk_reports = 0;
+  CHECK_THROWS_WITH_AS(aggregate(store, chunks), "aggregate: chunks must hold at least one report", Error);
+}
+
+TEST_CASE("the printed summary of a rules run names counts, labels and how to list the incidents") {
+  AggregateSummary s = summary(4, 10, 12);
+  s.label_source = "rules";
+  s.linked_pairs = 3;
+  s.incidents = 2;
+  s.reports_in_incidents = 5;
+  s.largest = 3;
   AggregateOptions o;
-  o.route = PairRoute::kHybrid;
-  o.ask = llm_pair_asker(client, judge);
-  Grouping g = group_reports(reports, o);
-  REQUIRE(g.routed > 0);
-  CHECK(g.routed == g.uncertain);
-  CHECK(static_cast<int64_t>(server.stats().requests.size()) == g.routed);
-  CHECK(g.answered == (g.routed + 1) / 2);
-  int64_t by_llm = 0;
-  for (const PairDecision& d : g.pairs) {
-    if (!d.by_llm) continue;
-    ++by_llm;
-    CHECK(d.linked);
-    CHECK(d.reason == "same error after the same upgrade");
-  }
-  CHECK(by_llm == g.answered);
+  std::ostringstream out;
+  print_aggregate_summary(s, o, nullptr, out);
+  CHECK(out.str() ==
+        "Aggregated 10 reports into 2 incidents (5 reports; the largest has 3) as 'default' (run 4)\n"
+        "12 candidate pairs (not all 45), 3 linked; root causes from 'rules'\n"
+        "List them: firstmile incidents --name default\n");
+}
+
+TEST_CASE("the printed summary of a hybrid run adds the LLM's share and the client's counts") {
+  AggregateSummary s = summary(9, 10, 45);
+  s.uncertain_pairs = 12;
+  s.routed = 12;
+  s.answered = 8;
+  AggregateOptions o;
+  o.name = "h";
+  o.grouping.route = PairRoute::kHybrid;
+  LlmCounters llm;
+  llm.calls = 10;
+  llm.cache_hits = 2;
+  llm.prompt_tokens = 1000;
+  llm.completion_tokens = 50;
+  std::ostringstream out;
+  print_aggregate_summary(s, o, &llm, out);
+  CHECK(out.str() ==
+        "Aggregated 10 reports into 0 incidents (0 reports; the largest has 0) as 'h' (run 9)\n"
+        "45 candidate pairs (not all 45), 0 linked\n"
+        "12 uncertain pairs (26.7%), 12 sent to the LLM, 8 decided by it\n"
+        "LLM: 10 calls, 2 from the cache, 0 over budget, 1000 prompt + 50 completion tokens\n"
+        "List them: firstmile incidents --name h\n");
+  s.routed = 0;
+  std::ostringstream none;
+  print_aggregate_summary(s, o, nullptr, none);
+  CHECK(none.str().find("0 sent to the LLM, 8 decided by it (no LLM endpoint: the score decided)\n") != std::string::npos);
 }

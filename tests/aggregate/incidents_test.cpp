@@ -1,280 +1,94 @@
-// Stored incidents read back (load_incidents and friends), and counting by incident in
-// Store::annotation_groups. The aggregation rows are written here with SQL, as
-// `firstmile aggregate` would leave them, so these tests do not depend on how it links reports.
+// Tests of aggregate/incidents.h: stored incidents as a table, CSV and JSON (reading them is
+// store/incident_tables.h's, tested in tests/store/incident_tables_test.cpp).
 #include <doctest/doctest.h>
 
+#include <sstream>
+
 #include "aggregate/incidents.h"
-#include "base/error.h"
-#include "store/store.h"
-#include "support.h"
 
 using namespace firstmile;
-using namespace firstmile::testing;
 
 namespace {
 
-struct Labels {
-  const char* symptom;
-  const char* root_cause;
-  const char* stage = "stage.inference";
-};
-
-const Labels kOom{"sym.crash.cuda", "rc.env.dependency"};
-const Labels kHang{"sym.hang.generation", "rc.config.inference"};
-const Labels kCuda{"sym.crash.cuda", "rc.env.cuda"};
-
-// Two repositories and ten reports:
-//   incident 1 ('default'): a storm of five Qwen reports with the same labels (kOom);
-//   incident 2 ('default'): three reports, two Llama ones labelled kHang and a Qwen one kCuda;
-//   in no incident: a Qwen report (kCuda) and a Llama report with two failures (kOom, kHang).
-// Aggregation 'tie' holds one incident of two reports with different labels (kOom and kCuda).
-class IncidentStore {
- public:
-  IncidentStore() : store_(Store::open_memory()) {
-    store_.save_taxonomy(Taxonomy::load(source_file("taxonomy/taxonomy.json")));
-    qwen_ = store_.upsert_repository({"QwenLM", "Qwen2.5", "Qwen", "Qwen2.5", "Mixed"});
-    llama_ = store_.upsert_repository({"meta-llama", "llama3", "Llama", "llama3", "Dense"});
-    for (int day = 1; day <= 5; ++day) storm_.push_back(report(qwen_, day, {kOom}));
-    mixed_.push_back(report(llama_, 12, {kHang}));
-    mixed_.push_back(report(qwen_, 10, {kCuda}));
-    mixed_.push_back(report(llama_, 11, {kHang}));
-    alone_.push_back(report(qwen_, 20, {kCuda}));
-    alone_.push_back(report(llama_, 21, {kOom, kHang}));
-    aggregation("default");
-    incident("default", 1, "KeyError: 'qwen2' after upgrading transformers", "2024-05-01T08:00:00Z",
-             "2024-05-05T08:00:00Z", R"(["QwenLM/Qwen2.5"])", "KeyError: 'qwen2'", "rc.env.dependency", storm_);
-    incident("default", 2, "generation hangs with long prompts", "2024-05-10T08:00:00Z", "2024-05-12T20:00:00Z",
-             R"(["meta-llama/llama3", "QwenLM/Qwen2.5"])", "", "rc.config.inference", mixed_);
-    aggregation("tie");
-    incident("tie", 1, "two reports", "2024-05-20T08:00:00Z", "2024-05-21T08:00:00Z", R"(["QwenLM/Qwen2.5"])", "",
-             "", {alone_[0], storm_[0]});
-  }
-
-  Store& store() { return store_; }
-  const std::vector<int64_t>& mixed() const { return mixed_; }
-
-  AnnotationGroups groups(const std::string& incidents) {
-    AnnotationQuery q;
-    q.source = "gold";
-    q.incidents = incidents;
-    return store_.annotation_groups(q);
-  }
-
- private:
-  int64_t report(int64_t repository, int day, const std::vector<Labels>& failures) {
-    IssueData issue;
-    issue.repository_id = repository;
-    issue.number = ++number_;
-    issue.title = "report " + std::to_string(number_);
-    issue.created_at = "2024-05-" + std::string(day < 10 ? "0" : "") + std::to_string(day) + "T08:00:00Z";
-    issue.url = "https://github.com/x/y/issues/" + std::to_string(number_);
-    int64_t id = store_.upsert_issue(issue).first;
-    int index = 0;
-    for (const Labels& l : failures) {
-      Annotation a;
-      a.issue_id = id;
-      a.failure_index = ++index;
-      a.source = "gold:test";
-      a.taxonomy = "open-llm-failures";
-      a.symptom = l.symptom;
-      a.root_cause = l.root_cause;
-      a.stage = l.stage;
-      store_.upsert_annotation(a);
-    }
-    return id;
-  }
-
-  void aggregation(const std::string& name) {
-    store_.db()
-        .query("INSERT INTO aggregations (name, source, window_days, route, threshold, created_at, summary) "
-                 "VALUES (?, 'gold:test', 14, 'rules', 0.5, '2024-06-01T00:00:00Z', '{\"reports\": 10}')")
-        .bind(1, name)
-        .run();
-  }
-
-  void incident(const std::string& aggregation, int number, const std::string& title, const std::string& first_at,
-                const std::string& last_at, const std::string& repositories, const std::string& signature,
-                const std::string& root_cause, const std::vector<int64_t>& members) {
-    store_.db()
-        .query("INSERT INTO incidents (aggregation, number, title, size, first_at, last_at, repositories, signature, "
-                 "root_cause) VALUES (?, ?, ?, ?, ?, ?, ?, nullif(?, ''), nullif(?, ''))")
-        .bind(1, aggregation)
-        .bind(2, number)
-        .bind(3, title)
-        .bind(4, static_cast<int64_t>(members.size()))
-        .bind(5, first_at)
-        .bind(6, last_at)
-        .bind(7, repositories)
-        .bind(8, signature)
-        .bind(9, root_cause)
-        .run();
-    int64_t id = store_.db().last_insert_rowid();
-    for (int64_t issue : members) {
-      store_.db().query("INSERT INTO incident_members (incident_id, issue_id) VALUES (?, ?)").bind(1, id).bind(2, issue).run();
-    }
-  }
-
-  Store store_;
-  int64_t qwen_ = 0, llama_ = 0;
-  int64_t number_ = 0;
-  std::vector<int64_t> storm_, mixed_, alone_;
-};
-
-int64_t count_where(const AnnotationGroups& g, const std::string& root_cause, const std::string& series = "") {
-  int64_t n = 0;
-  for (const AnnotationGroup& group : g.groups) {
-    if (group.root_cause == root_cause && (series.empty() || group.series == series)) n += group.count;
-  }
-  return n;
+AggregationInfo aggregation() {
+  AggregationInfo a;
+  a.name = "default";
+  a.source = "gold:small";
+  a.window_days = 14;
+  a.route = "rules";
+  a.threshold = 0.3;
+  a.run_id = 5;
+  a.created_at = "2024-06-01T00:00:00Z";
+  a.summary = R"({"reports":6})";
+  a.incidents = 2;
+  a.reports = 4;
+  return a;
 }
 
-int64_t total(const AnnotationGroups& g) {
-  int64_t n = 0;
-  for (const AnnotationGroup& group : g.groups) n += group.count;
-  return n;
+IncidentRow incident() {
+  IncidentRow r;
+  r.number = 1;
+  r.title = "Qwen2.5 repeats itself";
+  r.size = 2;
+  r.first_at = "2024-05-07T10:00:00Z";
+  r.last_at = "2024-05-08T10:00:00Z";
+  r.span_days = 1;
+  r.repositories = {"QwenLM/Qwen2.5"};
+  r.signature = "RuntimeError: x";
+  r.root_cause = "rc.env.dependency";
+  r.root_cause_path = "Env / Dep";
+  r.members = {{7, "QwenLM/Qwen2.5", 7, "2024-05-07T10:00:00Z", "repetition after 7", "https://github.com/QwenLM/Qwen2.5/issues/7"},
+               {8, "QwenLM/Qwen2.5", 8, "2024-05-08T10:00:00Z", "repetition after 8", "https://github.com/QwenLM/Qwen2.5/issues/8"}};
+  return r;
 }
 
 }  // namespace
 
-TEST_CASE("load_incidents lists an aggregation's incidents by number with their stored fields") {
-  IncidentStore s;
-  std::vector<IncidentRow> rows = load_incidents(s.store(), "default");
-  REQUIRE(rows.size() == 2);
-  CHECK(rows[0].number == 1);
-  CHECK(rows[0].size == 5);
-  CHECK(rows[0].title == "KeyError: 'qwen2' after upgrading transformers");
-  CHECK(rows[0].first_at == "2024-05-01T08:00:00Z");
-  CHECK(rows[0].last_at == "2024-05-05T08:00:00Z");
-  CHECK(rows[0].span_days == doctest::Approx(4.0));
-  CHECK(rows[0].signature == "KeyError: 'qwen2'");
-  CHECK(rows[0].repositories == std::vector<std::string>{"QwenLM/Qwen2.5"});
-  CHECK(rows[1].number == 2);
-  CHECK(rows[1].span_days == doctest::Approx(2.5));
-  CHECK(rows[1].repositories == std::vector<std::string>{"meta-llama/llama3", "QwenLM/Qwen2.5"});
-  CHECK(rows[1].signature.empty());
-  CHECK(rows[0].members.empty());
+TEST_CASE("the table heads with the aggregation and gives each incident its root cause and signature lines") {
+  std::ostringstream out;
+  print_incidents_table(aggregation(), {incident()}, false, out);
+  const std::string under(55, ' ');  // the six columns before the last, and their gaps
+  CHECK(out.str() ==
+        "Aggregation 'default' (2024-06-01T00:00:00Z; route rules, window 14 days, labels gold:small): "
+        "2 incidents of 4 reports, 1 shown\n"
+        "#  Size  First       Last        Days  Repositories    Incident\n"
+        "-  ----  ----------  ----------  ----  --------------  --------------------------\n"
+        "1     2  2024-05-07  2024-05-08   1.0  QwenLM/Qwen2.5  Qwen2.5 repeats itself\n" +
+            under + "root cause: Env / Dep\n" + under + "signature: RuntimeError: x\n");
 }
 
-TEST_CASE("an incident's root cause reads as its path in the stored taxonomy") {
-  IncidentStore s;
-  std::vector<IncidentRow> rows = load_incidents(s.store(), "default");
-  REQUIRE(rows.size() == 2);
-  CHECK(rows[0].root_cause == "rc.env.dependency");
-  CHECK(rows[0].root_cause_path == "Environment Compatibility Issues / Dependency Library Compatibility");
+TEST_CASE("with members the table lists each incident's reports after it") {
+  std::ostringstream out;
+  print_incidents_table(aggregation(), {incident()}, true, out);
+  CHECK(out.str().find("\nIncident 1: Qwen2.5 repeats itself\n"
+                       "  Report            Created     Title               URL\n"
+                       "  ----------------  ----------  ------------------  ------------------------------------------\n"
+                       "  QwenLM/Qwen2.5#7  2024-05-07  repetition after 7  https://github.com/QwenLM/Qwen2.5/issues/7\n") !=
+        std::string::npos);
 }
 
-TEST_CASE("min_size and limit keep the first incidents by number that are large enough") {
-  IncidentStore s;
-  IncidentQuery large;
-  large.min_size = 4;
-  CHECK(load_incidents(s.store(), "default", large).size() == 1);
-  IncidentQuery first;
-  first.limit = 1;
-  std::vector<IncidentRow> rows = load_incidents(s.store(), "default", first);
-  REQUIRE(rows.size() == 1);
-  CHECK(rows[0].number == 1);
+TEST_CASE("CSV gives one row per incident, or per member with the incident's columns repeated") {
+  std::ostringstream plain;
+  print_incidents_csv({incident()}, false, plain);
+  CHECK(plain.str() ==
+        "number,size,first_at,last_at,span_days,repositories,signature,root_cause,root_cause_path,title\r\n"
+        "1,2,2024-05-07T10:00:00Z,2024-05-08T10:00:00Z,1.00,QwenLM/Qwen2.5,RuntimeError: x,rc.env.dependency,Env / Dep,"
+        "Qwen2.5 repeats itself\r\n");
+  std::ostringstream members;
+  print_incidents_csv({incident()}, true, members);
+  CHECK(members.str().find(",member,member_created_at,member_title,member_url\r\n") != std::string::npos);
+  CHECK(members.str().find("Qwen2.5 repeats itself,QwenLM/Qwen2.5#8,2024-05-08T10:00:00Z,repetition after 8,"
+                           "https://github.com/QwenLM/Qwen2.5/issues/8\r\n") != std::string::npos);
 }
 
-TEST_CASE("an incident's members come oldest first with repository, number, date, title and URL") {
-  IncidentStore s;
-  IncidentQuery q;
-  q.members = true;
-  std::vector<IncidentRow> rows = load_incidents(s.store(), "default", q);
-  REQUIRE(rows.size() == 2);
-  CHECK(rows[0].members.size() == 5);
-  const std::vector<IncidentMember>& m = rows[1].members;
-  REQUIRE(m.size() == 3);
-  CHECK(m[0].repository == "QwenLM/Qwen2.5");
-  CHECK(m[0].number == 7);
-  CHECK(m[0].created_at == "2024-05-10T08:00:00Z");
-  CHECK(m[0].title == "report 7");
-  CHECK(m[0].url == "https://github.com/x/y/issues/7");
-  CHECK(m[1].number == 8);
-  CHECK(m[2].number == 6);
-}
-
-TEST_CASE("aggregation info carries the run's settings and how many incidents and reports it stored") {
-  IncidentStore s;
-  AggregationInfo a = load_aggregation(s.store(), "default");
-  CHECK(a.source == "gold:test");
-  CHECK(a.window_days == 14);
-  CHECK(a.route == "rules");
-  CHECK(a.threshold == 0.5);
-  CHECK(a.incidents == 2);
-  CHECK(a.reports == 8);
-}
-
-TEST_CASE("an unknown aggregation name is an error listing the names there") {
-  IncidentStore s;
-  CHECK_THROWS_WITH_AS(load_incidents(s.store(), "nope"), "no aggregation named 'nope' (aggregations: default, tie)",
-                       Error);
-}
-
-TEST_CASE("a store without aggregations says to run firstmile aggregate first") {
-  Store store = Store::open_memory();
-  CHECK_THROWS_WITH_AS(load_aggregation(store, "default"), "no incidents yet: run `firstmile aggregate` first", Error);
-}
-
-TEST_CASE("counting by report is unchanged by stored incidents") {
-  IncidentStore s;
-  AnnotationGroups g = s.groups("");
-  CHECK(total(g) == 11);
-  CHECK(g.issues == 10);
-  CHECK(count_where(g, "rc.env.dependency") == 6);
-  CHECK(g.incidents == 0);
-}
-
-TEST_CASE("a storm of five reports with the same labels counts once by incident") {
-  IncidentStore s;
-  AnnotationGroups g = s.groups("default");
-  CHECK(count_where(g, "rc.env.dependency", "Qwen") == 1);
-}
-
-TEST_CASE("a mixed incident counts once, for its majority labels, under the majority's repository") {
-  IncidentStore s;
-  AnnotationGroups g = s.groups("default");
-  // The mixed incident votes kHang (2 Llama reports) over kCuda (1 Qwen report); the lone
-  // Llama report adds its own kHang failure.
-  CHECK(count_where(g, "rc.config.inference", "Llama") == 2);
-  CHECK(count_where(g, "rc.config.inference", "Qwen") == 0);
-  CHECK(count_where(g, "rc.env.cuda") == 1);  // the lone Qwen report only
-}
-
-TEST_CASE("reports in no incident count as themselves, once per failure, by incident") {
-  IncidentStore s;
-  AnnotationGroups g = s.groups("default");
-  CHECK(count_where(g, "rc.env.dependency", "Llama") == 1);  // the lone report's first failure
-  CHECK(total(g) == 5);                    // two incidents, three failures of the two lone reports
-  CHECK(g.incidents == 4);                 // two stored incidents, two lone reports
-  CHECK(g.multi_report_incidents == 2);
-  CHECK(g.issues == 10);                   // every report was read
-}
-
-TEST_CASE("a tie between label combinations goes to the smallest node ids") {
-  IncidentStore s;
-  AnnotationGroups g = s.groups("tie");
-  // The tie incident: kCuda (rc.env.cuda) and kOom (rc.env.dependency), one vote each;
-  // symptoms are equal, so the root-cause id decides: rc.env.cuda < rc.env.dependency.
-  // Outside it: four storm reports (kOom), three mixed (2 kHang, 1 kCuda), the two-failure report.
-  CHECK(count_where(g, "rc.env.cuda") == 2);
-  CHECK(count_where(g, "rc.env.dependency") == 5);
-  CHECK(g.multi_report_incidents == 1);
-}
-
-TEST_CASE("counting by an unknown aggregation is an error naming it") {
-  IncidentStore s;
-  CHECK_THROWS_WITH_AS(s.groups("nope"), "no aggregation named 'nope' (aggregations: default, tie)", Error);
-}
-
-TEST_CASE("filters apply before the vote: an incident with no selected member is not counted") {
-  IncidentStore s;
-  AnnotationQuery q;
-  q.source = "gold";
-  q.series = {"Llama"};
-  q.incidents = "default";
-  AnnotationGroups g = s.store().annotation_groups(q);
-  // Llama: the mixed incident's two kHang reports (one vote) and the lone two-failure report.
-  CHECK(total(g) == 3);
-  CHECK(g.incidents == 2);
-  CHECK(g.multi_report_incidents == 1);
+TEST_CASE("JSON holds the aggregation with its summary parsed, and the incidents") {
+  nlohmann::ordered_json j = incidents_to_json(aggregation(), {incident()}, true);
+  CHECK(j["aggregation"]["name"] == "default");
+  CHECK(j["aggregation"]["threshold"] == 0.3);
+  CHECK(j["aggregation"]["run_id"] == 5);
+  CHECK(j["aggregation"]["summary"]["reports"] == 6);
+  REQUIRE(j["incidents"].size() == 1);
+  CHECK(j["incidents"][0]["root_cause_path"] == "Env / Dep");
+  CHECK(j["incidents"][0]["members"][1]["number"] == 8);
+  CHECK_FALSE(incidents_to_json(aggregation(), {incident()}, false)["incidents"][0].contains("members"));
 }

@@ -1,11 +1,16 @@
-// Pair judge: the knowledge files, the prompt built from taxonomy and knowledge, order-insensitive
-// requests, and answers that never link two reports unless they are valid.
+// Tests of aggregate/pair_judge.h: the knowledge and prompt files, the prompt built from taxonomy,
+// knowledge and prompt texts, order-insensitive requests, answers that never link two reports
+// unless they are valid, and the asker between the grouping and a chat-completions server.
 #include <doctest/doctest.h>
 
 #include <chrono>
 
+#include "aggregate/grouping.h"
 #include "aggregate/pair_judge.h"
+#include "aggregate_fixtures.h"
+#include "base/content_hash.h"
 #include "base/error.h"
+#include "base/json_file.h"
 #include "fake_llm.h"
 #include "support.h"
 #include "taxonomy/taxonomy.h"
@@ -24,6 +29,18 @@ const Taxonomy& taxonomy() {
 const Knowledge& shipped() {
   static const Knowledge k = Knowledge::load(source_file("taxonomy/knowledge"));
   return k;
+}
+
+const PairPrompt& words() {
+  static const PairPrompt p = PairPrompt::load(source_file("taxonomy/aggregation/pair_judge_prompt.json"));
+  return p;
+}
+
+// The shipped prompt file with one text of a section replaced (`value` is JSON).
+std::string prompt_with(const std::string& section, const std::string& key, const std::string& value) {
+  json doc = parse_json(read_file(source_file("taxonomy/aggregation/pair_judge_prompt.json")), "p");
+  doc[section][key] = json::parse(value);
+  return doc.dump();
 }
 
 bool contains(const std::string& text, const std::string& what) { return text.find(what) != std::string::npos; }
@@ -75,10 +92,9 @@ LlmClientOptions fast_client(const std::string& url, std::vector<std::chrono::mi
 
 TEST_CASE("the shipped knowledge loads and names only root causes of the taxonomy") {
   const Knowledge& k = shipped();
-  CHECK(k.changes.size() >= 15);
-  CHECK(k.changes.size() <= 30);
-  CHECK_FALSE(k.guidance.empty());
-  CHECK_FALSE(k.notes.empty());
+  CHECK(k.changes.size() == 30);  // breaking_changes.json
+  CHECK(k.guidance.size() == 6);  // root_causes.json
+  CHECK(k.notes.size() == 13);
   CHECK(contains(k.origin, "breaking_changes.json"));
   CHECK(contains(k.origin, "root_causes.json"));
   int levels = taxonomy().dimension("root_cause").levels;
@@ -95,7 +111,7 @@ TEST_CASE("the shipped knowledge loads and names only root causes of the taxonom
     CHECK(node->dimension == "root_cause");
   }
   CHECK_NOTHROW(k.check(taxonomy()));
-  CHECK_NOTHROW(PairJudge(taxonomy(), k));
+  CHECK_NOTHROW(PairJudge(taxonomy(), k, words()));
 }
 
 TEST_CASE("a knowledge change with a missing field is refused naming the file and the change") {
@@ -136,16 +152,16 @@ TEST_CASE("loading a folder without knowledge files is refused") {
 
 TEST_CASE("the judge refuses knowledge naming a root cause outside the taxonomy, naming file and entry") {
   Knowledge unknown = one_change(R"("id": "x", "library": "vllm", "versions": "any", "description": "d", "tell_tale_errors": ["E"], "root_cause": "rc.nope")");
-  CHECK_THROWS_WITH_AS(PairJudge(taxonomy(), unknown),
+  CHECK_THROWS_WITH_AS(PairJudge(taxonomy(), unknown, words()),
                        doctest::Contains("k/changes.json: change 'x': root cause 'rc.nope' is not a root_cause node"), Error);
   Knowledge symptom = one_change(R"("id": "y", "library": "vllm", "versions": "any", "description": "d", "tell_tale_errors": ["E"], "root_cause": "sym.crash")");
-  CHECK_THROWS_WITH_AS(PairJudge(taxonomy(), symptom), doctest::Contains("change 'y': root cause 'sym.crash'"), Error);
+  CHECK_THROWS_WITH_AS(PairJudge(taxonomy(), symptom, words()), doctest::Contains("change 'y': root cause 'sym.crash'"), Error);
   Knowledge note = Knowledge::parse({{"k/rc.json", R"({"notes": [{"root_cause": "stage.inference", "note": "n"}]})"}});
-  CHECK_THROWS_WITH_AS(PairJudge(taxonomy(), note), doctest::Contains("k/rc.json: note 1: root cause 'stage.inference'"), Error);
+  CHECK_THROWS_WITH_AS(PairJudge(taxonomy(), note, words()), doctest::Contains("k/rc.json: note 1: root cause 'stage.inference'"), Error);
 }
 
 TEST_CASE("the system prompt holds every root-cause definition and no other dimension's nodes") {
-  PairJudge judge(taxonomy(), shipped());
+  PairJudge judge(taxonomy(), shipped(), words());
   const std::string& prompt = judge.system_prompt();
   for (const TaxonomyNode& node : taxonomy().nodes()) {
     if (node.dimension == "root_cause") {
@@ -159,7 +175,7 @@ TEST_CASE("the system prompt holds every root-cause definition and no other dime
 }
 
 TEST_CASE("the system prompt holds the guidance, the notes and every known change with its tell-tale errors") {
-  PairJudge judge(taxonomy(), shipped());
+  PairJudge judge(taxonomy(), shipped(), words());
   const std::string& prompt = judge.system_prompt();
   for (const std::string& g : shipped().guidance) CHECK(contains(prompt, "- " + g + "\n"));
   for (const RootCauseNote& n : shipped().notes) CHECK(contains(prompt, " For pairs: " + n.note));
@@ -172,7 +188,7 @@ TEST_CASE("the system prompt holds the guidance, the notes and every known chang
 }
 
 TEST_CASE("the answer schema asks for exactly a boolean and a reason") {
-  PairJudge judge(taxonomy(), shipped());
+  PairJudge judge(taxonomy(), shipped(), words());
   const json& schema = judge.schema();
   CHECK(schema["properties"]["same_root_cause"]["type"] == "boolean");
   CHECK(schema["properties"]["reason"]["type"] == "string");
@@ -181,7 +197,7 @@ TEST_CASE("the answer schema asks for exactly a boolean and a reason") {
 }
 
 TEST_CASE("a pair gives the same request in either order") {
-  PairJudge judge(taxonomy(), shipped());
+  PairJudge judge(taxonomy(), shipped(), words());
   LlmRequest ab = judge.request(qwen_report(), llama_report());
   LlmRequest ba = judge.request(llama_report(), qwen_report());
   CHECK(ab.system == ba.system);
@@ -195,7 +211,7 @@ TEST_CASE("a pair gives the same request in either order") {
 }
 
 TEST_CASE("reports of one repository are ordered by number") {
-  PairJudge judge(taxonomy(), shipped());
+  PairJudge judge(taxonomy(), shipped(), words());
   PairReport early = qwen_report(), late = qwen_report();
   early.number = 9;
   late.number = 100;  // "100" < "9" as text: the order must be numeric
@@ -207,7 +223,7 @@ TEST_CASE("reports of one repository are ordered by number") {
 }
 
 TEST_CASE("the user message shows both reports' evidence and a known label as a hint") {
-  LlmRequest q = PairJudge(taxonomy(), shipped()).request(qwen_report(), llama_report());
+  LlmRequest q = PairJudge(taxonomy(), shipped(), words()).request(qwen_report(), llama_report());
   CHECK(q.user.find("Do these two failure reports share one root cause?") == 0);
   CHECK(contains(q.user, "## Report 1: QwenLM/Qwen2.5#412, opened 2024-09-20T08:00:00Z\n"));
   CHECK(contains(q.user, "Title: KeyError: 'qwen2' when loading Qwen2.5-7B-Instruct\n"));
@@ -224,7 +240,7 @@ TEST_CASE("a label outside the root causes is left out of the user message") {
   PairReport a = qwen_report(), b = llama_report();
   a.root_cause = "sym.crash";
   b.root_cause = "rc.invented";
-  LlmRequest q = PairJudge(taxonomy(), shipped()).request(a, b);
+  LlmRequest q = PairJudge(taxonomy(), shipped(), words()).request(a, b);
   CHECK_FALSE(contains(q.user, "Root-cause label"));
 }
 
@@ -233,7 +249,7 @@ TEST_CASE("each excerpt is cut to its cap, keeping its beginning and its end") {
   a.excerpt = "BEGIN-A " + std::string(20000, 'a') + " END-A";
   b.excerpt = "BEGIN-B " + std::string(20000, 'b') + " END-B";
   for (int i = 0; i < 50; ++i) a.error_lines.push_back("RuntimeError: line " + std::to_string(i));
-  LlmRequest q = PairJudge(taxonomy(), shipped()).request(a, b);
+  LlmRequest q = PairJudge(taxonomy(), shipped(), words()).request(a, b);
   for (const char* mark : {"BEGIN-A", "END-A", "BEGIN-B", "END-B", "[... cut ...]"}) CHECK_MESSAGE(contains(q.user, mark), mark);
   CHECK(q.user.size() < 2 * 2500 + 1500);  // two excerpts at the cap plus the other fields
   CHECK(contains(q.user, "RuntimeError: line 6\n"));
@@ -241,7 +257,7 @@ TEST_CASE("each excerpt is cut to its cap, keeping its beginning and its end") {
 }
 
 TEST_CASE("a valid answer becomes a verdict with its reason") {
-  PairJudge judge(taxonomy(), shipped());
+  PairJudge judge(taxonomy(), shipped(), words());
   PairVerdict yes = judge.read_answer(verdict_json(true).dump());
   REQUIRE(yes.ok);
   CHECK(yes.same);
@@ -254,14 +270,14 @@ TEST_CASE("a valid answer becomes a verdict with its reason") {
 }
 
 TEST_CASE("JSON in a code fence or after a thinking block is read") {
-  PairJudge judge(taxonomy(), shipped());
+  PairJudge judge(taxonomy(), shipped(), words());
   CHECK(judge.read_answer("```json\n" + verdict_json(true).dump() + "\n```").ok);
   CHECK(judge.read_answer("<think>Both say KeyError: 'qwen2'.</think>\n\n" + verdict_json(true).dump()).same);
   CHECK(judge.read_answer("<think>x</think>```json\n" + verdict_json(false).dump() + "\n```").ok);
 }
 
 TEST_CASE("an answer that is not one JSON object is rejected") {
-  PairJudge judge(taxonomy(), shipped());
+  PairJudge judge(taxonomy(), shipped(), words());
   PairVerdict prose = judge.read_answer("Yes, they share a root cause.");
   CHECK_FALSE(prose.ok);
   CHECK_FALSE(prose.same);
@@ -276,7 +292,7 @@ TEST_CASE("an answer that is not one JSON object is rejected") {
 }
 
 TEST_CASE("an answer with a missing, mistyped or extra field is rejected") {
-  PairJudge judge(taxonomy(), shipped());
+  PairJudge judge(taxonomy(), shipped(), words());
   CHECK(judge.read_answer(R"({"reason": "r"})").error == "answer rejected: no field 'same_root_cause'");
   CHECK(judge.read_answer(R"({"same_root_cause": true})").error == "answer rejected: no field 'reason'");
   CHECK(judge.read_answer(R"({"same_root_cause": "yes", "reason": "r"})").error ==
@@ -295,10 +311,9 @@ TEST_CASE("an answer with a missing, mistyped or extra field is rejected") {
 TEST_CASE("a long reason is cut to its cap without splitting a character") {
   std::string reason;
   for (int i = 0; i < 300; ++i) reason += "版本";  // 6 bytes each
-  PairVerdict v = PairJudge(taxonomy(), shipped()).read_answer(verdict_json(true, reason).dump());
+  PairVerdict v = PairJudge(taxonomy(), shipped(), words()).read_answer(verdict_json(true, reason).dump());
   REQUIRE(v.ok);
-  CHECK(v.reason.size() <= 400);
-  CHECK(v.reason.size() % 3 == 0);
+  CHECK(v.reason.size() == 399);  // 133 characters of 3 bytes: the 134th would pass 400
   CHECK(reason.rfind(v.reason, 0) == 0);
 }
 
@@ -306,7 +321,7 @@ TEST_CASE("verdicts come through the chat-completions server: a yes, a no, and a
   FakeLlm server;
   server.script({reply_json(verdict_json(true)), reply_json(verdict_json(false, "Different libraries.")),
                  reply_text("{\"same_root_cause\": tru")});
-  PairJudge judge(taxonomy(), shipped());
+  PairJudge judge(taxonomy(), shipped(), words());
   std::vector<LlmRequest> requests;
   for (int i = 0; i < 3; ++i) {
     PairReport b = llama_report();
@@ -334,7 +349,7 @@ TEST_CASE("a 500 and a 429 are retried and the verdict comes from the answer tha
   FakeLlm server;
   server.script({reply_status(500), reply_json(verdict_json(true)), reply_status(429, "2"),
                  reply_json(verdict_json(false, "One is a rope_scaling error, the other a missing model type."))});
-  PairJudge judge(taxonomy(), shipped());
+  PairJudge judge(taxonomy(), shipped(), words());
   std::vector<std::chrono::milliseconds> sleeps;
   LlmClient client(fast_client(server.url(), &sleeps));
   PairReport other = qwen_report();
@@ -371,7 +386,7 @@ TEST_CASE("the judge never yields an ok verdict from a bad answer of the server"
   FakeLlm server;
   size_t next = 0;
   server.set_responder([&](const json&) { return reply_text(bad[next++ % bad.size()]); });
-  PairJudge judge(taxonomy(), shipped());
+  PairJudge judge(taxonomy(), shipped(), words());
   std::vector<LlmRequest> requests;
   for (size_t i = 0; i < bad.size(); ++i) {
     PairReport b = llama_report();
@@ -390,4 +405,93 @@ TEST_CASE("the judge never yields an ok verdict from a bad answer of the server"
     CHECK(v.reason.empty());
     CHECK(v.error.rfind("answer rejected: ", 0) == 0);
   }
+}
+
+TEST_CASE("the shipped prompt file gives the words of both messages") {
+  const PairPrompt& p = words();
+  CHECK(p.question == "Do these two failure reports share one root cause?");
+  CHECK(p.taxonomy == "Root causes follow the taxonomy \"{title}\" ({id}, version {version}): {definition}");
+  CHECK(p.cut_marker == "[... cut ...]");
+  CHECK(p.hash == git_blob_hash(read_file(source_file("taxonomy/aggregation/pair_judge_prompt.json"))));
+  LlmRequest q = PairJudge(taxonomy(), shipped(), p).request(qwen_report(), llama_report());
+  CHECK(contains(q.system, "Root causes follow the taxonomy \"" + taxonomy().title() + "\" (" + taxonomy().id() +
+                               ", version " + taxonomy().version() + "): "));
+  CHECK(contains(q.system, "\n## Root causes (" + taxonomy().dimension("root_cause").name + ")\n"));
+}
+
+TEST_CASE("the judge lays out the prompt file's words as written") {
+  PairPrompt p = PairPrompt::parse(prompt_with("system", "changes_heading", "\"Bekannte Brüche\""), "p.json");
+  LlmRequest q = PairJudge(taxonomy(), shipped(), p).request(qwen_report(), llama_report());
+  CHECK(contains(q.system, "\n## Bekannte Brüche\n- ["));
+  PairPrompt titled = PairPrompt::parse(prompt_with("user", "title_label", "\"Titel\""), "p.json");
+  LlmRequest t = PairJudge(taxonomy(), shipped(), titled).request(qwen_report(), llama_report());
+  CHECK(contains(t.user, "\nTitel: KeyError: 'qwen2' when loading Qwen2.5-7B-Instruct\n"));
+  CHECK_FALSE(contains(t.user, "\nTitle: "));
+}
+
+TEST_CASE("a prompt file with an unknown, missing or empty text is refused naming the field") {
+  CHECK_THROWS_WITH_AS(PairPrompt::parse(prompt_with("user", "footer", "\"x\""), "p.json"),
+                       doctest::Contains("p.json: user: unknown field 'footer'"), Error);
+  json doc = json::parse(prompt_with("system", "task", "\"x\""));
+  doc["system"].erase("task");
+  CHECK_THROWS_WITH_AS(PairPrompt::parse(doc.dump(), "p.json"), "p.json: system: missing 'task'", Error);
+  CHECK_THROWS_WITH_AS(PairPrompt::parse(prompt_with("user", "question", "\"  \""), "p.json"),
+                       "p.json: user: 'question' is empty", Error);
+  CHECK_THROWS_WITH_AS(PairPrompt::parse(prompt_with("user", "question", "3"), "p.json"),
+                       "p.json: user: 'question' must be a string, got number", Error);
+  CHECK_THROWS_WITH_AS(PairPrompt::parse("{\"system\": {}}", "p.json"), "p.json: missing 'user'", Error);
+}
+
+TEST_CASE("a prompt text may use only the values its place fills in") {
+  CHECK_THROWS_WITH_AS(PairPrompt::parse(prompt_with("system", "taxonomy", "\"{title} of {year}\""), "p.json"),
+                       "p.json: system: 'taxonomy' uses {year} (it may use {title}, {id}, {version}, {definition})", Error);
+  CHECK_THROWS_WITH_AS(PairPrompt::parse(prompt_with("user", "question", "\"Same {dimension}?\""), "p.json"),
+                       "p.json: user: 'question' uses {dimension}, but takes no value", Error);
+  // JSON shown in a text is not a value to fill in.
+  CHECK_NOTHROW(PairPrompt::parse(prompt_with("system", "answer", "\"Answer {\\\"same_root_cause\\\": true}\""), "p.json"));
+}
+
+TEST_CASE("the judge's provenance is the prompt file's hash and the knowledge files'") {
+  PairJudge judge(taxonomy(), shipped(), words());
+  std::vector<std::pair<std::string, std::string>> p = judge.provenance();
+  REQUIRE(p.size() == 2);
+  CHECK(p[0] == std::make_pair(std::string("pair_prompt_hash"), words().hash));
+  CHECK(p[1] == std::make_pair(std::string("pair_knowledge_hash"), shipped().hash));
+  std::string one = "{\"guidance\": [\"a\"]}", two = "{\"guidance\": [\"b\"]}";
+  CHECK(Knowledge::parse({{"k/a.json", one}, {"k/b.json", two}}).hash == git_blob_hash(one + two));
+}
+
+TEST_CASE("hybrid grouping asks the chat-completions server only about uncertain pairs and uses only valid verdicts") {
+  Knowledge knowledge = Knowledge::load(source_file("taxonomy/knowledge"));
+  PairJudge judge(taxonomy(), knowledge, words());
+  FakeLlm server;
+  int answered = 0;
+  server.set_responder([&answered](const json&) {
+    // Every other answer is malformed: those pairs must fall back to the score.
+    return ++answered % 2 ? reply_json({{"same_root_cause", true}, {"reason", "same error after the same upgrade"}})
+                          : reply_text("I think so, yes.");
+  });
+  LlmClientOptions lo;
+  lo.base_url = server.url();
+  lo.model = "judge-7b";
+  lo.max_retries = 0;
+  LlmClient client(lo);
+  StormCorpus corpus = generate_storms({.seed = 12, .reports = 300});
+  std::vector<AggregateReport> reports = reports_of(corpus);
+  GroupingOptions o;
+  o.route = PairRoute::kHybrid;
+  o.ask = llm_pair_asker(client, judge);
+  Grouping g = group_reports(reports, shipped_similarity(), o);
+  REQUIRE(g.routed > 0);
+  CHECK(g.routed == g.uncertain);
+  CHECK(static_cast<int64_t>(server.stats().requests.size()) == g.routed);
+  CHECK(g.answered == (g.routed + 1) / 2);
+  int64_t by_llm = 0;
+  for (const PairDecision& d : g.pairs) {
+    if (!d.by_llm) continue;
+    ++by_llm;
+    CHECK(d.linked);
+    CHECK(d.reason == "same error after the same upgrade");
+  }
+  CHECK(by_llm == g.answered);
 }

@@ -15,8 +15,11 @@ TEST_CASE("synthetic storms go through import, aggregate, eval and incidents") {
   REQUIRE(run_firstmile({"import", "issues", storms + "/issues.jsonl", "--db", db}).exit_code == 0);
   CommandResult agg = run_firstmile({"aggregate", "--db", db, "--route", "hybrid"});
   REQUIRE_MESSAGE(agg.exit_code == 0, agg.err);
-  CHECK(agg.out.find("incidents") != std::string::npos);
-  CHECK(agg.out.find("no LLM endpoint: the score decided") != std::string::npos);
+  CHECK(agg.out.rfind("Aggregated 400 reports into ", 0) == 0);
+  CHECK(agg.out.find(" candidate pairs (not all 79800), ") != std::string::npos);  // 400 * 399 / 2
+  CHECK(agg.out.find(" decided by it (no LLM endpoint: the score decided)\n") != std::string::npos);
+  CHECK(agg.out.find("\nList them: firstmile incidents --name default\n") != std::string::npos);
+  CHECK(agg.err.empty());  // no progress line when stderr is not a terminal
   CommandResult eval = run_firstmile({"aggregate", "eval", "--db", db, "--gold", storms + "/incidents.csv", "--format", "json"});
   REQUIRE_MESSAGE(eval.exit_code == 0, eval.err);
   nlohmann::json j = nlohmann::json::parse(eval.out);
@@ -24,7 +27,22 @@ TEST_CASE("synthetic storms go through import, aggregate, eval and incidents") {
   CHECK(j["f1"].get<double>() > 0.8);
   CommandResult list = run_firstmile({"incidents", "--db", db, "--format", "json"});
   REQUIRE_MESSAGE(list.exit_code == 0, list.err);
-  CHECK(list.out.find("\"size\"") != std::string::npos);
+  nlohmann::json incidents = nlohmann::json::parse(list.out);
+  CHECK(incidents["aggregation"]["route"] == "hybrid");
+  CHECK(incidents["aggregation"]["summary"]["reports"] == 400);
+  CHECK(incidents["incidents"].size() == incidents["aggregation"]["incidents"].get<size_t>());
+}
+
+TEST_CASE("aggregate eval --gold duplicates joins the sample's 'Duplicate of #9001' comment to its issue") {
+  TempDir dir;
+  std::string db = import_sample(dir, /*gold=*/false);
+  REQUIRE(run_firstmile({"aggregate", "--db", db}).exit_code == 0);
+  CommandResult eval = run_firstmile({"aggregate", "eval", "--db", db, "--gold", "duplicates", "--format", "json"});
+  REQUIRE_MESSAGE(eval.exit_code == 0, eval.err);
+  nlohmann::json j = nlohmann::json::parse(eval.out);
+  CHECK(j["reports"] == 52);        // the sample's issues that are not pull requests
+  CHECK(j["gold_incidents"] == 1);  // QwenLM/Qwen2.5#9005 with #9001
+  CHECK(j["gold_pairs"] == 1);
 }
 
 TEST_CASE("aggregate refuses an LLM endpoint on the rules route and an unknown aggregation in eval") {

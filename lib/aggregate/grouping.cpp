@@ -1,0 +1,123 @@
+// aggregate/grouping.cpp — blocking, scoring and deciding the pairs, and the connected groups.
+#include "aggregate/grouping.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <unordered_map>
+
+#include "aggregate/similarity.h"
+#include "aggregate/union_find.h"
+
+namespace firstmile {
+
+namespace {
+
+// Step 2 and the score's half of step 3: only the pairs that matter are kept, the linked ones
+// and those the LLM will be asked about (their indexes in `routed`).
+void score_pairs(const std::vector<AggregateReport>& reports, const std::vector<uint64_t>& candidates,
+                 const CorpusStatistics& corpus, const SimilarityKnowledge& knowledge, const GroupingOptions& options,
+                 Grouping& g, std::vector<size_t>& routed) {
+  for (uint64_t key : candidates) {
+    size_t a = static_cast<size_t>(key >> 32), b = static_cast<size_t>(key & 0xffffffffu);
+    double score = pair_score(reports, corpus, a, b, options.window_days, knowledge);
+    bool unsure = options.route == PairRoute::kLlm || std::fabs(score - 0.5) * 2 < options.threshold;
+    g.uncertain += unsure;
+    bool to_llm = unsure && options.route != PairRoute::kRules;
+    if (score < 0.5 && !to_llm) continue;
+    PairDecision d;
+    d.a = a;
+    d.b = b;
+    d.score = score;
+    d.linked = score >= 0.5;
+    if (to_llm) routed.push_back(g.pairs.size());
+    g.pairs.push_back(std::move(d));
+  }
+}
+
+// The LLM's half of step 3: its usable answers decide; the others leave the score's decision
+// with the reason there is no answer.
+void ask_about(const std::vector<AggregateReport>& reports, const std::vector<size_t>& routed, const PairAsk& ask,
+               Grouping& g) {
+  std::vector<PairQuestion> questions;
+  for (size_t k : routed) questions.push_back({&reports[g.pairs[k].a], &reports[g.pairs[k].b], g.pairs[k].score});
+  std::vector<PairAnswer> answers = ask(questions);
+  g.routed = static_cast<int64_t>(questions.size());
+  for (size_t u = 0; u < routed.size() && u < answers.size(); ++u) {
+    PairDecision& d = g.pairs[routed[u]];
+    if (!answers[u].ok) {
+      d.reason = "no usable LLM answer (" + answers[u].reason + "): the score decides";
+      continue;
+    }
+    d.linked = answers[u].same;
+    d.by_llm = true;
+    d.reason = answers[u].reason;
+    ++g.answered;
+  }
+}
+
+}  // namespace
+
+std::vector<uint64_t> candidate_pairs(const std::vector<AggregateReport>& reports,
+                                      std::vector<std::vector<std::string>> keys, const GroupingOptions& options) {
+  std::unordered_map<std::string, std::vector<size_t>> blocks;
+  for (size_t r = 0; r < keys.size(); ++r) {
+    for (const std::string& k : keys[r]) blocks[k].push_back(r);
+  }
+  std::vector<std::vector<std::string>>().swap(keys);
+  const int64_t window_seconds = static_cast<int64_t>(options.window_days * 86400);
+  // Pairs as one 64-bit key each, sorted and made unique at the end: far cheaper than a hash
+  // set at tens of millions of pairs, and the order is deterministic.
+  std::vector<uint64_t> candidates;
+  for (auto& [k, members] : blocks) {
+    if (members.size() < 2) continue;
+    std::stable_sort(members.begin(), members.end(), [&](size_t a, size_t b) { return reports[a].created < reports[b].created; });
+    for (size_t i = 0; i < members.size(); ++i) {
+      int taken = 0;
+      for (size_t j = i + 1; j < members.size() && taken < options.max_neighbours; ++j) {
+        if (reports[members[j]].created - reports[members[i]].created > window_seconds) break;
+        size_t a = std::min(members[i], members[j]), b = std::max(members[i], members[j]);
+        candidates.push_back((static_cast<uint64_t>(a) << 32) | b);
+        ++taken;
+      }
+    }
+  }
+  blocks.clear();
+  std::sort(candidates.begin(), candidates.end());
+  candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+  return candidates;
+}
+
+std::vector<std::vector<size_t>> connected_groups(size_t reports, const std::vector<PairDecision>& pairs) {
+  UnionFind incidents(reports);
+  for (const PairDecision& d : pairs) {
+    if (d.linked) incidents.join(d.a, d.b);
+  }
+  std::map<size_t, std::vector<size_t>> components;
+  for (size_t r = 0; r < reports; ++r) components[incidents.find(r)].push_back(r);
+  std::vector<std::vector<size_t>> groups;
+  for (auto& [root, members] : components) {
+    if (members.size() >= 2) groups.push_back(std::move(members));
+  }
+  // Largest first, then by first report.
+  std::stable_sort(groups.begin(), groups.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
+  return groups;
+}
+
+Grouping group_reports(const std::vector<AggregateReport>& reports, const SimilarityKnowledge& knowledge,
+                       const GroupingOptions& options) {
+  Grouping g;
+  CorpusStatistics corpus = corpus_statistics(reports, options.window_days, knowledge);
+  std::vector<uint64_t> candidates = candidate_pairs(reports, std::move(corpus.keys), options);
+  corpus.keys.clear();
+  g.candidates = static_cast<int64_t>(candidates.size());
+  if (options.progress) options.progress("pairs", g.candidates, g.candidates);
+  std::vector<size_t> routed;
+  score_pairs(reports, candidates, corpus, knowledge, options, g, routed);
+  std::vector<uint64_t>().swap(candidates);
+  if (!routed.empty() && options.ask) ask_about(reports, routed, options.ask, g);
+  g.groups = connected_groups(reports.size(), g.pairs);
+  return g;
+}
+
+}  // namespace firstmile

@@ -1,0 +1,78 @@
+// aggregate/report.cpp — a report's features, and the slices that read them on all cores.
+#include "aggregate/report.h"
+
+#include <exception>
+#include <thread>
+
+#include "aggregate/similarity_knowledge.h"
+#include "base/error.h"
+#include "base/text.h"
+#include "classify/features.h"
+
+namespace firstmile {
+
+namespace {
+
+// The LLM's view of a report: enough to judge a pair, short enough for many pairs per prompt.
+constexpr size_t kErrorLinesShown = 5;
+constexpr size_t kExcerptBytes = 1200;              // the prose, when the report has no inventory
+constexpr size_t kExcerptBytesBesideInventory = 900;
+constexpr size_t kInventoryBytes = 300;
+// Model families are read in the title and the body's opening, where the reporter names the
+// model they run; further down, models are mentioned for comparison.
+constexpr size_t kModelMentionBytes = 300;
+
+}  // namespace
+
+void read_report_features(AggregateReport& r, const std::string& body, const std::string* comments,
+                          const SimilarityKnowledge& knowledge, bool llm_view) {
+  std::vector<std::string> thread;
+  if (comments) thread.push_back(*comments);
+  IssueFeatures f = extract_features(r.title, body, thread);
+  r.signature = f.error_signature;
+  if (llm_view) {
+    r.error_lines = f.error_lines;
+    if (r.error_lines.size() > kErrorLinesShown) r.error_lines.resize(kErrorLinesShown);
+    r.excerpt = std::string(utf8_prefix(f.prose, f.environment.empty() ? kExcerptBytes : kExcerptBytesBesideInventory));
+    if (!f.environment.empty()) r.excerpt += "\nEnvironment:\n" + std::string(utf8_prefix(f.environment, kInventoryBytes));
+  }
+  r.libraries = knowledge.library_versions(r.title + "\n" + body);
+  r.models = knowledge.model_mentions(r.title + "\n" + std::string(utf8_prefix(body, kModelMentionBytes)));
+}
+
+void for_each_slice(size_t count, size_t threads, const std::function<void(size_t from, size_t to)>& work,
+                    const std::string& what) {
+  threads = std::max<size_t>(1, threads);
+  // An exception must not leave a thread (that ends the process): each slice keeps its own.
+  std::vector<std::exception_ptr> errors(threads);
+  auto slice = [&](size_t t) {
+    try {
+      work(count * t / threads, count * (t + 1) / threads);
+    } catch (...) {
+      errors[t] = std::current_exception();
+    }
+  };
+  std::vector<std::thread> pool;
+  try {
+    for (size_t t = 1; t < threads; ++t) pool.emplace_back(slice, t);
+  } catch (...) {  // no thread to be had: end those started, then fail
+    for (std::thread& t : pool) t.join();
+    throw;
+  }
+  slice(0);
+  for (std::thread& t : pool) t.join();
+  for (const std::exception_ptr& error : errors) {
+    if (!error) continue;
+    try {
+      std::rethrow_exception(error);
+    } catch (const Error&) {
+      throw;
+    } catch (const std::exception& e) {
+      throw Error(what + " failed: " + e.what());
+    } catch (...) {
+      throw Error(what + " failed");
+    }
+  }
+}
+
+}  // namespace firstmile

@@ -1,0 +1,94 @@
+// aggregate/similarity_knowledge.h — what the aggregation knows about reports, as data:
+// taxonomy/aggregation/similarity.json.
+//
+//   SimilarityKnowledge k = SimilarityKnowledge::load();          // the shipped file
+//   k.library_versions("transformers==4.45.0, PyTorch v2.1");    // {"transformers 4.45.0", "torch 2.1"}
+//   k.model_mentions("Qwen2.5-7B-Instruct fails");               // {"qwen2.5"}
+//   k.is_stopword("the");  k.is_machine_library("cuda");
+//   k.pair_score().prior;  k.blocking().rare_title_words;        // the named weights
+//   k.hash();                                                     // for the run's provenance
+//
+// The file holds the stopwords of title similarity, the model families and libraries read in
+// a report, the libraries whose version is the machine's (CUDA, NCCL), the blocking limits and
+// every weight of the pair score, each named for what it means (the file's comments say how
+// each is used). Loading checks every field and pattern, and throws Error naming the file and
+// the field at fault; the weights are read as written, so the same file gives the same
+// incidents.
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <vector>
+
+namespace re2 {
+class RE2;
+}
+
+namespace firstmile {
+
+// Which reports become candidate pairs through their rarest title words.
+struct BlockingLimits {
+  size_t rare_title_words = 0;         // keys per report, the rarest words first
+  size_t rare_word_most_reports = 0;   // a rare word is used by 2 to this many reports ...
+  size_t rare_word_one_report_in = 0;  // ... or by at most one report in this many
+};
+
+// The pair score's weights, in log-odds (see similarity.h, pair_score).
+struct PairScoreWeights {
+  double prior = 0;                          // where every pair starts
+  double same_signature = 0;                 // / (1 + log2(windows the signature appears in))
+  double signature_words = 0;                // * (word overlap of two signatures - neutral)
+  double signature_words_neutral = 0;
+  double signatures_together = 0;            // * overlap of the windows two signatures appear in
+  size_t signatures_together_max_windows = 0;
+  double title_similarity = 0;               // * TF-IDF cosine of the titles
+  double other_release = 0;                  // the same library at another release
+  double other_release_same_error_and_model = 0;
+  double other_patch = 0;                    // another patch level, or a machine library
+  double same_version = 0;
+  double version_burst = 0;                  // * min(log2(local / expected), cap)
+  double version_burst_cap = 0;
+  double close_in_time = 0;                  // * exp(-days apart / window days)
+  double same_repository = 0;
+  double same_model = 0;
+  double same_root_cause = 0;
+  double different_root_cause = 0;
+};
+
+class SimilarityKnowledge {
+ public:
+  // `path` empty: taxonomy/aggregation/similarity.json from the resource directory.
+  static SimilarityKnowledge load(const std::filesystem::path& path = {});
+  // `origin` names the file in messages; `content` is hashed.
+  static SimilarityKnowledge parse(std::string_view content, const std::string& origin);
+
+  bool is_stopword(const std::string& word) const { return stopwords_.count(word) > 0; }
+  bool is_machine_library(std::string_view name) const;
+
+  // Model families named in a text, lower case, in order of first mention: "Qwen2.5-7B" -> "qwen2.5".
+  std::vector<std::string> model_mentions(const std::string& text) const;
+  // Library versions named in a text, "name version", in order of first mention:
+  // "transformers==4.45.0" -> "transformers 4.45.0", "flash_attn 2.5.8" -> "flash-attn 2.5.8".
+  std::vector<std::string> library_versions(const std::string& text) const;
+
+  const BlockingLimits& blocking() const { return blocking_; }
+  const PairScoreWeights& pair_score() const { return weights_; }
+
+  const std::string& origin() const { return origin_; }
+  const std::string& hash() const { return hash_; }  // git blob hash of the file
+
+ private:
+  std::unordered_set<std::string> stopwords_;
+  std::vector<std::string> libraries_;          // names, in the order of the pattern's groups
+  std::vector<std::string> machine_libraries_;
+  std::shared_ptr<const re2::RE2> model_pattern_, library_pattern_;
+  BlockingLimits blocking_;
+  PairScoreWeights weights_;
+  std::string origin_, hash_;
+};
+
+}  // namespace firstmile
