@@ -66,7 +66,7 @@ void read_chunk_features(Store& store, const SimilarityKnowledge& knowledge, boo
 std::vector<AggregateReport> read_reports(Store& store, const SimilarityKnowledge& knowledge,
                                           const std::string& source, const AggregateOptions& options) {
   std::unordered_map<int64_t, ReportLabel> labels;
-  if (!source.empty()) labels = first_failure_labels(store, source);
+  if (!source.empty()) labels = first_failure_causes(store, source);
   const bool llm_view = options.grouping.route != PairRoute::kRules;
   std::vector<AggregateReport> reports;
   std::vector<std::string> bodies;  // of the chunk being read

@@ -4,7 +4,7 @@
 //
 //   for_each_report(store, [&](ReportRow& r) { ... });             // oldest first
 //   auto threads = comment_threads(store, {r1.issue_id, r2.issue_id});  // issue id -> comments
-//   auto labels = first_failure_labels(store, "rules");             // issue id -> stage, root cause
+//   auto labels = first_failure_causes(store, "rules");             // issue id -> stage, root cause
 //
 // A report is an issue with a title (its text is known) that is not a pull request.
 #pragma once
@@ -45,7 +45,7 @@ struct ReportLabel {
   std::string stage, root_cause;  // node ids; "" when not set
 };
 // The labels of each issue's first failure (failure_index 1) from `source`.
-std::unordered_map<int64_t, ReportLabel> first_failure_labels(Store& store, const std::string& source);
+std::unordered_map<int64_t, ReportLabel> first_failure_causes(Store& store, const std::string& source);
 
 // A comment whose body says "duplicate" somewhere (any case), with its issue's repository.
 struct DuplicateComment {

@@ -116,11 +116,11 @@ TEST_CASE("labels are those of each issue's first failure from the source asked 
   s.store().upsert_annotation(other);
   CHECK(has_annotations(s.store(), "rules"));
   CHECK_FALSE(has_annotations(s.store(), "llm:m"));
-  std::unordered_map<int64_t, ReportLabel> labels = first_failure_labels(s.store(), "rules");
+  std::unordered_map<int64_t, ReportLabel> labels = first_failure_causes(s.store(), "rules");
   REQUIRE(labels.size() == 1);
   CHECK(labels.at(s.first()).stage == "stage.inference");
   CHECK(labels.at(s.first()).root_cause == "rc.env.cuda");
-  std::unordered_map<int64_t, ReportLabel> gold = first_failure_labels(s.store(), "gold:x");
+  std::unordered_map<int64_t, ReportLabel> gold = first_failure_causes(s.store(), "gold:x");
   CHECK(gold.at(s.third()).stage == "");
   CHECK(gold.at(s.third()).root_cause == "");
 }
