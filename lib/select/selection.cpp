@@ -6,8 +6,6 @@
 #include <optional>
 #include <set>
 
-#include <re2/re2.h>
-
 #include "base/error.h"
 #include "base/text.h"
 #include "classify/classifier.h"
@@ -100,7 +98,6 @@ struct DuplicateMark {
 };
 
 DuplicateMark duplicate_mark(const Candidate& c, const std::set<int64_t>& marked_in_timeline) {
-  static const RE2 kDuplicateOf("(?i)\\bduplicate\\s+of\\s+(\\S+)");
   DuplicateMark m;
   if (marked_in_timeline.count(c.id)) m.routes.push_back("timeline");
   if (c.state_reason == "duplicate") m.routes.push_back("state_reason");
@@ -111,12 +108,9 @@ DuplicateMark duplicate_mark(const Candidate& c, const std::set<int64_t>& marked
     }
   }
   for (const std::string& comment : c.comments) {
-    re2::StringPiece input(comment);
-    std::string target;
-    while (RE2::FindAndConsume(&input, kDuplicateOf, &target)) {
-      std::vector<CommitIssueLink> links = issue_links_in_message(target, c.owner, c.name);
-      if (links.empty()) continue;
-      if (!m.named) m.named = links.front();
+    if (std::optional<IssueLink> original = duplicate_of(comment, c.owner, c.name)) {
+      m.named = CommitIssueLink{original->owner, original->name, original->number, "mentions"};
+      break;
     }
   }
   if (m.named) m.routes.push_back("comment");
