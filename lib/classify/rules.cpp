@@ -144,7 +144,13 @@ RuleSet RuleSet::load(const Taxonomy& taxonomy, const std::filesystem::path& dir
   if (paths.empty()) throw Error(dir.string() + ": no rule files (*.json)");
   std::vector<std::pair<std::string, std::string>> files;
   for (const auto& p : paths) files.emplace_back(p.string(), read_file(p));
-  return parse(taxonomy, files);
+  RuleSet set = parse(taxonomy, files);
+  // A rules directory written before field weights became data would otherwise be read with
+  // every field weighing 1: other labels, silently.
+  if (set.field_weights_origin_.empty()) {
+    throw Error(dir.string() + ": no rule file has a 'field_weights' block (copy taxonomy/rules/fields.json here)");
+  }
+  return set;
 }
 
 namespace {

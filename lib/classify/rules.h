@@ -11,7 +11,8 @@
 // once per report, with the weight of the strongest field it matched in: its weight times the
 // field's, from the "field_weights" block of one rule file (taxonomy/rules/fields.json: the
 // title and the errors weigh most, the resolution, which tells the fix, double, comments and
-// the environment inventory half; a rule set without that block weighs every field 1).
+// the environment inventory half). A rules directory must have that block; rule sets parsed
+// from memory (tests) without one weigh every field 1.
 #pragma once
 
 #include <array>

@@ -136,3 +136,9 @@ TEST_CASE("the rules' hash covers the rule files and what the feature extractor 
   for (const char* file : kShippedFiles) shipped += read_file(source_file(std::string("taxonomy/rules/") + file));
   CHECK(shipped_rules().hash() == git_blob_hash(shipped + read_file(source_file("taxonomy/features.json"))));
 }
+
+TEST_CASE("a rules directory without field weights is refused, naming the file to copy") {
+  firstmile::testing::TempDir dir;
+  firstmile::testing::write_file(dir / "a.json", R"({"rules": []})");
+  CHECK_THROWS_WITH_AS(RuleSet::load(taxonomy(), dir.path()), doctest::Contains("copy taxonomy/rules/fields.json"), Error);
+}
