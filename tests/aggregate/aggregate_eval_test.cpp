@@ -8,7 +8,7 @@
 #include "base/error.h"
 #include "store/incident_tables.h"
 #include "store/store.h"
-#include "support.h"
+#include "support/files.h"
 
 using namespace firstmile;
 using namespace firstmile::testing;

@@ -4,7 +4,8 @@
 #include "aggregate/aggregate_eval.h"
 #include "aggregate/similarity_knowledge.h"
 #include "base/clock.h"
-#include "support.h"
+#include "support/files.h"
+#include "support/taxonomies.h"
 #include "taxonomy/taxonomy.h"
 
 namespace firstmile::testing {
@@ -12,11 +13,6 @@ namespace firstmile::testing {
 const SimilarityKnowledge& shipped_similarity() {
   static const SimilarityKnowledge k = SimilarityKnowledge::load(source_file("taxonomy/aggregation/similarity.json"));
   return k;
-}
-
-const Taxonomy& shipped_taxonomy() {
-  static const Taxonomy t = Taxonomy::load(source_file("taxonomy/taxonomy.json"));
-  return t;
 }
 
 AggregateReport report_of(const StormReport& s, const std::string& body, const std::string* comments) {

@@ -7,6 +7,7 @@
 
 #include "aggregate/grouping.h"
 #include "aggregate/storms.h"
+#include "support/taxonomies.h"
 
 namespace firstmile {
 class SimilarityKnowledge;
@@ -17,7 +18,6 @@ struct PairwiseScores;
 namespace firstmile::testing {
 
 const SimilarityKnowledge& shipped_similarity();  // taxonomy/aggregation/similarity.json
-const Taxonomy& shipped_taxonomy();               // taxonomy/taxonomy.json
 
 // One report's title, date, signature, libraries and models, read as aggregate_reports does
 // from `body` and its `comments` (the thread as one text, or null).

@@ -12,7 +12,8 @@
 #include "base/error.h"
 #include "base/json_file.h"
 #include "fake_llm.h"
-#include "support.h"
+#include "support/files.h"
+#include "support/taxonomies.h"
 #include "taxonomy/taxonomy.h"
 
 using namespace firstmile;
@@ -21,10 +22,7 @@ using nlohmann::json;
 
 namespace {
 
-const Taxonomy& taxonomy() {
-  static const Taxonomy t = Taxonomy::load(source_file("taxonomy/taxonomy.json"));
-  return t;
-}
+const Taxonomy& taxonomy() { return shipped_taxonomy(); }
 
 const Knowledge& shipped() {
   static const Knowledge k = Knowledge::load(source_file("taxonomy/knowledge"));

@@ -9,7 +9,7 @@
 #include "base/content_hash.h"
 #include "base/error.h"
 #include "base/json_file.h"
-#include "support.h"
+#include "support/files.h"
 
 using namespace firstmile;
 using namespace firstmile::testing;

@@ -12,7 +12,8 @@
 #include "dataset/import.h"
 #include "dataset/preset.h"
 #include "store/store.h"
-#include "support.h"
+#include "support/files.h"
+#include "support/taxonomies.h"
 
 using namespace firstmile;
 using namespace firstmile::testing;
@@ -20,7 +21,7 @@ using namespace firstmile::testing;
 namespace {
 
 struct Gold {
-  Taxonomy taxonomy = Taxonomy::load(source_file("taxonomy/taxonomy.json"));
+  const Taxonomy& taxonomy = shipped_taxonomy();
   Store store = Store::open_memory();
   nlohmann::json reference;
   DatasetImportSummary imported;

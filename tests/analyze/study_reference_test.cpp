@@ -13,7 +13,8 @@
 #include "dataset/import.h"
 #include "dataset/preset.h"
 #include "store/store.h"
-#include "support.h"
+#include "support/files.h"
+#include "support/taxonomies.h"
 
 using namespace firstmile;
 using namespace firstmile::testing;
@@ -22,7 +23,7 @@ using nlohmann::json;
 namespace {
 
 struct Gold {
-  Taxonomy taxonomy = Taxonomy::load(source_file("taxonomy/taxonomy.json"));
+  const Taxonomy& taxonomy = shipped_taxonomy();
   Store store = Store::open_memory();
   json reference;
   Preset preset = load_preset("open-llm-failures");

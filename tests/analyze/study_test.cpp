@@ -8,14 +8,15 @@
 #include "dataset/preset.h"
 #include "mine/issue_import.h"
 #include "store/store.h"
-#include "support.h"
+#include "support/files.h"
+#include "support/taxonomies.h"
 
 using namespace firstmile;
 using namespace firstmile::testing;
 
 namespace {
 struct Sample {
-  Taxonomy taxonomy = Taxonomy::load(source_file("taxonomy/taxonomy.json"));
+  const Taxonomy& taxonomy = shipped_taxonomy();
   Store store = Store::open_memory();
   Sample() {
     Preset preset = load_preset("open-llm-failures");

@@ -9,7 +9,8 @@
 #include "dataset/import.h"
 #include "dataset/preset.h"
 #include "store/store.h"
-#include "support.h"
+#include "support/files.h"
+#include "support/taxonomies.h"
 
 using namespace firstmile;
 using namespace firstmile::testing;
@@ -42,7 +43,7 @@ int64_t count(const SummaryTable& t, const std::string& name) {
 }  // namespace
 
 TEST_CASE("summary counts annotations per top-level category and lists empty categories") {
-  Taxonomy taxonomy = Taxonomy::load(source_file("taxonomy/taxonomy.json"));
+  const Taxonomy& taxonomy = shipped_taxonomy();
   Store store = loaded_store(taxonomy);
   LabelView view(store, taxonomy, {});
   Summary s = summarize(store, view, {});
@@ -60,7 +61,7 @@ TEST_CASE("summary counts annotations per top-level category and lists empty cat
 }
 
 TEST_CASE("summary filters by series and model") {
-  Taxonomy taxonomy = Taxonomy::load(source_file("taxonomy/taxonomy.json"));
+  const Taxonomy& taxonomy = shipped_taxonomy();
   Store store = loaded_store(taxonomy);
   LabelView view(store, taxonomy, {});
   CHECK(summarize(store, view, {"gold", {"Qwen"}, {}}).annotations == 2);
@@ -68,7 +69,7 @@ TEST_CASE("summary filters by series and model") {
 }
 
 TEST_CASE("summary under the folded taxonomy goes through the crosswalk") {
-  Taxonomy study = Taxonomy::load(source_file("taxonomy/taxonomy.json"));
+  const Taxonomy& study = shipped_taxonomy();
   Taxonomy folded = Taxonomy::load(source_file("taxonomy/folded.json"));
   Store store = loaded_store(study);
   LabelView view(store, folded, {});
@@ -84,7 +85,7 @@ TEST_CASE("summary under the folded taxonomy goes through the crosswalk") {
 }
 
 TEST_CASE("summary json and csv carry the same counts as the table") {
-  Taxonomy taxonomy = Taxonomy::load(source_file("taxonomy/taxonomy.json"));
+  const Taxonomy& taxonomy = shipped_taxonomy();
   Store store = loaded_store(taxonomy);
   LabelView view(store, taxonomy, {});
   Summary s = summarize(store, view, {});

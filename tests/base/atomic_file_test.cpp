@@ -4,7 +4,7 @@
 #include "base/atomic_file.h"
 #include "base/error.h"
 #include "base/json_file.h"
-#include "support.h"
+#include "support/files.h"
 
 using namespace firstmile;
 using firstmile::testing::TempDir;

@@ -6,15 +6,11 @@
 
 #include "classify/rules.h"
 #include "store/store.h"
-#include "support.h"
+#include "support/files.h"
+#include "support/taxonomies.h"
 #include "taxonomy/taxonomy.h"
 
 namespace firstmile::testing {
-
-inline const Taxonomy& shipped_taxonomy() {
-  static const Taxonomy t = Taxonomy::load(source_file("taxonomy/taxonomy.json"));
-  return t;
-}
 
 inline const RuleSet& shipped_rules() {
   static const RuleSet r = RuleSet::load(shipped_taxonomy(), source_file("taxonomy/rules"));

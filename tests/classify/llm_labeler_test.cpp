@@ -3,7 +3,8 @@
 
 #include "classify/llm_labeler.h"
 #include "fake_llm.h"
-#include "support.h"
+#include "support/files.h"
+#include "support/taxonomies.h"
 
 using namespace firstmile;
 using namespace firstmile::testing;
@@ -11,10 +12,7 @@ using nlohmann::json;
 
 namespace {
 
-const Taxonomy& taxonomy() {
-  static const Taxonomy t = Taxonomy::load(source_file("taxonomy/taxonomy.json"));
-  return t;
-}
+const Taxonomy& taxonomy() { return shipped_taxonomy(); }
 
 json answer(const json& is_failure, const json& stage, const json& symptom, const json& root_cause) {
   return {{"is_failure", is_failure},

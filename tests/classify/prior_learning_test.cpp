@@ -8,25 +8,17 @@
 #include "classify/prior_learning.h"
 #include "classify/rules.h"
 #include "store/store.h"
-#include "tiny_taxonomy.h"
+#include "support/labelled_store.h"
 #include "taxonomy/taxonomy.h"
 
 using namespace firstmile;
 
 namespace {
 
-struct Fixture {
-  Store store = Store::open_memory();
-  Taxonomy taxonomy = Taxonomy::parse(firstmile::testing::kTinyTaxonomy, "tiny.json");
-  int64_t repository = store.upsert_repository({.owner = "o", .name = "r", .series = "S", .model = "m", .architecture = "Dense"});
-
+struct Fixture : firstmile::testing::LabelledStore {
   void label(int64_t number, const std::string& source, const std::string& stage, const std::string& symptom,
              const std::string& cause) {
-    Annotation a;
-    a.issue_id = store.ensure_issue(repository, number, "https://github.com/o/r/issues/" + std::to_string(number));
-    a.source = source;
-    a.taxonomy = "tiny";
-    a.is_failure = 1;
+    Annotation a = annotation(number, source);
     a.stage = stage;
     a.symptom = symptom;
     a.root_cause = cause;

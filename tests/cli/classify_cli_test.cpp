@@ -2,7 +2,7 @@
 #include <doctest/doctest.h>
 
 #include "store/store.h"
-#include "support.h"
+#include "support/firstmile_process.h"
 
 using namespace firstmile::testing;
 namespace fs = std::filesystem;

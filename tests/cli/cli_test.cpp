@@ -3,7 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "support.h"
+#include "support/firstmile_process.h"
 
 using namespace firstmile::testing;
 namespace fs = std::filesystem;

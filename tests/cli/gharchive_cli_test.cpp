@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <cstdint>
 
-#include "support.h"
+#include "support/firstmile_process.h"
 
 using namespace firstmile::testing;
 

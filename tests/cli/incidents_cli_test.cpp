@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "store/store.h"
-#include "support.h"
+#include "support/firstmile_process.h"
 
 using namespace firstmile;
 using namespace firstmile::testing;

@@ -11,7 +11,7 @@
 
 #include "fake_github.h"
 #include "store/store.h"
-#include "support.h"
+#include "support/firstmile_process.h"
 
 using namespace firstmile::testing;
 namespace fs = std::filesystem;

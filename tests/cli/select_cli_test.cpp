@@ -12,7 +12,7 @@
 
 #include "base/json_file.h"
 #include "store/store.h"
-#include "support.h"
+#include "support/firstmile_process.h"
 
 using namespace firstmile;
 using namespace firstmile::testing;

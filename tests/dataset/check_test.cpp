@@ -7,7 +7,8 @@
 #include "dataset/import.h"
 #include "dataset/preset.h"
 #include "store/store.h"
-#include "support.h"
+#include "support/files.h"
+#include "support/taxonomies.h"
 #include "taxonomy/taxonomy.h"
 
 using namespace firstmile;
@@ -17,7 +18,7 @@ namespace {
 
 struct Loaded {
   Store store = Store::open_memory();
-  Taxonomy taxonomy = Taxonomy::load(source_file("taxonomy/taxonomy.json"));
+  const Taxonomy& taxonomy = shipped_taxonomy();
   Loaded(std::optional<int64_t> stated = std::nullopt) {
     DatasetImportOptions o;
     o.name = "small";

@@ -7,7 +7,8 @@
 #include "dataset/import.h"
 #include "dataset/preset.h"
 #include "store/store.h"
-#include "support.h"
+#include "support/files.h"
+#include "support/taxonomies.h"
 #include "taxonomy/taxonomy.h"
 
 using namespace firstmile;
@@ -16,7 +17,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-Taxonomy shipped_taxonomy() { return Taxonomy::load(source_file("taxonomy/taxonomy.json")); }
 Preset shipped_preset() { return load_preset(source_file("data/presets/open-llm-failures.json").string()); }
 
 DatasetImportOptions options(const std::string& name = "small") {

@@ -3,7 +3,7 @@
 
 #include "base/error.h"
 #include "dataset/published_dataset.h"
-#include "support.h"
+#include "support/files.h"
 
 using namespace firstmile;
 using namespace firstmile::testing;

@@ -13,7 +13,8 @@
 #include "export/svg.h"
 #include "export/tables.h"
 #include "store/store.h"
-#include "support.h"
+#include "support/files.h"
+#include "support/taxonomies.h"
 
 using namespace firstmile;
 using namespace firstmile::testing;
@@ -22,7 +23,7 @@ namespace fs = std::filesystem;
 namespace {
 
 struct Sample {
-  Taxonomy taxonomy = Taxonomy::load(source_file("taxonomy/taxonomy.json"));
+  const Taxonomy& taxonomy = shipped_taxonomy();
   Store store = Store::open_memory();
   Sample() {
     DatasetImportOptions o;

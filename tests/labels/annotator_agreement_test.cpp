@@ -4,6 +4,7 @@
 #include "base/error.h"
 #include "labels/annotator_agreement.h"
 #include "store/store.h"
+#include "support/labelled_store.h"
 
 using namespace firstmile;
 
@@ -17,19 +18,13 @@ const char* kTaxonomy = R"({"taxonomy": "tiny", "version": "1",
             {"id": "env", "dimension": "root_cause", "name": "Environment"},
             {"id": "infer", "dimension": "stage", "name": "Inference"}]})";
 
-struct Fixture {
-  Store store = Store::open_memory();
-  Taxonomy taxonomy = Taxonomy::parse(kTaxonomy, "tiny.json");
-  int64_t repository = store.upsert_repository({.owner = "o", .name = "r", .series = "S", .model = "m", .architecture = "Dense"});
+struct Fixture : firstmile::testing::LabelledStore {
+  Fixture() : LabelledStore(kTaxonomy) {}
 
   void labels(const std::string& source, const std::vector<std::string>& symptoms) {
     for (size_t i = 0; i < symptoms.size(); ++i) {
       if (symptoms[i].empty()) continue;
-      Annotation a;
-      a.issue_id = store.ensure_issue(repository, static_cast<int64_t>(i + 1), "u" + std::to_string(i + 1));
-      a.source = source;
-      a.taxonomy = "tiny";
-      a.is_failure = 1;
+      Annotation a = annotation(static_cast<int64_t>(i + 1), source);
       a.symptom = symptoms[i];
       store.upsert_annotation(a);
     }

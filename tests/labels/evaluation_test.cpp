@@ -5,27 +5,17 @@
 #include "base/error.h"
 #include "labels/evaluation.h"
 #include "store/store.h"
-#include "tiny_taxonomy.h"
+#include "support/labelled_store.h"
 
 using namespace firstmile;
 
 namespace {
 
-struct Fixture {
-  Store store = Store::open_memory();
-  Taxonomy taxonomy = Taxonomy::parse(firstmile::testing::kTinyTaxonomy, "tiny.json");
-  int64_t repository = store.upsert_repository({.owner = "o", .name = "r", .series = "S", .model = "m", .architecture = "Dense"});
-
-  int64_t issue(int64_t number) {
-    return store.ensure_issue(repository, number, "https://github.com/o/r/issues/" + std::to_string(number));
-  }
+struct Fixture : firstmile::testing::LabelledStore {
   void label(int64_t number, const std::string& source, std::optional<std::string> symptom, int failure_index = 1,
              std::optional<int> is_failure = 1, bool needs_review = false) {
-    Annotation a;
-    a.issue_id = issue(number);
+    Annotation a = annotation(number, source);
     a.failure_index = failure_index;
-    a.source = source;
-    a.taxonomy = "tiny";
     a.is_failure = is_failure;
     a.symptom = std::move(symptom);
     a.needs_review = needs_review;

@@ -7,7 +7,8 @@
 #include "base/error.h"
 #include "labels/label_sheet.h"
 #include "store/store.h"
-#include "support.h"
+#include "support/files.h"
+#include "support/taxonomies.h"
 
 using namespace firstmile;
 using firstmile::testing::TempDir;
@@ -17,7 +18,7 @@ namespace {
 struct Fixture {
   TempDir dir;
   Store store = Store::open_memory();
-  Taxonomy taxonomy = Taxonomy::load(firstmile::testing::source_file("taxonomy/taxonomy.json"));
+  const Taxonomy& taxonomy = firstmile::testing::shipped_taxonomy();
   int64_t repository = store.upsert_repository({.owner = "o", .name = "r", .series = "S", .model = "m", .architecture = "Dense"});
 
   Fixture() {

@@ -8,7 +8,7 @@
 #include "llm/llm_client.h"
 #include "fake_llm.h"
 #include "store/store.h"
-#include "support.h"
+#include "support/files.h"
 
 using namespace firstmile;
 using namespace firstmile::testing;

@@ -6,7 +6,7 @@
 
 #include <cstdio>
 
-#include "support.h"
+#include "support/files.h"
 
 namespace firstmile::testing {
 

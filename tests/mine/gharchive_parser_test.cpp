@@ -8,7 +8,7 @@
 #include "gharchive_fixture.h"
 #include "mine/gharchive_parser.h"
 #include "mine/gzip_lines.h"
-#include "support.h"
+#include "support/files.h"
 
 using namespace firstmile;
 using namespace firstmile::testing;

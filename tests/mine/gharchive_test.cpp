@@ -10,7 +10,7 @@
 #include "gharchive_fixture.h"
 #include "mine/gharchive.h"
 #include "store/store.h"
-#include "support.h"
+#include "support/files.h"
 
 using namespace firstmile;
 using namespace firstmile::testing;

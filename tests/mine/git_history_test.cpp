@@ -3,10 +3,10 @@
 
 #include "base/error.h"
 #include "dataset/preset.h"
-#include "git_fixture.h"
+#include "support/git_fixture.h"
 #include "mine/git_history.h"
 #include "store/store.h"
-#include "support.h"
+#include "support/files.h"
 
 using namespace firstmile;
 using namespace firstmile::testing;

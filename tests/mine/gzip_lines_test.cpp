@@ -4,7 +4,7 @@
 #include "base/error.h"
 #include "gharchive_fixture.h"
 #include "mine/gzip_lines.h"
-#include "support.h"
+#include "support/files.h"
 
 using namespace firstmile;
 using namespace firstmile::testing;

@@ -5,7 +5,7 @@
 #include "dataset/preset.h"
 #include "mine/issue_import.h"
 #include "store/store.h"
-#include "support.h"
+#include "support/files.h"
 
 using namespace firstmile;
 using namespace firstmile::testing;

@@ -10,7 +10,7 @@
 #include "store/mining_state.h"
 #include "store/run_lock.h"
 #include "store/store.h"
-#include "support.h"
+#include "support/files.h"
 
 using namespace firstmile;
 using firstmile::testing::FakeFaults;

@@ -8,19 +8,18 @@
 #include "select/failure_filter.h"
 #include "store/mining_state.h"
 #include "store/store.h"
-#include "support.h"
+#include "support/files.h"
+#include "support/taxonomies.h"
 #include "taxonomy/taxonomy.h"
 
 using namespace firstmile;
+using firstmile::testing::shipped_taxonomy;
 using firstmile::testing::source_file;
 using nlohmann::json;
 
 namespace {
 
-const Taxonomy& taxonomy() {
-  static Taxonomy t = Taxonomy::load(source_file("taxonomy/taxonomy.json"));
-  return t;
-}
+const Taxonomy& taxonomy() { return shipped_taxonomy(); }
 const RuleClassifier& relevance() {
   static RuleSet rules = RuleSet::load(taxonomy(), source_file("taxonomy/rules"));
   static RuleClassifier c(taxonomy(), rules);

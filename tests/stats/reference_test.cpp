@@ -9,7 +9,7 @@
 #include "stats/chi_square.h"
 #include "stats/correlation.h"
 #include "stats/divergence.h"
-#include "support.h"
+#include "support/files.h"
 
 using namespace firstmile;
 using namespace firstmile::stats;

@@ -9,7 +9,8 @@
 #include "base/error.h"
 #include "store/incident_tables.h"
 #include "store/store.h"
-#include "support.h"
+#include "support/files.h"
+#include "support/taxonomies.h"
 
 using namespace firstmile;
 using namespace firstmile::testing;
@@ -34,7 +35,7 @@ const Labels kCuda{"sym.crash.cuda", "rc.env.cuda"};
 class IncidentStore {
  public:
   IncidentStore() : store_(Store::open_memory()) {
-    store_.save_taxonomy(Taxonomy::load(source_file("taxonomy/taxonomy.json")));
+    store_.save_taxonomy(shipped_taxonomy());
     qwen_ = store_.upsert_repository({"QwenLM", "Qwen2.5", "Qwen", "Qwen2.5", "Mixed"});
     llama_ = store_.upsert_repository({"meta-llama", "llama3", "Llama", "llama3", "Dense"});
     for (int day = 1; day <= 5; ++day) storm_.push_back(report(qwen_, day, {kOom}));

@@ -3,7 +3,7 @@
 
 #include "store/rollback_journal.h"
 #include "store/store.h"
-#include "support.h"
+#include "support/files.h"
 
 using namespace firstmile;
 using firstmile::testing::TempDir;

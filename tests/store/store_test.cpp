@@ -6,7 +6,7 @@
 #include "base/error.h"
 #include "store/schema.h"
 #include "store/store.h"
-#include "support.h"
+#include "support/files.h"
 
 using namespace firstmile;
 using firstmile::testing::TempDir;

@@ -1,10 +1,13 @@
-// support.h — what several test areas need: temporary folders, the reference data in
-// ../shared, and running the firstmile binary as a user would.
+// support/files.h — temporary folders, the reference data in ../shared, and the repository's
+// own files, for every test area.
+//
+//   TempDir dir;                                              // removed with the object
+//   write_file(dir / "a.json", "{}");
+//   std::filesystem::path cards = require_shared("cards");    // skips the test when ../shared is missing
 #pragma once
 
 #include <filesystem>
 #include <string>
-#include <vector>
 
 namespace firstmile::testing {
 
@@ -30,25 +33,6 @@ std::filesystem::path test_data(const std::string& relative);   // tests/data/..
 std::filesystem::path source_file(const std::string& relative); // the repository's files
 
 void write_file(const std::filesystem::path& path, const std::string& content);
-
-struct CommandResult {
-  int exit_code = -1;
-  std::string out;  // stdout
-  std::string err;  // stderr
-};
-
-// Runs the built firstmile binary with `args` (no shell), capturing both streams.
-CommandResult run_firstmile(const std::vector<std::string>& args);
-
-// Imports the embedded sample (issues and comments; with `gold`, also its labels as source
-// gold:sample) into DIR/t.db through the CLI, as a user would; returns the database path.
-// Fails the calling test if an import fails.
-std::string import_sample(const TempDir& dir, bool gold = true);
-
-// Starts the firstmile binary in the background (output discarded); returns its pid.
-int start_firstmile(const std::vector<std::string>& args);
-// Waits for it: its exit code, or minus the signal that ended it.
-int wait_firstmile(int pid);
 
 // Bytes of a file, for "unchanged" checks.
 std::string file_bytes(const std::filesystem::path& path);
