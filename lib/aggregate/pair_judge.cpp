@@ -244,7 +244,7 @@ Knowledge Knowledge::parse(const std::vector<std::pair<std::string, std::string>
 }
 
 PairPrompt PairPrompt::load(const std::filesystem::path& path) {
-  std::filesystem::path file = path.empty() ? resource_path("taxonomy/aggregation/pair_judge_prompt.json") : path;
+  std::filesystem::path file = path.empty() ? resource_path("taxonomy/prompts/pair_judge.json") : path;
   return parse(read_file(file), file.string());
 }
 

@@ -1,7 +1,7 @@
 // aggregate/pair_judge.h — asks an LLM whether two failure reports share one root cause.
 //
 //   Knowledge k = Knowledge::load();                     // taxonomy/knowledge/*.json
-//   PairPrompt words = PairPrompt::load();               // taxonomy/aggregation/pair_judge_prompt.json
+//   PairPrompt words = PairPrompt::load();               // taxonomy/prompts/pair_judge.json
 //   PairJudge judge(taxonomy, k, words);
 //   LlmRequest q = judge.request(a, b);                  // one question per uncertain pair
 //   LlmResult r = llm.complete(q);                       // LlmClient: cached, budgeted, N in flight
@@ -77,7 +77,7 @@ struct Knowledge {
   void check(const Taxonomy& taxonomy) const;
 };
 
-// taxonomy/aggregation/pair_judge_prompt.json: the words of the judge's messages (the file's
+// taxonomy/prompts/pair_judge.json: the words of the judge's messages (the file's
 // comments say where each goes). Every text is required and used as written; {title}, {id},
 // {version} and {definition} may appear in `taxonomy`, {dimension} in `root_causes_heading`,
 // no other {name} anywhere. Throws Error naming the file and the field.
@@ -93,7 +93,7 @@ struct PairPrompt {
   std::string origin;
   std::string hash;                   // git blob hash of the file
 
-  // `path` empty: taxonomy/aggregation/pair_judge_prompt.json from the resource directory.
+  // `path` empty: taxonomy/prompts/pair_judge.json from the resource directory.
   static PairPrompt load(const std::filesystem::path& path = {});
   static PairPrompt parse(std::string_view content, const std::string& origin);
 };

@@ -5,7 +5,7 @@
 //   double p = pair_score(reports, corpus, a, b, 14, knowledge);   // in [0, 1]; >= 0.5 links
 //
 // The evidence for one pair, weighed in log-odds (the weights are named in
-// taxonomy/aggregation/similarity.json) and squashed to [0, 1]:
+// taxonomy/similarity.json) and squashed to [0, 1]:
 // - temporal: the same error signature, weighed by how bursty it is (seen in few time windows
 //   or all year long); two different signatures by their word overlap and by how often they
 //   appear in the same windows; how close in time the two are;

@@ -138,7 +138,7 @@ PairScoreWeights weights_of(const json& doc, const std::string& origin) {
 }  // namespace
 
 SimilarityKnowledge SimilarityKnowledge::load(const std::filesystem::path& path) {
-  std::filesystem::path file = path.empty() ? resource_path("taxonomy/aggregation/similarity.json") : path;
+  std::filesystem::path file = path.empty() ? resource_path("taxonomy/similarity.json") : path;
   return parse(read_file(file), file.string());
 }
 

@@ -1,5 +1,5 @@
 // aggregate/similarity_knowledge.h — what the aggregation knows about reports, as data:
-// taxonomy/aggregation/similarity.json.
+// taxonomy/similarity.json.
 //
 //   SimilarityKnowledge k = SimilarityKnowledge::load();          // the shipped file
 //   k.library_versions("transformers==4.45.0, PyTorch v2.1");    // {"transformers 4.45.0", "torch 2.1"}
@@ -61,7 +61,7 @@ struct PairScoreWeights {
 
 class SimilarityKnowledge {
  public:
-  // `path` empty: taxonomy/aggregation/similarity.json from the resource directory.
+  // `path` empty: taxonomy/similarity.json from the resource directory.
   static SimilarityKnowledge load(const std::filesystem::path& path = {});
   // `origin` names the file in messages; `content` is hashed.
   static SimilarityKnowledge parse(std::string_view content, const std::string& origin);

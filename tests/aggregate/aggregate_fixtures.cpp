@@ -11,7 +11,7 @@
 namespace firstmile::testing {
 
 const SimilarityKnowledge& shipped_similarity() {
-  static const SimilarityKnowledge k = SimilarityKnowledge::load(source_file("taxonomy/aggregation/similarity.json"));
+  static const SimilarityKnowledge k = SimilarityKnowledge::load(source_file("taxonomy/similarity.json"));
   return k;
 }
 

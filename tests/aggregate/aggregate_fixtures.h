@@ -17,7 +17,7 @@ struct PairwiseScores;
 
 namespace firstmile::testing {
 
-const SimilarityKnowledge& shipped_similarity();  // taxonomy/aggregation/similarity.json
+const SimilarityKnowledge& shipped_similarity();  // taxonomy/similarity.json
 
 // One report's title, date, signature, libraries and models, read as aggregate_reports does
 // from `body` and its `comments` (the thread as one text, or null).

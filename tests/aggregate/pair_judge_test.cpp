@@ -30,13 +30,13 @@ const Knowledge& shipped() {
 }
 
 const PairPrompt& words() {
-  static const PairPrompt p = PairPrompt::load(source_file("taxonomy/aggregation/pair_judge_prompt.json"));
+  static const PairPrompt p = PairPrompt::load(source_file("taxonomy/prompts/pair_judge.json"));
   return p;
 }
 
 // The shipped prompt file with one text of a section replaced (`value` is JSON).
 std::string prompt_with(const std::string& section, const std::string& key, const std::string& value) {
-  json doc = parse_json(read_file(source_file("taxonomy/aggregation/pair_judge_prompt.json")), "p");
+  json doc = parse_json(read_file(source_file("taxonomy/prompts/pair_judge.json")), "p");
   doc[section][key] = json::parse(value);
   return doc.dump();
 }
@@ -410,7 +410,7 @@ TEST_CASE("the shipped prompt file gives the words of both messages") {
   CHECK(p.question == "Do these two failure reports share one root cause?");
   CHECK(p.taxonomy == "Root causes follow the taxonomy \"{title}\" ({id}, version {version}): {definition}");
   CHECK(p.cut_marker == "[... cut ...]");
-  CHECK(p.hash == git_blob_hash(read_file(source_file("taxonomy/aggregation/pair_judge_prompt.json"))));
+  CHECK(p.hash == git_blob_hash(read_file(source_file("taxonomy/prompts/pair_judge.json"))));
   LlmRequest q = PairJudge(taxonomy(), shipped(), p).request(qwen_report(), llama_report());
   CHECK(contains(q.system, "Root causes follow the taxonomy \"" + taxonomy().title() + "\" (" + taxonomy().id() +
                                ", version " + taxonomy().version() + "): "));

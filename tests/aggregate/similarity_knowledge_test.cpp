@@ -89,7 +89,7 @@ TEST_CASE("the weights are read as written") {
 }
 
 TEST_CASE("the hash is the file's git blob hash") {
-  std::string content = read_file(source_file("taxonomy/aggregation/similarity.json"));
+  std::string content = read_file(source_file("taxonomy/similarity.json"));
   CHECK(shipped_similarity().hash() == git_blob_hash(content));
   SimilarityFile f;
   CHECK(f.parse().hash() == git_blob_hash(f.text()));
