@@ -84,9 +84,6 @@ json id_enum(const Taxonomy& t, const std::string& dimension) {
   return {{"anyOf", json::array({{{"type", "string"}, {"enum", ids}}, {{"type", "null"}}})}};
 }
 
-}  // namespace
-
-namespace {
 
 // Lines that are one of the error lines (compared without surrounding white space).
 class ErrorLines {

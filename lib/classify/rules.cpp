@@ -50,9 +50,6 @@ RE2::Options pattern_options(bool case_sensitive) {
   return o;
 }
 
-}  // namespace
-
-namespace {
 
 // The "given" block of a rule file: {"weight": W, "learnt_from": "...", "cells": [{"symptom":
 // "sym.crash.cuda.oom", "stage": "stage.finetuning", "labels": 12, "p": {"rc.config.finetune": 0.6}}]}.

@@ -40,9 +40,6 @@ struct EvalArgs {
   std::string format = "table";
 };
 
-}  // namespace
-
-namespace {
 
 CLI::App* add_synth(CLI::App* cmd) {
   auto synth = std::make_shared<SynthArgs>();
