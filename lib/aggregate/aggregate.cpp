@@ -50,7 +50,8 @@ void read_chunk_features(Store& store, const SimilarityKnowledge& knowledge, boo
   for (size_t k = 0; k < bodies.size(); ++k) ids.push_back(reports[first + k].issue_id);
   const std::unordered_map<int64_t, std::string> comments = comment_threads(store, ids);
   const size_t count = bodies.size();
-  const size_t threads = std::max<size_t>(1, std::min<size_t>(std::thread::hardware_concurrency(), count / kReportsPerThread + 1));
+  const size_t threads =
+      std::max<size_t>(1, std::min<size_t>(std::thread::hardware_concurrency(), count / kReportsPerThread + 1));
   auto work = [&](size_t from, size_t to) {
     for (size_t k = from; k < to; ++k) {
       AggregateReport& r = reports[first + k];
@@ -63,8 +64,8 @@ void read_chunk_features(Store& store, const SimilarityKnowledge& knowledge, boo
 
 // Step 2: every report, oldest first, with its labels and features. The LLM's view (URL, error
 // lines, excerpt) is kept only when a route may ask it.
-std::vector<AggregateReport> read_reports(Store& store, const SimilarityKnowledge& knowledge,
-                                          const std::string& source, const AggregateOptions& options) {
+std::vector<AggregateReport> read_reports(Store& store, const SimilarityKnowledge& knowledge, const std::string& source,
+                                          const AggregateOptions& options) {
   std::unordered_map<int64_t, ReportLabel> labels;
   if (!source.empty()) labels = first_failure_causes(store, source);
   const bool llm_view = options.grouping.route != PairRoute::kRules;
@@ -157,14 +158,23 @@ NewIncident incident_of(const std::vector<AggregateReport>& reports, const std::
 IncidentLink link_of(const std::vector<AggregateReport>& reports, const PairDecision& d) {
   json evidence = json::object();
   if (!d.reason.empty()) evidence["reason"] = d.reason;
-  return {reports[d.a].issue_id, reports[d.b].issue_id, std::round(d.score * 1000) / 1000, d.by_llm ? "llm" : "score",
-          d.linked, evidence.dump()};
+  return {reports[d.a].issue_id,
+          reports[d.b].issue_id,
+          std::round(d.score * 1000) / 1000,
+          d.by_llm ? "llm" : "score",
+          d.linked,
+          evidence.dump()};
 }
 
 json summary_json(const AggregateSummary& s, const std::string& llm_model) {
-  return {{"reports", s.reports},       {"candidate_pairs", s.candidate_pairs}, {"uncertain_pairs", s.uncertain_pairs},
-          {"routed", s.routed},         {"answered", s.answered},               {"linked_pairs", s.linked_pairs},
-          {"incidents", s.incidents},   {"reports_in_incidents", s.reports_in_incidents},
+  return {{"reports", s.reports},
+          {"candidate_pairs", s.candidate_pairs},
+          {"uncertain_pairs", s.uncertain_pairs},
+          {"routed", s.routed},
+          {"answered", s.answered},
+          {"linked_pairs", s.linked_pairs},
+          {"incidents", s.incidents},
+          {"reports_in_incidents", s.reports_in_incidents},
           {"llm_model", llm_model}};
 }
 
@@ -187,7 +197,8 @@ void store_aggregation(Store& store, const Taxonomy& taxonomy, const SimilarityK
   aggregation.summary = summary.dump();
   replace_aggregation(store, aggregation);
   int64_t number = 0;
-  for (const auto& group : g.groups) insert_incident(store, options.name, incident_of(reports, group, ++number, taxonomy));
+  for (const auto& group : g.groups)
+    insert_incident(store, options.name, incident_of(reports, group, ++number, taxonomy));
   for (const PairDecision& d : g.pairs) {
     if (d.linked || d.by_llm) insert_incident_link(store, options.name, link_of(reports, d));
   }

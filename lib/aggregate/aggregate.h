@@ -38,8 +38,8 @@ struct LlmCounters;
 
 struct AggregateOptions {
   std::string name = "default";
-  std::string source;            // labels used ("" = the rules' if there are any, "none" = none)
-  GroupingOptions grouping;      // window, route, threshold, neighbours, the LLM asker, progress
+  std::string source;        // labels used ("" = the rules' if there are any, "none" = none)
+  GroupingOptions grouping;  // window, route, threshold, neighbours, the LLM asker, progress
   std::vector<std::string> argv;
   std::string llm_model;
   // More (name, hash) pairs for the run's summary: PairJudge::provenance() when one asks.
@@ -53,10 +53,10 @@ struct AggregateSummary {
   int64_t reports = 0;
   int64_t candidate_pairs = 0;
   int64_t uncertain_pairs = 0;
-  int64_t routed = 0;          // sent to the LLM
-  int64_t answered = 0;        // decided by the LLM's answer
+  int64_t routed = 0;    // sent to the LLM
+  int64_t answered = 0;  // decided by the LLM's answer
   int64_t linked_pairs = 0;
-  int64_t incidents = 0;       // groups of two or more reports
+  int64_t incidents = 0;  // groups of two or more reports
   int64_t reports_in_incidents = 0;
   int64_t largest = 0;
 };

@@ -35,7 +35,9 @@ std::map<int64_t, int64_t> duplicate_groups(Store& store) {
   for (auto [a, b] : links) ids.push_back(a), ids.push_back(b);
   std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-  auto index = [&ids](int64_t id) { return static_cast<size_t>(std::lower_bound(ids.begin(), ids.end(), id) - ids.begin()); };
+  auto index = [&ids](int64_t id) {
+    return static_cast<size_t>(std::lower_bound(ids.begin(), ids.end(), id) - ids.begin());
+  };
   UnionFind groups(ids.size());  // by index into the sorted ids: the smallest index is the smallest id
   for (auto [a, b] : links) groups.join(index(a), index(b));
   std::map<int64_t, int64_t> out;
@@ -50,7 +52,8 @@ std::map<int64_t, int64_t> gold_from_csv(Store& store, const std::string& path) 
     if (rec.fields.empty()) continue;
     if (rec.line == 1 && rec.fields[0].find('/') == std::string::npos) continue;  // a header row
     std::string where = path + ": line " + std::to_string(rec.line);
-    if (rec.fields.size() < 2) throw Error(where + ": expected two columns: the issue (URL or OWNER/NAME#N) and its incident");
+    if (rec.fields.size() < 2)
+      throw Error(where + ": expected two columns: the issue (URL or OWNER/NAME#N) and its incident");
     std::optional<IssueLink> link = parse_issue_reference(rec.fields[0]);
     if (!link) throw Error(where + ": '" + rec.fields[0] + "' is not an issue URL or OWNER/NAME#N");
     std::optional<int64_t> id = store.find_issue(link->owner, link->name, link->number);
@@ -59,7 +62,8 @@ std::map<int64_t, int64_t> gold_from_csv(Store& store, const std::string& path) 
     long long incident = rec.fields[1].empty() ? 0 : std::strtoll(rec.fields[1].c_str(), &end, 10);
     if (!rec.fields[1].empty() && (end == rec.fields[1].c_str() || *end != '\0')) {
       // Incident names need not be numbers: map each name to a number of its own.
-      auto [it, fresh] = incident_names.emplace(rec.fields[1], kFirstNamedIncident + static_cast<int64_t>(incident_names.size()));
+      auto [it, fresh] =
+          incident_names.emplace(rec.fields[1], kFirstNamedIncident + static_cast<int64_t>(incident_names.size()));
       incident = it->second;
     }
     out.emplace(*id, incident);  // an issue listed twice keeps its first incident
@@ -135,7 +139,8 @@ void print_aggregation_scores(const AggregationScores& a, std::ostream& out) {
   TextTable t({"pairs: gold", "found", "right", "precision", "recall", "F1", "purity"});
   for (size_t c = 0; c < 7; ++c) t.align_right(c);
   t.add_row({std::to_string(s.gold_pairs), std::to_string(s.predicted_pairs), std::to_string(s.true_pairs),
-             format_fixed(s.precision, 4), format_fixed(s.recall, 4), format_fixed(s.f1, 4), format_fixed(s.purity, 4)});
+             format_fixed(s.precision, 4), format_fixed(s.recall, 4), format_fixed(s.f1, 4),
+             format_fixed(s.purity, 4)});
   t.print(out);
 }
 

@@ -41,8 +41,8 @@ std::map<int64_t, int64_t> load_gold_incidents(Store& store, const std::string& 
 std::map<int64_t, int64_t> load_predicted_incidents(Store& store, const std::string& name);
 
 struct AggregationScores {
-  std::string name;   // the aggregation
-  std::string gold;   // as given
+  std::string name;  // the aggregation
+  std::string gold;  // as given
   PairwiseScores scores;
 };
 // Throws Error when the gold names no issue of the database.

@@ -71,7 +71,8 @@ std::vector<uint64_t> candidate_pairs(const std::vector<AggregateReport>& report
   std::vector<uint64_t> candidates;
   for (auto& [k, members] : blocks) {
     if (members.size() < 2) continue;
-    std::stable_sort(members.begin(), members.end(), [&](size_t a, size_t b) { return reports[a].created < reports[b].created; });
+    std::stable_sort(members.begin(), members.end(),
+                     [&](size_t a, size_t b) { return reports[a].created < reports[b].created; });
     for (size_t i = 0; i < members.size(); ++i) {
       int taken = 0;
       for (size_t j = i + 1; j < members.size() && taken < options.max_neighbours; ++j) {

@@ -36,18 +36,18 @@ struct PairQuestion {
   double score = 0;
 };
 struct PairAnswer {
-  bool ok = false;      // false: no usable answer (the score decides)
+  bool ok = false;  // false: no usable answer (the score decides)
   bool same = false;
-  std::string reason;   // the LLM's, or why there is no answer
+  std::string reason;  // the LLM's, or why there is no answer
 };
 using PairAsk = std::function<std::vector<PairAnswer>(const std::vector<PairQuestion>&)>;
 
 struct GroupingOptions {
   double window_days = 14;
   PairRoute route = PairRoute::kRules;
-  double threshold = 0.3;        // hybrid: pairs less confident than this go to the LLM
-  int max_neighbours = 40;       // per report and blocking key
-  PairAsk ask;                   // null: no LLM endpoint
+  double threshold = 0.3;   // hybrid: pairs less confident than this go to the LLM
+  int max_neighbours = 40;  // per report and blocking key
+  PairAsk ask;              // null: no LLM endpoint
   std::function<void(const std::string& phase, int64_t done, int64_t total)> progress;
 };
 
@@ -60,9 +60,9 @@ struct PairDecision {
 };
 
 struct Grouping {
-  int64_t candidates = 0;                    // candidate pairs scored
-  std::vector<PairDecision> pairs;           // the linked and the uncertain ones, decided
-  std::vector<std::vector<size_t>> groups;   // incidents: two or more reports each
+  int64_t candidates = 0;                   // candidate pairs scored
+  std::vector<PairDecision> pairs;          // the linked and the uncertain ones, decided
+  std::vector<std::vector<size_t>> groups;  // incidents: two or more reports each
   int64_t uncertain = 0, routed = 0, answered = 0;
 };
 

@@ -45,8 +45,16 @@ void print_members(const IncidentRow& row, std::ostream& out) {
 }
 
 std::vector<std::string> incident_fields(const IncidentRow& r) {
-  return {std::to_string(r.number), std::to_string(r.size), r.first_at, r.last_at, format_fixed(r.span_days, 2),
-          join(r.repositories, " "), r.signature, r.root_cause, r.root_cause_path, r.title};
+  return {std::to_string(r.number),
+          std::to_string(r.size),
+          r.first_at,
+          r.last_at,
+          format_fixed(r.span_days, 2),
+          join(r.repositories, " "),
+          r.signature,
+          r.root_cause,
+          r.root_cause_path,
+          r.title};
 }
 
 }  // namespace
@@ -55,8 +63,8 @@ void print_incidents_table(const AggregationInfo& a, const std::vector<IncidentR
                            std::ostream& out) {
   out << "Aggregation '" << a.name << "' (" << a.created_at << "; route " << a.route << ", window "
       << format_fixed(a.window_days, a.window_days == static_cast<double>(static_cast<int64_t>(a.window_days)) ? 0 : 1)
-      << " days, labels " << (a.source.empty() ? "none" : a.source) << "): "
-      << count_of(a.incidents, "incident") << " of " << count_of(a.reports, "report");
+      << " days, labels " << (a.source.empty() ? "none" : a.source) << "): " << count_of(a.incidents, "incident")
+      << " of " << count_of(a.reports, "report");
   if (static_cast<int64_t>(rows.size()) < a.incidents) out << ", " << rows.size() << " shown";
   out << "\n";
   // Title, root cause path and signature each run long: they share the last column on lines of
@@ -80,8 +88,8 @@ void print_incidents_table(const AggregationInfo& a, const std::vector<IncidentR
 
 void print_incidents_csv(const std::vector<IncidentRow>& rows, bool members, std::ostream& out) {
   CsvWriter csv(out);
-  std::vector<std::string> header = {"number", "size", "first_at", "last_at", "span_days", "repositories",
-                                     "signature", "root_cause", "root_cause_path", "title"};
+  std::vector<std::string> header = {"number",       "size",      "first_at",   "last_at",         "span_days",
+                                     "repositories", "signature", "root_cause", "root_cause_path", "title"};
   if (!members) {
     csv.row(header);
     for (const IncidentRow& r : rows) csv.row(incident_fields(r));

@@ -24,7 +24,7 @@ namespace {
 
 using nlohmann::json;
 
-constexpr size_t kLineCap = 300;       // bytes per title, signature or error line
+constexpr size_t kLineCap = 300;  // bytes per title, signature or error line
 constexpr size_t kMaxLibraries = 12;
 
 // The longest prefix of `text` of at most `n` bytes that does not split a UTF-8 character.
@@ -132,8 +132,9 @@ std::vector<std::string> placeholders_in(const std::string& text) {
 void check_placeholders(const PromptText& t, const std::string& text, const std::string& where) {
   for (const std::string& name : placeholders_in(text)) {
     if (std::find(t.placeholders.begin(), t.placeholders.end(), name) != t.placeholders.end()) continue;
-    throw Error(where + ": '" + t.key + "' uses {" + name + "}" +
-                (t.placeholders.empty() ? ", but takes no value" : " (it may use {" + join(t.placeholders, "}, {") + "})"));
+    throw Error(
+        where + ": '" + t.key + "' uses {" + name + "}" +
+        (t.placeholders.empty() ? ", but takes no value" : " (it may use {" + join(t.placeholders, "}, {") + "})"));
   }
 }
 
@@ -177,7 +178,8 @@ void list_root_causes(const Taxonomy& t, const Knowledge& k, const PairPrompt& w
 
 void list_changes(const Taxonomy& t, const Knowledge& k, const PairPrompt& words, std::string& out) {
   for (const KnownChange& c : k.changes) {
-    out += "- [" + c.id + "] " + c.library + " (" + c.versions + "): " + c.description + " " + words.errors_label + ": ";
+    out +=
+        "- [" + c.id + "] " + c.library + " (" + c.versions + "): " + c.description + " " + words.errors_label + ": ";
     for (size_t i = 0; i < c.tell_tale_errors.size(); ++i) out += (i ? "; \"" : "\"") + c.tell_tale_errors[i] + "\"";
     out += ". " + words.change_root_cause_label + ": " + node_label(t, c.root_cause) + ".\n";
   }

@@ -42,20 +42,20 @@ class Taxonomy;
 
 // A known breaking change: which library and versions, what breaks, and the errors it shows.
 struct KnownChange {
-  std::string id;                     // "transformers-4.43-rope-llama3"
-  std::string library;                // "transformers"
-  std::string versions;               // "< 4.43.0", or words when no version is certain
+  std::string id;        // "transformers-4.43-rope-llama3"
+  std::string library;   // "transformers"
+  std::string versions;  // "< 4.43.0", or words when no version is certain
   std::string description;
   std::vector<std::string> tell_tale_errors;  // verbatim fragments of what users paste
-  std::string root_cause;             // taxonomy node id, e.g. "rc.env.dependency"
-  std::string origin;                 // "<file>: change '<id>'", for messages
+  std::string root_cause;                     // taxonomy node id, e.g. "rc.env.dependency"
+  std::string origin;                         // "<file>: change '<id>'", for messages
 };
 
 // What makes two reports of one root cause one cause rather than two look-alikes.
 struct RootCauseNote {
-  std::string root_cause;             // taxonomy node id
+  std::string root_cause;  // taxonomy node id
   std::string note;
-  std::string origin;                 // "<file>: note 3"
+  std::string origin;  // "<file>: note 3"
 };
 
 // taxonomy/knowledge/*.json: each file an object with any of "guidance" (strings), "notes"
@@ -66,8 +66,8 @@ struct Knowledge {
   std::vector<std::string> guidance;
   std::vector<RootCauseNote> notes;
   std::vector<KnownChange> changes;
-  std::string origin;                 // the files it came from
-  std::string hash;                   // git blob hash of their contents, concatenated in name order
+  std::string origin;  // the files it came from
+  std::string hash;    // git blob hash of their contents, concatenated in name order
   // Every *.json in `directory` (default: taxonomy/knowledge from the resource directory),
   // in name order; throws Error naming file and entry for a malformed one.
   static Knowledge load(const std::filesystem::path& directory = {});
@@ -91,7 +91,7 @@ struct PairPrompt {
   std::string title_label, signature_label, error_lines_label, libraries_label, root_cause_label, excerpt_label;
   std::string cut_marker;
   std::string origin;
-  std::string hash;                   // git blob hash of the file
+  std::string hash;  // git blob hash of the file
 
   // `path` empty: taxonomy/prompts/pair_judge.json from the resource directory.
   static PairPrompt load(const std::filesystem::path& path = {});
@@ -100,28 +100,28 @@ struct PairPrompt {
 
 // What the judge is shown of one report.
 struct PairReport {
-  std::string repository;             // OWNER/NAME
+  std::string repository;  // OWNER/NAME
   int64_t number = 0;
   std::string created_at;
   std::string title;
   std::string error_signature;
   std::vector<std::string> error_lines;
-  std::string excerpt;                // prose, trimmed
-  std::vector<std::string> libraries; // "transformers 4.45.0", ...
-  std::string root_cause;             // label node id, when known
+  std::string excerpt;                 // prose, trimmed
+  std::vector<std::string> libraries;  // "transformers 4.45.0", ...
+  std::string root_cause;              // label node id, when known
 };
 
 struct PairVerdict {
   bool ok = false;
-  std::string error;                  // why the answer was rejected
-  bool same = false;                  // false whenever ok is false
-  std::string reason;                 // white space normalised, at most max_reason_chars
-  std::string raw;                    // the answer as received
+  std::string error;   // why the answer was rejected
+  bool same = false;   // false whenever ok is false
+  std::string reason;  // white space normalised, at most max_reason_chars
+  std::string raw;     // the answer as received
 };
 
 struct PairJudgeOptions {
-  size_t max_excerpt_chars = 2500;    // per report
-  size_t max_error_lines = 8;         // per report
+  size_t max_excerpt_chars = 2500;  // per report
+  size_t max_error_lines = 8;       // per report
   size_t max_reason_chars = 400;
 };
 

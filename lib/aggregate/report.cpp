@@ -15,7 +15,7 @@ namespace {
 
 // The LLM's view of a report: enough to judge a pair, short enough for many pairs per prompt.
 constexpr size_t kErrorLinesShown = 5;
-constexpr size_t kExcerptBytes = 1200;              // the prose, when the report has no inventory
+constexpr size_t kExcerptBytes = 1200;  // the prose, when the report has no inventory
 constexpr size_t kExcerptBytesBesideInventory = 900;
 constexpr size_t kInventoryBytes = 300;
 // Model families are read in the title and the body's opening, where the reporter names the
@@ -34,7 +34,8 @@ void read_report_features(AggregateReport& r, const std::string& body, const std
     r.error_lines = f.error_lines;
     if (r.error_lines.size() > kErrorLinesShown) r.error_lines.resize(kErrorLinesShown);
     r.excerpt = std::string(utf8_prefix(f.prose, f.environment.empty() ? kExcerptBytes : kExcerptBytesBesideInventory));
-    if (!f.environment.empty()) r.excerpt += "\nEnvironment:\n" + std::string(utf8_prefix(f.environment, kInventoryBytes));
+    if (!f.environment.empty())
+      r.excerpt += "\nEnvironment:\n" + std::string(utf8_prefix(f.environment, kInventoryBytes));
   }
   r.libraries = knowledge.library_versions(r.title + "\n" + body);
   r.models = knowledge.model_mentions(r.title + "\n" + std::string(utf8_prefix(body, kModelMentionBytes)));

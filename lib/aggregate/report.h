@@ -28,8 +28,8 @@ struct AggregateReport {
   std::string series, model;
   int64_t number = 0;
   std::string url, title, created_at;
-  int64_t created = 0;     // epoch seconds
-  std::string signature;   // normalised error signature ("" when the report shows no error)
+  int64_t created = 0;    // epoch seconds
+  std::string signature;  // normalised error signature ("" when the report shows no error)
   std::vector<std::string> error_lines;
   std::vector<std::string> libraries;  // "transformers 4.45.0", lower case, as precise as the report
   std::vector<std::string> models;     // model families the title and opening name: "qwen2.5", "llama"

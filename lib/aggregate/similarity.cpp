@@ -22,9 +22,12 @@ double cosine(const SparseVector& a, const SparseVector& b) {
   double dot = 0;
   size_t i = 0, j = 0;
   while (i < a.size() && j < b.size()) {
-    if (a[i].first == b[j].first) dot += static_cast<double>(a[i++].second) * b[j++].second;
-    else if (a[i].first < b[j].first) ++i;
-    else ++j;
+    if (a[i].first == b[j].first)
+      dot += static_cast<double>(a[i++].second) * b[j++].second;
+    else if (a[i].first < b[j].first)
+      ++i;
+    else
+      ++j;
   }
   return dot;
 }
@@ -33,9 +36,12 @@ double jaccard(const std::vector<uint32_t>& a, const std::vector<uint32_t>& b) {
   if (a.empty() && b.empty()) return 0;
   size_t i = 0, j = 0, both = 0;
   while (i < a.size() && j < b.size()) {
-    if (a[i] == b[j]) ++both, ++i, ++j;
-    else if (a[i] < b[j]) ++i;
-    else ++j;
+    if (a[i] == b[j])
+      ++both, ++i, ++j;
+    else if (a[i] < b[j])
+      ++i;
+    else
+      ++j;
   }
   return static_cast<double>(both) / static_cast<double>(a.size() + b.size() - both);
 }
@@ -234,9 +240,8 @@ CorpusStatistics corpus_statistics(const std::vector<AggregateReport>& reports, 
   const double window_seconds = std::max(kShortestSignatureWindowDays, window_days) * kSecondsPerDay;
   add_libraries_and_signatures(reports, window_seconds, knowledge, c);
   if (!reports.empty()) {
-    auto [earliest, latest] = std::minmax_element(reports.begin(), reports.end(), [](const auto& a, const auto& b) {
-      return a.created < b.created;
-    });
+    auto [earliest, latest] = std::minmax_element(reports.begin(), reports.end(),
+                                                  [](const auto& a, const auto& b) { return a.created < b.created; });
     c.windows = 1 + static_cast<size_t>(static_cast<double>(latest->created - earliest->created) / window_seconds);
     c.span = std::max<int64_t>(1, latest->created - earliest->created);
   }
@@ -258,10 +263,14 @@ LibraryAgreement compare_libraries(const AggregateReport& a, const AggregateRepo
       if (lx != ly) continue;
       std::string_view vx = std::string_view(x).substr(lx.size() + 1), vy = std::string_view(y).substr(ly.size() + 1);
       std::string_view shorter = vx.size() < vy.size() ? vx : vy, longer = vx.size() < vy.size() ? vy : vx;
-      bool agree = longer.substr(0, shorter.size()) == shorter && (longer.size() == shorter.size() || longer[shorter.size()] == '.');
-      if (agree) out.same_version = true;
-      else if (knowledge.is_machine_library(lx) || release(vx) == release(vy)) out.other_patch = true;
-      else out.other_release = true;
+      bool agree = longer.substr(0, shorter.size()) == shorter &&
+                   (longer.size() == shorter.size() || longer[shorter.size()] == '.');
+      if (agree)
+        out.same_version = true;
+      else if (knowledge.is_machine_library(lx) || release(vx) == release(vy))
+        out.other_patch = true;
+      else
+        out.other_release = true;
     }
   }
   return out;
@@ -292,7 +301,8 @@ double pair_score(const std::vector<AggregateReport>& reports, const CorpusStati
   z += w.close_in_time * std::exp(-days / std::max(window_days, kShortestEvidenceWindowDays));
   if (x.repository == y.repository) z += w.same_repository;
   if (!x.model.empty() && x.model == y.model) z += w.same_model;
-  if (!x.root_cause.empty() && !y.root_cause.empty()) z += x.root_cause == y.root_cause ? w.same_root_cause : w.different_root_cause;
+  if (!x.root_cause.empty() && !y.root_cause.empty())
+    z += x.root_cause == y.root_cause ? w.same_root_cause : w.different_root_cause;
   return 1.0 / (1.0 + std::exp(-z));
 }
 

@@ -35,13 +35,13 @@ using SparseVector = std::vector<std::pair<uint32_t, float>>;  // sorted by term
 
 // What the pair score needs of the whole corpus, by report index.
 struct CorpusStatistics {
-  std::vector<SparseVector> text;                       // TF-IDF of the title words
-  std::vector<std::vector<uint32_t>> signature_words;   // sorted word ids of the signature
-  std::vector<int32_t> signature_id;                    // -1: no signature
-  std::vector<std::vector<uint32_t>> windows_of_signature;  // by signature id: windows it appears in
-  std::vector<std::vector<std::string>> keys;           // blocking keys per report (grouping.h)
-  size_t windows = 1;                                   // windows the corpus spans
-  int64_t span = 1;                                     // seconds the corpus spans
+  std::vector<SparseVector> text;                                          // TF-IDF of the title words
+  std::vector<std::vector<uint32_t>> signature_words;                      // sorted word ids of the signature
+  std::vector<int32_t> signature_id;                                       // -1: no signature
+  std::vector<std::vector<uint32_t>> windows_of_signature;                 // by signature id: windows it appears in
+  std::vector<std::vector<std::string>> keys;                              // blocking keys per report (grouping.h)
+  size_t windows = 1;                                                      // windows the corpus spans
+  int64_t span = 1;                                                        // seconds the corpus spans
   std::unordered_map<std::string, std::vector<int64_t>> times_of_library;  // "vllm 0.5.4" -> sorted times
 };
 

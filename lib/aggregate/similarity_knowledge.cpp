@@ -145,7 +145,8 @@ SimilarityKnowledge SimilarityKnowledge::load(const std::filesystem::path& path)
 SimilarityKnowledge SimilarityKnowledge::parse(std::string_view content, const std::string& origin) {
   json doc = parse_json(content, origin);
   if (!doc.is_object()) throw Error(origin + ": expected an object, got " + json_type_name(doc));
-  check_fields(doc, {"stopwords", "model_families", "libraries", "machine_libraries", "blocking", "pair_score"}, origin);
+  check_fields(doc, {"stopwords", "model_families", "libraries", "machine_libraries", "blocking", "pair_score"},
+               origin);
   SimilarityKnowledge k;
   k.origin_ = origin;
   k.hash_ = git_blob_hash(content);
@@ -177,7 +178,8 @@ std::vector<std::string> SimilarityKnowledge::model_mentions(const std::string& 
   while (RE2::FindAndConsume(&input, *model_pattern_, &model)) {
     std::string key;
     for (char c : model) {
-      if (c != ' ' && c != '-' && c != '_') key.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+      if (c != ' ' && c != '-' && c != '_')
+        key.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
     }
     while (!key.empty() && key.back() == '.') key.pop_back();
     if (std::find(out.begin(), out.end(), key) == out.end()) out.push_back(key);

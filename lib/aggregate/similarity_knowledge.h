@@ -39,20 +39,20 @@ struct BlockingLimits {
 
 // The pair score's weights, in log-odds (see similarity.h, pair_score).
 struct PairScoreWeights {
-  double prior = 0;                          // where every pair starts
-  double same_signature = 0;                 // / (1 + log2(windows the signature appears in))
-  double signature_words = 0;                // * (word overlap of two signatures - neutral)
+  double prior = 0;            // where every pair starts
+  double same_signature = 0;   // / (1 + log2(windows the signature appears in))
+  double signature_words = 0;  // * (word overlap of two signatures - neutral)
   double signature_words_neutral = 0;
-  double signatures_together = 0;            // * overlap of the windows two signatures appear in
+  double signatures_together = 0;  // * overlap of the windows two signatures appear in
   size_t signatures_together_max_windows = 0;
-  double title_similarity = 0;               // * TF-IDF cosine of the titles
-  double other_release = 0;                  // the same library at another release
+  double title_similarity = 0;  // * TF-IDF cosine of the titles
+  double other_release = 0;     // the same library at another release
   double other_release_same_error_and_model = 0;
-  double other_patch = 0;                    // another patch level, or a machine library
+  double other_patch = 0;  // another patch level, or a machine library
   double same_version = 0;
-  double version_burst = 0;                  // * min(log2(local / expected), cap)
+  double version_burst = 0;  // * min(log2(local / expected), cap)
   double version_burst_cap = 0;
-  double close_in_time = 0;                  // * exp(-days apart / window days)
+  double close_in_time = 0;  // * exp(-days apart / window days)
   double same_repository = 0;
   double same_model = 0;
   double same_root_cause = 0;
@@ -83,7 +83,7 @@ class SimilarityKnowledge {
 
  private:
   std::unordered_set<std::string> stopwords_;
-  std::vector<std::string> libraries_;          // names, in the order of the pattern's groups
+  std::vector<std::string> libraries_;  // names, in the order of the pattern's groups
   std::vector<std::string> machine_libraries_;
   std::shared_ptr<const re2::RE2> model_pattern_, library_pattern_;
   BlockingLimits blocking_;

@@ -25,18 +25,18 @@ namespace firstmile {
 struct StormOptions {
   uint64_t seed = 1;
   int reports = 1000;
-  double noise_share = 0.3;   // reports that belong to no incident
-  int days = 365;             // the span the reports are spread over
-  int first_number = 1;       // issue numbers start here (per repository)
+  double noise_share = 0.3;  // reports that belong to no incident
+  int days = 365;            // the span the reports are spread over
+  int first_number = 1;      // issue numbers start here (per repository)
 };
 
 struct StormReport {
   std::string owner, name;
   int64_t number = 0;
   std::string title, body;
-  std::string created_at;     // ISO 8601
-  int64_t incident = 0;       // 0: noise
-  std::string language;       // "en" or "zh"
+  std::string created_at;  // ISO 8601
+  int64_t incident = 0;    // 0: noise
+  std::string language;    // "en" or "zh"
   std::string url() const;
 };
 

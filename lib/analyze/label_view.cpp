@@ -9,8 +9,7 @@ namespace firstmile {
 
 namespace fs = std::filesystem;
 
-LabelView::LabelView(Store& store, const Taxonomy& view, const fs::path& crosswalk)
-    : store_(store), view_(view) {
+LabelView::LabelView(Store& store, const Taxonomy& view, const fs::path& crosswalk) : store_(store), view_(view) {
   if (!crosswalk.empty()) crosswalk_path_ = crosswalk;
 }
 

@@ -31,8 +31,8 @@ void print_distribution(const std::string& title, const Distribution& d, std::os
 
 std::string test_line(const CrossTable& c) {
   if (!c.test.ok) return "not tested: " + c.test.note;
-  std::string line = "chi-square " + format_fixed(c.test.statistic, 2) + ", dof " + std::to_string(c.test.dof) + ", p " +
-                     p_value(c.test.p_value) + ", Cramer's V " + format_fixed(c.test.cramers_v, 3) + ", n " +
+  std::string line = "chi-square " + format_fixed(c.test.statistic, 2) + ", dof " + std::to_string(c.test.dof) +
+                     ", p " + p_value(c.test.p_value) + ", Cramer's V " + format_fixed(c.test.cramers_v, 3) + ", n " +
                      std::to_string(static_cast<long long>(c.test.n));
   if (c.has_fisher) line += "; Fisher's exact p " + p_value(c.fisher.p_value);
   if (!c.test.note.empty()) line += "\n  note: " + c.test.note;
@@ -84,8 +84,9 @@ void print_similarity(const SeriesComparison& s, std::ostream& out) {
     for (size_t b = a + 1; b < labels.size(); ++b) {
       const auto& p = s.pearson[a][b];
       const auto& r = s.spearman[a][b];
-      t.add_row({labels[a] + " - " + labels[b], p.ok ? format_fixed(p.coefficient, 3) : "n/a", p.ok ? p_value(p.p_value) : "",
-                 r.ok ? format_fixed(r.coefficient, 3) : "n/a", format_fixed(s.jensen_shannon[a][b], 4)});
+      t.add_row({labels[a] + " - " + labels[b], p.ok ? format_fixed(p.coefficient, 3) : "n/a",
+                 p.ok ? p_value(p.p_value) : "", r.ok ? format_fixed(r.coefficient, 3) : "n/a",
+                 format_fixed(s.jensen_shannon[a][b], 4)});
     }
   }
   t.print(out, "  ");
@@ -94,7 +95,11 @@ void print_similarity(const SeriesComparison& s, std::ostream& out) {
 ordered_json distribution_json(const Distribution& d) {
   ordered_json rows = ordered_json::array();
   for (const CategoryShare& c : d.rows) {
-    rows.push_back({{"id", c.id}, {"name", c.name}, {"path", c.path}, {"count", c.count}, {"share", c.share},
+    rows.push_back({{"id", c.id},
+                    {"name", c.name},
+                    {"path", c.path},
+                    {"count", c.count},
+                    {"share", c.share},
                     {"ci95", {c.lower, c.upper}}});
   }
   return {{"dimension", d.dimension}, {"level", d.level}, {"categories", rows}};
@@ -165,7 +170,9 @@ ordered_json cross_table_to_json(const CrossTable& c) {
 ordered_json study_to_json(const StudyReport& r) {
   ordered_json evolution = ordered_json::array();
   for (const Evolution& e : r.evolution) {
-    evolution.push_back({{"from", e.from}, {"to", e.to}, {"symptom", cross_table_to_json(e.symptom)},
+    evolution.push_back({{"from", e.from},
+                         {"to", e.to},
+                         {"symptom", cross_table_to_json(e.symptom)},
                          {"root_cause", cross_table_to_json(e.root_cause)}});
   }
   return {{"source", r.source},

@@ -25,7 +25,7 @@ struct Labelled {
   const TaxonomyNode* symptom;
   const TaxonomyNode* root_cause;
   const TaxonomyNode* stage;
-  const TaxonomyNode* symptom_leaf;     // the label as given, at its own depth
+  const TaxonomyNode* symptom_leaf;  // the label as given, at its own depth
   const TaxonomyNode* root_cause_leaf;
 };
 
@@ -57,10 +57,9 @@ std::string format(const char* pattern, double a, double b = 0, double c = 0) {
 // Diagnostic divergence: symptom and root cause associated, and which symptom points to which cause.
 std::string divergence_finding(const CrossTable& d) {
   if (!d.test.ok) return "Diagnostic divergence: not testable here (" + d.test.note + ").";
-  std::string line = format("Diagnostic divergence: symptom and root cause are associated (chi-square %.1f, ",
-                            d.test.statistic) +
-                     "dof " + std::to_string(d.test.dof) + format(", p = %.3g, Cramer's V = %.2f).",
-                                                                    d.test.p_value, d.test.cramers_v);
+  std::string line =
+      format("Diagnostic divergence: symptom and root cause are associated (chi-square %.1f, ", d.test.statistic) +
+      "dof " + std::to_string(d.test.dof) + format(", p = %.3g, Cramer's V = %.2f).", d.test.p_value, d.test.cramers_v);
   for (size_t i = 0; i < d.table.rows(); ++i) {
     const auto& residuals = d.test.adjusted_residuals[i];
     size_t best = static_cast<size_t>(std::max_element(residuals.begin(), residuals.end()) - residuals.begin());
@@ -91,8 +90,10 @@ std::string homogeneity_finding(const SeriesComparison& h) {
       }
     }
   }
-  if (pairs) line += format(" mean %.2f).", sum / pairs);
-  else line += " none computable).";
+  if (pairs)
+    line += format(" mean %.2f).", sum / pairs);
+  else
+    line += " none computable).";
   return line;
 }
 
@@ -153,9 +154,9 @@ class StudyBuilder {
                                             [](const Labelled& l) { return l.symptom; });
     r.series_by_root_cause = series_comparison("series_by_root_cause", "Series x root cause", root_cause_categories_,
                                                [](const Labelled& l) { return l.root_cause; });
-    r.stage_by_symptom = cross("stage_by_symptom", "Stage x symptom", names_of(stage_categories_),
-                               names_of(symptom_categories_), rows_,
-                               [](const Labelled& l) { return std::make_pair(l.stage->name, l.symptom->name); });
+    r.stage_by_symptom =
+        cross("stage_by_symptom", "Stage x symptom", names_of(stage_categories_), names_of(symptom_categories_), rows_,
+              [](const Labelled& l) { return std::make_pair(l.stage->name, l.symptom->name); });
     r.stage_by_root_cause = cross("stage_by_root_cause", "Stage x root cause", names_of(stage_categories_),
                                   names_of(root_cause_categories_), rows_,
                                   [](const Labelled& l) { return std::make_pair(l.stage->name, l.root_cause->name); });
@@ -190,8 +191,8 @@ class StudyBuilder {
   void load(StudyReport& r) {
     const int symptom_level = clamp_level(taxonomy_, "symptom", r.level);
     const int root_cause_level = clamp_level(taxonomy_, "root_cause", r.level);
-    AnnotationQuery query{r.source, options_.series, options_.models, options_.since, options_.until,
-                          options_.incidents};
+    AnnotationQuery query{r.source,       options_.series, options_.models,
+                          options_.since, options_.until,  options_.incidents};
     StageFilter keep_stage;
     if (!options_.stages.empty()) {
       keep_stage = [this](const std::string& taxonomy, const std::string& stage) {

@@ -31,14 +31,14 @@ class Store;
 class LabelView;
 
 struct StudyOptions {
-  std::string source;                // selector; empty: the store's default source
-  std::vector<std::string> series;   // filters; empty: all
+  std::string source;               // selector; empty: the store's default source
+  std::vector<std::string> series;  // filters; empty: all
   std::vector<std::string> models;
-  std::vector<std::string> stages;   // stage names or ids
-  std::string since, until;          // issue creation time, ISO 8601 prefix (e.g. 2024-01-01)
-  int level = 1;                     // taxonomy level of categories
+  std::vector<std::string> stages;                             // stage names or ids
+  std::string since, until;                                    // issue creation time, ISO 8601 prefix (e.g. 2024-01-01)
+  int level = 1;                                               // taxonomy level of categories
   std::vector<std::pair<std::string, std::string>> evolution;  // (earlier model, later model)
-  std::string incidents;             // aggregation name: count by incident; empty: by report
+  std::string incidents;                                       // aggregation name: count by incident; empty: by report
 };
 
 struct CategoryShare {
@@ -64,7 +64,7 @@ struct CrossTable {
 };
 
 struct SeriesComparison {
-  CrossTable cross;  // series x category
+  CrossTable cross;                                                // series x category
   std::vector<std::vector<stats::Correlation>> pearson, spearman;  // between series' count vectors
   std::vector<std::vector<double>> jensen_shannon;                 // divergence in bits
 };
@@ -78,21 +78,21 @@ struct StudyReport {
   std::string source, taxonomy;
   std::string filters;  // human-readable, empty when none; names the unit when not 'report'
   int level = 1;
-  std::string unit = "report";  // what one count is: "report" (a failure) or "incident"
-  std::string aggregation;      // unit "incident": the aggregation whose incidents were counted
-  int64_t incidents = 0;        // unit "incident": incidents counted, a report in none being its own
+  std::string unit = "report";         // what one count is: "report" (a failure) or "incident"
+  std::string aggregation;             // unit "incident": the aggregation whose incidents were counted
+  int64_t incidents = 0;               // unit "incident": incidents counted, a report in none being its own
   int64_t multi_report_incidents = 0;  // of those, stored incidents (two or more reports)
-  int64_t annotations = 0;      // counts: failures, or with unit "incident" one per incident
+  int64_t annotations = 0;             // counts: failures, or with unit "incident" one per incident
   int64_t issues = 0;
   int64_t unlabelled = 0;  // annotations lacking a symptom, root cause or stage (left out of tables)
 
-  Distribution symptoms, root_causes, stages;  // RQ1, RQ2, at `level`
-  Distribution symptom_leaves, root_cause_leaves;  // at the deepest level, for hierarchy figures
-  CrossTable symptom_by_root_cause;            // RQ3
+  Distribution symptoms, root_causes, stages;                // RQ1, RQ2, at `level`
+  Distribution symptom_leaves, root_cause_leaves;            // at the deepest level, for hierarchy figures
+  CrossTable symptom_by_root_cause;                          // RQ3
   SeriesComparison series_by_symptom, series_by_root_cause;  // RQ4
   CrossTable stage_by_symptom, stage_by_root_cause;          // RQ5
   std::vector<Evolution> evolution;                          // RQ6
-  std::vector<std::string> findings;  // the three phenomena in plain words, with their numbers
+  std::vector<std::string> findings;                         // the three phenomena in plain words, with their numbers
 };
 
 // "EARLIER:LATER" (e.g. "llama:llama3"), as `--evolution` takes it; throws Error otherwise.

@@ -75,8 +75,8 @@ Summary summarize(Store& store, LabelView& view, const SummaryOptions& options) 
 }
 
 void print_summary_table(const Summary& s, std::ostream& out) {
-  out << "Source " << s.source << ", taxonomy " << s.taxonomy << ": " << s.annotations << " annotations on "
-      << s.issues << " issues";
+  out << "Source " << s.source << ", taxonomy " << s.taxonomy << ": " << s.annotations << " annotations on " << s.issues
+      << " issues";
   if (s.unmapped) out << " (" << s.unmapped << " with labels outside the taxonomy)";
   out << "\n";
   for (const SummaryTable& t : s.tables) {
@@ -109,7 +109,8 @@ void print_summary_csv(const Summary& s, std::ostream& out) {
     for (const CategoryCount& c : t.rows) {
       csv.row({s.source, s.taxonomy, t.dimension, c.id, c.name, std::to_string(c.count), share(c.count)});
     }
-    if (t.unlabelled) csv.row({s.source, s.taxonomy, t.dimension, "", "(none)", std::to_string(t.unlabelled), share(t.unlabelled)});
+    if (t.unlabelled)
+      csv.row({s.source, s.taxonomy, t.dimension, "", "(none)", std::to_string(t.unlabelled), share(t.unlabelled)});
   }
 }
 

@@ -22,13 +22,13 @@ class Store;
 class LabelView;
 
 struct SummaryOptions {
-  std::string source;                // selector; empty: the store's default source
-  std::vector<std::string> series;   // filters; empty: all
+  std::string source;               // selector; empty: the store's default source
+  std::vector<std::string> series;  // filters; empty: all
   std::vector<std::string> models;
 };
 
 struct CategoryCount {
-  std::string id;    // node id, or the series/model name
+  std::string id;  // node id, or the series/model name
   std::string name;
   int64_t count = 0;
 };

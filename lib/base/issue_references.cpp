@@ -15,12 +15,11 @@ namespace {
 // requires it to be one that cannot continue a word, a path or a URL (`/#&?=.@-`); a
 // trailing \b keeps `#12abc` and `#1e1e1e` out.
 const RE2& reference_pattern() {
-  static const RE2 pattern(
-      R"((?i)(?:^|[^\w/#&?=.@-]))"
-      R"((?:(close[sd]?|fix(?:e[sd])?|resolve[sd]?):?\s+)?)"
-      R"((?:https?://(?:www\.)?github\.com/([\w.-]+)/([\w.-]+)/(?:issues|pull)/(\d+))"
-      R"(|([\w.-]+)/([\w.-]+)#(\d+))"
-      R"(|#(\d+))\b)");
+  static const RE2 pattern(R"((?i)(?:^|[^\w/#&?=.@-]))"
+                           R"((?:(close[sd]?|fix(?:e[sd])?|resolve[sd]?):?\s+)?)"
+                           R"((?:https?://(?:www\.)?github\.com/([\w.-]+)/([\w.-]+)/(?:issues|pull)/(\d+))"
+                           R"(|([\w.-]+)/([\w.-]+)#(\d+))"
+                           R"(|#(\d+))\b)");
   return pattern;
 }
 

@@ -55,9 +55,7 @@ nlohmann::json parse_json(std::string_view text, const std::string& origin, size
   }
 }
 
-nlohmann::json read_json_file(const std::filesystem::path& path) {
-  return parse_json(read_file(path), path.string());
-}
+nlohmann::json read_json_file(const std::filesystem::path& path) { return parse_json(read_file(path), path.string()); }
 
 std::string json_type_name(const nlohmann::json& value) {
   if (value.is_number()) return "number";

@@ -19,10 +19,9 @@ std::string redacted_argv_json(const std::vector<std::string>& argv) {
       continue;
     }
     std::string lower = to_lower_ascii(arg);
-    bool secret_flag = lower.rfind("--", 0) == 0 && (lower.find("token") != std::string::npos ||
-                                                     lower.find("key") != std::string::npos ||
-                                                     lower.find("secret") != std::string::npos ||
-                                                     lower.find("password") != std::string::npos);
+    bool secret_flag = lower.rfind("--", 0) == 0 &&
+                       (lower.find("token") != std::string::npos || lower.find("key") != std::string::npos ||
+                        lower.find("secret") != std::string::npos || lower.find("password") != std::string::npos);
     if (secret_flag) {
       auto eq = arg.find('=');
       if (eq == std::string::npos) {

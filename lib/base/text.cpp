@@ -27,8 +27,8 @@ std::vector<std::string> split_label(std::string_view label) {
   std::vector<std::string> parts;
   size_t start = 0;
   for (size_t i = 0; i < label.size(); ++i) {
-    bool dash_with_spaces = label[i] == '-' && i > 0 && is_space(label[i - 1]) &&
-                            i + 1 < label.size() && is_space(label[i + 1]);
+    bool dash_with_spaces =
+        label[i] == '-' && i > 0 && is_space(label[i - 1]) && i + 1 < label.size() && is_space(label[i + 1]);
     if (dash_with_spaces) {
       parts.push_back(normalize_space(label.substr(start, i - start)));
       start = i + 1;

@@ -47,7 +47,8 @@ std::vector<LabelledIssue> labelled_issues(Store& store, const Taxonomy& taxonom
   }
   std::vector<LabelledIssue> out;
   for (const auto& [id, labels] : gold_of) {
-    if (std::optional<IssueText> t = store.issue_text(id)) out.push_back({extract_features(t->title, t->body, t->comments), labels});
+    if (std::optional<IssueText> t = store.issue_text(id))
+      out.push_back({extract_features(t->title, t->body, t->comments), labels});
   }
   return out;
 }
@@ -55,8 +56,8 @@ std::vector<LabelledIssue> labelled_issues(Store& store, const Taxonomy& taxonom
 const TaxonomyNode& top_of(const Taxonomy& t, const std::string& id) { return t.ancestor_at_level(t.node(id), 1); }
 
 // Each decided dimension with a usable gold label, and whether the two agree at the top level.
-std::vector<std::pair<const DimensionDecision*, bool>> top_level_outcomes(const Taxonomy& taxonomy, const Classification& c,
-                                                                          const GoldLabel& g) {
+std::vector<std::pair<const DimensionDecision*, bool>> top_level_outcomes(const Taxonomy& taxonomy,
+                                                                          const Classification& c, const GoldLabel& g) {
   const std::pair<const DimensionDecision*, const std::string*> pairs[] = {
       {&c.stage, &g.stage}, {&c.symptom, &g.symptom}, {&c.root_cause, &g.root_cause}};
   std::vector<std::pair<const DimensionDecision*, bool>> out;
@@ -124,7 +125,8 @@ void learn_bins(const Taxonomy& taxonomy, const RuleSet& rules, const std::vecto
   std::map<std::string, std::vector<std::pair<double, bool>>> outcomes;  // per dimension: (margin, top correct)
   for (const LabelledIssue& issue : issues) {
     Classification c = raw.classify(issue.features);
-    for (const auto& [d, right] : top_level_outcomes(taxonomy, c, issue.gold)) outcomes[d->dimension].emplace_back(d->margin, right);
+    for (const auto& [d, right] : top_level_outcomes(taxonomy, c, issue.gold))
+      outcomes[d->dimension].emplace_back(d->margin, right);
   }
   for (const char* dimension : kDimensions) {
     auto& o = outcomes[dimension];
@@ -158,8 +160,10 @@ void learn_threshold(const Taxonomy& taxonomy, const RuleSet& rules, const std::
   size_t routed = 0;
   double kept_accuracy = 0;
   for (const auto& [conf, accuracy] : confidence_and_accuracy) {
-    if (conf < report.threshold) ++routed;
-    else kept_accuracy += accuracy;
+    if (conf < report.threshold)
+      ++routed;
+    else
+      kept_accuracy += accuracy;
   }
   report.routed_share = total == 0 ? 0 : static_cast<double>(routed) / static_cast<double>(total);
   size_t kept = total - routed;
@@ -170,15 +174,21 @@ void save_calibration(Store& store, const Taxonomy& taxonomy, const RuleSet& rul
                       CalibrationReport& report) {
   Transaction tx(store.db());
   report.run_id = store.begin_run("calibrate", options.argv, &taxonomy);
-  CalibrationRecord record{.taxonomy = taxonomy.id(), .gold_source = options.gold, .run_id = report.run_id,
-                           .created_at = utc_now_iso8601()};
+  CalibrationRecord record{
+      .taxonomy = taxonomy.id(), .gold_source = options.gold, .run_id = report.run_id, .created_at = utc_now_iso8601()};
   for (const Calibration& c : report.calibrations) {
     record.dimension = c.dimension;
-    record.model = json{{"upper_edges", c.upper_edges}, {"accuracy", c.accuracy}, {"counts", c.counts},
-                        {"rules_hash", rules.hash()}}.dump();
+    record.model = json{
+        {"upper_edges", c.upper_edges},
+        {"accuracy", c.accuracy},
+        {"counts", c.counts},
+        {"rules_hash",
+         rules.hash()}}.dump();
     add_calibration(store, record);
   }
-  json routing = {{"threshold", report.threshold}, {"max_route", options.max_route}, {"routed_share", report.routed_share},
+  json routing = {{"threshold", report.threshold},
+                  {"max_route", options.max_route},
+                  {"routed_share", report.routed_share},
                   {"rules_hash", rules.hash()}};
   record.dimension = "routing";
   record.model = routing.dump();
@@ -206,8 +216,9 @@ void print_calibration(const CalibrationReport& r, std::ostream& out) {
   for (const Calibration& c : r.calibrations) {
     std::string bins;
     for (size_t i = 0; i < c.accuracy.size(); ++i) {
-      bins += (i ? ", " : "") + std::string("<=") + (c.upper_edges[i] > 1e299 ? "inf" : format_fixed(c.upper_edges[i], 2)) +
-              ": " + format_fixed(c.accuracy[i], 2) + " (" + std::to_string(c.counts[i]) + ")";
+      bins += (i ? ", " : "") + std::string("<=") +
+              (c.upper_edges[i] > 1e299 ? "inf" : format_fixed(c.upper_edges[i], 2)) + ": " +
+              format_fixed(c.accuracy[i], 2) + " (" + std::to_string(c.counts[i]) + ")";
     }
     double acc = 0;
     for (const auto& [d, a] : r.accuracy) {

@@ -32,20 +32,20 @@ class RuleSet;
 inline constexpr double kUnbounded = 1e300;
 
 struct CalibrateOptions {
-  std::string gold = "gold";   // selector of the labelled source
-  double max_route = 0.3;      // share of issues hybrid routing may send to the LLM
+  std::string gold = "gold";  // selector of the labelled source
+  double max_route = 0.3;     // share of issues hybrid routing may send to the LLM
   int bins = 5;
   std::vector<std::string> argv;
 };
 
 struct CalibrationReport {
   int64_t run_id = 0;
-  int64_t issues = 0;                     // labelled issues with text
-  std::vector<Calibration> calibrations;  // stage, symptom, root_cause
+  int64_t issues = 0;                                    // labelled issues with text
+  std::vector<Calibration> calibrations;                 // stage, symptom, root_cause
   std::vector<std::pair<std::string, double>> accuracy;  // top-level accuracy per dimension
-  double threshold = 0;                   // issue confidence below which hybrid routes
-  double routed_share = 0;                // share of the labelled issues below it
-  double accuracy_kept = 0;               // mean top-level accuracy of the issues not routed
+  double threshold = 0;                                  // issue confidence below which hybrid routes
+  double routed_share = 0;                               // share of the labelled issues below it
+  double accuracy_kept = 0;                              // mean top-level accuracy of the issues not routed
 };
 
 // Classifies the gold-labelled issues, learns margin -> accuracy per dimension, and the routing

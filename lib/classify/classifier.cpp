@@ -39,9 +39,12 @@ RuleClassifier::RuleClassifier(const Taxonomy& taxonomy, const RuleSet& rules, s
     }
   }
   for (const auto& [target, score] : rules_.priors()) {
-    if (target == "relevance:failure") prior_failure_ = score;
-    else if (target == "relevance:not_failure") prior_not_failure_ = score;
-    else priors_[static_cast<size_t>(index_of(target))] = score;
+    if (target == "relevance:failure")
+      prior_failure_ = score;
+    else if (target == "relevance:not_failure")
+      prior_not_failure_ = score;
+    else
+      priors_[static_cast<size_t>(index_of(target))] = score;
   }
   for (const Rule& r : rules_.rules()) rule_target_.push_back(r.dimension == kRelevance ? -1 : index_of(r.target));
   // A cause's probability goes to its top-level node, which is what competes first; within it
@@ -74,7 +77,9 @@ double RuleClassifier::confidence(const DimensionDecision& d) const {
   return std::min(1.0, it->second.confidence(d.margin) + 1e-3 * raw);
 }
 
-size_t RuleClassifier::rule_index(const RuleHit& hit) const { return static_cast<size_t>(hit.rule - rules_.rules().data()); }
+size_t RuleClassifier::rule_index(const RuleHit& hit) const {
+  return static_cast<size_t>(hit.rule - rules_.rules().data());
+}
 
 void RuleClassifier::decide_relevance(const std::vector<RuleHit>& hits, DimensionDecision& d) const {
   double yes = prior_failure_, no = prior_not_failure_;
@@ -105,7 +110,8 @@ std::vector<double> RuleClassifier::rolled_scores(const std::vector<RuleHit>& hi
   for (auto it = nodes.rbegin(); it != nodes.rend(); ++it) {
     const auto i = static_cast<size_t>(*it);
     rolled[i] = own[i] + best_child[i];
-    if (parent_[i] >= 0) best_child[static_cast<size_t>(parent_[i])] = std::max(best_child[static_cast<size_t>(parent_[i])], rolled[i]);
+    if (parent_[i] >= 0)
+      best_child[static_cast<size_t>(parent_[i])] = std::max(best_child[static_cast<size_t>(parent_[i])], rolled[i]);
   }
   return rolled;
 }
@@ -116,7 +122,9 @@ int RuleClassifier::descend(int top, const std::vector<double>& rolled, int max_
   while (nodes[static_cast<size_t>(at)].level < max_level) {
     int child = -1;
     for (int c : children_[static_cast<size_t>(at)]) {
-      if (rolled[static_cast<size_t>(c)] > 0 && (child < 0 || rolled[static_cast<size_t>(c)] > rolled[static_cast<size_t>(child)])) child = c;
+      if (rolled[static_cast<size_t>(c)] > 0 &&
+          (child < 0 || rolled[static_cast<size_t>(c)] > rolled[static_cast<size_t>(child)]))
+        child = c;
     }
     if (child < 0) break;
     at = child;
@@ -175,7 +183,8 @@ DimensionDecision RuleClassifier::decide(const std::string& dimension, const std
     return d;  // the taxonomy has no such dimension: nothing decided
   }
   d.margin = d.score - d.runner_up_score;
-  std::stable_sort(d.hits.begin(), d.hits.end(), [](const RuleHit& a, const RuleHit& b) { return a.weight > b.weight; });
+  std::stable_sort(d.hits.begin(), d.hits.end(),
+                   [](const RuleHit& a, const RuleHit& b) { return a.weight > b.weight; });
   d.confidence = confidence(d);
   return d;
 }

@@ -35,15 +35,15 @@ namespace firstmile {
 class Taxonomy;
 
 struct DimensionDecision {
-  std::string dimension;          // 'relevance', 'stage', 'symptom', 'root_cause'
-  std::string node;               // chosen node id; for relevance "failure" or "not_failure"
-  std::string top;                // its top-level ancestor
-  std::string runner_up;          // second-best top-level node
+  std::string dimension;  // 'relevance', 'stage', 'symptom', 'root_cause'
+  std::string node;       // chosen node id; for relevance "failure" or "not_failure"
+  std::string top;        // its top-level ancestor
+  std::string runner_up;  // second-best top-level node
   double score = 0, runner_up_score = 0, margin = 0;
   double confidence = 0;
-  bool from_prior = false;        // no rule fired for this dimension
+  bool from_prior = false;           // no rule fired for this dimension
   const PriorCell* given = nullptr;  // root cause: the prior cell it started from, if any
-  std::vector<RuleHit> hits;      // the hits on the chosen path, strongest first
+  std::vector<RuleHit> hits;         // the hits on the chosen path, strongest first
 };
 
 // How margins map to accuracy for one dimension, learnt from gold labels.
@@ -73,7 +73,8 @@ class RuleClassifier {
                            const std::vector<double>* start = nullptr) const;
   void decide_relevance(const std::vector<RuleHit>& hits, DimensionDecision& d) const;
   // False when the taxonomy has no nodes of d.dimension.
-  bool decide_in_taxonomy(const std::vector<RuleHit>& hits, const std::vector<double>* start, DimensionDecision& d) const;
+  bool decide_in_taxonomy(const std::vector<RuleHit>& hits, const std::vector<double>* start,
+                          DimensionDecision& d) const;
   // Per node of the taxonomy: its rolled-up score over `nodes` (one dimension's, parents first).
   std::vector<double> rolled_scores(const std::vector<RuleHit>& hits, const std::vector<double>* start,
                                     const std::string& dimension, const std::vector<int>& nodes) const;
@@ -89,13 +90,13 @@ class RuleClassifier {
   std::map<std::string, int> max_level_;  // deepest level decided per dimension
   // Scores live in vectors over the taxonomy's nodes (file order, parents first): a report is
   // decided with a few hundred additions instead of string-keyed map look-ups.
-  std::vector<int> parent_;                         // node index -> parent index, -1 at the top
-  std::vector<std::vector<int>> children_;          // node index -> children indices
+  std::vector<int> parent_;                                    // node index -> parent index, -1 at the top
+  std::vector<std::vector<int>> children_;                     // node index -> children indices
   std::map<std::string, std::vector<int>> nodes_of_, top_of_;  // dimension -> nodes, top-level nodes
-  std::vector<double> priors_;                      // flat prior per node
+  std::vector<double> priors_;                                 // flat prior per node
   double prior_failure_ = 0, prior_not_failure_ = 0;
-  std::vector<int> rule_target_;                    // rule index -> node index (-1: relevance)
-  std::vector<std::vector<double>> given_start_;    // "given" cell index -> root-cause start scores
+  std::vector<int> rule_target_;                  // rule index -> node index (-1: relevance)
+  std::vector<std::vector<double>> given_start_;  // "given" cell index -> root-cause start scores
 };
 
 }  // namespace firstmile

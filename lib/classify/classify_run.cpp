@@ -25,8 +25,11 @@ constexpr int64_t kBatch = 1000;
 json decision_json(const DimensionDecision& d) {
   json hits = json::array();
   for (const RuleHit& h : d.hits) {
-    hits.push_back({{"rule", h.rule->id}, {"target", h.rule->target}, {"field", field_name(h.field)},
-                    {"weight", std::round(h.weight * 100) / 100}, {"text", h.text}});
+    hits.push_back({{"rule", h.rule->id},
+                    {"target", h.rule->target},
+                    {"field", field_name(h.field)},
+                    {"weight", std::round(h.weight * 100) / 100},
+                    {"text", h.text}});
   }
   json out = {{"node", d.node},
               {"margin", std::round(d.margin * 1000) / 1000},
@@ -68,16 +71,20 @@ struct Batch {
   std::vector<IssueText> issues;
   std::vector<IssueFeatures> features;
   std::vector<Classification> results;
-  std::vector<size_t> uncertain;                 // indices, ascending
-  std::map<size_t, const LlmLabel*> answer_of;   // the usable LLM answers, by index
-  std::vector<LlmLabel> answers;                 // one per uncertain issue
+  std::vector<size_t> uncertain;                // indices, ascending
+  std::map<size_t, const LlmLabel*> answer_of;  // the usable LLM answers, by index
+  std::vector<LlmLabel> answers;                // one per uncertain issue
 };
 
 // One `classify` run: the options resolved, the classifier, the counts as batches go by.
 class ClassifyRun {
  public:
   ClassifyRun(Store& store, const Taxonomy& taxonomy, const RuleSet& rules, const ClassifyOptions& options)
-      : store_(store), taxonomy_(taxonomy), rules_(rules), options_(options), saved_(load_calibrations(store, taxonomy, rules)),
+      : store_(store),
+        taxonomy_(taxonomy),
+        rules_(rules),
+        options_(options),
+        saved_(load_calibrations(store, taxonomy, rules)),
         classifier_(taxonomy, rules, saved_.calibrations) {
     resolve_source_and_threshold();
   }
@@ -108,12 +115,19 @@ class ClassifyRun {
     s_.stale_calibration = saved_.stale;
     s_.calibrated = !saved_.calibrations.empty() && saved_.threshold >= 0;
     switch (options_.route) {
-      case Route::kRules: s_.source = "rules"; break;
-      case Route::kHybrid: s_.source = "hybrid"; break;
-      case Route::kLlm: s_.source = "llm:" + (options_.llm_model.empty() ? std::string("unknown") : options_.llm_model); break;
+      case Route::kRules:
+        s_.source = "rules";
+        break;
+      case Route::kHybrid:
+        s_.source = "hybrid";
+        break;
+      case Route::kLlm:
+        s_.source = "llm:" + (options_.llm_model.empty() ? std::string("unknown") : options_.llm_model);
+        break;
     }
     if (!options_.source.empty()) s_.source = options_.source;
-    if (options_.route == Route::kLlm && !options_.ask_llm) throw Error("classify --route llm needs an LLM endpoint (--llm-url)");
+    if (options_.route == Route::kLlm && !options_.ask_llm)
+      throw Error("classify --route llm needs an LLM endpoint (--llm-url)");
     // Uncalibrated confidences are raw margins: without a calibration, hybrid routes the least clear cases.
     s_.threshold = options_.threshold ? *options_.threshold : s_.calibrated ? saved_.threshold : 0.25;
     if (options_.route == Route::kLlm) s_.threshold = kUnbounded;
@@ -121,7 +135,8 @@ class ClassifyRun {
 
   IssueScope scope() const {
     IssueScope scope{.pull_requests = false, .limit = options_.limit};
-    for (const std::string& full : options_.repositories) scope.repositories.push_back(split_repository(full, "--repo"));
+    for (const std::string& full : options_.repositories)
+      scope.repositories.push_back(split_repository(full, "--repo"));
     return scope;
   }
 
@@ -203,7 +218,8 @@ class ClassifyRun {
       }
       if (uncertain) {
         a.needs_review = true;
-        evidence["needs_review"] = options_.ask_llm ? "the LLM gave no usable answer" : "uncertain, and no LLM endpoint";
+        evidence["needs_review"] =
+            options_.ask_llm ? "the LLM gave no usable answer" : "uncertain, and no LLM endpoint";
         ++s_.needs_review;
       }
     }
@@ -216,8 +232,10 @@ class ClassifyRun {
     Transaction tx(store_.db());
     for (size_t k = 0; k < b.results.size(); ++k) {
       Annotation a = annotation_of(b, k);
-      if (*a.is_failure) ++s_.failures;
-      else ++s_.not_failures;
+      if (*a.is_failure)
+        ++s_.failures;
+      else
+        ++s_.not_failures;
       store_.upsert_annotation(a);
     }
     tx.commit();
@@ -226,9 +244,14 @@ class ClassifyRun {
   void finish() {
     for (const auto& [d, n] : by_dimension_) s_.uncertain_by_dimension.emplace_back(d, n);
     for (const auto& [why, n] : rejections_) s_.llm_rejections.emplace_back(why, n);
-    json summary = {{"source", s_.source}, {"issues", s_.issues},     {"failures", s_.failures},
-                    {"routed", s_.routed}, {"answered", s_.answered}, {"needs_review", s_.needs_review},
-                    {"threshold", s_.threshold >= kUnbounded ? -1 : s_.threshold}, {"rules_hash", rules_.hash()}};
+    json summary = {{"source", s_.source},
+                    {"issues", s_.issues},
+                    {"failures", s_.failures},
+                    {"routed", s_.routed},
+                    {"answered", s_.answered},
+                    {"needs_review", s_.needs_review},
+                    {"threshold", s_.threshold >= kUnbounded ? -1 : s_.threshold},
+                    {"rules_hash", rules_.hash()}};
     if (options_.ask_llm && !options_.llm_prompt_hash.empty()) summary["llm_prompt_hash"] = options_.llm_prompt_hash;
     Transaction tx(store_.db());
     store_.finish_run(s_.run_id, "ok", summary.dump());
@@ -276,16 +299,18 @@ ClassifySummary classify_issues(Store& store, const Taxonomy& taxonomy, const Ru
 }
 
 void print_classify_summary(const ClassifySummary& s, Route route, const LlmCounters* llm, std::ostream& out) {
-  out << "Classified " << s.issues << " issues into source '" << s.source << "' (run " << s.run_id << "): " << s.failures
-      << " failure reports, " << s.not_failures << " not\n";
+  out << "Classified " << s.issues << " issues into source '" << s.source << "' (run " << s.run_id
+      << "): " << s.failures << " failure reports, " << s.not_failures << " not\n";
   if (route == Route::kRules) return;
   out << "Threshold " << format_fixed(s.threshold, 3)
-      << (s.calibrated ? " (calibrated)"
+      << (s.calibrated          ? " (calibrated)"
           : s.stale_calibration ? " (the calibration was learnt with other rules: run `firstmile calibrate` again)"
                                 : " (not calibrated: run `firstmile calibrate`)")
-      << ": " << s.uncertain << " uncertain (" << format_percent(s.issues ? double(s.uncertain) / double(s.issues) : 0) << ")";
+      << ": " << s.uncertain << " uncertain (" << format_percent(s.issues ? double(s.uncertain) / double(s.issues) : 0)
+      << ")";
   for (const auto& [d, n] : s.uncertain_by_dimension) out << ", " << n << " by " << d;
-  out << "\n" << s.routed << " sent to the LLM, " << s.answered << " answered, " << s.needs_review
+  out << "\n"
+      << s.routed << " sent to the LLM, " << s.answered << " answered, " << s.needs_review
       << " labelled by the rules' best guess and marked needs_review\n";
   for (const auto& [why, n] : s.llm_rejections) out << "  not used: " << n << " x " << why << "\n";
   if (llm) {

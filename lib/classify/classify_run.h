@@ -15,8 +15,8 @@
 
 #include <cstdint>
 #include <functional>
-#include <ostream>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -49,14 +49,14 @@ LlmAsk llm_asker(LlmClient& client, const LlmLabeler& labeler);
 
 struct ClassifyOptions {
   Route route = Route::kRules;
-  std::optional<double> threshold;   // route below this confidence; default: the calibrated one
-  std::string source;                // default: 'rules', 'hybrid' or 'llm:MODEL'
+  std::optional<double> threshold;        // route below this confidence; default: the calibrated one
+  std::string source;                     // default: 'rules', 'hybrid' or 'llm:MODEL'
   std::vector<std::string> repositories;  // OWNER/NAME; empty: all
-  int64_t limit = 0;                 // 0: all
+  int64_t limit = 0;                      // 0: all
   std::vector<std::string> argv;
-  LlmAsk ask_llm;                    // null: no endpoint; hybrid then marks the uncertain needs_review
+  LlmAsk ask_llm;  // null: no endpoint; hybrid then marks the uncertain needs_review
   std::string llm_model;
-  std::string llm_prompt_hash;        // the labeller's prompt (LlmLabeler::prompt_hash), for provenance
+  std::string llm_prompt_hash;  // the labeller's prompt (LlmLabeler::prompt_hash), for provenance
   std::function<void(int64_t done, int64_t total)> progress;  // after each batch
 };
 
@@ -67,11 +67,11 @@ struct ClassifySummary {
   double threshold = 0;
   bool calibrated = false;
   bool stale_calibration = false;  // the saved calibration was learnt with other rules: not used
-  int64_t uncertain = 0;       // below the threshold
-  int64_t routed = 0;          // sent to the LLM
-  int64_t answered = 0;        // the LLM's label was used
-  int64_t needs_review = 0;    // uncertain and not answered
-  std::vector<std::pair<std::string, int64_t>> llm_rejections;  // why answers were not used, counted
+  int64_t uncertain = 0;           // below the threshold
+  int64_t routed = 0;              // sent to the LLM
+  int64_t answered = 0;            // the LLM's label was used
+  int64_t needs_review = 0;        // uncertain and not answered
+  std::vector<std::pair<std::string, int64_t>> llm_rejections;          // why answers were not used, counted
   std::vector<std::pair<std::string, int64_t>> uncertain_by_dimension;  // the least confident dimension
 };
 

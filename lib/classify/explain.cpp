@@ -56,15 +56,18 @@ Explanation explain_issue(Store& store, const Taxonomy& taxonomy, const RuleSet&
 }
 
 void print_explanation(const Explanation& e, const Taxonomy& taxonomy, std::ostream& out) {
-  if (e.stale_calibration) out << "(the saved calibration was learnt with other rules and is not used; run `firstmile calibrate`)\n";
+  if (e.stale_calibration)
+    out << "(the saved calibration was learnt with other rules and is not used; run `firstmile calibrate`)\n";
   const IssueFeatures& f = e.features;
-  out << e.issue.url << "\n" << e.issue.title << "\n\nlanguage " << f.language << ", " << f.error_lines.size()
-      << " error lines, " << e.issue.comments.size() << " comments\n";
+  out << e.issue.url << "\n"
+      << e.issue.title << "\n\nlanguage " << f.language << ", " << f.error_lines.size() << " error lines, "
+      << e.issue.comments.size() << " comments\n";
   for (const std::string& line : f.error_lines) out << "  error: " << line << "\n";
   if (!f.error_signature.empty()) out << "  signature: " << f.error_signature << "\n";
   out << "\n";
   const Classification& r = e.decision;
-  for (const DimensionDecision* d : {&r.relevance, &r.stage, &r.symptom, &r.root_cause}) print_decision(taxonomy, *d, out);
+  for (const DimensionDecision* d : {&r.relevance, &r.stage, &r.symptom, &r.root_cause})
+    print_decision(taxonomy, *d, out);
   out << "issue confidence " << format_fixed(r.confidence, 3);
   if (e.threshold >= 0) {
     out << (r.confidence < e.threshold ? " < " : " >= ") << "threshold " << format_fixed(e.threshold, 3)

@@ -16,7 +16,8 @@ namespace {
 // The list at `key` of `o`: non-empty strings, each a valid RE2 pattern on its own.
 std::vector<std::string> patterns(const nlohmann::json& o, const std::string& key, const std::string& where) {
   auto it = o.find(key);
-  if (it == o.end() || !it->is_array() || it->empty()) throw Error(where + ": '" + key + "' must be a non-empty list of RE2 patterns");
+  if (it == o.end() || !it->is_array() || it->empty())
+    throw Error(where + ": '" + key + "' must be a non-empty list of RE2 patterns");
   std::vector<std::string> out;
   for (size_t i = 0; i < it->size(); ++i) {
     const nlohmann::json& p = (*it)[i];
@@ -63,9 +64,10 @@ FeatureKnowledge FeatureKnowledge::parse(std::string_view text, const std::strin
   FeatureKnowledge k;
   // The heading alone on its line, perhaps as a markdown heading ("### ") or in bold, perhaps
   // with a colon (ASCII or full-width).
-  k.environment_heading_ = compile(R"re((?i)^\s*(?:#+\s*|\*\*)?(?:)re" + alternatives(patterns(doc, "environment_headings", origin)) +
-                                       R"re()(?:\*\*)?\s*[:：]?\s*$)re",
-                                   origin + ": 'environment_headings'");
+  k.environment_heading_ =
+      compile(R"re((?i)^\s*(?:#+\s*|\*\*)?(?:)re" + alternatives(patterns(doc, "environment_headings", origin)) +
+                  R"re()(?:\*\*)?\s*[:：]?\s*$)re",
+              origin + ": 'environment_headings'");
   auto resolution = doc.find("resolution");
   const std::string where = origin + ": 'resolution'";
   if (resolution == doc.end() || !resolution->is_object()) {

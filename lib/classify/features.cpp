@@ -136,8 +136,9 @@ bool sentence_end(std::string_view text, size_t i, size_t* width) {
   if (c == '\n') return true;
   if (c == '.' || c == '!' || c == '?') return i + 1 == text.size() || text[i + 1] == ' ' || text[i + 1] == '\n';
   // 。！？ (E3 80 82, EF BC 81, EF BC 9F)
-  if (i + 2 < text.size() && ((c == 0xE3 && text.substr(i, 3) == "\xE3\x80\x82") ||
-                              (c == 0xEF && (text.substr(i, 3) == "\xEF\xBC\x81" || text.substr(i, 3) == "\xEF\xBC\x9F")))) {
+  if (i + 2 < text.size() &&
+      ((c == 0xE3 && text.substr(i, 3) == "\xE3\x80\x82") ||
+       (c == 0xEF && (text.substr(i, 3) == "\xEF\xBC\x81" || text.substr(i, 3) == "\xEF\xBC\x9F")))) {
     *width = 3;
     return true;
   }
@@ -149,8 +150,8 @@ bool sentence_end(std::string_view text, size_t i, size_t* width) {
 void add_resolution(const RE2& resolution_marker, std::string_view prose, std::string& out) {
   size_t from = 0;
   re2::StringPiece match;
-  while (from < prose.size() &&
-         resolution_marker.Match(re2::StringPiece(prose.data(), prose.size()), from, prose.size(), RE2::UNANCHORED, &match, 1)) {
+  while (from < prose.size() && resolution_marker.Match(re2::StringPiece(prose.data(), prose.size()), from,
+                                                        prose.size(), RE2::UNANCHORED, &match, 1)) {
     const size_t at = static_cast<size_t>(match.data() - prose.data());
     size_t start = from, width = 1;
     for (size_t i = at; i > from; --i) {

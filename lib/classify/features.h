@@ -29,11 +29,11 @@ namespace firstmile {
 
 struct IssueFeatures {
   std::string title;
-  std::string prose;     // the body without its code, white space kept
-  std::string code;      // fenced blocks and log-shaped lines of the body, joined by newlines
+  std::string prose;        // the body without its code, white space kept
+  std::string code;         // fenced blocks and log-shaped lines of the body, joined by newlines
   std::string environment;  // the body's inventory of versions and hardware ("Environment:", "System Info")
-  std::string comments;  // the comments' text (prose and code), joined
-  std::string resolution;  // sentences of body and comments prose that tell the fix or the cause
+  std::string comments;     // the comments' text (prose and code), joined
+  std::string resolution;   // sentences of body and comments prose that tell the fix or the cause
   std::vector<std::string> error_lines;  // as written, in order of appearance, without duplicates
   std::string error_signature;           // the first error line, normalised
   std::string language;                  // "zh" or "en"

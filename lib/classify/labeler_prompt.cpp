@@ -15,7 +15,8 @@ namespace firstmile {
 
 namespace {
 
-const char* const kSectionKeys[kPromptSections] = {"title", "errors", "report", "environment", "code", "comments", "hints"};
+const char* const kSectionKeys[kPromptSections] = {"title", "errors",   "report", "environment",
+                                                   "code",  "comments", "hints"};
 const std::set<std::string> kSystemPlaceholders = {"taxonomy_title", "taxonomy_id", "taxonomy_version",
                                                    "stage",          "symptom",     "root_cause"};
 const std::set<std::string> kHeadingPlaceholders = {"dimension", "name"};
@@ -53,7 +54,8 @@ void check_placeholders(const std::string& text, const std::set<std::string>& al
 std::string text_member(const nlohmann::json& o, const char* key, const std::string& where) {
   auto it = o.find(key);
   if (it == o.end()) throw Error(where + ": missing '" + key + "'");
-  if (!it->is_string() || it->get<std::string>().empty()) throw Error(where + ": '" + key + "' must be a non-empty string");
+  if (!it->is_string() || it->get<std::string>().empty())
+    throw Error(where + ": '" + key + "' must be a non-empty string");
   return it->get<std::string>();
 }
 
@@ -79,7 +81,8 @@ LabelerPrompt LabelerPrompt::parse(std::string_view text, const std::string& ori
   if (!doc.is_object()) throw Error(origin + ": expected an object with 'system', 'ids_heading' and 'sections'");
   LabelerPrompt p;
   auto system = doc.find("system");
-  if (system == doc.end() || !system->is_array() || system->empty()) throw Error(origin + ": 'system' must be a list of lines");
+  if (system == doc.end() || !system->is_array() || system->empty())
+    throw Error(origin + ": 'system' must be a list of lines");
   for (size_t i = 0; i < system->size(); ++i) {
     const std::string where = origin + ": 'system' line " + std::to_string(i + 1);
     if (!(*system)[i].is_string()) throw Error(where + ": expected a string");
@@ -89,14 +92,16 @@ LabelerPrompt LabelerPrompt::parse(std::string_view text, const std::string& ori
   p.ids_heading_ = text_member(doc, "ids_heading", origin);
   check_placeholders(p.ids_heading_, kHeadingPlaceholders, origin + ": 'ids_heading'");
   auto sections = doc.find("sections");
-  if (sections == doc.end() || !sections->is_object()) throw Error(origin + ": 'sections' must map each section to its heading");
+  if (sections == doc.end() || !sections->is_object())
+    throw Error(origin + ": 'sections' must map each section to its heading");
   for (auto it = sections->begin(); it != sections->end(); ++it) {
     if (std::find(std::begin(kSectionKeys), std::end(kSectionKeys), it.key()) == std::end(kSectionKeys)) {
       throw Error(origin + ": 'sections': unknown section '" + it.key() +
                   "' (title, errors, report, environment, code, comments, hints)");
     }
   }
-  for (size_t k = 0; k < kPromptSections; ++k) p.headings_[k] = text_member(*sections, kSectionKeys[k], origin + ": 'sections'");
+  for (size_t k = 0; k < kPromptSections; ++k)
+    p.headings_[k] = text_member(*sections, kSectionKeys[k], origin + ": 'sections'");
   p.hash_ = git_blob_hash(text);
   return p;
 }

@@ -61,7 +61,8 @@ std::string head_and_tail(std::string_view text, size_t cap) {
   return std::string(utf8_prefix(s, head)) + marker + std::string(utf8_suffix(s, cap - marker.size() - head));
 }
 
-std::string hint_line(const Taxonomy& t, const std::string& dimension, const std::vector<LabelHint>& hints, size_t max) {
+std::string hint_line(const Taxonomy& t, const std::string& dimension, const std::vector<LabelHint>& hints,
+                      size_t max) {
   std::string out;
   size_t n = 0;
   for (const LabelHint& h : hints) {
@@ -83,7 +84,6 @@ json id_enum(const Taxonomy& t, const std::string& dimension) {
   // Null is for reports that are not failures; anyOf is how strict structured output spells it.
   return {{"anyOf", json::array({{{"type", "string"}, {"enum", ids}}, {{"type", "null"}}})}};
 }
-
 
 // Lines that are one of the error lines (compared without surrounding white space).
 class ErrorLines {
@@ -171,7 +171,8 @@ std::string trim_for_prompt(std::string_view code, const std::vector<std::string
 LlmLabeler::LlmLabeler(const Taxonomy& taxonomy, LlmLabelerOptions options)
     : taxonomy_(taxonomy), options_(std::move(options)), prompt_(LabelerPrompt::load(options_.prompt_file)) {
   for (const char* d : {"stage", "symptom", "root_cause"}) {
-    if (!taxonomy_.has_dimension(d)) throw Error(taxonomy_.origin() + ": the LLM labeler needs a '" + d + "' dimension");
+    if (!taxonomy_.has_dimension(d))
+      throw Error(taxonomy_.origin() + ": the LLM labeler needs a '" + d + "' dimension");
   }
   const Taxonomy& t = taxonomy_;
   system_ = prompt_.system_message(t);
@@ -222,8 +223,8 @@ LlmRequest LlmLabeler::request(const IssueFeatures& issue, const RuleHints& hint
   if (!comments.empty()) user += section(PromptSection::kComments) + head_and_tail(comments, give[2]) + "\n";
   std::string hint_text;
   for (auto [d, h] : {std::pair<const char*, const std::vector<LabelHint>*>{"stage", &hints.stage},
-                       {"symptom", &hints.symptom},
-                       {"root_cause", &hints.root_cause}}) {
+                      {"symptom", &hints.symptom},
+                      {"root_cause", &hints.root_cause}}) {
     std::string line = hint_line(taxonomy_, d, *h, options_.max_hints);
     if (!line.empty()) hint_text += "- " + std::string(d) + ": " + line + "\n";
   }
@@ -239,7 +240,8 @@ std::string LlmLabeler::check_node(const json& answer, const std::string& field,
   id = v.get<std::string>();
   const TaxonomyNode* node = taxonomy_.find(id);
   if (!node) return field + " '" + id + "' is not a node of taxonomy " + taxonomy_.id();
-  if (node->dimension != dimension) return field + " '" + id + "' is a " + node->dimension + " node, not a " + dimension;
+  if (node->dimension != dimension)
+    return field + " '" + id + "' is a " + node->dimension + " node, not a " + dimension;
   if (node->level > taxonomy_.dimension(dimension).levels) return field + " '" + id + "' is deeper than labels go";
   return "";
 }
@@ -265,8 +267,8 @@ LlmLabel LlmLabeler::read_answer(std::string_view content) const {
     std::string why = check_node(answer, field, field, label.is_failure, *id);
     if (!why.empty()) return reject(why);
   }
-  label.rationale = std::string(utf8_prefix(normalize_space(answer["rationale"].get<std::string>()),
-                                            options_.max_rationale_chars));
+  label.rationale =
+      std::string(utf8_prefix(normalize_space(answer["rationale"].get<std::string>()), options_.max_rationale_chars));
   label.ok = true;
   return label;
 }

@@ -46,11 +46,11 @@ struct RuleHints {
 
 struct LlmLabel {
   bool ok = false;
-  std::string error;        // why the answer was rejected
+  std::string error;  // why the answer was rejected
   bool is_failure = false;
   std::string stage, symptom, root_cause;  // node ids; empty only when is_failure is false
   std::string rationale;
-  std::string raw;          // the answer as received
+  std::string raw;  // the answer as received
 };
 
 struct LlmLabelerOptions {

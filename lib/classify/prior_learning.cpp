@@ -52,7 +52,8 @@ std::map<CellKey, Counts> count_cells(Store& store, const Taxonomy& taxonomy, co
     ++out.labels;
     const std::string& cause = f.root_cause->id;
     std::vector<std::string> cells = {""};
-    for (int level = 1; level <= f.symptom->level; ++level) cells.push_back(taxonomy.ancestor_at_level(*f.symptom, level).id);
+    for (int level = 1; level <= f.symptom->level; ++level)
+      cells.push_back(taxonomy.ancestor_at_level(*f.symptom, level).id);
     for (const std::string& s : cells) {
       Counts& c = counts[{s, f.stage->id}];
       ++c.n;
@@ -64,7 +65,8 @@ std::map<CellKey, Counts> count_cells(Store& store, const Taxonomy& taxonomy, co
 
 // Stage cells smoothed towards all labels; symptom cells towards their parent's cell, kept
 // when they have at least `min_labels` labels and their parent was kept.
-std::map<CellKey, std::map<std::string, double>> smooth_cells(const Taxonomy& taxonomy, const std::map<CellKey, Counts>& counts,
+std::map<CellKey, std::map<std::string, double>> smooth_cells(const Taxonomy& taxonomy,
+                                                              const std::map<CellKey, Counts>& counts,
                                                               const PriorLearningOptions& options) {
   Counts all;
   for (const auto& [cell, c] : counts) {
@@ -107,7 +109,8 @@ LearntPriors learn_priors(Store& store, const Taxonomy& taxonomy, const PriorLea
   if (!options.except.empty()) {
     out.except = resolve_source(store, options.except);
     if (out.except == out.gold) throw Error("priors: --except names the labelled source itself (" + out.gold + ")");
-    for (const auto& [key, f] : load_source_labels(store, out.except, direct_resolver(taxonomy))) excluded.insert(key.first);
+    for (const auto& [key, f] : load_source_labels(store, out.except, direct_resolver(taxonomy)))
+      excluded.insert(key.first);
   }
   std::map<CellKey, Counts> counts = count_cells(store, taxonomy, excluded, out);
   if (out.labels == 0) {
@@ -152,15 +155,16 @@ std::string priors_file(const LearntPriors& learnt) {
       << "// smoothed towards the parent cell (m = " << learnt.smoothing << "), cells with fewer than "
       << learnt.min_labels << " labels left out.\n"
       << "// Written by `firstmile priors`; re-run it rather than editing the numbers by hand.\n"
-      << "{\n  \"given\": {\n    \"weight\": " << learnt.priors.weight << ",\n    \"learnt_from\": "
-      << nlohmann::json(learnt.priors.learnt_from).dump() << ",\n    \"cells\": [\n";
+      << "{\n  \"given\": {\n    \"weight\": " << learnt.priors.weight
+      << ",\n    \"learnt_from\": " << nlohmann::json(learnt.priors.learnt_from).dump() << ",\n    \"cells\": [\n";
   for (size_t i = 0; i < cells.size(); ++i) out << "      " << cells[i].dump() << (i + 1 < cells.size() ? ",\n" : "\n");
   out << "    ]\n  }\n}\n";
   return out.str();
 }
 
 void print_priors_written(const LearntPriors& learnt, const std::string& path, std::ostream& out) {
-  out << "Wrote " << learnt.priors.cells.size() << " cells from " << learnt.priors.learnt_from << " to " << path << "\n";
+  out << "Wrote " << learnt.priors.cells.size() << " cells from " << learnt.priors.learnt_from << " to " << path
+      << "\n";
 }
 
 }  // namespace firstmile

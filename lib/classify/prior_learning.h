@@ -36,10 +36,10 @@ struct PriorLearningOptions {
 
 struct LearntPriors {
   ConditionalPriors priors;
-  std::string gold;      // the resolved source
-  std::string except;    // the resolved source left out, if any
-  int labels = 0;        // labelled failures counted
-  int left_out = 0;      // labelled failures left out (their issue is labelled by `except`)
+  std::string gold;    // the resolved source
+  std::string except;  // the resolved source left out, if any
+  int labels = 0;      // labelled failures counted
+  int left_out = 0;    // labelled failures left out (their issue is labelled by `except`)
   int min_labels = 0;
   double smoothing = 0;
 };

@@ -21,13 +21,17 @@ namespace firstmile {
 namespace {
 
 Field parse_field(const std::string& name, const std::string& where) {
-  static const std::map<std::string, Field> kFields = {{"title", Field::kTitle},   {"prose", Field::kProse},
-                                                       {"code", Field::kCode},     {"errors", Field::kErrors},
-                                                       {"comments", Field::kComments}, {"resolution", Field::kResolution},
+  static const std::map<std::string, Field> kFields = {{"title", Field::kTitle},
+                                                       {"prose", Field::kProse},
+                                                       {"code", Field::kCode},
+                                                       {"errors", Field::kErrors},
+                                                       {"comments", Field::kComments},
+                                                       {"resolution", Field::kResolution},
                                                        {"environment", Field::kEnvironment}};
   auto it = kFields.find(name);
   if (it == kFields.end()) {
-    throw Error(where + ": unknown field '" + name + "' (title, prose, code, errors, comments, resolution, environment)");
+    throw Error(where + ": unknown field '" + name +
+                "' (title, prose, code, errors, comments, resolution, environment)");
   }
   return it->second;
 }
@@ -50,7 +54,6 @@ RE2::Options pattern_options(bool case_sensitive) {
   return o;
 }
 
-
 // The "given" block of a rule file: {"weight": W, "learnt_from": "...", "cells": [{"symptom":
 // "sym.crash.cuda.oom", "stage": "stage.finetuning", "labels": 12, "p": {"rc.config.finetune": 0.6}}]}.
 ConditionalPriors parse_given(const nlohmann::json& g, const Taxonomy& taxonomy, const std::string& origin) {
@@ -58,7 +61,8 @@ ConditionalPriors parse_given(const nlohmann::json& g, const Taxonomy& taxonomy,
   if (!g.is_object()) throw Error(where + " must be an object");
   ConditionalPriors out;
   auto weight = g.find("weight");
-  if (weight == g.end() || !weight->is_number() || weight->get<double>() < 0) throw Error(where + ": 'weight' must be a number >= 0");
+  if (weight == g.end() || !weight->is_number() || weight->get<double>() < 0)
+    throw Error(where + ": 'weight' must be a number >= 0");
   out.weight = weight->get<double>();
   out.learnt_from = string_member(g, "learnt_from", where, false);
   auto cells = g.find("cells");
@@ -92,7 +96,8 @@ ConditionalPriors parse_given(const nlohmann::json& g, const Taxonomy& taxonomy,
       cell.p[it.key()] = it->get<double>();
     }
     for (const PriorCell& seen : out.cells) {
-      if (seen.symptom == cell.symptom && seen.stage == cell.stage) throw Error(at + ": a second cell for the same symptom and stage");
+      if (seen.symptom == cell.symptom && seen.stage == cell.stage)
+        throw Error(at + ": a second cell for the same symptom and stage");
     }
     out.cells.push_back(std::move(cell));
   }
@@ -160,12 +165,14 @@ std::array<double, kFieldCount> parse_field_weights(const nlohmann::json& w, con
   std::array<bool, kFieldCount> given{};
   for (auto it = w.begin(); it != w.end(); ++it) {
     Field field = parse_field(it.key(), where);
-    if (!it->is_number() || it->get<double>() <= 0) throw Error(where + ": '" + it.key() + "' must be a positive number");
+    if (!it->is_number() || it->get<double>() <= 0)
+      throw Error(where + ": '" + it.key() + "' must be a positive number");
     weights[static_cast<size_t>(field)] = it->get<double>();
     given[static_cast<size_t>(field)] = true;
   }
   for (int f = 0; f < kFieldCount; ++f) {
-    if (!given[static_cast<size_t>(f)]) throw Error(where + ": no weight for '" + field_name(static_cast<Field>(f)) + "'");
+    if (!given[static_cast<size_t>(f)])
+      throw Error(where + ": no weight for '" + field_name(static_cast<Field>(f)) + "'");
   }
   return weights;
 }
@@ -176,7 +183,8 @@ void parse_priors(const nlohmann::json& priors, const Taxonomy& taxonomy, const 
   if (!priors.is_object()) throw Error(origin + ": 'priors' must map targets to scores");
   for (auto it = priors.begin(); it != priors.end(); ++it) {
     bool known = it.key() == "relevance:failure" || it.key() == "relevance:not_failure" || taxonomy.find(it.key());
-    if (!known) throw Error(origin + ": prior for '" + it.key() + "', which is not a node of taxonomy " + taxonomy.id());
+    if (!known)
+      throw Error(origin + ": prior for '" + it.key() + "', which is not a node of taxonomy " + taxonomy.id());
     if (!it->is_number() || it->get<double>() < 0) throw Error(origin + ": prior for '" + it.key() + "' must be >= 0");
     out[it.key()] = it->get<double>();
   }
@@ -231,7 +239,8 @@ Rule parse_rule(const nlohmann::json& r, const Taxonomy& taxonomy, const std::st
   }
   auto fields = r.find("fields");
   if (fields == r.end() || !fields->is_array() || fields->empty()) {
-    throw Error(where + ": 'fields' must list where to look (title, prose, code, errors, comments, resolution, environment)");
+    throw Error(where +
+                ": 'fields' must list where to look (title, prose, code, errors, comments, resolution, environment)");
   }
   for (const auto& f : *fields) {
     if (!f.is_string()) throw Error(where + ": 'fields' must hold names");
@@ -262,7 +271,8 @@ void RuleSet::parse_file(const Taxonomy& taxonomy, const std::string& origin, co
     block = true;
   }
   if (block && !doc.contains("rules")) return;
-  if (!doc.contains("rules") || !doc["rules"].is_array()) throw Error(origin + ": expected an object with a 'rules' list");
+  if (!doc.contains("rules") || !doc["rules"].is_array())
+    throw Error(origin + ": expected an object with a 'rules' list");
   if (auto priors = doc.find("priors"); priors != doc.end()) parse_priors(*priors, taxonomy, origin, priors_);
   size_t index = 0;
   for (const nlohmann::json& r : doc["rules"]) rules_.push_back(parse_rule(r, taxonomy, origin, ++index, ids));
@@ -303,16 +313,18 @@ void RuleSet::compile() {
     }
   }
   for (int f = 0; f < kFieldCount; ++f) {
-    if (!c.sets[f]->Compile()) throw Error("rules: the patterns of field '" + std::string(field_name(static_cast<Field>(f))) + "' need more memory than allowed");
+    if (!c.sets[f]->Compile())
+      throw Error("rules: the patterns of field '" + std::string(field_name(static_cast<Field>(f))) +
+                  "' need more memory than allowed");
   }
 }
 
 std::vector<RuleHit> RuleSet::match(const IssueFeatures& features) const {
   std::string errors;
   for (const std::string& e : features.error_lines) errors.append(e).push_back('\n');
-  const std::array<const std::string*, kFieldCount> text = {&features.title, &features.prose,    &features.code,
-                                                            &errors,          &features.comments, &features.resolution,
-                                                            &features.environment};
+  const std::array<const std::string*, kFieldCount> text = {
+      &features.title,    &features.prose,      &features.code,       &errors,
+      &features.comments, &features.resolution, &features.environment};
   std::vector<RuleHit> best(rules_.size());
   std::vector<int> matched;
   for (int f = 0; f < kFieldCount; ++f) {
@@ -323,7 +335,8 @@ std::vector<RuleHit> RuleSet::match(const IssueFeatures& features) const {
       // The set's DFA ran out of memory on this text: ask each rule on its own, same result.
       matched.clear();
       for (size_t m = 0; m < compiled_->rule_of[f].size(); ++m) {
-        if (RE2::PartialMatch(*text[f], *compiled_->single[compiled_->rule_of[f][m]])) matched.push_back(static_cast<int>(m));
+        if (RE2::PartialMatch(*text[f], *compiled_->single[compiled_->rule_of[f][m]]))
+          matched.push_back(static_cast<int>(m));
       }
     }
     for (int m : matched) {

@@ -34,15 +34,15 @@ inline constexpr int kFieldCount = 7;
 const char* field_name(Field field);
 
 struct Rule {
-  std::string id;          // unique over all files: "oom.cuda"
-  std::string target;      // node id, or "relevance:failure" / "relevance:not_failure"
-  std::string dimension;   // of the target: 'symptom', 'root_cause', 'stage', 'relevance'
+  std::string id;         // unique over all files: "oom.cuda"
+  std::string target;     // node id, or "relevance:failure" / "relevance:not_failure"
+  std::string dimension;  // of the target: 'symptom', 'root_cause', 'stage', 'relevance'
   double weight = 1;
   std::vector<Field> fields;
-  std::string language;    // "", "en" or "zh"
-  std::string pattern;     // the alternation of its patterns, as compiled
+  std::string language;  // "", "en" or "zh"
+  std::string pattern;   // the alternation of its patterns, as compiled
   bool case_sensitive = false;
-  std::string origin;      // "taxonomy/rules/symptom.json: rule 'oom.cuda'"
+  std::string origin;  // "taxonomy/rules/symptom.json: rule 'oom.cuda'"
 };
 
 struct RuleHit {
@@ -59,9 +59,9 @@ struct RuleHit {
 // and adds weight x p to each root cause. Only cells with enough labels are kept, so a rare
 // symptom falls back to its parent and, in the end, to the stage alone.
 struct PriorCell {
-  std::string symptom;  // a symptom node, or "" for any
-  std::string stage;    // a stage node
-  int labels = 0;       // how many labelled reports the cell was counted on
+  std::string symptom;              // a symptom node, or "" for any
+  std::string stage;                // a stage node
+  int labels = 0;                   // how many labelled reports the cell was counted on
   std::map<std::string, double> p;  // root-cause node -> probability (smoothed towards the parent cell)
 };
 

@@ -14,9 +14,12 @@ namespace firstmile {
 
 const char* severity_name(Severity s) {
   switch (s) {
-    case Severity::kNote: return "note";
-    case Severity::kWarning: return "warning";
-    case Severity::kError: return "error";
+    case Severity::kNote:
+      return "note";
+    case Severity::kWarning:
+      return "warning";
+    case Severity::kError:
+      return "error";
   }
   return "note";
 }
@@ -31,8 +34,8 @@ int CheckReport::exit_code() const {
 nlohmann::json CheckReport::to_json() const {
   nlohmann::json out = nlohmann::json::array();
   for (const Finding& f : findings) {
-    out.push_back({{"severity", severity_name(f.severity)}, {"code", f.code}, {"message", f.message},
-                   {"details", f.details}});
+    out.push_back(
+        {{"severity", severity_name(f.severity)}, {"code", f.code}, {"message", f.message}, {"details", f.details}});
   }
   return out;
 }
@@ -82,8 +85,7 @@ class Checker {
     const int64_t count = static_cast<int64_t>(details.size());
     if (count > 0) {
       add(Severity::kWarning, "duplicate-records",
-          plural(count, "link is", "links are") + " recorded twice with the same labels",
-          std::move(details));
+          plural(count, "link is", "links are") + " recorded twice with the same labels", std::move(details));
     }
   }
 
@@ -121,8 +123,7 @@ class Checker {
     const int64_t count = static_cast<int64_t>(details.size());
     if (count > 0) {
       add(Severity::kNote, "normalised-labels",
-          plural(count, "label needed", "labels needed") +
-              " white-space normalisation to match the taxonomy",
+          plural(count, "label needed", "labels needed") + " white-space normalisation to match the taxonomy",
           std::move(details));
     }
   }
@@ -139,8 +140,7 @@ class Checker {
     const int64_t count = static_cast<int64_t>(details.size());
     if (count > 0) {
       add(Severity::kWarning, "record-numbering",
-          plural(count, "record's", "records'") +
-              " 'number' differs from its position in the file",
+          plural(count, "record's", "records'") + " 'number' differs from its position in the file",
           std::move(details));
     }
   }
@@ -191,8 +191,7 @@ class Checker {
     const int64_t count = static_cast<int64_t>(details.size());
     if (count > 0) {
       add(Severity::kError, "unknown-nodes",
-          plural(count, "node id is", "node ids are") + " not in " +
-              taxonomy_.origin() + " (was the taxonomy edited?)",
+          plural(count, "node id is", "node ids are") + " not in " + taxonomy_.origin() + " (was the taxonomy edited?)",
           std::move(details));
     }
   }

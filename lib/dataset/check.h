@@ -27,8 +27,8 @@ const char* severity_name(Severity s);
 
 struct Finding {
   Severity severity = Severity::kNote;
-  std::string code;     // stable, for scripts: "several-failures", "stated-count", ...
-  std::string message;  // one line
+  std::string code;                  // stable, for scripts: "several-failures", "stated-count", ...
+  std::string message;               // one line
   std::vector<std::string> details;  // one line each: where to look
 };
 
@@ -39,15 +39,14 @@ struct CheckReport {
 };
 
 struct CheckOptions {
-  std::string source;        // selector as in AnnotationQuery; empty: every source
-  size_t max_details = 10;   // lines of detail per finding (0: all)
+  std::string source;       // selector as in AnnotationQuery; empty: every source
+  size_t max_details = 10;  // lines of detail per finding (0: all)
 };
 
 CheckReport check_store(Store& store, const Taxonomy& taxonomy, const CheckOptions& options);
 
 // The report as `firstmile check` prints it: `format` "text" (a line per finding, its details
 // indented) or "json" (the database and the findings).
-void print_check_report(const CheckReport& report, const std::string& db, const std::string& format,
-                        std::ostream& out);
+void print_check_report(const CheckReport& report, const std::string& db, const std::string& format, std::ostream& out);
 
 }  // namespace firstmile

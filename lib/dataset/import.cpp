@@ -44,8 +44,13 @@ std::vector<PlannedRecord> plan(const std::vector<DatasetFile>& files, const Tax
       std::string where = (dir / f.relative_path).string() + ": record " + std::to_string(r.record_index);
       std::optional<IssueLink> link = parse_issue_link(r.link);
       if (!link) throw Error(where + ": field 'link' is not a GitHub issue URL: '" + r.link + "'");
-      PlannedRecord p{&f, &r, *link, 0, taxonomy.match_label("symptom", r.symptom),
-                      taxonomy.match_label("root_cause", r.root_cause), taxonomy.match_label("stage", r.stage)};
+      PlannedRecord p{&f,
+                      &r,
+                      *link,
+                      0,
+                      taxonomy.match_label("symptom", r.symptom),
+                      taxonomy.match_label("root_cause", r.root_cause),
+                      taxonomy.match_label("stage", r.stage)};
       p.failure_index = ++failures_per_link[link->url()];
       const LabelMatch* matches[] = {&p.symptom, &p.root_cause, &p.stage};
       const std::string* labels[] = {&r.symptom, &r.root_cause, &r.stage};
@@ -54,8 +59,7 @@ std::vector<PlannedRecord> plan(const std::vector<DatasetFile>& files, const Tax
         ++unknown;
         if (first_unknown.empty()) {
           first_unknown = where + ": field '" + kDimensionField[d] + "': label '" + *labels[d] +
-                          "' is not in taxonomy " + taxonomy.id() + " (no node '" +
-                          matches[d]->unmatched_part + "')";
+                          "' is not in taxonomy " + taxonomy.id() + " (no node '" + matches[d]->unmatched_part + "')";
         }
       }
       planned.push_back(std::move(p));
@@ -101,8 +105,8 @@ class RecordWriter {
                                  .model = r.model,
                                  .architecture = r.architecture,
                                  .annotation_id = annotation_id});
-    summary_.normalised_labels += p.symptom.whitespace_normalised + p.root_cause.whitespace_normalised +
-                                  p.stage.whitespace_normalised;
+    summary_.normalised_labels +=
+        p.symptom.whitespace_normalised + p.root_cause.whitespace_normalised + p.stage.whitespace_normalised;
     links_.insert(p.link.url());
     SeriesCount& sc = per_series_[series];
     sc.series = series;
@@ -156,8 +160,8 @@ class RecordWriter {
     a.stage_label = r.stage;
     a.mapped = p.symptom.node && p.root_cause.node && p.stage.node;
     a.confidence = 1.0;
-    a.evidence = nlohmann::json{{"dataset", options_.name}, {"file", p.file->relative_path},
-                                {"record", r.record_index}}.dump();
+    a.evidence =
+        nlohmann::json{{"dataset", options_.name}, {"file", p.file->relative_path}, {"record", r.record_index}}.dump();
     a.run_id = summary_.run_id;
     return a;
   }
@@ -174,8 +178,8 @@ class RecordWriter {
 };
 
 std::string run_summary(const DatasetImportSummary& summary) {
-  nlohmann::json run_summary = {{"source", summary.source},   {"files", summary.files},
-                                {"records", summary.records}, {"issues", summary.issues},
+  nlohmann::json run_summary = {{"source", summary.source},         {"files", summary.files},
+                                {"records", summary.records},       {"issues", summary.issues},
                                 {"new_issues", summary.new_issues}, {"unmapped_labels", summary.unmapped_labels}};
   return run_summary.dump();
 }
@@ -232,7 +236,8 @@ void print_dataset_import_summary(const DatasetImportSummary& s, const std::stri
   TextTable table({"Series", "Records", "Issues"});
   table.align_right(1);
   table.align_right(2);
-  for (const SeriesCount& c : s.per_series) table.add_row({c.series, std::to_string(c.records), std::to_string(c.issues)});
+  for (const SeriesCount& c : s.per_series)
+    table.add_row({c.series, std::to_string(c.records), std::to_string(c.issues)});
   table.print(out);
 }
 

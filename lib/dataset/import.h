@@ -25,10 +25,10 @@ class Taxonomy;
 struct Preset;
 
 struct DatasetImportOptions {
-  std::string name;                      // dataset name; annotations get source "gold:<name>"
-  bool lenient = false;                  // import unknown labels as unmapped instead of refusing
-  std::optional<int64_t> stated_records; // overrides the preset's stated count
-  std::vector<std::string> argv;         // recorded in the run
+  std::string name;                       // dataset name; annotations get source "gold:<name>"
+  bool lenient = false;                   // import unknown labels as unmapped instead of refusing
+  std::optional<int64_t> stated_records;  // overrides the preset's stated count
+  std::vector<std::string> argv;          // recorded in the run
 };
 
 struct SeriesCount {
@@ -42,8 +42,8 @@ struct DatasetImportSummary {
   int64_t run_id = 0;
   int64_t files = 0;
   int64_t records = 0;
-  int64_t issues = 0;           // distinct issue links
-  int64_t new_issues = 0;       // issues not in the database before
+  int64_t issues = 0;      // distinct issue links
+  int64_t new_issues = 0;  // issues not in the database before
   int64_t repositories = 0;
   int64_t unmapped_labels = 0;  // only with lenient
   int64_t normalised_labels = 0;

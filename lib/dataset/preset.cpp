@@ -26,9 +26,7 @@ std::string Preset::series_for_owner(const std::string& owner) const {
   return it == series_by_owner.end() ? owner : it->second;
 }
 
-bool Preset::knows_owner(const std::string& owner) const {
-  return series_by_owner.count(to_lower_ascii(owner)) > 0;
-}
+bool Preset::knows_owner(const std::string& owner) const { return series_by_owner.count(to_lower_ascii(owner)) > 0; }
 
 const PresetRepository* Preset::repository(const std::string& owner, const std::string& repo_name) const {
   std::string o = to_lower_ascii(owner), n = to_lower_ascii(repo_name);

@@ -26,10 +26,10 @@ struct PresetRepository {
 struct Preset {
   std::string name;
   std::string title;
-  std::string dataset_name;              // the labelled dataset it describes, if any
-  std::optional<int64_t> stated_records; // the record count its publication states
+  std::string dataset_name;               // the labelled dataset it describes, if any
+  std::optional<int64_t> stated_records;  // the record count its publication states
   std::string stated_in;
-  std::map<std::string, std::string> series_by_owner;  // keys lower case
+  std::map<std::string, std::string> series_by_owner;          // keys lower case
   std::vector<std::pair<std::string, std::string>> evolution;  // (earlier model, later model)
   std::vector<PresetRepository> repositories;
 

@@ -23,7 +23,7 @@ struct DatasetRecord {
   std::optional<int64_t> number;  // the record's own "number"
   std::string link;
   std::string status;
-  std::string symptom;     // labels verbatim, white space and all
+  std::string symptom;  // labels verbatim, white space and all
   std::string root_cause;
   std::string stage;
   std::string model;

@@ -154,12 +154,13 @@ std::string residual_heatmap_svg(const CrossTable& c, const std::string& title) 
       [&](size_t r, size_t k) {
         double residual = c.test.ok ? c.test.adjusted_residuals[r][k] : 0;
         std::string count = std::to_string(static_cast<long long>(c.table.at(r, k)));
-        return HeatCell{diverging(residual, 6), count,
-                        rows[r] + " x " + columns[k] + ": " + count + " failures, adjusted residual " +
-                            format_fixed(residual, 2),
-                        std::abs(residual) > 1.96};
+        return HeatCell{
+            diverging(residual, 6), count,
+            rows[r] + " x " + columns[k] + ": " + count + " failures, adjusted residual " + format_fixed(residual, 2),
+            std::abs(residual) > 1.96};
       },
-      "Cell: failure count; colour: adjusted standardized residual (red over-, blue under-represented; bold: |r| > 1.96).");
+      "Cell: failure count; colour: adjusted standardized residual (red over-, blue under-represented; bold: |r| > "
+      "1.96).");
 }
 
 std::string correlation_heatmap_svg(const SeriesComparison& s, const std::string& title) {
@@ -171,8 +172,8 @@ std::string correlation_heatmap_svg(const SeriesComparison& s, const std::string
         std::string value = r.ok ? format_fixed(r.coefficient, 2) : "n/a";
         return HeatCell{r.ok ? diverging(r.coefficient, 1) : "#eeeeee", value,
                         series[a] + " vs " + series[b] + ": Pearson r " + value +
-                            (r.ok ? ", p " + format_fixed(r.p_value, 4) : "") + ", JSD " + format_fixed(s.jensen_shannon[a][b], 4) +
-                            " bits",
+                            (r.ok ? ", p " + format_fixed(r.p_value, 4) : "") + ", JSD " +
+                            format_fixed(s.jensen_shannon[a][b], 4) + " bits",
                         false};
       },
       "Pearson correlation of the series' category counts (" + s.cross.title + ").");
@@ -318,13 +319,14 @@ std::string treemap_svg(const Distribution& leaves, const std::string& title) {
   }
   svg.text(20, y + 24,
            "Area: failures per category (rows: level 1; columns: level 2, outlined when they have level-3 parts). "
-           "Hover a cell for its full path. n = " + std::to_string(root.count) + ".",
+           "Hover a cell for its full path. n = " +
+               std::to_string(root.count) + ".",
            {.size = 10, .fill = "#555555"});
   return svg.str();
 }
 
 std::string grouped_bars_svg(const CrossTable& c, const std::string& title) {
-  const auto& groups = c.table.row_labels();     // the versions compared
+  const auto& groups = c.table.row_labels();  // the versions compared
   const auto& categories = c.table.column_labels();
   double label_width = widest(categories, 12) + 16, bar_area = 420, bar = 12;
   double group_height = bar * static_cast<double>(groups.size()) + 10;
@@ -368,7 +370,8 @@ std::string grouped_bars_svg(const CrossTable& c, const std::string& title) {
 std::vector<std::string> write_figures(const StudyReport& r, const std::filesystem::path& dir) {
   std::vector<std::pair<std::string, std::string>> files = {
       {"fig_stage_by_symptom.svg", stacked_bars_svg(r.stage_by_symptom, "Symptoms within each lifecycle stage")},
-      {"fig_stage_by_root_cause.svg", stacked_bars_svg(r.stage_by_root_cause, "Root causes within each lifecycle stage")},
+      {"fig_stage_by_root_cause.svg",
+       stacked_bars_svg(r.stage_by_root_cause, "Root causes within each lifecycle stage")},
       {"fig_symptom_by_root_cause.svg",
        residual_heatmap_svg(r.symptom_by_root_cause, "Symptom x root cause (diagnostic divergence)")},
       {"fig_series_correlation_symptom.svg",

@@ -3,8 +3,8 @@
 
 #include <sstream>
 
-#include "base/atomic_file.h"
 #include "analyze/report.h"
+#include "base/atomic_file.h"
 #include "base/error.h"
 #include "export/figures.h"
 #include "export/latex.h"
@@ -23,7 +23,8 @@ std::string describe(const std::string& file) {
   if (file == "series_similarity.csv") return "RQ4: Pearson, Spearman and Jensen-Shannon between series";
   if (file == "tests.tex") return "LaTeX: the tests of every cross table";
   if (file.rfind("rq1_", 0) == 0 || file.rfind("rq2_", 0) == 0 || file == "stage.tex") return "LaTeX: a distribution";
-  if (file.rfind("table_", 0) == 0) return has(".tex") ? "LaTeX: a cross table with residual marks" : "a cross table as printed (wide)";
+  if (file.rfind("table_", 0) == 0)
+    return has(".tex") ? "LaTeX: a cross table with residual marks" : "a cross table as printed (wide)";
   if (has("stage_by")) return "figure: category shares within each stage (stacked bars)";
   if (has("series_correlation")) return "figure: correlation between series (heatmap)";
   if (has("symptom_by_root_cause")) return "figure: symptom x root cause, coloured by adjusted residual (heatmap)";
@@ -34,7 +35,8 @@ std::string describe(const std::string& file) {
 
 }  // namespace
 
-PaperFiles write_paper(const StudyReport& report, const std::filesystem::path& dir, const std::set<std::string>& formats) {
+PaperFiles write_paper(const StudyReport& report, const std::filesystem::path& dir,
+                       const std::set<std::string>& formats) {
   for (const std::string& f : formats) {
     if (f != "csv" && f != "latex" && f != "json" && f != "svg") {
       throw Error("unknown format '" + f + "' (use csv, latex, json, svg)");
@@ -42,7 +44,9 @@ PaperFiles write_paper(const StudyReport& report, const std::filesystem::path& d
   }
   std::filesystem::create_directories(dir);
   PaperFiles out;
-  auto add = [&](const std::vector<std::string>& names) { out.files.insert(out.files.end(), names.begin(), names.end()); };
+  auto add = [&](const std::vector<std::string>& names) {
+    out.files.insert(out.files.end(), names.begin(), names.end());
+  };
   if (formats.count("json")) {
     write_file_atomically(dir / "report.json", study_to_json(report).dump(2) + "\n");
     out.files.push_back("report.json");

@@ -20,6 +20,7 @@ struct PaperFiles {
 };
 
 // `formats`: any of "csv", "latex", "json", "svg"; throws Error on an unknown one.
-PaperFiles write_paper(const StudyReport& report, const std::filesystem::path& dir, const std::set<std::string>& formats);
+PaperFiles write_paper(const StudyReport& report, const std::filesystem::path& dir,
+                       const std::set<std::string>& formats);
 
 }  // namespace firstmile

@@ -20,11 +20,20 @@ std::string xml_escape(const std::string& text) {
   std::string out;
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -78,7 +87,8 @@ void SvgDocument::text(double x, double y, const std::string& content, const Tex
   body_ << "  <text x=\"" << num(x) << "\" y=\"" << num(y) << "\" font-size=\"" << num(style.size)
         << "\" text-anchor=\"" << style.anchor << "\" fill=\"" << style.fill << "\"";
   if (style.weight != "normal") body_ << " font-weight=\"" << style.weight << "\"";
-  if (style.rotate != 0) body_ << " transform=\"rotate(" << num(style.rotate) << " " << num(x) << " " << num(y) << ")\"";
+  if (style.rotate != 0)
+    body_ << " transform=\"rotate(" << num(style.rotate) << " " << num(x) << " " << num(y) << ")\"";
   body_ << ">" << xml_escape(content) << "</text>\n";
 }
 
@@ -88,7 +98,8 @@ std::string SvgDocument::str() const {
       << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << num(width_) << "\" height=\"" << num(height_)
       << "\" viewBox=\"0 0 " << num(width_) << " " << num(height_)
       << "\" font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\">\n"
-      << "  <rect x=\"0\" y=\"0\" width=\"" << num(width_) << "\" height=\"" << num(height_) << "\" fill=\"#ffffff\"/>\n"
+      << "  <rect x=\"0\" y=\"0\" width=\"" << num(width_) << "\" height=\"" << num(height_)
+      << "\" fill=\"#ffffff\"/>\n"
       << body_.str() << "</svg>\n";
   return out.str();
 }

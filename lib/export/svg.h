@@ -26,8 +26,8 @@ struct TextStyle {
 class SvgDocument {
  public:
   SvgDocument(double width, double height);
-  void rect(double x, double y, double width, double height, const std::string& fill,
-            const std::string& title = "", const std::string& stroke = "");
+  void rect(double x, double y, double width, double height, const std::string& fill, const std::string& title = "",
+            const std::string& stroke = "");
   void line(double x1, double y1, double x2, double y2, const std::string& stroke, double width = 1);
   void text(double x, double y, const std::string& content, const TextStyle& style = {});
   std::string str() const;

@@ -37,7 +37,8 @@ std::string file_stem(const std::string& name) {
   return out;
 }
 
-std::vector<std::string> write_files(const fs::path& dir, const std::vector<std::pair<std::string, std::string>>& files) {
+std::vector<std::string> write_files(const fs::path& dir,
+                                     const std::vector<std::pair<std::string, std::string>>& files) {
   fs::create_directories(dir);
   std::vector<std::string> names;
   for (const auto& [name, content] : files) {
@@ -91,11 +92,12 @@ std::string tests_csv(const StudyReport& r) {
   for (const CrossTable* c : cross_tables(r)) {
     const stats::ChiSquare& t = c->test;
     csv.row({c->name, "pearson_chi_square", t.ok ? "true" : "false", format_number(t.statistic), std::to_string(t.dof),
-             format_number(t.p_value), format_number(t.cramers_v), count(t.n), t.ok ? format_number(t.min_expected) : "",
-             std::to_string(t.cells_expected_below_5), t.note});
+             format_number(t.p_value), format_number(t.cramers_v), count(t.n),
+             t.ok ? format_number(t.min_expected) : "", std::to_string(t.cells_expected_below_5), t.note});
     if (c->has_fisher) {
-      csv.row({c->name, "fisher_exact", "true", c->fisher.odds_ratio_infinite ? "inf" : format_number(c->fisher.odds_ratio),
-               "", format_number(c->fisher.p_value), "", count(t.n), "", "", "statistic is the sample odds ratio"});
+      csv.row({c->name, "fisher_exact", "true",
+               c->fisher.odds_ratio_infinite ? "inf" : format_number(c->fisher.odds_ratio), "",
+               format_number(c->fisher.p_value), "", count(t.n), "", "", "statistic is the sample odds ratio"});
     }
   }
   return s.str();

@@ -127,8 +127,7 @@ void print_agreement(const AnnotatorAgreement& a, const std::string& dimension, 
     const stats::Kappa& k = two ? l.cohen : l.fleiss;
     undefined = undefined || (k.n > 0 && !k.ok);
     t.add_row({l.dimension, std::to_string(l.level), std::to_string(l.items), number(l.raw_agreement(), l.items > 0),
-               kappa_text(k), std::to_string(l.alpha_items),
-               number(l.alpha.alpha, l.alpha.pairable_values > 0)});
+               kappa_text(k), std::to_string(l.alpha_items), number(l.alpha.alpha, l.alpha.pairable_values > 0)});
   }
   t.print(out, "  ");
   if (undefined) out << "  * a single category: chance agreement is 1, kappa is undefined and shown as 1\n";
@@ -136,16 +135,22 @@ void print_agreement(const AnnotatorAgreement& a, const std::string& dimension, 
 
 nlohmann::json agreement_to_json(const AnnotatorAgreement& a, const std::string& dimension, int level) {
   auto kappa = [](const stats::Kappa& k) {
-    return nlohmann::json{{"kappa", k.kappa}, {"ok", k.ok}, {"observed", k.observed}, {"expected", k.expected},
-                          {"n", k.n}, {"note", k.note}};
+    return nlohmann::json{{"kappa", k.kappa},       {"ok", k.ok}, {"observed", k.observed},
+                          {"expected", k.expected}, {"n", k.n},   {"note", k.note}};
   };
   nlohmann::json levels = nlohmann::json::array();
   for (const LevelAgreement& l : a.levels) {
     if (!selected(l, dimension, level)) continue;
-    nlohmann::json row{{"dimension", l.dimension}, {"level", l.level}, {"n", l.items},
-                       {"raw_agreement", l.raw_agreement()}, {"alpha_n", l.alpha_items},
-                       {"krippendorff_alpha", {{"alpha", l.alpha.alpha}, {"ok", l.alpha.ok}, {"note", l.alpha.note},
-                                               {"pairable_values", l.alpha.pairable_values}}}};
+    nlohmann::json row{{"dimension", l.dimension},
+                       {"level", l.level},
+                       {"n", l.items},
+                       {"raw_agreement", l.raw_agreement()},
+                       {"alpha_n", l.alpha_items},
+                       {"krippendorff_alpha",
+                        {{"alpha", l.alpha.alpha},
+                         {"ok", l.alpha.ok},
+                         {"note", l.alpha.note},
+                         {"pairable_values", l.alpha.pairable_values}}}};
     if (a.sources.size() == 2) {
       row["cohens_kappa"] = kappa(l.cohen);
     } else {
@@ -153,8 +158,11 @@ nlohmann::json agreement_to_json(const AnnotatorAgreement& a, const std::string&
     }
     levels.push_back(std::move(row));
   }
-  return {{"sources", a.sources}, {"taxonomy", a.taxonomy}, {"issues_all", a.issues_all},
-          {"issues_two_or_more", a.issues_two_or_more}, {"levels", levels}};
+  return {{"sources", a.sources},
+          {"taxonomy", a.taxonomy},
+          {"issues_all", a.issues_all},
+          {"issues_two_or_more", a.issues_two_or_more},
+          {"levels", levels}};
 }
 
 }  // namespace firstmile

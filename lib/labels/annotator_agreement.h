@@ -39,8 +39,8 @@ struct LevelAgreement {
 struct AnnotatorAgreement {
   std::vector<std::string> sources;
   std::string taxonomy;
-  int64_t issues_all = 0;         // issues every source labelled
-  int64_t issues_two_or_more = 0; // issues at least two sources labelled
+  int64_t issues_all = 0;              // issues every source labelled
+  int64_t issues_two_or_more = 0;      // issues at least two sources labelled
   std::vector<LevelAgreement> levels;  // label_dimensions order, level 1 first
 };
 

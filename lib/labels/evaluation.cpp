@@ -35,7 +35,8 @@ LevelEvaluation score_labels(const std::vector<std::string>& gold, const std::ve
   }
   out.compared = static_cast<int64_t>(gold.size());
   out.accuracy = out.compared ? static_cast<double>(out.correct) / static_cast<double>(out.compared) : 0;
-  stats::WilsonInterval ci = stats::wilson_interval(static_cast<double>(out.correct), static_cast<double>(out.compared));
+  stats::WilsonInterval ci =
+      stats::wilson_interval(static_cast<double>(out.correct), static_cast<double>(out.compared));
   out.accuracy_low = ci.lower;
   out.accuracy_high = ci.upper;
   double f1_sum = 0;

@@ -61,7 +61,7 @@ struct Disagreement {
 struct LevelEvaluation {
   std::string dimension;
   int level = 1;
-  int64_t compared = 0;      // failures with a label at this level from both sources
+  int64_t compared = 0;  // failures with a label at this level from both sources
   int64_t correct = 0;
   int64_t pred_missing = 0;  // gold label at this level, prediction none or shallower
   double accuracy = 0, macro_f1 = 0;
@@ -69,9 +69,9 @@ struct LevelEvaluation {
   // 0.62: 0.51 to 0.72), and a researcher should see that before comparing classifiers.
   double accuracy_low = 0, accuracy_high = 0;
   stats::Kappa kappa;
-  std::vector<ClassScore> classes;             // classes in gold or predictions, taxonomy order
-  std::vector<std::vector<int64_t>> confusion; // [gold class][predicted class], order of `classes`
-  std::vector<Disagreement> disagreements;     // by repository, number, failure index
+  std::vector<ClassScore> classes;              // classes in gold or predictions, taxonomy order
+  std::vector<std::vector<int64_t>> confusion;  // [gold class][predicted class], order of `classes`
+  std::vector<Disagreement> disagreements;      // by repository, number, failure index
 };
 
 struct IssueRef {
@@ -82,8 +82,8 @@ struct IssueRef {
 
 struct EvaluationCoverage {
   int64_t gold_issues = 0, gold_failures = 0;
-  int64_t issues_compared = 0;                 // issues both sources labelled
-  int64_t failures_compared = 0;               // gold failures with a prediction of the same index
+  int64_t issues_compared = 0;    // issues both sources labelled
+  int64_t failures_compared = 0;  // gold failures with a prediction of the same index
   int64_t gold_issues_without_prediction = 0;
   int64_t gold_failures_without_prediction = 0;  // including those of issues without a prediction
   int64_t predictions_excluded_for_review = 0;   // with exclude_review

@@ -23,8 +23,14 @@ std::string level_name(const LevelEvaluation& l) {
 }
 
 std::vector<std::string> summary_row(const LevelEvaluation& l) {
-  return {l.dimension, std::to_string(l.level), std::to_string(l.compared), std::to_string(l.correct),
-          std::to_string(l.pred_missing), fixed(l.accuracy), fixed(l.macro_f1), kappa_text(l.kappa)};
+  return {l.dimension,
+          std::to_string(l.level),
+          std::to_string(l.compared),
+          std::to_string(l.correct),
+          std::to_string(l.pred_missing),
+          fixed(l.accuracy),
+          fixed(l.macro_f1),
+          kappa_text(l.kappa)};
 }
 
 // The terminal table shows the accuracy's interval as one cell; CSV gives its two ends.
@@ -38,8 +44,8 @@ void print_coverage(const Evaluation& e, std::ostream& out) {
       << "  gold: " << c.gold_issues << " issues, " << c.gold_failures << " failures; compared: " << c.issues_compared
       << " issues, " << c.failures_compared << " failures\n"
       << "  without a prediction: " << c.gold_issues_without_prediction << " issues, "
-      << c.gold_failures_without_prediction << " failures; predicted issues without gold: "
-      << c.predicted_issues_without_gold << "\n";
+      << c.gold_failures_without_prediction
+      << " failures; predicted issues without gold: " << c.predicted_issues_without_gold << "\n";
   if (e.exclude_review) out << "  predictions excluded for review: " << c.predictions_excluded_for_review << "\n";
 }
 
@@ -102,7 +108,8 @@ void print_evaluation(const Evaluation& e, const EvaluationPrintOptions& options
   }
   print_coverage(e, out);
   out << "\n";
-  TextTable summary({"dimension", "level", "n", "correct", "pred missing", "accuracy", "macro-F1", "kappa", "accuracy 95% CI"});
+  TextTable summary(
+      {"dimension", "level", "n", "correct", "pred missing", "accuracy", "macro-F1", "kappa", "accuracy 95% CI"});
   for (size_t c = 1; c < 9; ++c) summary.align_right(c);
   for (const LevelEvaluation& l : e.levels) {
     std::vector<std::string> row = summary_row(l);
@@ -121,7 +128,8 @@ void print_evaluation(const Evaluation& e, const EvaluationPrintOptions& options
 
 void print_evaluation_summary_csv(const Evaluation& e, std::ostream& out) {
   CsvWriter csv(out);
-  csv.row({"dimension", "level", "n", "correct", "pred_missing", "accuracy", "macro_f1", "kappa", "accuracy_low", "accuracy_high"});
+  csv.row({"dimension", "level", "n", "correct", "pred_missing", "accuracy", "macro_f1", "kappa", "accuracy_low",
+           "accuracy_high"});
   for (const LevelEvaluation& l : e.levels) {
     std::vector<std::string> row = summary_row(l);
     row.push_back(fixed(l.accuracy_low));
@@ -133,12 +141,17 @@ void print_evaluation_summary_csv(const Evaluation& e, std::ostream& out) {
 nlohmann::json evaluation_to_json(const Evaluation& e) {
   const EvaluationCoverage& c = e.coverage;
   nlohmann::json uncovered = nlohmann::json::array();
-  for (const IssueRef& i : c.uncovered) uncovered.push_back({{"repository", i.repository}, {"number", i.number}, {"url", i.url}});
-  nlohmann::json out{{"gold", e.gold_source}, {"pred", e.pred_source}, {"taxonomy", e.taxonomy},
+  for (const IssueRef& i : c.uncovered)
+    uncovered.push_back({{"repository", i.repository}, {"number", i.number}, {"url", i.url}});
+  nlohmann::json out{{"gold", e.gold_source},
+                     {"pred", e.pred_source},
+                     {"taxonomy", e.taxonomy},
                      {"exclude_review", e.exclude_review},
                      {"coverage",
-                      {{"gold_issues", c.gold_issues}, {"gold_failures", c.gold_failures},
-                       {"issues_compared", c.issues_compared}, {"failures_compared", c.failures_compared},
+                      {{"gold_issues", c.gold_issues},
+                       {"gold_failures", c.gold_failures},
+                       {"issues_compared", c.issues_compared},
+                       {"failures_compared", c.failures_compared},
                        {"gold_issues_without_prediction", c.gold_issues_without_prediction},
                        {"gold_failures_without_prediction", c.gold_failures_without_prediction},
                        {"predictions_excluded_for_review", c.predictions_excluded_for_review},
@@ -148,22 +161,39 @@ nlohmann::json evaluation_to_json(const Evaluation& e) {
   for (const LevelEvaluation& l : e.levels) {
     nlohmann::json classes = nlohmann::json::array();
     for (const ClassScore& s : l.classes) {
-      classes.push_back({{"id", s.id}, {"name", s.name}, {"precision", s.precision}, {"recall", s.recall},
-                         {"f1", s.f1}, {"support", s.support}, {"predicted", s.predicted}});
+      classes.push_back({{"id", s.id},
+                         {"name", s.name},
+                         {"precision", s.precision},
+                         {"recall", s.recall},
+                         {"f1", s.f1},
+                         {"support", s.support},
+                         {"predicted", s.predicted}});
     }
     nlohmann::json disagreements = nlohmann::json::array();
     for (const Disagreement& d : l.disagreements) {
       nlohmann::json evidence = nlohmann::json::parse(d.evidence, nullptr, false);
-      disagreements.push_back({{"repository", d.repository}, {"number", d.number}, {"failure_index", d.failure_index},
-                               {"url", d.url}, {"gold", d.gold}, {"predicted", d.predicted},
+      disagreements.push_back({{"repository", d.repository},
+                               {"number", d.number},
+                               {"failure_index", d.failure_index},
+                               {"url", d.url},
+                               {"gold", d.gold},
+                               {"predicted", d.predicted},
                                {"confidence", d.confidence ? nlohmann::json(*d.confidence) : nlohmann::json()},
                                {"evidence", evidence.is_discarded() ? nlohmann::json(d.evidence) : evidence}});
     }
-    levels.push_back({{"dimension", l.dimension}, {"level", l.level}, {"n", l.compared}, {"correct", l.correct},
-                      {"pred_missing", l.pred_missing}, {"accuracy", l.accuracy},
-                      {"accuracy_ci", {l.accuracy_low, l.accuracy_high}}, {"macro_f1", l.macro_f1},
-                      {"kappa", l.kappa.kappa}, {"kappa_ok", l.kappa.ok}, {"classes", classes},
-                      {"confusion", l.confusion}, {"disagreements", disagreements}});
+    levels.push_back({{"dimension", l.dimension},
+                      {"level", l.level},
+                      {"n", l.compared},
+                      {"correct", l.correct},
+                      {"pred_missing", l.pred_missing},
+                      {"accuracy", l.accuracy},
+                      {"accuracy_ci", {l.accuracy_low, l.accuracy_high}},
+                      {"macro_f1", l.macro_f1},
+                      {"kappa", l.kappa.kappa},
+                      {"kappa_ok", l.kappa.ok},
+                      {"classes", classes},
+                      {"confusion", l.confusion},
+                      {"disagreements", disagreements}});
   }
   out["levels"] = levels;
   return out;
@@ -175,9 +205,8 @@ std::vector<std::filesystem::path> write_evaluation_csvs(const Evaluation& e, co
   if (ec) throw Error(dir.string() + ": cannot create the folder: " + ec.message());
   std::vector<std::filesystem::path> written;
 
-  std::vector<std::vector<std::string>> summary{
-      {"gold", "pred", "dimension", "level", "n", "correct", "pred_missing", "accuracy", "macro_f1", "kappa",
-       "accuracy_low", "accuracy_high"}};
+  std::vector<std::vector<std::string>> summary{{"gold", "pred", "dimension", "level", "n", "correct", "pred_missing",
+                                                 "accuracy", "macro_f1", "kappa", "accuracy_low", "accuracy_high"}};
   std::vector<std::vector<std::string>> per_class{
       {"dimension", "level", "class_id", "class", "precision", "recall", "f1", "support", "predicted"}};
   std::vector<std::vector<std::string>> disagreements{{"dimension", "level", "repository", "number", "failure_index",
@@ -208,15 +237,16 @@ std::vector<std::filesystem::path> write_evaluation_csvs(const Evaluation& e, co
     write_file(dir / ("confusion_" + l.dimension + "_l" + level + ".csv"), confusion, written);
   }
   const EvaluationCoverage& c = e.coverage;
-  std::vector<std::vector<std::string>> coverage{{"measure", "count"},
-                                                 {"gold_issues", std::to_string(c.gold_issues)},
-                                                 {"gold_failures", std::to_string(c.gold_failures)},
-                                                 {"issues_compared", std::to_string(c.issues_compared)},
-                                                 {"failures_compared", std::to_string(c.failures_compared)},
-                                                 {"gold_issues_without_prediction", std::to_string(c.gold_issues_without_prediction)},
-                                                 {"gold_failures_without_prediction", std::to_string(c.gold_failures_without_prediction)},
-                                                 {"predictions_excluded_for_review", std::to_string(c.predictions_excluded_for_review)},
-                                                 {"predicted_issues_without_gold", std::to_string(c.predicted_issues_without_gold)}};
+  std::vector<std::vector<std::string>> coverage{
+      {"measure", "count"},
+      {"gold_issues", std::to_string(c.gold_issues)},
+      {"gold_failures", std::to_string(c.gold_failures)},
+      {"issues_compared", std::to_string(c.issues_compared)},
+      {"failures_compared", std::to_string(c.failures_compared)},
+      {"gold_issues_without_prediction", std::to_string(c.gold_issues_without_prediction)},
+      {"gold_failures_without_prediction", std::to_string(c.gold_failures_without_prediction)},
+      {"predictions_excluded_for_review", std::to_string(c.predictions_excluded_for_review)},
+      {"predicted_issues_without_gold", std::to_string(c.predicted_issues_without_gold)}};
   write_file(dir / "summary.csv", summary, written);
   write_file(dir / "coverage.csv", coverage, written);
   write_file(dir / "per_class.csv", per_class, written);

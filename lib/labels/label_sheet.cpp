@@ -20,8 +20,8 @@ namespace firstmile {
 
 namespace {
 
-const std::vector<std::string> kSheetColumns{"repository", "number", "url", "title", "body",
-                                             "is_failure", "stage", "symptom", "root_cause", "notes"};
+const std::vector<std::string> kSheetColumns{"repository", "number", "url",     "title",      "body",
+                                             "is_failure", "stage",  "symptom", "root_cause", "notes"};
 const std::vector<std::string> kLabelDimensions{"stage", "symptom", "root_cause"};
 
 // The first `limit` code points of the text with its white space collapsed.
@@ -232,7 +232,8 @@ class SheetReader {
     }
     std::string index = cell(r, "failure_index");
     if (!index.empty()) {
-      if (std::optional<int64_t> i = positive_integer(r, "failure_index", index)) a.failure_index = static_cast<int>(*i);
+      if (std::optional<int64_t> i = positive_integer(r, "failure_index", index))
+        a.failure_index = static_cast<int>(*i);
     }
   }
 
@@ -276,8 +277,9 @@ class SheetReader {
     if (a.issue_id) {
       auto [seen, fresh] = lines_.emplace(std::make_pair(a.issue_id, a.failure_index), r.line);
       if (!fresh) {
-        error(r, "number", cell(r, "repository") + "#" + cell(r, "number") + " (failure " + std::to_string(a.failure_index) +
-                               ") is already labelled on line " + std::to_string(seen->second));
+        error(r, "number",
+              cell(r, "repository") + "#" + cell(r, "number") + " (failure " + std::to_string(a.failure_index) +
+                  ") is already labelled on line " + std::to_string(seen->second));
       }
     }
     nlohmann::json evidence{{"sheet", origin_}, {"line", r.line}};
@@ -292,7 +294,7 @@ class SheetReader {
   std::string origin_;
   std::map<std::string, size_t> column_;
   size_t width_ = 0;
-  std::map<std::pair<int64_t, int>, int64_t> lines_;  // (issue, failure index) -> line
+  std::map<std::pair<int64_t, int>, int64_t> lines_;     // (issue, failure index) -> line
   std::vector<std::pair<int64_t, std::string>> errors_;  // (line, message)
 };
 
@@ -314,21 +316,24 @@ LabelImport import_label_sheet(Store& store, const Taxonomy& taxonomy, const std
     store.upsert_annotation(row.annotation);
     ++summary.imported;
   }
-  nlohmann::json run_summary{{"sheet", sheet.string()}, {"source", summary.source}, {"rows", summary.rows},
-                             {"imported", summary.imported}, {"skipped", summary.skipped}};
+  nlohmann::json run_summary{{"sheet", sheet.string()},
+                             {"source", summary.source},
+                             {"rows", summary.rows},
+                             {"imported", summary.imported},
+                             {"skipped", summary.skipped}};
   store.finish_run(summary.run_id, "ok", run_summary.dump());
   tx.commit();
   return summary;
 }
 
 void print_label_sheet_export(const LabelSheetExport& x, std::ostream& out) {
-  out << "Wrote " << x.rows << " of " << x.candidates << " issues to " << x.sheet.string() << " (labels: " << x.legend.string()
-      << ")\n";
+  out << "Wrote " << x.rows << " of " << x.candidates << " issues to " << x.sheet.string()
+      << " (labels: " << x.legend.string() << ")\n";
 }
 
 void print_label_import(const LabelImport& r, std::ostream& out) {
-  out << "Imported " << r.imported << " labelled rows as " << r.source << " (" << r.skipped << " blank rows skipped; run "
-      << r.run_id << ")\n";
+  out << "Imported " << r.imported << " labelled rows as " << r.source << " (" << r.skipped
+      << " blank rows skipped; run " << r.run_id << ")\n";
 }
 
 }  // namespace firstmile

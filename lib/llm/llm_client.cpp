@@ -13,8 +13,8 @@
 
 #include <curl/curl.h>
 
-#include "base/redact.h"
 #include "base/content_hash.h"
+#include "base/redact.h"
 #include "base/text.h"
 #include "net/json_poster.h"
 #include "store/llm_cache.h"
@@ -124,7 +124,8 @@ std::string llm_api_key_from_env() {
 
 std::string chat_completions_url(std::string base_url) {
   while (!base_url.empty() && base_url.back() == '/') base_url.pop_back();
-  if (base_url.size() >= 3 && base_url.compare(base_url.size() - 3, 3, "/v1") == 0) base_url.resize(base_url.size() - 3);
+  if (base_url.size() >= 3 && base_url.compare(base_url.size() - 3, 3, "/v1") == 0)
+    base_url.resize(base_url.size() - 3);
   return base_url + "/v1/chat/completions";
 }
 
@@ -142,7 +143,8 @@ std::string LlmClient::response_format_mode() const { return kFormatModes[format
 std::string LlmClient::scrub(std::string text) const {
   const std::string& key = options_.api_key;
   if (!key.empty()) {
-    for (size_t p = text.find(key); p != std::string::npos; p = text.find(key, p)) text.replace(p, key.size(), "<redacted>");
+    for (size_t p = text.find(key); p != std::string::npos; p = text.find(key, p))
+      text.replace(p, key.size(), "<redacted>");
   }
   return redact_url_credentials(text);
 }
@@ -176,10 +178,11 @@ json LlmClient::body_at_level(const LlmRequest& request, int level) const {
                {"stream", false}};
   if (options_.seed) body["seed"] = *options_.seed;
   if (!request.schema.is_null() && level == 0) {
-    body["response_format"] = {
-        {"type", "json_schema"},
-        {"json_schema",
-         {{"name", request.schema_name.empty() ? "answer" : request.schema_name}, {"strict", true}, {"schema", request.schema}}}};
+    body["response_format"] = {{"type", "json_schema"},
+                               {"json_schema",
+                                {{"name", request.schema_name.empty() ? "answer" : request.schema_name},
+                                 {"strict", true},
+                                 {"schema", request.schema}}}};
   } else if (!request.schema.is_null() && level == 1) {
     body["response_format"] = {{"type", "json_object"}};
   }
@@ -216,8 +219,7 @@ bool LlmClient::lower_format_level(int level, const std::string& body) {
   int next = level + 1;
   int current = format_level_.load();
   bool lowered = false;
-  while (current < next && !(lowered = format_level_.compare_exchange_weak(current, next))) {
-  }
+  while (current < next && !(lowered = format_level_.compare_exchange_weak(current, next))) {}
   if (lowered) {
     say(options_.notice, "the LLM server rejected response_format " + std::string(kFormatModes[level]) + " (" +
                              message_of(body) + "); asking with " + kFormatModes[next] + " from now on");
@@ -232,14 +234,16 @@ bool LlmClient::settle_or_retry(Job& job, Worker& worker, const HttpResponse& r,
     if (!why.empty()) fail(job, why);
     return false;
   }
-  if ((status == 400 || status == 422) && !job.request->schema.is_null() && level < 2 && rejects_response_format(r.body)) {
+  if ((status == 400 || status == 422) && !job.request->schema.is_null() && level < 2 &&
+      rejects_response_format(r.body)) {
     // Not a retry: the same question asked in a form this server accepts.
     lower_format_level(level, r.body);
     ++level;
     return true;
   }
   if (status == 429 || status == 408) {
-    return retry(job, worker, "HTTP " + std::to_string(status) + (status == 429 ? " (rate limited)" : " (request timeout)"),
+    return retry(job, worker,
+                 "HTTP " + std::to_string(status) + (status == 429 ? " (rate limited)" : " (request timeout)"),
                  retry_after(r));
   }
   if (status >= 500) {

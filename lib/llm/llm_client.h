@@ -58,19 +58,19 @@ class Store;
 struct HttpResponse;  // net/http_client.h
 
 struct LlmClientOptions {
-  std::string base_url{};                       // "http://localhost:8000" or ".../v1"
+  std::string base_url{};  // "http://localhost:8000" or ".../v1"
   std::string model{};
-  std::string api_key{};                        // empty: no Authorization header
+  std::string api_key{};  // empty: no Authorization header
   double temperature = 0;
   int max_tokens = 512;
-  std::optional<int64_t> seed{};                // sent when given
-  double timeout_seconds = 120;                 // one attempt, body included
-  int max_retries = 4;                          // per request
-  std::chrono::milliseconds retry_wait{1000};   // first backoff; doubles each retry, jittered
+  std::optional<int64_t> seed{};               // sent when given
+  double timeout_seconds = 120;                // one attempt, body included
+  int max_retries = 4;                         // per request
+  std::chrono::milliseconds retry_wait{1000};  // first backoff; doubles each retry, jittered
   std::chrono::milliseconds max_retry_wait{60000};
-  int in_flight = 1;                            // requests sent at once
-  int64_t budget = -1;                          // requests that may be sent; 0: none; -1: no limit
-  bool use_cache = true;                        // false: neither read nor write llm_cache
+  int in_flight = 1;                                 // requests sent at once
+  int64_t budget = -1;                               // requests that may be sent; 0: none; -1: no limit
+  bool use_cache = true;                             // false: neither read nor write llm_cache
   std::function<void(const std::string&)> log{};     // one line per HTTP request (--verbose)
   std::function<void(const std::string&)> notice{};  // retries, waits, response_format downgrades
   // Waits between attempts; default std::this_thread::sleep_for. Called from worker threads.
@@ -78,10 +78,10 @@ struct LlmClientOptions {
 };
 
 struct LlmRequest {
-  std::string system{};     // the system message; empty: none
-  std::string user{};       // the user message
+  std::string system{};       // the system message; empty: none
+  std::string user{};         // the user message
   std::string schema_name{};  // names the schema in response_format ("labels")
-  nlohmann::json schema{};  // a JSON schema for the answer; null: free text
+  nlohmann::json schema{};    // a JSON schema for the answer; null: free text
 };
 
 enum class LlmStatus {
@@ -92,14 +92,14 @@ enum class LlmStatus {
 
 struct LlmResult {
   LlmStatus status = LlmStatus::kFailed;
-  std::string error;           // why, when not ok; never contains the API key
-  std::string content;         // choices[0].message.content
-  std::string finish_reason;   // "stop", "length" (answer cut by max_tokens), ...; "" when cached
-  int64_t prompt_tokens = 0;   // from usage (or as cached)
+  std::string error;          // why, when not ok; never contains the API key
+  std::string content;        // choices[0].message.content
+  std::string finish_reason;  // "stop", "length" (answer cut by max_tokens), ...; "" when cached
+  int64_t prompt_tokens = 0;  // from usage (or as cached)
   int64_t completion_tokens = 0;
-  bool cached = false;         // answered from llm_cache (or by an identical request of the batch)
-  int attempts = 0;            // HTTP requests sent for this request
-  std::string request_hash;    // the cache key's hash
+  bool cached = false;       // answered from llm_cache (or by an identical request of the batch)
+  int attempts = 0;          // HTTP requests sent for this request
+  std::string request_hash;  // the cache key's hash
 
   bool ok() const { return status == LlmStatus::kOk; }
 };
@@ -110,8 +110,8 @@ struct LlmCounters {
   int64_t http_requests = 0;  // attempts, retries included
   int64_t cache_hits = 0;
   int64_t retries = 0;
-  int64_t failures = 0;       // requests that ended kFailed
-  int64_t refused = 0;        // requests refused for the budget
+  int64_t failures = 0;  // requests that ended kFailed
+  int64_t refused = 0;   // requests refused for the budget
   int64_t prompt_tokens = 0;
   int64_t completion_tokens = 0;
 };
@@ -145,9 +145,9 @@ class LlmClient {
   struct JobQueue;
   std::vector<Job> plan_jobs(const std::vector<LlmRequest>& requests, Batch& batch);
   void run_jobs(std::vector<Job>& jobs, Batch& batch);
-  void work_through(JobQueue& queue);             // a worker thread's loop
+  void work_through(JobQueue& queue);  // a worker thread's loop
   void record(const std::vector<Job*>& finished, Batch& batch);
-  void settle(Batch& batch, size_t index);        // counters and progress for a settled result
+  void settle(Batch& batch, size_t index);  // counters and progress for a settled result
   void run_job(Job& job, Worker& worker);
   // After an HTTP answer: true to send the request again (a retry or a lower response_format
   // `level`), false when the job is settled.

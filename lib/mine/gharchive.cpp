@@ -35,9 +35,7 @@ struct IssueKey {
   bool operator==(const IssueKey&) const = default;
 };
 struct IssueKeyHash {
-  size_t operator()(const IssueKey& k) const {
-    return std::hash<int64_t>()(k.repository_id * 1000003 + k.number);
-  }
+  size_t operator()(const IssueKey& k) const { return std::hash<int64_t>()(k.repository_id * 1000003 + k.number); }
 };
 
 // Writes parsed events in file order, counting what each did, with a look-ahead of a few
@@ -142,10 +140,18 @@ class Importer {
       auto [id, result] = store_.upsert_issue(event.issue);
       issue_id = id;
       switch (result) {
-        case UpsertResult::kInserted: ++s.new_issues; break;
-        case UpsertResult::kUpdated: ++s.updated_issues; break;
-        case UpsertResult::kUnchanged: ++s.unchanged_issues; break;
-        case UpsertResult::kOlder: ++s.older_issues; break;
+        case UpsertResult::kInserted:
+          ++s.new_issues;
+          break;
+        case UpsertResult::kUpdated:
+          ++s.updated_issues;
+          break;
+        case UpsertResult::kUnchanged:
+          ++s.unchanged_issues;
+          break;
+        case UpsertResult::kOlder:
+          ++s.older_issues;
+          break;
       }
     }
     if (!event.comment_event) return;
@@ -159,10 +165,18 @@ class Importer {
       return;
     }
     switch (store_.upsert_comment(issue_id, event.comment)) {
-      case UpsertResult::kInserted: ++s.new_comments; break;
-      case UpsertResult::kUpdated: ++s.updated_comments; break;
-      case UpsertResult::kUnchanged: ++s.unchanged_comments; break;
-      case UpsertResult::kOlder: ++s.older_comments; break;
+      case UpsertResult::kInserted:
+        ++s.new_comments;
+        break;
+      case UpsertResult::kUpdated:
+        ++s.updated_comments;
+        break;
+      case UpsertResult::kUnchanged:
+        ++s.unchanged_comments;
+        break;
+      case UpsertResult::kOlder:
+        ++s.older_comments;
+        break;
     }
   }
 
@@ -310,9 +324,9 @@ GharchiveImportSummary import_gharchive(Store& store, const Preset& preset,
 }
 
 std::string gharchive_progress_text(const GharchiveProgress& p) {
-  double percent = p.compressed_bytes_total > 0 ? 100.0 * static_cast<double>(p.compressed_bytes) /
-                                                      static_cast<double>(p.compressed_bytes_total)
-                                                : 0.0;
+  double percent = p.compressed_bytes_total > 0
+                       ? 100.0 * static_cast<double>(p.compressed_bytes) / static_cast<double>(p.compressed_bytes_total)
+                       : 0.0;
   char text[128];
   std::snprintf(text, sizeof text, "%.1f MB read (%.0f%%), %lld events, %lld issues",
                 static_cast<double>(p.compressed_bytes) / 1e6, percent, static_cast<long long>(p.events),
@@ -328,8 +342,8 @@ void print_gharchive_summary(const GharchiveImportSummary& s, const std::string&
       << " new, " << s.updated_issues << " updated, " << s.unchanged_issues << " unchanged";
   if (s.older_issues) out << ", " << s.older_issues << " older than the database's copy (kept the newer)";
   if (s.superseded_issues) out << ", " << s.superseded_issues << " superseded by a later snapshot (not written)";
-  out << "\nComments: " << s.comments << " events: " << s.new_comments << " new, " << s.updated_comments
-      << " updated, " << s.deleted_comments << " deleted";
+  out << "\nComments: " << s.comments << " events: " << s.new_comments << " new, " << s.updated_comments << " updated, "
+      << s.deleted_comments << " deleted";
   if (s.older_comments) out << ", " << s.older_comments << " older than the database's copy (kept the newer)";
   if (s.superseded_comments) out << ", " << s.superseded_comments << " superseded by a later edit (not written)";
   out << "\n";

@@ -60,26 +60,26 @@ struct GharchiveOptions {
 struct GharchiveImportSummary {
   int64_t run_id = 0;
   int64_t files = 0;
-  int64_t bytes = 0;             // uncompressed
-  int64_t lines = 0;             // events in the files, of every type
-  int64_t events = 0;            // IssuesEvent and IssueCommentEvent imported (after --repo)
-  int64_t issues = 0;            // issue snapshots read: one per event
-  int64_t pull_requests = 0;     // of those, pull requests
-  int64_t new_issues = 0;        // not in the database before, or only as a placeholder
+  int64_t bytes = 0;          // uncompressed
+  int64_t lines = 0;          // events in the files, of every type
+  int64_t events = 0;         // IssuesEvent and IssueCommentEvent imported (after --repo)
+  int64_t issues = 0;         // issue snapshots read: one per event
+  int64_t pull_requests = 0;  // of those, pull requests
+  int64_t new_issues = 0;     // not in the database before, or only as a placeholder
   int64_t updated_issues = 0;
   int64_t unchanged_issues = 0;
-  int64_t older_issues = 0;      // older than the database's copy: kept the newer
-  int64_t superseded_issues = 0; // not written: a later snapshot of the same issue, close by in
-                                 // the file and as new or newer, replaced it before the end
-  int64_t comments = 0;          // comment events read
+  int64_t older_issues = 0;       // older than the database's copy: kept the newer
+  int64_t superseded_issues = 0;  // not written: a later snapshot of the same issue, close by in
+                                  // the file and as new or newer, replaced it before the end
+  int64_t comments = 0;           // comment events read
   int64_t new_comments = 0;
   int64_t updated_comments = 0;  // stored before and changed by this copy
   int64_t unchanged_comments = 0;
-  int64_t older_comments = 0;    // older than the database's copy: kept the newer
-  int64_t deleted_comments = 0;  // rows removed for "deleted" events
+  int64_t older_comments = 0;       // older than the database's copy: kept the newer
+  int64_t deleted_comments = 0;     // rows removed for "deleted" events
   int64_t superseded_comments = 0;  // edits not written: a later, as new or newer edit of the
                                     // same comment close by, with no delete between, replaced it
-  int64_t repositories = 0;      // distinct repositories the events touched
+  int64_t repositories = 0;         // distinct repositories the events touched
 };
 
 GharchiveImportSummary import_gharchive(Store& store, const Preset& preset,

@@ -110,8 +110,9 @@ json& member(json& object, const char* key, const std::string& where, json::valu
 // the actor... Leaving them out of the parsed tree saves most of its allocations.
 bool unused_member(const std::string& key) {
   static const std::unordered_set<std::string> kUnused = {
-      "url", "node_id", "actor", "org", "reactions", "performed_via_github_app", "assignee", "assignees",
-      "milestone", "label", "gravatar_id", "site_admin", "active_lock_reason", "locked", "draft", "sub_issues_summary"};
+      "url",       "node_id",           "actor", "org",         "reactions",  "performed_via_github_app", "assignee",
+      "assignees", "milestone",         "label", "gravatar_id", "site_admin", "active_lock_reason",       "locked",
+      "draft",     "sub_issues_summary"};
   if (key.ends_with("_url")) return key != "html_url" && key != "repository_url" && key != "issue_url";
   return kUnused.count(key) > 0;
 }
@@ -145,9 +146,9 @@ void read_payload(json& event, const std::string& where, IssueEvent& out) {
   }
   out.issue = issue_from_json(issue_json, where + ": payload.issue").data;
   if (!out.comment_event) return;
-  out.comment =
-      comment_from_json(member(payload, "comment", where + ": payload", json::value_t::object), where + ": payload.comment")
-          .data;
+  out.comment = comment_from_json(member(payload, "comment", where + ": payload", json::value_t::object),
+                                  where + ": payload.comment")
+                    .data;
   auto action = payload.find("action");
   out.deleted = action != payload.end() && action->is_string() && action->get_ref<const std::string&>() == "deleted";
 }
@@ -224,9 +225,9 @@ void scan_labels(JsonScanner& s, std::vector<std::string>& labels) {
 // each member seen at most once.
 void scan_issue(JsonScanner& s, const IssueEvent& event, IssueData& d) {
   if (s.peek() != '{') throw Decline{};
-  bool number = false, html_url = false, repository_url = false, id = false, title = false, body = false,
-       state = false, state_reason = false, user = false, association = false, created = false, updated = false,
-       closed = false, pull_request = false, labels = false, comments = false;
+  bool number = false, html_url = false, repository_url = false, id = false, title = false, body = false, state = false,
+       state_reason = false, user = false, association = false, created = false, updated = false, closed = false,
+       pull_request = false, labels = false, comments = false;
   std::optional<std::string> url, ignored;
   std::optional<int64_t> n;
   s.object([&](std::string_view key) {
@@ -292,8 +293,8 @@ void scan_issue(JsonScanner& s, const IssueEvent& event, IssueData& d) {
 
 void scan_comment(JsonScanner& s, CommentData& c) {
   if (s.peek() != '{') throw Decline{};
-  bool id = false, user = false, association = false, body = false, created = false, updated = false,
-       html_url = false, issue_url = false;
+  bool id = false, user = false, association = false, body = false, created = false, updated = false, html_url = false,
+       issue_url = false;
   std::optional<int64_t> github_id;
   std::optional<std::string> ignored;
   s.object([&](std::string_view key) {
@@ -467,9 +468,12 @@ QuickParse parse_issue_event_quickly(std::string_view line, const WantedReposito
 bool parse_issue_event(std::string_view line, const std::string& path, int64_t line_number,
                        const WantedRepositories& wanted, IssueEvent& out) {
   switch (parse_issue_event_quickly(line, wanted, out)) {
-    case QuickParse::kEvent: return true;
-    case QuickParse::kSkip: return false;
-    case QuickParse::kDeclined: break;
+    case QuickParse::kEvent:
+      return true;
+    case QuickParse::kSkip:
+      return false;
+    case QuickParse::kDeclined:
+      break;
   }
   return parse_issue_event_reference(line, path, line_number, wanted, out);
 }

@@ -138,12 +138,18 @@ RepositoryPtr open_local(const std::string& path) {
 
 const char* status_name(git_delta_t status) {
   switch (status) {
-    case GIT_DELTA_ADDED: return "added";
-    case GIT_DELTA_DELETED: return "deleted";
-    case GIT_DELTA_RENAMED: return "renamed";
-    case GIT_DELTA_COPIED: return "copied";
-    case GIT_DELTA_TYPECHANGE: return "typechange";
-    default: return "modified";
+    case GIT_DELTA_ADDED:
+      return "added";
+    case GIT_DELTA_DELETED:
+      return "deleted";
+    case GIT_DELTA_RENAMED:
+      return "renamed";
+    case GIT_DELTA_COPIED:
+      return "copied";
+    case GIT_DELTA_TYPECHANGE:
+      return "typechange";
+    default:
+      return "modified";
   }
 }
 
@@ -234,13 +240,12 @@ std::vector<CommitFileRow> changed_files(git_repository* repo, git_commit* commi
   pathspec.reserve(paths.size());
   for (std::string& p : paths) pathspec.push_back(p.data());
   git_diff_options options = GIT_DIFF_OPTIONS_INIT;
-  options.flags = GIT_DIFF_INCLUDE_TYPECHANGE  // else a type change is a delete plus an add of one path
+  options.flags = GIT_DIFF_INCLUDE_TYPECHANGE         // else a type change is a delete plus an add of one path
                   | GIT_DIFF_DISABLE_PATHSPEC_MATCH;  // the paths are exact: the iterators skip the rest
   options.pathspec.strings = pathspec.data();
   options.pathspec.count = pathspec.size();
   git_diff* diff_raw = nullptr;
-  check(git_diff_tree_to_tree(&diff_raw, repo, parent_tree.get(), tree.get(), &options),
-        sha, "cannot diff");
+  check(git_diff_tree_to_tree(&diff_raw, repo, parent_tree.get(), tree.get(), &options), sha, "cannot diff");
   DiffPtr diff(diff_raw);
   git_diff_find_options find = GIT_DIFF_FIND_OPTIONS_INIT;
   find.flags = GIT_DIFF_FIND_RENAMES;
@@ -415,7 +420,8 @@ bool is_git_url(const std::string& source) {
   auto at = source.find('@');
   auto colon = source.find(':');
   auto slash = source.find('/');
-  return at != std::string::npos && colon != std::string::npos && at < colon && (slash == std::string::npos || colon < slash);
+  return at != std::string::npos && colon != std::string::npos && at < colon &&
+         (slash == std::string::npos || colon < slash);
 }
 
 namespace {
@@ -449,15 +455,10 @@ ObjectPtr start_commit(git_repository* repo, const std::string& ref_or_empty, co
 }
 
 std::string run_summary(const GitImportOptions& o, const GitImportSummary& s) {
-  nlohmann::json summary = {{"repository", o.repository},
-                            {"head", s.head},
-                            {"commits_walked", s.commits_walked},
-                            {"new_commits", s.new_commits},
-                            {"file_rows", s.file_rows},
-                            {"closes_links", s.closes_links},
-                            {"mentions_links", s.mentions_links},
-                            {"new_tags", s.new_tags},
-                            {"updated_tags", s.updated_tags}};
+  nlohmann::json summary = {
+      {"repository", o.repository},         {"head", s.head},           {"commits_walked", s.commits_walked},
+      {"new_commits", s.new_commits},       {"file_rows", s.file_rows}, {"closes_links", s.closes_links},
+      {"mentions_links", s.mentions_links}, {"new_tags", s.new_tags},   {"updated_tags", s.updated_tags}};
   return summary.dump();
 }
 
@@ -493,8 +494,7 @@ GitImportSummary import_git_history(Store& store, const Preset& preset, const Gi
 
 std::string git_progress_text(int64_t commits_walked) { return std::to_string(commits_walked) + " commits walked"; }
 
-void print_git_summary(const GitImportSummary& s, const GitImportOptions& o, const std::string& db,
-                       std::ostream& out) {
+void print_git_summary(const GitImportSummary& s, const GitImportOptions& o, const std::string& db, std::ostream& out) {
   out << "Imported the history of " << o.repository << " at " << s.head.substr(0, 12) << " into " << db << " (run "
       << s.run_id << ")\n"
       << "Commits: " << s.commits_walked << " walked, " << s.new_commits << " new, " << s.known_commits

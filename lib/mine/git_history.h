@@ -39,28 +39,28 @@ class Store;
 struct Preset;
 
 struct GitImportOptions {
-  std::string source;                // local path, or URL to clone (anything with "://", or user@host:path)
-  std::string repository;            // OWNER/NAME the history belongs to (required)
-  std::filesystem::path cache_dir;   // clone of a URL; empty: <database file>.git-cache/OWNER/NAME
-  std::string ref;                   // branch, tag or revision to walk from; empty: HEAD
-  std::string since;                 // ISO 8601 date or time (UTC); commits committed earlier are skipped
-  std::vector<std::string> argv;     // recorded in the run
+  std::string source;                            // local path, or URL to clone (anything with "://", or user@host:path)
+  std::string repository;                        // OWNER/NAME the history belongs to (required)
+  std::filesystem::path cache_dir;               // clone of a URL; empty: <database file>.git-cache/OWNER/NAME
+  std::string ref;                               // branch, tag or revision to walk from; empty: HEAD
+  std::string since;                             // ISO 8601 date or time (UTC); commits committed earlier are skipped
+  std::vector<std::string> argv;                 // recorded in the run
   std::function<void(int64_t walked)> progress;  // every 1,000 commits walked, and at the end
 };
 
 struct GitImportSummary {
   int64_t run_id = 0;
-  int64_t commits_walked = 0;   // reachable from the ref
+  int64_t commits_walked = 0;  // reachable from the ref
   int64_t new_commits = 0;
-  int64_t known_commits = 0;    // stored by an earlier run, skipped
-  int64_t before_since = 0;     // committed before --since, skipped
-  int64_t file_rows = 0;        // commit_files rows written
+  int64_t known_commits = 0;  // stored by an earlier run, skipped
+  int64_t before_since = 0;   // committed before --since, skipped
+  int64_t file_rows = 0;      // commit_files rows written
   int64_t closes_links = 0;
   int64_t mentions_links = 0;
   int64_t new_tags = 0;
-  int64_t updated_tags = 0;     // moved, or retagged with another date or message
+  int64_t updated_tags = 0;  // moved, or retagged with another date or message
   int64_t unchanged_tags = 0;
-  std::string head;             // sha the walk started from
+  std::string head;  // sha the walk started from
 };
 
 GitImportSummary import_git_history(Store& store, const Preset& preset, const GitImportOptions& options);

@@ -162,7 +162,8 @@ HttpResponse GithubClient::send(const std::string& url, const std::string& etag)
     if (*counters_.reset >= now) {
       ++counters_.rate_limit_waits;
       wait(seconds(*counters_.reset - now + 1), "rate limit used up; waiting until " + clock_text(*counters_.reset) +
-                                                    " UTC (" + duration_text(seconds(*counters_.reset - now + 1)) + ")");
+                                                    " UTC (" + duration_text(seconds(*counters_.reset - now + 1)) +
+                                                    ")");
     }
     counters_.remaining.reset();
   }
@@ -233,8 +234,10 @@ GithubPage GithubClient::get(const std::string& path_or_url, const std::string& 
     if (status == 429 || (status == 403 && (!retry_after.empty() ||
                                             message_of(r.body).find("secondary rate limit") != std::string::npos))) {
       std::optional<milliseconds> d;
-      if (auto s = header_int(r, "retry-after")) d = seconds(std::max<int64_t>(*s, 1));
-      else d = std::max(backoff(attempt), options_.retry_wait * 60);  // GitHub: wait at least a minute
+      if (auto s = header_int(r, "retry-after"))
+        d = seconds(std::max<int64_t>(*s, 1));
+      else
+        d = std::max(backoff(attempt), options_.retry_wait * 60);  // GitHub: wait at least a minute
       ++counters_.rate_limit_waits;
       retry_or_throw("secondary rate limit (HTTP " + std::to_string(status) + ")", d);
       continue;

@@ -35,31 +35,31 @@ namespace firstmile {
 
 struct GithubClientOptions {
   std::string api_url = "https://api.github.com";
-  std::string token;                                   // empty: unauthenticated (60 requests an hour)
-  int max_retries = 6;                                 // per request, for 5xx, network errors, secondary limits
-  std::chrono::milliseconds retry_wait{1000};          // first backoff; doubles each retry, full jitter
+  std::string token;                           // empty: unauthenticated (60 requests an hour)
+  int max_retries = 6;                         // per request, for 5xx, network errors, secondary limits
+  std::chrono::milliseconds retry_wait{1000};  // first backoff; doubles each retry, full jitter
   std::chrono::milliseconds max_retry_wait{60000};
   long timeout_seconds = 60;
-  std::function<void(const std::string&)> log;         // one line per request (--verbose)
-  std::function<void(const std::string&)> notice;      // waits for rate limits, retries
+  std::function<void(const std::string&)> log;           // one line per request (--verbose)
+  std::function<void(const std::string&)> notice;        // waits for rate limits, retries
   std::function<void(std::chrono::milliseconds)> sleep;  // default: std::this_thread::sleep_for
 };
 
 struct GithubPage {
-  std::string url;              // the URL asked for
-  std::string final_url;        // after redirects
+  std::string url;        // the URL asked for
+  std::string final_url;  // after redirects
   bool redirected = false;
-  bool not_modified = false;    // 304: `body` is null
+  bool not_modified = false;  // 304: `body` is null
   nlohmann::json body;
   std::string etag;
-  std::string server_time;      // the response's Date header, ISO 8601 ("" if none)
-  std::string next_url;         // Link rel="next", "" on the last page
+  std::string server_time;           // the response's Date header, ISO 8601 ("" if none)
+  std::string next_url;              // Link rel="next", "" on the last page
   std::optional<int64_t> last_page;  // Link rel="last" page number, when given
 };
 
 struct GithubCounters {
-  int64_t requests = 0;        // HTTP requests sent, retries included
-  int64_t not_modified = 0;    // answered 304
+  int64_t requests = 0;      // HTTP requests sent, retries included
+  int64_t not_modified = 0;  // answered 304
   int64_t retries = 0;
   int64_t rate_limit_waits = 0;
   std::optional<int64_t> remaining;  // x-ratelimit-remaining of the last response

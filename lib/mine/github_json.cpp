@@ -62,7 +62,9 @@ GithubIssue issue_from_json(const json& o, const std::string& where) {
     // An export without html_url still names its repository in repository_url.
     std::optional<std::string> repo_url = optional_string(o, "repository_url", where);
     auto repo = repo_url ? repository_from_api_url(*repo_url) : std::nullopt;
-    if (!repo) throw Error(where + ": issue " + std::to_string(*number) + ": neither 'html_url' nor 'repository_url' names its repository");
+    if (!repo)
+      throw Error(where + ": issue " + std::to_string(*number) +
+                  ": neither 'html_url' nor 'repository_url' names its repository");
     link = IssueLink{repo->first, repo->second, *number};
   }
   issue.link = *link;
@@ -150,8 +152,10 @@ TimelineEvent timeline_event_from_json(const json& o, const std::string& where) 
   for (const char* who : {"actor", "user", "author"}) {
     auto it = o.find(who);
     if (it == o.end() || !it->is_object()) continue;
-    if (auto login = optional_string(*it, "login", where + ": " + who)) e.actor = login;
-    else if (auto name = optional_string(*it, "name", where + ": " + who)) e.actor = name;  // 'committed' events
+    if (auto login = optional_string(*it, "login", where + ": " + who))
+      e.actor = login;
+    else if (auto name = optional_string(*it, "name", where + ": " + who))
+      e.actor = name;  // 'committed' events
     if (e.actor) break;
   }
   e.created_at = optional_string(o, "created_at", where);
@@ -160,10 +164,12 @@ TimelineEvent timeline_event_from_json(const json& o, const std::string& where) 
   if (!e.commit_id) e.commit_id = optional_string(o, "sha", where);
   json detail = json::object();
   for (auto it = o.begin(); it != o.end(); ++it) {
-    static const char* const kDropped[] = {"body", "body_html", "body_text", "node_id", "actor", "user", "author",
-                                           "committer", "reactions", "performed_via_github_app", "url", "html_url",
-                                           "commit_url", "tree", "parents", "verification", "source", "id",
-                                           "event", "created_at", "commit_id", "sha"};
+    static const char* const kDropped[] = {
+        "body",         "body_html", "body_text",  "node_id",   "actor",
+        "user",         "author",    "committer",  "reactions", "performed_via_github_app",
+        "url",          "html_url",  "commit_url", "tree",      "parents",
+        "verification", "source",    "id",         "event",     "created_at",
+        "commit_id",    "sha"};
     bool dropped = false;
     for (const char* d : kDropped) dropped = dropped || it.key() == d;
     if (!dropped) detail[it.key()] = it.value();
@@ -178,7 +184,8 @@ TimelineEvent timeline_event_from_json(const json& o, const std::string& where) 
   }
   if (e.event == "committed" || e.event == "commented") {
     // Keep a commit's first message line; a comment's body is in the comments table.
-    if (auto message = optional_string(o, "message", where)) detail["message"] = message->substr(0, message->find('\n'));
+    if (auto message = optional_string(o, "message", where))
+      detail["message"] = message->substr(0, message->find('\n'));
   }
   e.detail = detail.dump();
   return e;

@@ -30,7 +30,8 @@ void parse_file(const std::filesystem::path& path, Parsed& out) {
     auto take = [&](const nlohmann::json& object, const std::string& at) {
       if (is_comment_json(object)) {
         GithubComment c = comment_from_json(object, at);
-        if (c.issue.number == 0) throw Error(at + ": cannot tell which issue the comment belongs to (no html_url or issue_url)");
+        if (c.issue.number == 0)
+          throw Error(at + ": cannot tell which issue the comment belongs to (no html_url or issue_url)");
         out.comments.push_back(std::move(c));
       } else {
         GithubIssue issue = issue_from_json(object, at);
@@ -49,7 +50,8 @@ void parse_file(const std::filesystem::path& path, Parsed& out) {
 
 }  // namespace
 
-IssueImportSummary import_issue_files(Store& store, const Preset& preset, const std::vector<std::filesystem::path>& files,
+IssueImportSummary import_issue_files(Store& store, const Preset& preset,
+                                      const std::vector<std::filesystem::path>& files,
                                       const IssueImportOptions& options) {
   if (files.empty()) throw Error("import issues: no files given");
   Parsed parsed;
@@ -77,10 +79,18 @@ IssueImportSummary import_issue_files(Store& store, const Preset& preset, const 
     issue.data.repository_id = repository_id(issue.link);
     s.pull_requests += issue.data.is_pull_request;
     switch (store.upsert_issue(issue.data).second) {
-      case UpsertResult::kInserted: ++s.new_issues; break;
-      case UpsertResult::kUpdated: ++s.updated_issues; break;
-      case UpsertResult::kUnchanged: ++s.unchanged_issues; break;
-      case UpsertResult::kOlder: ++s.older_skipped; break;
+      case UpsertResult::kInserted:
+        ++s.new_issues;
+        break;
+      case UpsertResult::kUpdated:
+        ++s.updated_issues;
+        break;
+      case UpsertResult::kUnchanged:
+        ++s.unchanged_issues;
+        break;
+      case UpsertResult::kOlder:
+        ++s.older_skipped;
+        break;
     }
   }
   for (const GithubComment& c : parsed.comments) {
@@ -94,9 +104,12 @@ IssueImportSummary import_issue_files(Store& store, const Preset& preset, const 
     s.older_skipped += r == UpsertResult::kOlder;
   }
   s.repositories = static_cast<int64_t>(repositories.size());
-  nlohmann::json summary = {{"files", s.files},           {"issues", s.issues},
-                            {"comments", s.comments},     {"new_issues", s.new_issues},
-                            {"updated_issues", s.updated_issues}, {"new_comments", s.new_comments}};
+  nlohmann::json summary = {{"files", s.files},
+                            {"issues", s.issues},
+                            {"comments", s.comments},
+                            {"new_issues", s.new_issues},
+                            {"updated_issues", s.updated_issues},
+                            {"new_comments", s.new_comments}};
   store.finish_run(s.run_id, "ok", summary.dump());
   tx.commit();
   return s;

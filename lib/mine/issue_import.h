@@ -30,13 +30,13 @@ struct IssueImportOptions {
 struct IssueImportSummary {
   int64_t run_id = 0;
   int64_t files = 0;
-  int64_t issues = 0;          // issue objects read (pull requests included)
+  int64_t issues = 0;  // issue objects read (pull requests included)
   int64_t pull_requests = 0;
-  int64_t comments = 0;        // comment objects read
-  int64_t new_issues = 0;      // not in the database before, or only as a placeholder
+  int64_t comments = 0;    // comment objects read
+  int64_t new_issues = 0;  // not in the database before, or only as a placeholder
   int64_t updated_issues = 0;
   int64_t unchanged_issues = 0;
-  int64_t older_skipped = 0;   // issues and comments older than what the database holds
+  int64_t older_skipped = 0;  // issues and comments older than what the database holds
   int64_t new_comments = 0;
   int64_t comments_without_issue_text = 0;  // their issue was not in the files nor the database
   int64_t repositories = 0;

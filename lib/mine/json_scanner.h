@@ -174,17 +174,29 @@ class JsonScanner {
   void skip(int depth = 0) {
     if (depth > 64) throw Decline{};
     switch (peek()) {
-      case '{': object([&](std::string_view) { skip(depth + 1); }); return;
-      case '[': array([&] { skip(depth + 1); }); return;
+      case '{':
+        object([&](std::string_view) { skip(depth + 1); });
+        return;
+      case '[':
+        array([&] { skip(depth + 1); });
+        return;
       case '"': {
         bool escaped = false;
         raw_string(escaped);
         return;
       }
-      case 't': literal("true"); return;
-      case 'f': literal("false"); return;
-      case 'n': literal("null"); return;
-      default: number(); return;
+      case 't':
+        literal("true");
+        return;
+      case 'f':
+        literal("false");
+        return;
+      case 'n':
+        literal("null");
+        return;
+      default:
+        number();
+        return;
     }
   }
 
@@ -199,8 +211,8 @@ class JsonScanner {
     while (end_ - p_ >= 16) {
       __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p_));
       // Signed, so bytes >= 0x80 (UTF-8) count as below 0x20 along with control characters.
-      __m128i special = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
-                                     _mm_cmplt_epi8(v, space));
+      __m128i special =
+          _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)), _mm_cmplt_epi8(v, space));
       int mask = _mm_movemask_epi8(special);
       if (mask != 0) {
         p_ += __builtin_ctz(static_cast<unsigned>(mask));
@@ -285,11 +297,11 @@ class JsonScanner {
     unsigned char c = b(0);
     if (c >= 0xC2 && c <= 0xDF && left >= 2 && cont(1)) {
       p_ += 2;
-    } else if (c >= 0xE0 && c <= 0xEF && left >= 3 &&
-               cont(1, c == 0xE0 ? 0xA0 : 0x80, c == 0xED ? 0x9F : 0xBF) && cont(2)) {
+    } else if (c >= 0xE0 && c <= 0xEF && left >= 3 && cont(1, c == 0xE0 ? 0xA0 : 0x80, c == 0xED ? 0x9F : 0xBF) &&
+               cont(2)) {
       p_ += 3;
-    } else if (c >= 0xF0 && c <= 0xF4 && left >= 4 &&
-               cont(1, c == 0xF0 ? 0x90 : 0x80, c == 0xF4 ? 0x8F : 0xBF) && cont(2) && cont(3)) {
+    } else if (c >= 0xF0 && c <= 0xF4 && left >= 4 && cont(1, c == 0xF0 ? 0x90 : 0x80, c == 0xF4 ? 0x8F : 0xBF) &&
+               cont(2) && cont(3)) {
       p_ += 4;
     } else {
       throw Decline{};

@@ -51,8 +51,7 @@ std::vector<JsonChunk> split_json_values(std::string_view text, const std::strin
       }
     }
     if (depth != 0) {
-      throw Error(origin + ": line " + std::to_string(start_line) +
-                  ": JSON value never ends (file truncated?)");
+      throw Error(origin + ": line " + std::to_string(start_line) + ": JSON value never ends (file truncated?)");
     }
     chunks.push_back({text.substr(start, i - start), start_line, start});
   }

@@ -13,9 +13,9 @@
 #include "dataset/preset.h"
 #include "mine/github_json.h"
 #include "store/mining_state.h"
-#include "store/timeline_candidates.h"
 #include "store/run_lock.h"
 #include "store/store.h"
+#include "store/timeline_candidates.h"
 
 namespace firstmile {
 
@@ -41,10 +41,14 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 
 class RepositoryMiner {
  public:
-  RepositoryMiner(Store& store, GithubClient& github, const MineOptions& options,
-                  int64_t repository_id, RepositoryMineSummary& summary)
-      : store_(store), github_(github), options_(options), repository_id_(repository_id),
-        summary_(summary), canonical_(summary.repository) {}
+  RepositoryMiner(Store& store, GithubClient& github, const MineOptions& options, int64_t repository_id,
+                  RepositoryMineSummary& summary)
+      : store_(store),
+        github_(github),
+        options_(options),
+        repository_id_(repository_id),
+        summary_(summary),
+        canonical_(summary.repository) {}
 
   void run() {
     int64_t before = github_.counters().requests, before_304 = github_.counters().not_modified;
@@ -349,8 +353,7 @@ std::string mine_progress_text(const MineProgress& p) {
 }
 
 void print_mine_summary(const MineSummary& s, const std::string& db, std::ostream& out) {
-  TextTable table({"repository", "issues", "new", "updated", "PRs", "comments", "new", "timelines", "requests",
-                   "304"});
+  TextTable table({"repository", "issues", "new", "updated", "PRs", "comments", "new", "timelines", "requests", "304"});
   for (const RepositoryMineSummary& r : s.repositories) {
     std::string name = r.repository + (r.renamed_to.empty() ? "" : " -> " + r.renamed_to);
     table.add_row({name, std::to_string(r.issues), std::to_string(r.new_issues), std::to_string(r.updated_issues),

@@ -49,11 +49,11 @@ using FailureLike =
 
 struct MineProgress {
   std::string repository;
-  std::string phase;                 // 'repository', 'issues', 'comments', 'timelines'
-  int64_t done = 0;                  // pages (listings) or issues (timelines) done in this phase
-  std::optional<int64_t> total;      // known total, when the server says (Link rel="last")
-  int64_t items = 0;                 // issues or comments written in this phase
-  double eta_seconds = -1;           // -1: unknown
+  std::string phase;             // 'repository', 'issues', 'comments', 'timelines'
+  int64_t done = 0;              // pages (listings) or issues (timelines) done in this phase
+  std::optional<int64_t> total;  // known total, when the server says (Link rel="last")
+  int64_t items = 0;             // issues or comments written in this phase
+  double eta_seconds = -1;       // -1: unknown
   const GithubCounters* counters = nullptr;
 };
 
@@ -61,14 +61,14 @@ struct MineOptions {
   std::vector<std::string> repositories;  // OWNER/NAME
   std::string since;                      // first mine of a repository: only what changed since (ISO 8601)
   TimelineMode timelines = TimelineMode::kFailureLike;
-  FailureLike failure_like;               // required with kFailureLike
-  std::vector<std::string> argv;          // recorded in the run
+  FailureLike failure_like;       // required with kFailureLike
+  std::vector<std::string> argv;  // recorded in the run
   std::function<void(const MineProgress&)> progress;
 };
 
 struct RepositoryMineSummary {
-  std::string repository;    // as asked for
-  std::string renamed_to;    // the name GitHub redirected to, if it did
+  std::string repository;  // as asked for
+  std::string renamed_to;  // the name GitHub redirected to, if it did
   int64_t issues = 0, pull_requests = 0, new_issues = 0, updated_issues = 0;
   int64_t comments = 0, new_comments = 0;
   int64_t timelines = 0, timelines_unchanged = 0;

@@ -66,7 +66,8 @@ HttpResponse HttpClient::get(const std::string& url, const std::vector<std::stri
   return perform("GET", url, headers, nullptr);
 }
 
-HttpResponse HttpClient::post(const std::string& url, const std::vector<std::string>& headers, const std::string& body) {
+HttpResponse HttpClient::post(const std::string& url, const std::vector<std::string>& headers,
+                              const std::string& body) {
   return perform("POST", url, headers, &body);
 }
 

@@ -29,22 +29,32 @@ std::vector<const FunnelRow*> rows_of(const Funnel& f) {
 
 const char* step_id(SelectionStep step) {
   switch (step) {
-    case SelectionStep::kMined: return "mined";
-    case SelectionStep::kIssue: return "issue";
-    case SelectionStep::kKeyword: return "keyword";
-    case SelectionStep::kFailureReport: return "failure_report";
-    case SelectionStep::kNotDuplicate: return "not_duplicate";
+    case SelectionStep::kMined:
+      return "mined";
+    case SelectionStep::kIssue:
+      return "issue";
+    case SelectionStep::kKeyword:
+      return "keyword";
+    case SelectionStep::kFailureReport:
+      return "failure_report";
+    case SelectionStep::kNotDuplicate:
+      return "not_duplicate";
   }
   return "";
 }
 
 const char* step_title(SelectionStep step) {
   switch (step) {
-    case SelectionStep::kMined: return "mined";
-    case SelectionStep::kIssue: return "issues (not PRs)";
-    case SelectionStep::kKeyword: return "keyword";
-    case SelectionStep::kFailureReport: return "failure report";
-    case SelectionStep::kNotDuplicate: return "not duplicate";
+    case SelectionStep::kMined:
+      return "mined";
+    case SelectionStep::kIssue:
+      return "issues (not PRs)";
+    case SelectionStep::kKeyword:
+      return "keyword";
+    case SelectionStep::kFailureReport:
+      return "failure report";
+    case SelectionStep::kNotDuplicate:
+      return "not duplicate";
   }
   return "";
 }
@@ -57,8 +67,8 @@ Funnel load_funnel(Store& store, const std::string& name) {
   if (!run) {
     std::string known;
     for (const std::string& n : selection_names(store)) known += (known.empty() ? "" : ", ") + n;
-    throw Error("no selection named '" + name + "' (" + (known.empty() ? "run `firstmile select` first" : "selections: " + known) +
-                ")");
+    throw Error("no selection named '" + name + "' (" +
+                (known.empty() ? "run `firstmile select` first" : "selections: " + known) + ")");
   }
   f.run_id = run->run_id;
   f.options = run->options;
@@ -97,7 +107,8 @@ void print_funnel_table(const Funnel& f, std::ostream& out) {
   }
   std::vector<std::string> share = {"share of mined"};
   for (int64_t n : f.total.counts) {
-    share.push_back(format_percent(f.total.counts[0] ? static_cast<double>(n) / static_cast<double>(f.total.counts[0]) : std::nan("")));
+    share.push_back(format_percent(f.total.counts[0] ? static_cast<double>(n) / static_cast<double>(f.total.counts[0])
+                                                     : std::nan("")));
   }
   t.add_row(share);
   t.print(out);
@@ -122,16 +133,14 @@ json funnel_to_json(const Funnel& f) {
     return o;
   };
   json steps = json::array();
-  for (size_t k = 0; k < kSelectionSteps; ++k) steps.push_back({{"id", step_id(step_at(k))}, {"title", step_title(step_at(k))}});
+  for (size_t k = 0; k < kSelectionSteps; ++k)
+    steps.push_back({{"id", step_id(step_at(k))}, {"title", step_title(step_at(k))}});
   json repositories = json::array();
   for (const FunnelRow& r : f.repositories) repositories.push_back(counts(r));
   json options = json::parse(f.options, nullptr, false);
-  return {{"name", f.name},
-          {"run_id", f.run_id},
-          {"options", options.is_discarded() ? json::object() : options},
-          {"steps", steps},
-          {"repositories", repositories},
-          {"total", counts(f.total)}};
+  return {
+      {"name", f.name}, {"run_id", f.run_id},           {"options", options.is_discarded() ? json::object() : options},
+      {"steps", steps}, {"repositories", repositories}, {"total", counts(f.total)}};
 }
 
 void print_funnel(const Funnel& funnel, const std::string& format, std::ostream& out) {

@@ -36,9 +36,9 @@ struct FunnelRow {
 struct Funnel {
   std::string name;
   int64_t run_id = 0;
-  std::string options;             // JSON: what the run was asked (keywords, source, filters)
+  std::string options;                  // JSON: what the run was asked (keywords, source, filters)
   std::vector<FunnelRow> repositories;  // by name
-  FunnelRow total;                 // repository "total"
+  FunnelRow total;                      // repository "total"
 };
 
 // The funnel of the named selection as last written. Throws Error naming the selections there

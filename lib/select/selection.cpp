@@ -7,10 +7,10 @@
 #include <set>
 
 #include "base/error.h"
+#include "base/issue_references.h"
 #include "base/text.h"
 #include "classify/classifier.h"
 #include "dataset/preset.h"
-#include "base/issue_references.h"
 #include "select/failure_filter.h"
 #include "store/issue_scope.h"
 #include "store/label_rows.h"
@@ -79,8 +79,8 @@ std::map<int64_t, bool> failure_by_source(Store& store, const std::string& selec
   if (out.empty()) {
     std::string known;
     for (const SourceCount& s : store.sources()) known += (known.empty() ? "" : ", ") + s.source;
-    throw Error("select --by-source '" + selector + "': no annotations from that source (sources: " +
-                (known.empty() ? "none" : known) + ")");
+    throw Error("select --by-source '" + selector +
+                "': no annotations from that source (sources: " + (known.empty() ? "none" : known) + ")");
   }
   return out;
 }
@@ -121,14 +121,16 @@ class IssueIndex {
  public:
   IssueIndex(Store& store, const std::vector<Candidate>& candidates) : store_(store) {
     for (size_t i = 0; i < candidates.size(); ++i) {
-      if (candidates[i].reached >= SelectionStep::kFailureReport) at_[{candidates[i].repository_id, candidates[i].number}] = i;
+      if (candidates[i].reached >= SelectionStep::kFailureReport)
+        at_[{candidates[i].repository_id, candidates[i].number}] = i;
     }
   }
   // The candidate that reached step 4 a link names (repository names and aliases without case).
   std::optional<size_t> find(const CommitIssueLink& link) {
     std::string key = to_lower_ascii(link.owner + "/" + link.name);
     auto repo = repositories_.find(key);
-    if (repo == repositories_.end()) repo = repositories_.emplace(key, store_.find_repository(link.owner, link.name)).first;
+    if (repo == repositories_.end())
+      repo = repositories_.emplace(key, store_.find_repository(link.owner, link.name)).first;
     if (!repo->second) return std::nullopt;
     auto it = at_.find({*repo->second, link.number});
     if (it == at_.end()) return std::nullopt;
@@ -213,7 +215,7 @@ void pass_first_steps(Store& store, const FailureFilter& keywords, const RuleCla
       auto it = by_source.find(c.id);
       if (it == by_source.end() || !it->second) {
         c.exclude(SelectionStep::kFailureReport, it == by_source.end() ? "not labelled by " + options.by_source
-                                                                      : options.by_source + ": not a failure report");
+                                                                       : options.by_source + ": not a failure report");
         continue;
       }
     } else if (options.failure_step) {
@@ -253,9 +255,10 @@ void save_selection(Store& store, const FailureFilter& keywords, const Selection
   Transaction tx(store.db());
   int64_t run_id = store.begin_run("select", options.argv, nullptr);
   replace_selection(store, options.name, rows, run_id);
-  store.finish_run(run_id, "ok",
-                   json{{"name", options.name}, {"options", asked}, {"funnel", funnel},
-                        {"duplicates_kept", duplicates_kept}}.dump());
+  store.finish_run(
+      run_id, "ok",
+      json{{"name", options.name}, {"options", asked}, {"funnel", funnel}, {"duplicates_kept", duplicates_kept}}
+          .dump());
   tx.commit();
 }
 

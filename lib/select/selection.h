@@ -41,18 +41,18 @@ class Store;
 
 struct SelectionOptions {
   std::string name = "default";
-  std::string by_source = {};             // annotation source (selector) deciding step 4; empty: the rules
+  std::string by_source = {};                  // annotation source (selector) deciding step 4; empty: the rules
   std::vector<std::string> repositories = {};  // OWNER/NAME; empty: all
-  std::string since = {}, until = {};     // on created_at (ISO 8601; a date prefix bounds whole days)
-  bool keyword_step = true;               // false: step 3 keeps every issue
-  bool failure_step = true;               // false: step 4 keeps every issue
-  bool duplicate_step = true;             // false: step 5 keeps every issue
+  std::string since = {}, until = {};          // on created_at (ISO 8601; a date prefix bounds whole days)
+  bool keyword_step = true;                    // false: step 3 keeps every issue
+  bool failure_step = true;                    // false: step 4 keeps every issue
+  bool duplicate_step = true;                  // false: step 5 keeps every issue
   std::vector<std::string> argv = {};
 };
 
 struct SelectionSummary {
   Funnel funnel;
-  int64_t duplicates_kept = 0;     // marked duplicate, but the original is unknown or not selected
+  int64_t duplicates_kept = 0;  // marked duplicate, but the original is unknown or not selected
 };
 
 // `relevance` decides step 4 unless options.by_source is set (then it may be null).

@@ -80,7 +80,8 @@ ChiSquare chi_square_test(const ContingencyTable& table, ChiSquareOptions option
   result.excluded_rows = kept.dropped_rows;
   result.excluded_columns = kept.dropped_columns;
   std::vector<std::string> notes;
-  if (!kept.dropped_rows.empty()) notes.push_back("all-zero rows excluded from the test: " + quoted_list(kept.dropped_rows));
+  if (!kept.dropped_rows.empty())
+    notes.push_back("all-zero rows excluded from the test: " + quoted_list(kept.dropped_rows));
   if (!kept.dropped_columns.empty()) {
     notes.push_back("all-zero columns excluded from the test: " + quoted_list(kept.dropped_columns));
   }

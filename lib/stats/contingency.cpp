@@ -26,7 +26,9 @@ ContingencyTable::ContingencyTable(std::vector<std::string> rows, std::vector<st
   }
 }
 
-void ContingencyTable::add(size_t row, size_t column, double weight) { counts_[row * columns_.size() + column] += weight; }
+void ContingencyTable::add(size_t row, size_t column, double weight) {
+  counts_[row * columns_.size() + column] += weight;
+}
 
 bool ContingencyTable::add(const std::string& row, const std::string& column, double weight) {
   size_t r = 0, c = 0;
@@ -87,7 +89,8 @@ NonEmptyTable drop_empty_rows_and_columns(const ContingencyTable& table) {
   }
   out.table = ContingencyTable(std::move(row_labels), std::move(column_labels));
   for (size_t i = 0; i < out.kept_rows.size(); ++i) {
-    for (size_t j = 0; j < out.kept_columns.size(); ++j) out.table.add(i, j, table.at(out.kept_rows[i], out.kept_columns[j]));
+    for (size_t j = 0; j < out.kept_columns.size(); ++j)
+      out.table.add(i, j, table.at(out.kept_rows[i], out.kept_columns[j]));
   }
   return out;
 }

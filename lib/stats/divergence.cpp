@@ -11,14 +11,13 @@ namespace firstmile::stats {
 
 Divergence jensen_shannon_divergence(const std::vector<double>& p, const std::vector<double>& q, double base) {
   if (p.size() != q.size()) {
-    throw Error("Jensen-Shannon divergence: distributions of different lengths (" + std::to_string(p.size()) +
-                " and " + std::to_string(q.size()) + ")");
+    throw Error("Jensen-Shannon divergence: distributions of different lengths (" + std::to_string(p.size()) + " and " +
+                std::to_string(q.size()) + ")");
   }
   if (!(base > 1) || !std::isfinite(base)) throw Error("Jensen-Shannon divergence: the base must be above 1");
   for (size_t i = 0; i < p.size(); ++i) {
     if (!std::isfinite(p[i]) || !std::isfinite(q[i]) || p[i] < 0 || q[i] < 0) {
-      throw Error("Jensen-Shannon divergence: entry " + std::to_string(i + 1) +
-                  " is negative or not a finite number");
+      throw Error("Jensen-Shannon divergence: entry " + std::to_string(i + 1) + " is negative or not a finite number");
     }
   }
   Divergence d;

@@ -52,13 +52,15 @@ std::unordered_map<int64_t, std::string> comment_threads(Store& store, const std
 }
 
 bool has_annotations(Store& store, const std::string& source) {
-  return store.db().query("SELECT count(*) FROM annotations WHERE source = ?").bind(1, source).first_int().value_or(0) > 0;
+  return store.db().query("SELECT count(*) FROM annotations WHERE source = ?").bind(1, source).first_int().value_or(0) >
+         0;
 }
 
 std::unordered_map<int64_t, ReportLabel> first_failure_causes(Store& store, const std::string& source) {
   std::unordered_map<int64_t, ReportLabel> out;
   Query q = store.db().query(
-      "SELECT issue_id, coalesce(stage, ''), coalesce(root_cause, '') FROM annotations WHERE source = ? AND failure_index = 1");
+      "SELECT issue_id, coalesce(stage, ''), coalesce(root_cause, '') FROM annotations WHERE source = ? AND "
+      "failure_index = 1");
   q.bind(1, source);
   while (q.step()) out[q.column_int(0)] = {q.column_text(1), q.column_text(2)};
   return out;

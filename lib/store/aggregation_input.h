@@ -21,8 +21,8 @@ class Store;
 
 struct ReportRow {
   int64_t issue_id = 0;
-  std::string repository;      // OWNER/NAME
-  std::string series, model;   // the repository's; "" when unknown
+  std::string repository;     // OWNER/NAME
+  std::string series, model;  // the repository's; "" when unknown
   int64_t number = 0;
   std::string url, title, body, created_at;  // "" for a NULL body or creation time
 };

@@ -112,7 +112,8 @@ const char* kMemberJoin =
     " JOIN issues i ON i.id = a.issue_id JOIN repositories r ON r.id = i.repository_id";
 
 // Columns 0-6 of both scans; the member scan adds the incident id as column 7.
-const char* kGroupColumns = "SELECT a.taxonomy, i.repository_id, a.symptom, a.root_cause, a.stage, a.mapped, a.issue_id";
+const char* kGroupColumns =
+    "SELECT a.taxonomy, i.repository_id, a.symptom, a.root_cause, a.stage, a.mapped, a.issue_id";
 
 void bind_all(Query& s, const std::vector<std::string>& parameters) {
   for (size_t i = 0; i < parameters.size(); ++i) s.bind(static_cast<int>(i + 1), parameters[i]);
@@ -153,8 +154,8 @@ struct GroupTally {
     }
     auto [it, inserted] = index.try_emplace(key, groups.size());
     if (inserted) {
-      groups.push_back({s.column_text(0), "", "", s.column_text(2), s.column_text(3), s.column_text(4),
-                        s.column_int(5) != 0, 0});
+      groups.push_back(
+          {s.column_text(0), "", "", s.column_text(2), s.column_text(3), s.column_text(4), s.column_int(5) != 0, 0});
       group_repository.push_back(s.column_int(1));
     }
     return groups[it->second];
@@ -162,8 +163,9 @@ struct GroupTally {
 };
 
 // The labels an incident's member annotations vote for, and the repositories behind each.
-using LabelVote = std::tuple<std::string, std::string, std::string, std::string, bool>;  // taxonomy, symptom, root cause, stage, mapped
-using IncidentVotes = std::map<LabelVote, std::map<int64_t, int64_t>>;                 // -> repository -> annotations
+using LabelVote = std::tuple<std::string, std::string, std::string, std::string,
+                             bool>;                                     // taxonomy, symptom, root cause, stage, mapped
+using IncidentVotes = std::map<LabelVote, std::map<int64_t, int64_t>>;  // -> repository -> annotations
 
 // Adds the incident's one count to the winning label combination (std::map order breaks ties).
 void count_incident(const IncidentVotes& votes, GroupTally& tally) {
@@ -241,9 +243,8 @@ std::vector<AnnotationGroup> fold_groups(Database& db, GroupTally& tally) {
   auto fields = [](const AnnotationGroup& g) {
     return std::tie(g.taxonomy, g.series, g.model, g.symptom, g.root_cause, g.stage, g.mapped);
   };
-  std::sort(groups.begin(), groups.end(), [&](const AnnotationGroup& x, const AnnotationGroup& y) {
-    return fields(x) < fields(y);
-  });
+  std::sort(groups.begin(), groups.end(),
+            [&](const AnnotationGroup& x, const AnnotationGroup& y) { return fields(x) < fields(y); });
   std::vector<AnnotationGroup> out;
   for (AnnotationGroup& g : groups) {
     if (!out.empty() && fields(out.back()) == fields(g)) {
@@ -273,8 +274,9 @@ AnnotationGroups Store::annotation_groups(const AnnotationQuery& query, const St
   std::string sql = std::string(kGroupColumns) + kAnnotationJoin + where_clause(query, parameters);
   if (by_incident) {
     // Members are counted by the second scan, one vote per incident.
-    sql += " AND a.issue_id NOT IN (SELECT m.issue_id FROM incident_members m JOIN incidents n ON n.id = m.incident_id"
-           " WHERE n.aggregation = ?)";
+    sql +=
+        " AND a.issue_id NOT IN (SELECT m.issue_id FROM incident_members m JOIN incidents n ON n.id = m.incident_id"
+        " WHERE n.aggregation = ?)";
     parameters.push_back(query.incidents);
   }
   Query s = db_.query(sql);

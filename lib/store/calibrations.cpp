@@ -8,7 +8,9 @@ namespace firstmile {
 
 void add_calibration(Store& store, const CalibrationRecord& record) {
   store.db()
-      .query("INSERT INTO calibrations (taxonomy, dimension, gold_source, model, run_id, created_at) VALUES (?, ?, ?, ?, ?, ?)")
+      .query(
+          "INSERT INTO calibrations (taxonomy, dimension, gold_source, model, run_id, created_at) VALUES (?, ?, ?, ?, "
+          "?, ?)")
       .bind(1, record.taxonomy)
       .bind(2, record.dimension)
       .bind(3, record.gold_source)

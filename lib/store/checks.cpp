@@ -33,8 +33,8 @@ std::vector<RecordLabels> dataset_record_labels(Store& store) {
       "ORDER BY source, file, record_index");
   std::vector<RecordLabels> out;
   while (s.step()) {
-    out.push_back({s.column_text(0), s.column_text(1), s.column_int(2), s.column_text(3), s.column_text(4),
-                   s.column_text(5)});
+    out.push_back(
+        {s.column_text(0), s.column_text(1), s.column_int(2), s.column_text(3), s.column_text(4), s.column_text(5)});
   }
   return out;
 }

@@ -33,8 +33,7 @@ void Statement::bind(int index, double value) {
 
 void Statement::bind(int index, std::string_view value) {
   restart_if_stepped();
-  if (sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT) !=
-      SQLITE_OK) {
+  if (sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT) != SQLITE_OK) {
     fail(db_, "bind");
   }
 }
@@ -77,8 +76,7 @@ Query::~Query() {
 }
 
 void Query::run() {
-  while (step()) {
-  }
+  while (step()) {}
   statement_->reset();
 }
 

@@ -21,12 +21,12 @@
 
 #include <cstdint>
 #include <filesystem>
-#include <unordered_map>
-#include <vector>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <vector>
 
 struct sqlite3;
 struct sqlite3_stmt;

@@ -31,7 +31,11 @@ void save_dataset_record(Store& store, const DatasetRecordRow& r) {
 }
 
 void remove_stale_dataset_annotations(Store& store, const std::string& source, int64_t run_id) {
-  store.db().query("DELETE FROM annotations WHERE source = ? AND run_id IS NOT ?").bind(1, source).bind(2, run_id).run();
+  store.db()
+      .query("DELETE FROM annotations WHERE source = ? AND run_id IS NOT ?")
+      .bind(1, source)
+      .bind(2, run_id)
+      .run();
 }
 
 void save_dataset_import(Store& store, const DatasetImportRow& i) {

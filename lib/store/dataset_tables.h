@@ -20,9 +20,9 @@ namespace firstmile {
 class Store;
 
 struct DatasetRecordRow {
-  std::string_view source;  // the annotation source the record became
-  std::string_view file;    // relative to the dataset folder
-  int64_t record_index = 0; // 1-based position in the file
+  std::string_view source;        // the annotation source the record became
+  std::string_view file;          // relative to the dataset folder
+  int64_t record_index = 0;       // 1-based position in the file
   std::optional<int64_t> number;  // the record's own "number"
   std::string_view link, status;
   std::string_view symptom_label, root_cause_label, stage_label;  // verbatim

@@ -15,15 +15,14 @@ std::unordered_set<std::string> stored_commit_shas(Store& store, int64_t reposit
 
 CommitWriter::CommitWriter(Store& store)
     : db_(store.db()),
-      insert_commit_(db_.query(
-          "INSERT INTO commits (repository_id, sha, author_name, author_email, authored_at, committer_name, "
-          "committer_email, committed_at, message, parents, files_changed, insertions, deletions) "
-          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")),
-      insert_file_(db_.query(
-          "INSERT INTO commit_files (commit_id, path, status, old_path, insertions, deletions) "
-          "VALUES (?, ?, ?, ?, ?, ?)")),
-      insert_link_(db_.query(
-          "INSERT INTO commit_issue_links (commit_id, owner, name, number, kind) VALUES (?, ?, ?, ?, ?)")) {}
+      insert_commit_(
+          db_.query("INSERT INTO commits (repository_id, sha, author_name, author_email, authored_at, committer_name, "
+                    "committer_email, committed_at, message, parents, files_changed, insertions, deletions) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")),
+      insert_file_(db_.query("INSERT INTO commit_files (commit_id, path, status, old_path, insertions, deletions) "
+                             "VALUES (?, ?, ?, ?, ?, ?)")),
+      insert_link_(
+          db_.query("INSERT INTO commit_issue_links (commit_id, owner, name, number, kind) VALUES (?, ?, ?, ?, ?)")) {}
 
 int64_t CommitWriter::add_commit(const CommitRow& c) {
   Query& insert = insert_commit_;

@@ -44,9 +44,9 @@ struct CommitRow {
 // One changed file of a commit, against its first parent.
 struct CommitFileRow {
   std::string path;
-  const char* status = "modified";  // added, deleted, renamed, copied, typechange, modified
-  std::optional<std::string> old_path;            // renamed and copied files
-  std::optional<int64_t> insertions, deletions;   // none for binary files
+  const char* status = "modified";               // added, deleted, renamed, copied, typechange, modified
+  std::optional<std::string> old_path;           // renamed and copied files
+  std::optional<int64_t> insertions, deletions;  // none for binary files
 };
 
 // The shas of the repository's stored commits.

@@ -34,8 +34,9 @@ void replace_aggregation(Store& store, const AggregationInfo& a) {
   // Incidents, their members and the links go with it (ON DELETE CASCADE).
   store.db().query("DELETE FROM aggregations WHERE name = ?").bind(1, a.name).run();
   store.db()
-      .query("INSERT INTO aggregations (name, source, window_days, route, threshold, run_id, created_at, summary) "
-             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+      .query(
+          "INSERT INTO aggregations (name, source, window_days, route, threshold, run_id, created_at, summary) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
       .bind(1, a.name)
       .bind(2, a.source)
       .bind(3, a.window_days)
@@ -49,7 +50,8 @@ void replace_aggregation(Store& store, const AggregationInfo& a) {
 
 int64_t insert_incident(Store& store, const std::string& aggregation, const NewIncident& n) {
   Query incident = store.db().query(
-      "INSERT INTO incidents (aggregation, number, title, size, first_at, last_at, repositories, signature, root_cause) "
+      "INSERT INTO incidents (aggregation, number, title, size, first_at, last_at, repositories, signature, "
+      "root_cause) "
       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
   incident.bind(1, aggregation).bind(2, n.number).bind(3, n.title).bind(4, static_cast<int64_t>(n.members.size()));
   incident.bind(5, n.first_at).bind(6, n.last_at).bind(7, json(n.repositories).dump());
@@ -63,8 +65,9 @@ int64_t insert_incident(Store& store, const std::string& aggregation, const NewI
 
 void insert_incident_link(Store& store, const std::string& aggregation, const IncidentLink& l) {
   store.db()
-      .query("INSERT OR REPLACE INTO incident_links (aggregation, issue_a, issue_b, score, decided_by, linked, evidence) "
-             "VALUES (?, ?, ?, ?, ?, ?, ?)")
+      .query(
+          "INSERT OR REPLACE INTO incident_links (aggregation, issue_a, issue_b, score, decided_by, linked, evidence) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?)")
       .bind(1, aggregation)
       .bind(2, l.issue_a)
       .bind(3, l.issue_b)
@@ -123,7 +126,8 @@ std::vector<IncidentRow> load_incidents(Store& store, const std::string& name, c
     r.first_at = s.column_text(4);
     r.last_at = s.column_text(5);
     r.span_days = s.column_double(6);
-    r.repositories = repositories_of(s.column_text(7), "aggregation '" + name + "' incident " + std::to_string(r.number));
+    r.repositories =
+        repositories_of(s.column_text(7), "aggregation '" + name + "' incident " + std::to_string(r.number));
     r.signature = s.column_text(8);
     r.root_cause = s.column_text(9);
     r.root_cause_path = s.column_text(10);
@@ -143,8 +147,8 @@ std::vector<IncidentMember> load_incident_members(Store& store, int64_t incident
   s.bind(1, incident_id);
   std::vector<IncidentMember> out;
   while (s.step()) {
-    out.push_back({s.column_int(0), s.column_text(1), s.column_int(2), s.column_text(3), s.column_text(4),
-                   s.column_text(5)});
+    out.push_back(
+        {s.column_int(0), s.column_text(1), s.column_int(2), s.column_text(3), s.column_text(4), s.column_text(5)});
   }
   return out;
 }
@@ -152,7 +156,8 @@ std::vector<IncidentMember> load_incident_members(Store& store, int64_t incident
 std::map<int64_t, int64_t> incident_numbers(Store& store, const std::string& name) {
   std::map<int64_t, int64_t> out;
   Query q = store.db().query(
-      "SELECT m.issue_id, i.number FROM incident_members m JOIN incidents i ON i.id = m.incident_id WHERE i.aggregation = ?");
+      "SELECT m.issue_id, i.number FROM incident_members m JOIN incidents i ON i.id = m.incident_id WHERE "
+      "i.aggregation = ?");
   q.bind(1, name);
   while (q.step()) out[q.column_int(0)] = q.column_int(1);
   return out;

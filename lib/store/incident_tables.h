@@ -28,9 +28,9 @@ class Store;
 // One aggregation run, as table aggregations holds it.
 struct AggregationInfo {
   std::string name;
-  std::string source;       // annotation source whose labels were used; empty: none
+  std::string source;  // annotation source whose labels were used; empty: none
   double window_days = 0;
-  std::string route;        // "rules", "hybrid", "llm"
+  std::string route;  // "rules", "hybrid", "llm"
   std::optional<double> threshold;
   std::optional<int64_t> run_id;
   std::string created_at;
@@ -50,22 +50,22 @@ struct IncidentMember {
 
 struct IncidentRow {
   int64_t id = 0;
-  int64_t number = 0;              // 1, 2, ... by size, then first report
+  int64_t number = 0;  // 1, 2, ... by size, then first report
   std::string title;
   int64_t size = 0;
-  std::string first_at, last_at;   // ISO 8601; empty when unknown
-  double span_days = 0;            // last_at - first_at, in days (two decimals)
+  std::string first_at, last_at;          // ISO 8601; empty when unknown
+  double span_days = 0;                   // last_at - first_at, in days (two decimals)
   std::vector<std::string> repositories;  // OWNER/NAME
-  std::string signature;           // dominant normalised error signature
-  std::string root_cause;          // node id; empty when the members carry none
-  std::string root_cause_path;     // "Environment Compatibility Issues / ..."; the id when not in a stored taxonomy
+  std::string signature;                  // dominant normalised error signature
+  std::string root_cause;                 // node id; empty when the members carry none
+  std::string root_cause_path;  // "Environment Compatibility Issues / ..."; the id when not in a stored taxonomy
   std::vector<IncidentMember> members;  // filled when IncidentQuery::members
 };
 
 struct IncidentQuery {
-  int64_t min_size = 2;    // incidents of at least this many reports
-  int64_t limit = 0;       // at most this many (the first by number); 0: all
-  bool members = false;    // also read each incident's reports
+  int64_t min_size = 2;  // incidents of at least this many reports
+  int64_t limit = 0;     // at most this many (the first by number); 0: all
+  bool members = false;  // also read each incident's reports
 };
 
 // ---- writing (the caller holds the transaction)
@@ -88,7 +88,7 @@ int64_t insert_incident(Store& store, const std::string& aggregation, const NewI
 struct IncidentLink {
   int64_t issue_a = 0, issue_b = 0;
   double score = 0;
-  std::string decided_by;   // "score" or "llm"
+  std::string decided_by;  // "score" or "llm"
   bool linked = false;
   std::string evidence = "{}";  // JSON
 };

@@ -13,7 +13,8 @@ std::string scope_sql(const IssueScope& scope) {
   if (!scope.pull_requests) sql += " AND i.is_pull_request = 0";
   if (!scope.repositories.empty()) {
     sql += " AND (";
-    for (size_t k = 0; k < scope.repositories.size(); ++k) sql += std::string(k ? " OR " : "") + "(r.owner = ? AND r.name = ?)";
+    for (size_t k = 0; k < scope.repositories.size(); ++k)
+      sql += std::string(k ? " OR " : "") + "(r.owner = ? AND r.name = ?)";
     sql += ")";
   }
   if (!scope.since.empty()) sql += " AND i.created_at >= ?";
@@ -48,8 +49,10 @@ std::vector<int64_t> issue_ids_in_scope(Store& store, const IssueScope& scope) {
 
 std::vector<ScopedIssue> issues_in_scope(Store& store, const IssueScope& scope) {
   Query q = store.db().query(
-      "SELECT i.id, r.id, r.owner, r.name, i.number, i.url, i.title, coalesce(i.body, ''), coalesce(i.state_reason, ''), "
-      "i.labels, i.is_pull_request" + scope_sql(scope));
+      "SELECT i.id, r.id, r.owner, r.name, i.number, i.url, i.title, coalesce(i.body, ''), coalesce(i.state_reason, "
+      "''), "
+      "i.labels, i.is_pull_request" +
+      scope_sql(scope));
   bind_scope(q, scope);
   std::vector<ScopedIssue> out;
   while (q.step()) {

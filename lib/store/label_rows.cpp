@@ -35,7 +35,8 @@ LabelRow read_label_row(const Query& q) {
 
 }  // namespace
 
-void for_each_label_of_source(Store& store, const std::string& source, const std::function<void(const LabelRow&)>& visit) {
+void for_each_label_of_source(Store& store, const std::string& source,
+                              const std::function<void(const LabelRow&)>& visit) {
   Query q = store.db().query(std::string(kLabelColumns) + "WHERE a.source = ?");
   q.bind(1, source);
   while (q.step()) visit(read_label_row(q));
@@ -65,9 +66,10 @@ std::map<int64_t, bool> issues_labelled_by(Store& store, const std::vector<std::
 }
 
 std::vector<LabelRow> first_failure_labels(Store& store, const std::string& taxonomy) {
-  Query q = store.db().query(std::string(kLabelColumns) +
-                             "WHERE a.failure_index = 1 AND a.taxonomy = ? AND a.is_failure IS NOT 0 AND i.title IS NOT NULL "
-                             "ORDER BY a.issue_id");
+  Query q =
+      store.db().query(std::string(kLabelColumns) +
+                       "WHERE a.failure_index = 1 AND a.taxonomy = ? AND a.is_failure IS NOT 0 AND i.title IS NOT NULL "
+                       "ORDER BY a.issue_id");
   q.bind(1, taxonomy);
   std::vector<LabelRow> rows;
   while (q.step()) rows.push_back(read_label_row(q));

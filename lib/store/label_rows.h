@@ -36,7 +36,8 @@ struct LabelRow {
 };
 
 // Every annotation of `source` (exact name), streamed: a source may hold a million.
-void for_each_label_of_source(Store& store, const std::string& source, const std::function<void(const LabelRow&)>& visit);
+void for_each_label_of_source(Store& store, const std::string& source,
+                              const std::function<void(const LabelRow&)>& visit);
 
 // The issue's annotations from every source, by source and failure index.
 std::vector<LabelRow> labels_of_issue(Store& store, int64_t issue_id);

@@ -6,7 +6,8 @@
 
 namespace firstmile {
 
-std::optional<CachedAnswer> find_cached_answer(Store& store, const std::string& model, const std::string& request_hash) {
+std::optional<CachedAnswer> find_cached_answer(Store& store, const std::string& model,
+                                               const std::string& request_hash) {
   Query q = store.db().query(
       "SELECT response, prompt_tokens, completion_tokens FROM llm_cache WHERE model = ? AND request_hash = ?");
   q.bind(1, model).bind(2, request_hash);

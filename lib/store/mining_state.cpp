@@ -17,7 +17,8 @@ SyncState load_sync_state(Store& store, int64_t repository_id, const std::string
   s.repository_id = repository_id;
   s.resource = resource;
   Query q = store.db().query(
-      "SELECT since, pass_since, pass_started, next_url, pages FROM sync_state WHERE repository_id = ? AND resource = ?");
+      "SELECT since, pass_since, pass_started, next_url, pages FROM sync_state WHERE repository_id = ? AND resource = "
+      "?");
   q.bind(1, repository_id).bind(2, resource);
   if (q.step()) {
     s.since = q.column_text(0);
@@ -56,8 +57,9 @@ std::string cached_etag(Store& store, const std::string& url) {
 void save_etag(Store& store, const std::string& url, const std::string& etag) {
   if (etag.empty()) return;
   store.db()
-      .query("INSERT INTO http_cache (url, etag, fetched_at) VALUES (?1, ?2, ?3) "
-               "ON CONFLICT (url) DO UPDATE SET etag = ?2, fetched_at = ?3")
+      .query(
+          "INSERT INTO http_cache (url, etag, fetched_at) VALUES (?1, ?2, ?3) "
+          "ON CONFLICT (url) DO UPDATE SET etag = ?2, fetched_at = ?3")
       .bind(1, url)
       .bind(2, etag)
       .bind(3, utc_now_iso8601())
@@ -77,8 +79,9 @@ void replace_timeline(Store& store, int64_t issue_id, const std::optional<std::s
     insert.run();
   }
   store.db()
-      .query("INSERT INTO issue_timelines (issue_id, for_updated_at, events, fetched_at) VALUES (?1, ?2, ?3, ?4) "
-               "ON CONFLICT (issue_id) DO UPDATE SET for_updated_at = ?2, events = ?3, fetched_at = ?4")
+      .query(
+          "INSERT INTO issue_timelines (issue_id, for_updated_at, events, fetched_at) VALUES (?1, ?2, ?3, ?4) "
+          "ON CONFLICT (issue_id) DO UPDATE SET for_updated_at = ?2, events = ?3, fetched_at = ?4")
       .bind(1, issue_id)
       .bind(2, for_updated_at)
       .bind(3, static_cast<int64_t>(events.size()))

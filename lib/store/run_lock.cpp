@@ -26,7 +26,8 @@ RunLock RunLock::acquire(const std::filesystem::path& database, const std::strin
     throw Error(database.string() + " is in use by " + who +
                 "; wait for it to finish or stop it (a stopped run resumes where it was)");
   }
-  std::string me = "firstmile " + command + " (pid " + std::to_string(::getpid()) + ", started " + utc_now_iso8601() + ")\n";
+  std::string me =
+      "firstmile " + command + " (pid " + std::to_string(::getpid()) + ", started " + utc_now_iso8601() + ")\n";
   if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, me.data(), me.size(), 0) < 0) {
     // The holder's name is only for the message of a second run; the lock itself is held.
   }

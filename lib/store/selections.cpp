@@ -26,7 +26,8 @@ std::optional<SelectionRun> last_selection_run(Store& store, const std::string& 
 
 std::vector<std::string> selection_names(Store& store) {
   Query q = store.db().query(
-      "SELECT DISTINCT json_extract(summary, '$.name') FROM runs WHERE command = 'select' AND status = 'ok' ORDER BY 1");
+      "SELECT DISTINCT json_extract(summary, '$.name') FROM runs WHERE command = 'select' AND status = 'ok' ORDER BY "
+      "1");
   std::vector<std::string> names;
   while (q.step()) names.push_back(q.column_text(0));
   return names;

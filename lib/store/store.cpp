@@ -30,8 +30,7 @@ Store Store::open_memory() {
   return Store(std::move(db));
 }
 
-int64_t Store::begin_run(const std::string& command, const std::vector<std::string>& argv,
-                         const Taxonomy* taxonomy) {
+int64_t Store::begin_run(const std::string& command, const std::vector<std::string>& argv, const Taxonomy* taxonomy) {
   Query s = db_.query(
       "INSERT INTO runs (command, argv, tool_version, taxonomy, taxonomy_hash, started_at) "
       "VALUES (?, ?, ?, ?, ?, ?)");

@@ -27,7 +27,7 @@ namespace firstmile {
 struct RepositoryInfo {
   std::string owner;
   std::string name;
-  std::string series;        // empty: leave as is
+  std::string series;  // empty: leave as is
   std::string model;
   std::string architecture;
 };
@@ -63,8 +63,8 @@ enum class UpsertResult { kInserted, kUpdated, kUnchanged, kOlder };
 struct Annotation {
   int64_t issue_id = 0;
   int failure_index = 1;
-  std::string source;     // 'gold:NAME', 'rules', 'llm:MODEL', 'manual:NAME'
-  std::string taxonomy;   // taxonomy id the node ids belong to
+  std::string source;    // 'gold:NAME', 'rules', 'llm:MODEL', 'manual:NAME'
+  std::string taxonomy;  // taxonomy id the node ids belong to
   std::optional<int> is_failure;
   std::optional<std::string> symptom, root_cause, stage;                    // node ids
   std::optional<std::string> symptom_label, root_cause_label, stage_label;  // as given
@@ -125,8 +125,7 @@ class Store {
   Database& db() { return db_; }
 
   // Runs: every command that writes records one, for provenance.
-  int64_t begin_run(const std::string& command, const std::vector<std::string>& argv,
-                    const Taxonomy* taxonomy);
+  int64_t begin_run(const std::string& command, const std::vector<std::string>& argv, const Taxonomy* taxonomy);
   void finish_run(int64_t run_id, const std::string& status, const std::string& summary_json);
 
   // Copies the taxonomy's nodes in (replacing an earlier copy of the same id).

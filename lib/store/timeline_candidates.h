@@ -22,9 +22,9 @@ class Store;
 struct TimelineCandidateRow {
   int64_t issue_id = 0, number = 0;
   std::optional<std::string> updated_at;
-  std::string title, body;   // body "" when null
-  std::string labels_json;   // the issue's labels, a JSON array of names
-  bool known = false;        // a timeline was fetched before (for an older updated_at)
+  std::string title, body;  // body "" when null
+  std::string labels_json;  // the issue's labels, a JSON array of names
+  bool known = false;       // a timeline was fetched before (for an older updated_at)
 };
 
 void for_each_issue_needing_timeline(Store& store, int64_t repository_id,

@@ -23,8 +23,7 @@ Crosswalk Crosswalk::parse(std::string_view content, const std::string& origin, 
     auto it = doc.find(key);
     if (it == doc.end() || !it->is_string()) throw Error(origin + ": missing string field '" + key + "'");
     if (it->get<std::string>() != t.id()) {
-      throw Error(origin + ": '" + key + "' is '" + it->get<std::string>() + "' but the taxonomy is '" +
-                  t.id() + "'");
+      throw Error(origin + ": '" + key + "' is '" + it->get<std::string>() + "' but the taxonomy is '" + t.id() + "'");
     }
   };
   expect_id("from", from);
@@ -43,12 +42,12 @@ Crosswalk Crosswalk::parse(std::string_view content, const std::string& origin, 
     if (!it.value().is_string()) throw Error(origin + ": map: '" + it.key() + "': target must be a string");
     const TaxonomyNode* target = to.find(it.value().get<std::string>());
     if (!target) {
-      throw Error(origin + ": map: '" + it.key() + "' -> '" + it.value().get<std::string>() +
-                  "' is not a node of " + to.id());
+      throw Error(origin + ": map: '" + it.key() + "' -> '" + it.value().get<std::string>() + "' is not a node of " +
+                  to.id());
     }
     if (target->dimension != source->dimension) {
-      throw Error(origin + ": map: '" + it.key() + "' (" + source->dimension + ") -> '" + target->id +
-                  "' (" + target->dimension + "): dimensions differ");
+      throw Error(origin + ": map: '" + it.key() + "' (" + source->dimension + ") -> '" + target->id + "' (" +
+                  target->dimension + "): dimensions differ");
     }
     direct[source->id] = target;
   }

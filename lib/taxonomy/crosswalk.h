@@ -23,8 +23,7 @@ namespace firstmile {
 class Crosswalk {
  public:
   static Crosswalk load(const std::filesystem::path& path, const Taxonomy& from, const Taxonomy& to);
-  static Crosswalk parse(std::string_view content, const std::string& origin, const Taxonomy& from,
-                         const Taxonomy& to);
+  static Crosswalk parse(std::string_view content, const std::string& origin, const Taxonomy& from, const Taxonomy& to);
 
   // The conventional file name of the crosswalk between two taxonomy ids, under taxonomy/crosswalks.
   static std::string file_name(const std::string& from_id, const std::string& to_id);

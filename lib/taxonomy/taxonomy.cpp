@@ -15,8 +15,7 @@ namespace {
 using nlohmann::json;
 
 // Reads a string member; `where` names the object in messages ("node 'sym.crash'").
-std::string string_field(const json& object, const char* key, const std::string& where,
-                         bool required) {
+std::string string_field(const json& object, const char* key, const std::string& where, bool required) {
   auto it = object.find(key);
   if (it == object.end() || it->is_null()) {
     if (required) throw Error(where + ": missing field '" + key + "'");
@@ -28,9 +27,7 @@ std::string string_field(const json& object, const char* key, const std::string&
   return it->get<std::string>();
 }
 
-bool is_id_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
-}
+bool is_id_char(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-'; }
 
 TaxonomyDimension read_dimension(const json& object, const std::string& where) {
   if (!object.is_object()) throw Error(where + ": must be an object");
@@ -74,9 +71,7 @@ TaxonomyNode read_node(const json& object, std::string& where) {
 
 }  // namespace
 
-Taxonomy Taxonomy::load(const std::filesystem::path& path) {
-  return parse(read_file(path), path.string());
-}
+Taxonomy Taxonomy::load(const std::filesystem::path& path) { return parse(read_file(path), path.string()); }
 
 Taxonomy Taxonomy::parse(std::string_view content, const std::string& origin) {
   json doc = parse_json(content, origin);
@@ -238,8 +233,12 @@ LabelMatch Taxonomy::match_label(std::string_view dimension, std::string_view la
 nlohmann::json Taxonomy::to_json() const {
   json rows = json::array();
   for (const auto& n : nodes_) {
-    rows.push_back({{"id", n.id}, {"dimension", n.dimension}, {"parent", n.parent},
-                    {"name", n.name}, {"level", n.level}, {"definition", n.definition}});
+    rows.push_back({{"id", n.id},
+                    {"dimension", n.dimension},
+                    {"parent", n.parent},
+                    {"name", n.name},
+                    {"level", n.level},
+                    {"definition", n.definition}});
   }
   return rows;
 }

@@ -34,9 +34,9 @@ struct TaxonomyNode {
   std::string parent;     // empty for a top-level node
   std::string name;       // exact published name of this level: "Out of Memory"
   std::string definition;
-  std::vector<std::string> aliases;  // other spellings accepted when matching labels
-  int level = 1;                     // 1 = top level
-  std::vector<std::string> children; // ids, in file order
+  std::vector<std::string> aliases;   // other spellings accepted when matching labels
+  int level = 1;                      // 1 = top level
+  std::vector<std::string> children;  // ids, in file order
 };
 
 // How a published label ("L1 - L2 - L3") landed in the taxonomy.
@@ -57,7 +57,7 @@ class Taxonomy {
   const std::string& id() const { return id_; }            // "open-llm-failures"
   const std::string& version() const { return version_; }  // "1"
   const std::string& title() const { return title_; }
-  const std::string& hash() const { return hash_; }        // git blob hash of the file
+  const std::string& hash() const { return hash_; }  // git blob hash of the file
   const std::string& origin() const { return origin_; }
   const std::string& content() const { return content_; }  // the file as read
 

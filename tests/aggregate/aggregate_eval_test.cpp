@@ -120,8 +120,8 @@ TEST_CASE("gold 'duplicates' joins issues by Duplicate-of comments in any refere
   s.comment(2, "Duplicate of #1");
   s.comment(4, "This is a duplicate of other/lib#1");
   s.comment(8, "DUPLICATE OF\nhttps://github.com/acme/model/issues/4");
-  s.comment(5, "duplicate of #99");                          // not in the database
-  s.comment(6, "not a duplicate of anything, see #3");       // no reference after "of"
+  s.comment(5, "duplicate of #99");                     // not in the database
+  s.comment(6, "not a duplicate of anything, see #3");  // no reference after "of"
   std::map<int64_t, int64_t> gold = load_gold_incidents(s.store(), "duplicates");
   // {1, 2} named by 1; {4, other/lib#1 (id 7), other/lib#2 (id 8)} named by 4; the rest in none.
   CHECK(gold == std::map<int64_t, int64_t>{{1, 1}, {2, 1}, {3, 0}, {4, 4}, {5, 0}, {6, 0}, {7, 4}, {8, 4}});
@@ -129,7 +129,8 @@ TEST_CASE("gold 'duplicates' joins issues by Duplicate-of comments in any refere
 
 TEST_CASE("predicted incidents are the members' numbers; an unknown aggregation says how to make it") {
   EvalStore s;
-  CHECK(load_predicted_incidents(s.store(), "default") == std::map<int64_t, int64_t>{{1, 1}, {2, 1}, {3, 1}, {4, 2}, {6, 2}});
+  CHECK(load_predicted_incidents(s.store(), "default") ==
+        std::map<int64_t, int64_t>{{1, 1}, {2, 1}, {3, 1}, {4, 2}, {6, 2}});
   CHECK_THROWS_WITH_AS(load_predicted_incidents(s.store(), "nope"),
                        "no aggregation named 'nope' (run `firstmile aggregate --name nope` first)", Error);
 }
@@ -149,11 +150,11 @@ TEST_CASE("the evaluation scores the issues the gold names and prints a line and
   CHECK(scores.scores.purity == 0.75);
   std::ostringstream table;
   print_aggregation_scores(scores, table);
-  CHECK(table.str() ==
-        "Aggregation 'default' against " + path + ": 5 reports, 2 gold incidents, 1 found\n"
-        "pairs: gold  found  right  precision  recall      F1  purity\n"
-        "-----------  -----  -----  ---------  ------  ------  ------\n"
-        "          2      3      1     0.3333  0.5000  0.4000  0.7500\n");
+  CHECK(table.str() == "Aggregation 'default' against " + path +
+                           ": 5 reports, 2 gold incidents, 1 found\n"
+                           "pairs: gold  found  right  precision  recall      F1  purity\n"
+                           "-----------  -----  -----  ---------  ------  ------  ------\n"
+                           "          2      3      1     0.3333  0.5000  0.4000  0.7500\n");
   nlohmann::json j = aggregation_scores_json(scores);
   CHECK(j["true_pairs"] == 1);
   CHECK(j["predicted_incidents"] == 1);

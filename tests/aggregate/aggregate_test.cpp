@@ -233,5 +233,6 @@ TEST_CASE("the printed summary of a hybrid run adds the LLM's share and the clie
   s.routed = 0;
   std::ostringstream none;
   print_aggregate_summary(s, o, nullptr, none);
-  CHECK(none.str().find("0 sent to the LLM, 8 decided by it (no LLM endpoint: the score decided)\n") != std::string::npos);
+  CHECK(none.str().find("0 sent to the LLM, 8 decided by it (no LLM endpoint: the score decided)\n") !=
+        std::string::npos);
 }

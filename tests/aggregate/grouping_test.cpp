@@ -54,7 +54,7 @@ TEST_CASE("the same bursty error within the window links; another version of the
   std::vector<AggregateReport> reports = {
       report(0, "KeyError qwen2 on load", "KeyError: 'qwen2'", "transformers 4.33.2"),
       report(2, "Cannot load Qwen2: KeyError", "KeyError: 'qwen2'", "transformers 4.33.2"),
-      report(3, "qwen2 not recognised", "KeyError: 'qwen2'", "transformers 4.36.2"),   // another version
+      report(3, "qwen2 not recognised", "KeyError: 'qwen2'", "transformers 4.36.2"),      // another version
       report(200, "KeyError qwen2 on load", "KeyError: 'qwen2'", "transformers 4.33.2"),  // months later
   };
   Grouping g = group_reports(reports, shipped_similarity(), {});
@@ -95,8 +95,8 @@ TEST_CASE("on held-out storms the rules and correlation alone reach pairwise F1 
   o.route = PairRoute::kHybrid;  // no endpoint: counts the uncertain pairs, the score decides
   Grouping g = group_reports(reports, shipped_similarity(), o);
   PairwiseScores s = score_against_truth(corpus, g);
-  MESSAGE("F1 " << s.f1 << " precision " << s.precision << " recall " << s.recall << ", uncertain "
-                << g.uncertain << " of " << g.candidates);
+  MESSAGE("F1 " << s.f1 << " precision " << s.precision << " recall " << s.recall << ", uncertain " << g.uncertain
+                << " of " << g.candidates);
   CHECK(s.f1 >= 0.90);
   CHECK(static_cast<double>(g.uncertain) <= 0.10 * static_cast<double>(g.candidates));
   CHECK(g.candidates < 2000 * 1999 / 2 / 10);  // blocking: far fewer than all pairs
@@ -118,7 +118,8 @@ TEST_CASE("uncertain pairs go to the LLM, whose valid answers decide and whose f
   CHECK(g.routed == g.uncertain);
   CHECK(g.answered == static_cast<int64_t>(asked - asked / 3));
   for (const PairDecision& d : g.pairs) {
-    if (d.by_llm) CHECK(d.linked == (reports[d.a].signature == reports[d.b].signature && !reports[d.a].signature.empty()));
+    if (d.by_llm)
+      CHECK(d.linked == (reports[d.a].signature == reports[d.b].signature && !reports[d.a].signature.empty()));
     if (!d.by_llm && !d.reason.empty()) CHECK(d.reason == "no usable LLM answer (invalid JSON): the score decides");
   }
 }

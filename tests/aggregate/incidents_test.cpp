@@ -37,8 +37,10 @@ IncidentRow incident() {
   r.signature = "RuntimeError: x";
   r.root_cause = "rc.env.dependency";
   r.root_cause_path = "Env / Dep";
-  r.members = {{7, "QwenLM/Qwen2.5", 7, "2024-05-07T10:00:00Z", "repetition after 7", "https://github.com/QwenLM/Qwen2.5/issues/7"},
-               {8, "QwenLM/Qwen2.5", 8, "2024-05-08T10:00:00Z", "repetition after 8", "https://github.com/QwenLM/Qwen2.5/issues/8"}};
+  r.members = {{7, "QwenLM/Qwen2.5", 7, "2024-05-07T10:00:00Z", "repetition after 7",
+                "https://github.com/QwenLM/Qwen2.5/issues/7"},
+               {8, "QwenLM/Qwen2.5", 8, "2024-05-08T10:00:00Z", "repetition after 8",
+                "https://github.com/QwenLM/Qwen2.5/issues/8"}};
   return r;
 }
 
@@ -60,10 +62,11 @@ TEST_CASE("the table heads with the aggregation and gives each incident its root
 TEST_CASE("with members the table lists each incident's reports after it") {
   std::ostringstream out;
   print_incidents_table(aggregation(), {incident()}, true, out);
-  CHECK(out.str().find("\nIncident 1: Qwen2.5 repeats itself\n"
-                       "  Report            Created     Title               URL\n"
-                       "  ----------------  ----------  ------------------  ------------------------------------------\n"
-                       "  QwenLM/Qwen2.5#7  2024-05-07  repetition after 7  https://github.com/QwenLM/Qwen2.5/issues/7\n") !=
+  CHECK(out.str().find(
+            "\nIncident 1: Qwen2.5 repeats itself\n"
+            "  Report            Created     Title               URL\n"
+            "  ----------------  ----------  ------------------  ------------------------------------------\n"
+            "  QwenLM/Qwen2.5#7  2024-05-07  repetition after 7  https://github.com/QwenLM/Qwen2.5/issues/7\n") !=
         std::string::npos);
 }
 

@@ -113,14 +113,17 @@ TEST_CASE("the shipped knowledge loads and names only root causes of the taxonom
 }
 
 TEST_CASE("a knowledge change with a missing field is refused naming the file and the change") {
-  CHECK_THROWS_WITH_AS(one_change(R"("id": "x", "library": "vllm")"), "k/changes.json: change 'x': missing 'versions'", Error);
+  CHECK_THROWS_WITH_AS(one_change(R"("id": "x", "library": "vllm")"), "k/changes.json: change 'x': missing 'versions'",
+                       Error);
   CHECK_THROWS_WITH_AS(one_change(R"("library": "vllm")"), "k/changes.json: change 1: missing 'id'", Error);
 }
 
 TEST_CASE("a knowledge change with an empty error list, a mistyped or an unknown field is refused") {
-  std::string no_errors = R"("id": "x", "library": "vllm", "versions": "any", "description": "d", "tell_tale_errors": [], "root_cause": "rc.env")";
+  std::string no_errors =
+      R"("id": "x", "library": "vllm", "versions": "any", "description": "d", "tell_tale_errors": [], "root_cause": "rc.env")";
   CHECK_THROWS_WITH_AS(one_change(no_errors),
-                       "k/changes.json: change 'x': 'tell_tale_errors' must be a non-empty list of error strings", Error);
+                       "k/changes.json: change 'x': 'tell_tale_errors' must be a non-empty list of error strings",
+                       Error);
   CHECK_THROWS_WITH_AS(one_change(R"("id": 7)"), "k/changes.json: change 1: 'id' must be a string, got number", Error);
   CHECK_THROWS_WITH_AS(one_change(kChange + R"(, "fix": "upgrade")"),
                        doctest::Contains("k/changes.json: change 'x': unknown field 'fix'"), Error);
@@ -133,14 +136,16 @@ TEST_CASE("a change id used twice across knowledge files is refused") {
 }
 
 TEST_CASE("a knowledge file that is not an object of guidance, notes and changes is refused") {
-  CHECK_THROWS_WITH_AS(Knowledge::parse({{"k/a.json", "[]"}}), doctest::Contains("k/a.json: expected an object"), Error);
+  CHECK_THROWS_WITH_AS(Knowledge::parse({{"k/a.json", "[]"}}), doctest::Contains("k/a.json: expected an object"),
+                       Error);
   CHECK_THROWS_WITH_AS(Knowledge::parse({{"k/a.json", "{\"rules\": []}"}}),
                        doctest::Contains("k/a.json: unknown field 'rules'"), Error);
   CHECK_THROWS_WITH_AS(Knowledge::parse({{"k/a.json", "{\"guidance\": [\"ok\", 3]}"}}),
                        "k/a.json: guidance 2: expected a non-empty string", Error);
   CHECK_THROWS_WITH_AS(Knowledge::parse({{"k/a.json", "{\"notes\": [{\"root_cause\": \"rc.env\"}]}"}}),
                        "k/a.json: note 1: missing 'note'", Error);
-  CHECK_THROWS_WITH_AS(Knowledge::parse({{"k/a.json", "{\"changes\": [\n{,}]}"}}), doctest::Contains("k/a.json: line 2"), Error);
+  CHECK_THROWS_WITH_AS(Knowledge::parse({{"k/a.json", "{\"changes\": [\n{,}]}"}}),
+                       doctest::Contains("k/a.json: line 2"), Error);
 }
 
 TEST_CASE("loading a folder without knowledge files is refused") {
@@ -149,13 +154,18 @@ TEST_CASE("loading a folder without knowledge files is refused") {
 }
 
 TEST_CASE("the judge refuses knowledge naming a root cause outside the taxonomy, naming file and entry") {
-  Knowledge unknown = one_change(R"("id": "x", "library": "vllm", "versions": "any", "description": "d", "tell_tale_errors": ["E"], "root_cause": "rc.nope")");
+  Knowledge unknown = one_change(
+      R"("id": "x", "library": "vllm", "versions": "any", "description": "d", "tell_tale_errors": ["E"], "root_cause": "rc.nope")");
   CHECK_THROWS_WITH_AS(PairJudge(taxonomy(), unknown, words()),
-                       doctest::Contains("k/changes.json: change 'x': root cause 'rc.nope' is not a root_cause node"), Error);
-  Knowledge symptom = one_change(R"("id": "y", "library": "vllm", "versions": "any", "description": "d", "tell_tale_errors": ["E"], "root_cause": "sym.crash")");
-  CHECK_THROWS_WITH_AS(PairJudge(taxonomy(), symptom, words()), doctest::Contains("change 'y': root cause 'sym.crash'"), Error);
+                       doctest::Contains("k/changes.json: change 'x': root cause 'rc.nope' is not a root_cause node"),
+                       Error);
+  Knowledge symptom = one_change(
+      R"("id": "y", "library": "vllm", "versions": "any", "description": "d", "tell_tale_errors": ["E"], "root_cause": "sym.crash")");
+  CHECK_THROWS_WITH_AS(PairJudge(taxonomy(), symptom, words()), doctest::Contains("change 'y': root cause 'sym.crash'"),
+                       Error);
   Knowledge note = Knowledge::parse({{"k/rc.json", R"({"notes": [{"root_cause": "stage.inference", "note": "n"}]})"}});
-  CHECK_THROWS_WITH_AS(PairJudge(taxonomy(), note, words()), doctest::Contains("k/rc.json: note 1: root cause 'stage.inference'"), Error);
+  CHECK_THROWS_WITH_AS(PairJudge(taxonomy(), note, words()),
+                       doctest::Contains("k/rc.json: note 1: root cause 'stage.inference'"), Error);
 }
 
 TEST_CASE("the system prompt holds every root-cause definition and no other dimension's nodes") {
@@ -163,7 +173,8 @@ TEST_CASE("the system prompt holds every root-cause definition and no other dime
   const std::string& prompt = judge.system_prompt();
   for (const TaxonomyNode& node : taxonomy().nodes()) {
     if (node.dimension == "root_cause") {
-      CHECK_MESSAGE(contains(prompt, "- " + node.id + " — " + taxonomy().path_name(node) + ": " + node.definition), node.id);
+      CHECK_MESSAGE(contains(prompt, "- " + node.id + " — " + taxonomy().path_name(node) + ": " + node.definition),
+                    node.id);
     } else {
       CHECK_FALSE_MESSAGE(contains(prompt, "- " + node.id + " — "), node.id);
     }
@@ -228,8 +239,9 @@ TEST_CASE("the user message shows both reports' evidence and a known label as a 
   CHECK(contains(q.user, "Error signature: KeyError: '<str>'\n"));
   CHECK(contains(q.user, "Error lines:\n- KeyError: 'qwen2'\n"));
   CHECK(contains(q.user, "Libraries: transformers 4.36.2, torch 2.1.0\n"));
-  CHECK(contains(q.user, "Root-cause label (a hint, may be wrong): rc.env.dependency (Environment Compatibility Issues / "
-                         "Dependency Library Compatibility)\n"));
+  CHECK(contains(q.user,
+                 "Root-cause label (a hint, may be wrong): rc.env.dependency (Environment Compatibility Issues / "
+                 "Dependency Library Compatibility)\n"));
   CHECK(contains(q.user, "Excerpt:\nLoading Meta-Llama-3.1-8B-Instruct"));
   CHECK(contains(q.user, "## Report 2: meta-llama/llama3#290"));
 }
@@ -248,7 +260,8 @@ TEST_CASE("each excerpt is cut to its cap, keeping its beginning and its end") {
   b.excerpt = "BEGIN-B " + std::string(20000, 'b') + " END-B";
   for (int i = 0; i < 50; ++i) a.error_lines.push_back("RuntimeError: line " + std::to_string(i));
   LlmRequest q = PairJudge(taxonomy(), shipped(), words()).request(a, b);
-  for (const char* mark : {"BEGIN-A", "END-A", "BEGIN-B", "END-B", "[... cut ...]"}) CHECK_MESSAGE(contains(q.user, mark), mark);
+  for (const char* mark : {"BEGIN-A", "END-A", "BEGIN-B", "END-B", "[... cut ...]"})
+    CHECK_MESSAGE(contains(q.user, mark), mark);
   CHECK(q.user.size() < 2 * 2500 + 1500);  // two excerpts at the cap plus the other fields
   CHECK(contains(q.user, "RuntimeError: line 6\n"));
   CHECK_FALSE(contains(q.user, "RuntimeError: line 7\n"));  // 8 error lines at most
@@ -261,7 +274,8 @@ TEST_CASE("a valid answer becomes a verdict with its reason") {
   CHECK(yes.same);
   CHECK(yes.reason == "Both fail on the qwen2 model type in transformers < 4.37.");
   CHECK(yes.error.empty());
-  PairVerdict no = judge.read_answer(R"({"reason": "  Different libraries:\n vLLM and peft. ", "same_root_cause": false})");
+  PairVerdict no =
+      judge.read_answer(R"({"reason": "  Different libraries:\n vLLM and peft. ", "same_root_cause": false})");
   REQUIRE(no.ok);
   CHECK_FALSE(no.same);
   CHECK(no.reason == "Different libraries: vLLM and peft.");
@@ -297,8 +311,10 @@ TEST_CASE("an answer with a missing, mistyped or extra field is rejected") {
         "answer rejected: same_root_cause is not true or false");
   CHECK(judge.read_answer(R"({"same_root_cause": 1, "reason": "r"})").error ==
         "answer rejected: same_root_cause is not true or false");
-  CHECK(judge.read_answer(R"({"same_root_cause": true, "reason": null})").error == "answer rejected: reason is not a string");
-  CHECK(judge.read_answer(R"({"same_root_cause": true, "reason": ["a"]})").error == "answer rejected: reason is not a string");
+  CHECK(judge.read_answer(R"({"same_root_cause": true, "reason": null})").error ==
+        "answer rejected: reason is not a string");
+  CHECK(judge.read_answer(R"({"same_root_cause": true, "reason": ["a"]})").error ==
+        "answer rejected: reason is not a string");
   CHECK(judge.read_answer(R"({"same_root_cause": true, "reason": "r", "confidence": 0.9})").error ==
         "answer rejected: unexpected field 'confidence'");
   PairVerdict v = judge.read_answer(R"({"same_root_cause": true, "reason": " \n "})");
@@ -442,11 +458,13 @@ TEST_CASE("a prompt file with an unknown, missing or empty text is refused namin
 
 TEST_CASE("a prompt text may use only the values its place fills in") {
   CHECK_THROWS_WITH_AS(PairPrompt::parse(prompt_with("system", "taxonomy", "\"{title} of {year}\""), "p.json"),
-                       "p.json: system: 'taxonomy' uses {year} (it may use {title}, {id}, {version}, {definition})", Error);
+                       "p.json: system: 'taxonomy' uses {year} (it may use {title}, {id}, {version}, {definition})",
+                       Error);
   CHECK_THROWS_WITH_AS(PairPrompt::parse(prompt_with("user", "question", "\"Same {dimension}?\""), "p.json"),
                        "p.json: user: 'question' uses {dimension}, but takes no value", Error);
   // JSON shown in a text is not a value to fill in.
-  CHECK_NOTHROW(PairPrompt::parse(prompt_with("system", "answer", "\"Answer {\\\"same_root_cause\\\": true}\""), "p.json"));
+  CHECK_NOTHROW(
+      PairPrompt::parse(prompt_with("system", "answer", "\"Answer {\\\"same_root_cause\\\": true}\""), "p.json"));
 }
 
 TEST_CASE("the judge's provenance is the prompt file's hash and the knowledge files'") {

@@ -15,12 +15,13 @@ using namespace firstmile::testing;
 TEST_CASE("a report's signature, libraries and models come from its title and body") {
   AggregateReport r;
   r.title = "Qwen2.5 fails with vLLM 0.5.3";
-  std::string body = "Traceback (most recent call last):\n  File \"x.py\", line 3\nKeyError: 'qwen2'\n\ntransformers==4.45.0";
+  std::string body =
+      "Traceback (most recent call last):\n  File \"x.py\", line 3\nKeyError: 'qwen2'\n\ntransformers==4.45.0";
   read_report_features(r, body, nullptr, shipped_similarity(), /*llm_view=*/false);
   CHECK(r.signature == "KeyError: 'qwen2'");
   CHECK(r.libraries == std::vector<std::string>{"vllm 0.5.3", "transformers 4.45.0"});
   CHECK(r.models == std::vector<std::string>{"qwen2.5", "qwen2"});  // the title's, then the KeyError's
-  CHECK(r.error_lines.empty());  // the LLM's view only when asked for
+  CHECK(r.error_lines.empty());                                     // the LLM's view only when asked for
   CHECK(r.excerpt.empty());
 }
 
@@ -46,9 +47,12 @@ TEST_CASE("model families are read in the title and the first 300 bytes of the b
 TEST_CASE("slices cover the range once, whatever the number of threads") {
   for (size_t threads : {1, 3, 8}) {
     std::vector<std::atomic<int>> seen(10);
-    for_each_slice(10, threads, [&](size_t from, size_t to) {
-      for (size_t k = from; k < to; ++k) ++seen[k];
-    }, "counting");
+    for_each_slice(
+        10, threads,
+        [&](size_t from, size_t to) {
+          for (size_t k = from; k < to; ++k) ++seen[k];
+        },
+        "counting");
     for (size_t k = 0; k < 10; ++k) CHECK(seen[k] == 1);
   }
 }

@@ -20,7 +20,8 @@ namespace {
 struct SimilarityFile {
   std::string stopwords = R"(["the", "fails"])";
   std::string model_families = R"(["qwen[0-9.]*", "llama ?[0-9.]*"])";
-  std::string libraries = R"([{"name": "vllm"}, {"name": "torch", "spellings": ["torch", "pytorch"]}, {"name": "cuda"}])";
+  std::string libraries =
+      R"([{"name": "vllm"}, {"name": "torch", "spellings": ["torch", "pytorch"]}, {"name": "cuda"}])";
   std::string machine_libraries = R"(["cuda"])";
   std::string blocking = R"({"rare_title_words": 2, "rare_word_most_reports": 50, "rare_word_one_report_in": 200})";
   std::string pair_score = R"({"prior": -5, "same_signature": 5, "signature_words": 6, "signature_words_neutral": 0.9,
@@ -115,18 +116,20 @@ TEST_CASE("an unknown or missing field names the file and the field") {
   SimilarityFile typed;
   typed.pair_score.replace(typed.pair_score.find("-5"), 2, "\"-5\"");
   CHECK_THROWS_WITH_AS(typed.parse(), "s.json: pair_score: 'prior' must be a number, got string", Error);
-  CHECK_THROWS_WITH_AS(SimilarityKnowledge::parse("{\"stopword\": []}", "s.json"), doctest::Contains("s.json: unknown field 'stopword'"),
-                       Error);
+  CHECK_THROWS_WITH_AS(SimilarityKnowledge::parse("{\"stopword\": []}", "s.json"),
+                       doctest::Contains("s.json: unknown field 'stopword'"), Error);
 }
 
 TEST_CASE("a pattern that does not compile or that captures is refused with its place") {
   SimilarityFile broken;
   broken.model_families = R"(["qwen[0-9.", "yi"])";
-  CHECK_THROWS_WITH_AS(broken.parse(), doctest::Contains("s.json: model_families 1: 'qwen[0-9.' is not a valid pattern"), Error);
+  CHECK_THROWS_WITH_AS(broken.parse(),
+                       doctest::Contains("s.json: model_families 1: 'qwen[0-9.' is not a valid pattern"), Error);
   SimilarityFile capturing;
   capturing.libraries = R"([{"name": "torch", "spellings": ["(py)?torch"]}])";
   capturing.machine_libraries = "[]";
-  CHECK_THROWS_WITH_AS(capturing.parse(), "s.json: library 'torch': spellings: '(py)?torch' has a capturing group; write (?:...) instead",
+  CHECK_THROWS_WITH_AS(capturing.parse(),
+                       "s.json: library 'torch': spellings: '(py)?torch' has a capturing group; write (?:...) instead",
                        Error);
 }
 
@@ -140,14 +143,17 @@ TEST_CASE("library names must be lower case, single words, listed once; machine 
   CHECK_THROWS_WITH_AS(twice.parse(), "s.json: library 'cuda': listed twice", Error);
   SimilarityFile machine;
   machine.machine_libraries = R"(["nccl"])";
-  CHECK_THROWS_WITH_AS(machine.parse(), "s.json: machine_libraries: 'nccl' is not the name of one of the libraries", Error);
+  CHECK_THROWS_WITH_AS(machine.parse(), "s.json: machine_libraries: 'nccl' is not the name of one of the libraries",
+                       Error);
 }
 
 TEST_CASE("stopwords are single lower-case words and blocking counts whole numbers") {
   SimilarityFile upper;
   upper.stopwords = R"(["the", "The"])";
-  CHECK_THROWS_WITH_AS(upper.parse(), doctest::Contains("s.json: stopwords 2: 'The' must be one lower-case word"), Error);
+  CHECK_THROWS_WITH_AS(upper.parse(), doctest::Contains("s.json: stopwords 2: 'The' must be one lower-case word"),
+                       Error);
   SimilarityFile fraction;
   fraction.blocking = R"({"rare_title_words": 1.5, "rare_word_most_reports": 50, "rare_word_one_report_in": 200})";
-  CHECK_THROWS_WITH_AS(fraction.parse(), "s.json: blocking: 'rare_title_words' must be a whole number of at least 1", Error);
+  CHECK_THROWS_WITH_AS(fraction.parse(), "s.json: blocking: 'rare_title_words' must be a whole number of at least 1",
+                       Error);
 }

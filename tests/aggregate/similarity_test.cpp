@@ -65,7 +65,7 @@ TEST_CASE("a version agrees with its refinements; another patch level or release
   CHECK(agreement("vllm 0.5.3", "vllm 0.5.4").other_patch);
   CHECK(agreement("vllm 0.5.3", "vllm 0.6.0").other_release);
   CHECK(agreement("transformers 4.4", "transformers 4.45").other_release);  // 4.4 is not a prefix release of 4.45
-  CHECK(agreement("cuda 11.8", "cuda 12.1").other_patch);                    // the machine's, not the storm's
+  CHECK(agreement("cuda 11.8", "cuda 12.1").other_patch);                   // the machine's, not the storm's
   LibraryAgreement unrelated = agreement("vllm 0.5.3", "torch 2.1.0");
   CHECK_FALSE((unrelated.same_version || unrelated.other_patch || unrelated.other_release));
 }
@@ -111,7 +111,8 @@ TEST_CASE("the same signature in one window adds its full weight; other releases
         doctest::Approx(squash(base - 1)).epsilon(1e-6));
   CHECK(score_of(report(0, title, {"vllm 0.5.3"}), report(0, title, {"vllm 0.6.0"})) ==
         doctest::Approx(squash(base - 4.5)).epsilon(1e-6));
-  AggregateReport x = report(0, title, {"vllm 0.5.3"}, "KeyError: x"), y = report(0, title, {"vllm 0.6.0"}, "KeyError: x");
+  AggregateReport x = report(0, title, {"vllm 0.5.3"}, "KeyError: x"),
+                  y = report(0, title, {"vllm 0.6.0"}, "KeyError: x");
   x.models = y.models = {"qwen2"};
   CHECK(score_of(x, y) == doctest::Approx(squash(base + 5 - 1.5)).epsilon(1e-6));
 }
@@ -119,5 +120,6 @@ TEST_CASE("the same signature in one window adds its full weight; other releases
 TEST_CASE("reports further apart in time score lower") {
   const std::string title = "KeyError qwen2 loading";
   // exp(-14 / 14) instead of exp(0) for the time evidence.
-  CHECK(score_of(report(0, title), report(14, title)) == doctest::Approx(squash(-5 + 5 + std::exp(-1.0) + 0.3)).epsilon(1e-6));
+  CHECK(score_of(report(0, title), report(14, title)) ==
+        doctest::Approx(squash(-5 + 5 + std::exp(-1.0) + 0.3)).epsilon(1e-6));
 }

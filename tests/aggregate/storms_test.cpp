@@ -20,7 +20,8 @@ TEST_CASE("the storm generator is deterministic for a seed and different across 
   CHECK(differs);
   // 30% noise: 300 - 210 incident reports, one or two more when the last storm cannot take
   // the one or two reports left over (a storm has two at least) or 0.7 rounds down.
-  int64_t noise = std::count_if(a.reports.begin(), a.reports.end(), [](const StormReport& r) { return r.incident == 0; });
+  int64_t noise =
+      std::count_if(a.reports.begin(), a.reports.end(), [](const StormReport& r) { return r.incident == 0; });
   CHECK(noise >= 90);
   CHECK(noise <= 92);
   CHECK(std::any_of(a.reports.begin(), a.reports.end(), [](const StormReport& r) { return r.language == "zh"; }));

@@ -54,8 +54,10 @@ std::map<std::string, int64_t> reference_counts(const nlohmann::json& j) {
 // Counts of full label paths ("Crash / CUDA Error / Out of Memory"), straight from the store.
 std::map<std::string, int64_t> path_counts(Gold& g, const std::string& column) {
   std::map<std::string, int64_t> out;
-  Query s = g.store.db().query("SELECT n.path, count(*) FROM annotations a JOIN taxonomy_nodes n ON "
-                                      "n.taxonomy = a.taxonomy AND n.id = a." + column + " GROUP BY n.path");
+  Query s = g.store.db().query(
+      "SELECT n.path, count(*) FROM annotations a JOIN taxonomy_nodes n ON "
+      "n.taxonomy = a.taxonomy AND n.id = a." +
+      column + " GROUP BY n.path");
   while (s.step()) out[s.column_text(0)] = s.column_int(1);
   return out;
 }

@@ -71,7 +71,10 @@ TEST_CASE("stage, series and date filters select the failures they name") {
   // Reports created in 2025: DeepSeek-V3 #9019, #9020, #9040 and DeepSeek-R1 #9024, #9029, #9030.
   StudyReport recent = s.analyze(options([](StudyOptions& o) { o.since = "2025-01-01"; }));
   CHECK(recent.annotations == 6);
-  CHECK(s.analyze(options([](StudyOptions& o) { o.since = "2024-01-01"; o.until = "2024-12-31"; })).annotations +
+  CHECK(s.analyze(options([](StudyOptions& o) {
+           o.since = "2024-01-01";
+           o.until = "2024-12-31";
+         })).annotations +
             s.analyze(options([](StudyOptions& o) { o.until = "2023-12-31"; })).annotations + recent.annotations ==
         45);
   CHECK(s.analyze(options([](StudyOptions& o) { o.stages = {"Fine-tuning"}; })).filters == "stage Fine-tuning");

@@ -27,8 +27,8 @@ TEST_CASE("an atomic write replaces the file and leaves nothing else in the fold
 
 TEST_CASE("an atomic write into a missing folder fails naming the file, and leaves nothing") {
   TempDir dir;
-  CHECK_THROWS_WITH_AS(write_file_atomically(dir / "missing" / "a.txt", "x"), doctest::Contains("missing/a.txt: cannot write"),
-                       Error);
+  CHECK_THROWS_WITH_AS(write_file_atomically(dir / "missing" / "a.txt", "x"),
+                       doctest::Contains("missing/a.txt: cannot write"), Error);
   CHECK(entries(dir.path()) == 0);
 }
 

@@ -73,7 +73,8 @@ TEST_CASE("a quote never closed is an error naming the line and column where it 
 }
 
 TEST_CASE("a quote inside an unquoted field is an error naming line and column") {
-  CHECK(error_of("a,b\nc,d\"e\n") == "sheet.csv: line 2, column 2: quote inside an unquoted field (quote the whole field)");
+  CHECK(error_of("a,b\nc,d\"e\n") ==
+        "sheet.csv: line 2, column 2: quote inside an unquoted field (quote the whole field)");
 }
 
 TEST_CASE("text after a closing quote is an error naming line and column") {

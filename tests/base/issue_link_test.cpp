@@ -31,15 +31,16 @@ TEST_CASE("anything else is not an issue link") {
 }
 
 TEST_CASE("an issue reference is a URL, OWNER/NAME#N or OWNER/NAME/N, and nothing looser") {
-  for (const char* text : {"QwenLM/Qwen2.5#306", "QwenLM/Qwen2.5/306", "https://github.com/QwenLM/Qwen2.5/issues/306"}) {
+  for (const char* text :
+       {"QwenLM/Qwen2.5#306", "QwenLM/Qwen2.5/306", "https://github.com/QwenLM/Qwen2.5/issues/306"}) {
     std::optional<IssueLink> l = parse_issue_reference(text);
     REQUIRE_MESSAGE(l, text);
     CHECK(l->owner == "QwenLM");
     CHECK(l->name == "Qwen2.5");
     CHECK(l->number == 306);
   }
-  for (const char* text : {"QwenLM#306", "QwenLM/Qwen2.5#", "QwenLM/Qwen2.5#0", "QwenLM/Qwen2.5#3x", "QwenLM/Qwen 2.5#3",
-                           "/Qwen2.5#3", "QwenLM/#3", "306"}) {
+  for (const char* text : {"QwenLM#306", "QwenLM/Qwen2.5#", "QwenLM/Qwen2.5#0", "QwenLM/Qwen2.5#3x",
+                           "QwenLM/Qwen 2.5#3", "/Qwen2.5#3", "QwenLM/#3", "306"}) {
     CHECK_MESSAGE(!parse_issue_reference(text), text);
   }
 }

@@ -36,14 +36,15 @@ TEST_CASE("cross-repository references and full URLs name their own repository")
 }
 
 TEST_CASE("bare references at the start, in parentheses and in lists are mentions of the default repository") {
-  CHECK(issue_links_in_message("#3 first\n(#4), [#5];#6", "o", "r") ==
-        std::vector<CommitIssueLink>{{"o", "r", 3, "mentions"}, {"o", "r", 4, "mentions"},
-                                     {"o", "r", 5, "mentions"}, {"o", "r", 6, "mentions"}});
+  CHECK(
+      issue_links_in_message("#3 first\n(#4), [#5];#6", "o", "r") ==
+      std::vector<CommitIssueLink>{
+          {"o", "r", 3, "mentions"}, {"o", "r", 4, "mentions"}, {"o", "r", 5, "mentions"}, {"o", "r", 6, "mentions"}});
 }
 
 TEST_CASE("an issue named twice is one link, and closes wins over mentions") {
-  CHECK(issue_links_in_message("See #12. Fixes o/r#12, fixes #12, see O/R#12 and https://github.com/o/r/issues/12",
-                               "o", "r") == std::vector<CommitIssueLink>{{"o", "r", 12, "closes"}});
+  CHECK(issue_links_in_message("See #12. Fixes o/r#12, fixes #12, see O/R#12 and https://github.com/o/r/issues/12", "o",
+                               "r") == std::vector<CommitIssueLink>{{"o", "r", 12, "closes"}});
 }
 
 TEST_CASE("duplicate_of reads GitHub's 'Duplicate of #N' as an issue of the default repository") {

@@ -74,7 +74,8 @@ TEST_CASE("the calibration prints the issues, a row per dimension and the thresh
   print_calibration(r, out);
   std::string text = out.str();
   CHECK(text.rfind("Calibrated on 3 labelled issues (run " + std::to_string(r.run_id) + ")\n", 0) == 0);
-  for (const char* dimension : {"stage", "symptom", "root_cause"}) CHECK(text.find(std::string("\n") + dimension) != std::string::npos);
+  for (const char* dimension : {"stage", "symptom", "root_cause"})
+    CHECK(text.find(std::string("\n") + dimension) != std::string::npos);
   CHECK(text.find("Routing threshold ") != std::string::npos);
   CHECK(text.find(": hybrid sends 33.3% of these issues to the LLM") != std::string::npos);
 }
@@ -89,9 +90,14 @@ TEST_CASE("calibrate without labelled issues with text is an error naming the so
 
 TEST_CASE("a calibration learnt with other rules is stale: not used, and classify says so") {
   Fixture f;
-  add_calibration(f.store, {.taxonomy = f.taxonomy.id(), .dimension = "stage", .gold_source = "gold",
-                            .model = R"({"upper_edges": [1e300], "accuracy": [0.9], "counts": [3], "rules_hash": "old"})"});
-  add_calibration(f.store, {.taxonomy = f.taxonomy.id(), .dimension = "routing", .gold_source = "gold",
+  add_calibration(f.store,
+                  {.taxonomy = f.taxonomy.id(),
+                   .dimension = "stage",
+                   .gold_source = "gold",
+                   .model = R"({"upper_edges": [1e300], "accuracy": [0.9], "counts": [3], "rules_hash": "old"})"});
+  add_calibration(f.store, {.taxonomy = f.taxonomy.id(),
+                            .dimension = "routing",
+                            .gold_source = "gold",
                             .model = R"({"threshold": 0.4, "rules_hash": "old"})"});
   SavedCalibration saved = load_calibrations(f.store, f.taxonomy, f.rules);
   CHECK(saved.stale);

@@ -34,8 +34,9 @@ TEST_CASE("a CUDA out-of-memory traceback during inference is Crash / CUDA Error
 }
 
 TEST_CASE("a LoRA training run whose loss stays at zero is a fine-tuning convergence anomaly") {
-  Classification r = classify("Loss is 0 after the first steps of LoRA fine-tuning",
-                              "I fine-tune with peft, lora_r 8, learning_rate 2e-4. The training loss is 0 from step 10 on.");
+  Classification r =
+      classify("Loss is 0 after the first steps of LoRA fine-tuning",
+               "I fine-tune with peft, lora_r 8, learning_rate 2e-4. The training loss is 0 from step 10 on.");
   CHECK(r.stage.node == "stage.finetuning");
   CHECK(r.symptom.node == "sym.incorrect.finetune.convergence");
   CHECK(r.root_cause.top == "rc.config");
@@ -57,8 +58,8 @@ TEST_CASE("Chinese reports are covered: 显存不足 while fine-tuning, 乱码 i
 }
 
 TEST_CASE("a generation that never returns is a Hang, and repeating text is Repetitive Generation") {
-  CHECK(classify("Generation hangs forever with vLLM", "The server accepts the request and never answers.").symptom.node ==
-        "sym.hang.generation");
+  CHECK(classify("Generation hangs forever with vLLM", "The server accepts the request and never answers.")
+            .symptom.node == "sym.hang.generation");
   CHECK(classify("Model repeats the same sentence over and over", "The answer loops until max tokens.").symptom.node ==
         "sym.incorrect.quality.repetition");
 }
@@ -87,23 +88,28 @@ TEST_CASE("with no evidence the priors decide, and the decision says so") {
   Classification r = RuleClassifier(shipped_taxonomy(), rules).classify(extract_features("nothing here", ""));
   CHECK(r.stage.node == "stage.inference");
   CHECK(r.stage.from_prior);
-  CHECK(RuleClassifier(shipped_taxonomy(), rules).classify(extract_features("LoRA run", "")).stage.node == "stage.finetuning");
+  CHECK(RuleClassifier(shipped_taxonomy(), rules).classify(extract_features("LoRA run", "")).stage.node ==
+        "stage.finetuning");
 }
 
 TEST_CASE("causes told by the thread: the chat model instead of the base one, one GPU instead of several") {
-  Classification base = classify("Empty answers from the chat example",
-                                 "The example returns empty strings. A maintainer replied that the base model was loaded "
-                                 "and suggested using the llama-2-7b-chat checkpoint instead.");
+  Classification base =
+      classify("Empty answers from the chat example",
+               "The example returns empty strings. A maintainer replied that the base model was loaded "
+               "and suggested using the llama-2-7b-chat checkpoint instead.");
   CHECK(base.root_cause.top == "rc.config");
   CHECK(std::any_of(base.root_cause.hits.begin(), base.root_cause.hits.end(),
                     [](const RuleHit& h) { return h.rule->id == "rc.config.inference.model_variant"; }));
-  Classification one = classify("Serving the 14B GPTQ model with vLLM fails",
-                                "Deployment fails with two cards. It turned out the quantized model can only be deployed on "
-                                "a single GPU; it worked on one card.");
+  Classification one =
+      classify("Serving the 14B GPTQ model with vLLM fails",
+               "Deployment fails with two cards. It turned out the quantized model can only be deployed on "
+               "a single GPU; it worked on one card.");
   CHECK(one.root_cause.top == "rc.distributed");
   // Loading on one device is everyday code, not a cause, unless it is the fix.
-  std::vector<RuleHit> plain = shipped_rules().match(extract_features("t", "I load it with device_map='cuda:0' and it crashes."));
+  std::vector<RuleHit> plain =
+      shipped_rules().match(extract_features("t", "I load it with device_map='cuda:0' and it crashes."));
   CHECK_FALSE(fired(plain, "rc.distributed.single_device_fix"));
-  std::vector<RuleHit> fix = shipped_rules().match(extract_features("t", "It crashes. Setting device_map='cuda:0' fixed it."));
+  std::vector<RuleHit> fix =
+      shipped_rules().match(extract_features("t", "It crashes. Setting device_map='cuda:0' fixed it."));
   CHECK(fired(fix, "rc.distributed.single_device_fix"));
 }

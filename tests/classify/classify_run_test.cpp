@@ -28,9 +28,14 @@ TEST_CASE("rules-only classify labels every issue with provenance, and non-failu
   CHECK(s.issues == 4);
   CHECK(s.failures == 3);
   CHECK(s.not_failures == 1);
-  CHECK(f.count("SELECT count(*) FROM annotations WHERE source = 'rules' AND run_id = " + std::to_string(s.run_id)) == 4);
-  CHECK(f.count("SELECT count(*) FROM annotations WHERE source = 'rules' AND is_failure = 0 AND symptom IS NOT NULL") == 0);
-  CHECK(f.count("SELECT count(*) FROM annotations WHERE symptom = 'sym.crash.cuda.oom' AND evidence LIKE '%sym.cuda.oom%'") == 1);
+  CHECK(f.count("SELECT count(*) FROM annotations WHERE source = 'rules' AND run_id = " + std::to_string(s.run_id)) ==
+        4);
+  CHECK(f.count("SELECT count(*) FROM annotations WHERE source = 'rules' AND is_failure = 0 AND symptom IS NOT NULL") ==
+        0);
+  CHECK(
+      f.count(
+          "SELECT count(*) FROM annotations WHERE symptom = 'sym.crash.cuda.oom' AND evidence LIKE '%sym.cuda.oom%'") ==
+      1);
   // Re-running replaces in place.
   classify_issues(f.store, f.taxonomy, f.rules, {});
   CHECK(f.count("SELECT count(*) FROM annotations WHERE source = 'rules'") == 4);
@@ -50,19 +55,26 @@ TEST_CASE("hybrid without an endpoint labels the uncertain with the rules' guess
                 "a.needs_review = 0 AND i.number = 1") == 1);
 }
 
-TEST_CASE("hybrid asks the LLM for the uncertain only, uses valid answers, and never writes a label outside the taxonomy") {
+TEST_CASE(
+    "hybrid asks the LLM for the uncertain only, uses valid answers, and never writes a label outside the taxonomy") {
   Fixture f;
   FakeLlm llm;
   int asked = 0;
   llm.set_responder([&asked](const nlohmann::json&) {
     ++asked;
     if (asked == 1) {
-      return reply_json({{"is_failure", true}, {"stage", "stage.inference"}, {"symptom", "sym.incorrect.quality.degradation"},
-                         {"root_cause", "rc.config.inference"}, {"rationale", "wrong answers after a settings change"}});
+      return reply_json({{"is_failure", true},
+                         {"stage", "stage.inference"},
+                         {"symptom", "sym.incorrect.quality.degradation"},
+                         {"root_cause", "rc.config.inference"},
+                         {"rationale", "wrong answers after a settings change"}});
     }
     if (asked == 2) {
-      return reply_json({{"is_failure", true}, {"stage", "stage.inference"}, {"symptom", "sym.made.up"},
-                         {"root_cause", "rc.config.inference"}, {"rationale", "x"}});
+      return reply_json({{"is_failure", true},
+                         {"stage", "stage.inference"},
+                         {"symptom", "sym.made.up"},
+                         {"root_cause", "rc.config.inference"},
+                         {"rationale", "x"}});
     }
     return reply_text("not JSON at all");
   });
@@ -140,7 +152,8 @@ TEST_CASE("the summary says where the labels went, and for a routed run what the
   std::ostringstream routed;
   print_classify_summary(hybrid, Route::kHybrid, &counters, routed);
   std::string text = routed.str();
-  CHECK(text.find("Threshold 0.500 (not calibrated: run `firstmile calibrate`): 3 uncertain (75.0%)") != std::string::npos);
+  CHECK(text.find("Threshold 0.500 (not calibrated: run `firstmile calibrate`): 3 uncertain (75.0%)") !=
+        std::string::npos);
   CHECK(text.find("\n0 sent to the LLM, 0 answered, 3 labelled by the rules' best guess and marked needs_review\n") !=
         std::string::npos);
   CHECK(text.find("LLM: 3 calls, 1 from the cache, 0 retries, 0 over budget, 0 prompt + 0 completion tokens\n") !=

@@ -63,10 +63,14 @@ TEST_CASE("the explanation prints the issue, its error lines, each decision with
 
 TEST_CASE("with a calibration the explanation compares the issue confidence with the routing threshold") {
   Fixture f;
-  add_calibration(f.store, {.taxonomy = f.taxonomy.id(), .dimension = "stage", .gold_source = "gold",
+  add_calibration(f.store, {.taxonomy = f.taxonomy.id(),
+                            .dimension = "stage",
+                            .gold_source = "gold",
                             .model = R"({"upper_edges": [1e300], "accuracy": [0.9], "counts": [3], "rules_hash": ")" +
                                      f.rules.hash() + "\"}"});
-  add_calibration(f.store, {.taxonomy = f.taxonomy.id(), .dimension = "routing", .gold_source = "gold",
+  add_calibration(f.store, {.taxonomy = f.taxonomy.id(),
+                            .dimension = "routing",
+                            .gold_source = "gold",
                             .model = R"({"threshold": 2, "rules_hash": ")" + f.rules.hash() + "\"}"});
   std::string text = printed(explain_issue(f.store, f.taxonomy, f.rules, "acme/model#1"), f.taxonomy);
   CHECK(contains(text, " < threshold 2.000: hybrid would ask the LLM\n"));
@@ -74,13 +78,17 @@ TEST_CASE("with a calibration the explanation compares the issue confidence with
 
 TEST_CASE("a calibration learnt with other rules is named first and left unused") {
   Fixture f;
-  add_calibration(f.store, {.taxonomy = f.taxonomy.id(), .dimension = "stage", .gold_source = "gold",
-                            .model = R"({"upper_edges": [1e300], "accuracy": [0.9], "counts": [3], "rules_hash": "old"})"});
+  add_calibration(f.store,
+                  {.taxonomy = f.taxonomy.id(),
+                   .dimension = "stage",
+                   .gold_source = "gold",
+                   .model = R"({"upper_edges": [1e300], "accuracy": [0.9], "counts": [3], "rules_hash": "old"})"});
   Explanation e = explain_issue(f.store, f.taxonomy, f.rules, "acme/model#2");
   CHECK(e.stale_calibration);
-  CHECK(printed(e, f.taxonomy).rfind("(the saved calibration was learnt with other rules and is not used; run `firstmile "
-                                     "calibrate`)\nhttps://github.com/acme/model/issues/2\n",
-                                     0) == 0);
+  CHECK(printed(e, f.taxonomy)
+            .rfind("(the saved calibration was learnt with other rules and is not used; run `firstmile "
+                   "calibrate`)\nhttps://github.com/acme/model/issues/2\n",
+                   0) == 0);
 }
 
 TEST_CASE("explain refuses a reference it cannot read, an issue it does not know, and one without text") {
@@ -89,8 +97,8 @@ TEST_CASE("explain refuses a reference it cannot read, an issue it does not know
                        "'acme-model-1': expected OWNER/NAME#NUMBER or an issue URL", Error);
   CHECK_THROWS_WITH_AS(explain_issue(f.store, f.taxonomy, f.rules, "acme/model#9"),
                        ("acme/model#9: not in " + (f.dir / "t.db").string()).c_str(), Error);
-  CHECK_THROWS_WITH_AS(explain_issue(f.store, f.taxonomy, f.rules, "other/repo#1"), doctest::Contains("other/repo#1: not in"),
-                       Error);
+  CHECK_THROWS_WITH_AS(explain_issue(f.store, f.taxonomy, f.rules, "other/repo#1"),
+                       doctest::Contains("other/repo#1: not in"), Error);
   f.store.ensure_issue(*f.store.find_repository("acme", "model"), 5, "https://github.com/acme/model/issues/5");
   CHECK_THROWS_WITH_AS(explain_issue(f.store, f.taxonomy, f.rules, "acme/model#5"),
                        "acme/model#5: its text is not in the database (mine or import it first)", Error);

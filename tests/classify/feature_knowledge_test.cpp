@@ -13,7 +13,8 @@ using namespace firstmile;
 namespace {
 
 // A knowledge file with the given parts (JSON text) in place of the usual ones.
-std::string knowledge(const std::string& headings, const std::string& phrases, const std::string& anywhere = R"(["好了"])") {
+std::string knowledge(const std::string& headings, const std::string& phrases,
+                      const std::string& anywhere = R"(["好了"])") {
   return R"({"environment_headings": )" + headings + R"(, "resolution": {"phrases": )" + phrases +
          R"(, "advisers": ["maintainers?"], "advice": ["replied"], "phrases_anywhere": )" + anywhere + "}}";
 }
@@ -34,11 +35,12 @@ TEST_CASE("the shipped knowledge reads headings as whole lines and resolution ph
 
 TEST_CASE("knowledge of one's own decides what is an inventory and what tells the fix") {
   FeatureKnowledge mine = FeatureKnowledge::parse(knowledge(R"(["setup"])", R"(["sorted"])"), "mine.json");
-  IssueFeatures f = extract_features("t", "It crashes.\n\nSetup:\n- torch 2.1\n\nEnvironment:\n- vllm 0.5\n\nThat sorted it. Solved!",
-                                     {}, mine);
+  IssueFeatures f = extract_features(
+      "t", "It crashes.\n\nSetup:\n- torch 2.1\n\nEnvironment:\n- vllm 0.5\n\nThat sorted it. Solved!", {}, mine);
   CHECK(f.environment == "- torch 2.1\n");
   CHECK(f.resolution == "That sorted it\n");
-  IssueFeatures shipped = extract_features("t", "It crashes.\n\nSetup:\n- torch 2.1\n\nEnvironment:\n- vllm 0.5\n\nThat sorted it. Solved!");
+  IssueFeatures shipped = extract_features(
+      "t", "It crashes.\n\nSetup:\n- torch 2.1\n\nEnvironment:\n- vllm 0.5\n\nThat sorted it. Solved!");
   CHECK(shipped.environment == "- vllm 0.5\n");
   CHECK(shipped.resolution == "Solved\n");
 }
@@ -47,11 +49,13 @@ TEST_CASE("a bad knowledge file is refused naming the file, the field and the en
   CHECK_THROWS_WITH_AS(FeatureKnowledge::parse(knowledge("[]", R"(["x"])"), "k.json"),
                        "k.json: 'environment_headings' must be a non-empty list of RE2 patterns", Error);
   CHECK_THROWS_WITH_AS(FeatureKnowledge::parse(knowledge(R"(["env"])", R"(["solved", "fix(ed"])"), "k.json"),
-                       doctest::Contains("k.json: 'resolution': 'phrases' entry 2: pattern 'fix(ed': missing )"), Error);
+                       doctest::Contains("k.json: 'resolution': 'phrases' entry 2: pattern 'fix(ed': missing )"),
+                       Error);
   CHECK_THROWS_WITH_AS(FeatureKnowledge::parse(knowledge(R"(["env"])", R"(["x"])", R"(["ok", 3])"), "k.json"),
                        "k.json: 'resolution': 'phrases_anywhere' entry 2: expected a non-empty string", Error);
-  CHECK_THROWS_WITH_AS(FeatureKnowledge::parse(R"({"environment_headings": ["env"]})", "k.json"),
-                       "k.json: 'resolution' must be an object with 'phrases', 'advisers', 'advice' and 'phrases_anywhere'", Error);
+  CHECK_THROWS_WITH_AS(
+      FeatureKnowledge::parse(R"({"environment_headings": ["env"]})", "k.json"),
+      "k.json: 'resolution' must be an object with 'phrases', 'advisers', 'advice' and 'phrases_anywhere'", Error);
   CHECK_THROWS_WITH_AS(FeatureKnowledge::parse("[]", "k.json"),
                        "k.json: expected an object with 'environment_headings' and 'resolution'", Error);
 }

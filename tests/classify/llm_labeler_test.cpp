@@ -105,8 +105,9 @@ TEST_CASE("an answer with a missing or mistyped field is rejected") {
 }
 
 TEST_CASE("an id outside the taxonomy is rejected") {
-  LlmLabel label = LlmLabeler(taxonomy()).read_answer(
-      answer(true, "stage.inference", "sym.crash.cuda.segfault", "rc.hardware.gpu_memory").dump());
+  LlmLabel label =
+      LlmLabeler(taxonomy())
+          .read_answer(answer(true, "stage.inference", "sym.crash.cuda.segfault", "rc.hardware.gpu_memory").dump());
   CHECK_FALSE(label.ok);
   CHECK(label.error.find("symptom 'sym.crash.cuda.segfault' is not a node") != std::string::npos);
   CHECK(label.symptom.empty());
@@ -170,7 +171,8 @@ TEST_CASE("a short log is kept whole") {
 TEST_CASE("a long log keeps its first lines, its error lines and its last 40 lines") {
   std::string log = numbered_lines("step ", 1, 50) + "RuntimeError: NCCL timeout\n" + numbered_lines("step ", 51, 200);
   std::string t = trim_for_prompt(log, {"RuntimeError: NCCL timeout"}, 100000);
-  CHECK(t.find("step 1\nstep 2\nstep 3\n[... 47 lines cut ...]\nRuntimeError: NCCL timeout\n[... 110 lines cut ...]\nstep 161\n") == 0);
+  CHECK(t.find("step 1\nstep 2\nstep 3\n[... 47 lines cut ...]\nRuntimeError: NCCL timeout\n[... 110 lines cut "
+               "...]\nstep 161\n") == 0);
   CHECK(t.size() - t.rfind("step 200") == 8);
   CHECK(count(t, "\n") == 3 + 1 + 1 + 1 + 40 - 1);
 }
@@ -184,7 +186,8 @@ TEST_CASE("blank lines separate logs, and each long one is cut on its own") {
 
 TEST_CASE("trimmed code stays within the cap, keeps the error lines and the end, and cuts no character in two") {
   std::string log;
-  for (int i = 0; i < 3000; ++i) log += "显存不足 " + std::to_string(i) + " " + std::string(i % 7 == 0 ? 900 : 30, 'x') + "\n";
+  for (int i = 0; i < 3000; ++i)
+    log += "显存不足 " + std::to_string(i) + " " + std::string(i % 7 == 0 ? 900 : 30, 'x') + "\n";
   log += "\n" + std::string(1 << 20, 'y') + "\n";  // a megabyte on one line
   std::vector<std::string> errors;
   for (int i = 0; i < 5; ++i) {
@@ -204,13 +207,11 @@ TEST_CASE("trimmed code stays within the cap, keeps the error lines and the end,
 TEST_CASE("labels read from a server's answers never fall outside the taxonomy") {
   FakeLlm server;
   FakeReply fenced = reply_text("```json\n" + kGood.dump() + "\n```");
-  server.script({reply_json(kGood),
-                 reply_text("{\"is_failure\": true, \"stage\": "),
+  server.script({reply_json(kGood), reply_text("{\"is_failure\": true, \"stage\": "),
                  reply_json(answer(true, "stage.inference", "sym.crash.gpu_on_fire", "rc.env")),
                  reply_json(answer(true, "sym.crash", "sym.crash", "rc.env")),
                  reply_json(answer(true, "stage.inference", "sym.crash", "stage.inference")),
-                 reply_json({{"is_failure", true}}),
-                 reply_text("I think this is a crash caused by the environment."),
+                 reply_json({{"is_failure", true}}), reply_text("I think this is a crash caused by the environment."),
                  fenced});
   LlmLabeler labeler(taxonomy());
   IssueFeatures f = extract_features("Crash", "It crashes.\nRuntimeError: CUDA error: out of memory");
@@ -232,7 +233,8 @@ TEST_CASE("labels read from a server's answers never fall outside the taxonomy")
       continue;
     }
     ++labelled;
-    for (auto [id, dimension] : {std::pair{label.stage, "stage"}, {label.symptom, "symptom"}, {label.root_cause, "root_cause"}}) {
+    for (auto [id, dimension] :
+         {std::pair{label.stage, "stage"}, {label.symptom, "symptom"}, {label.root_cause, "root_cause"}}) {
       const TaxonomyNode* node = taxonomy().find(id);
       REQUIRE(node);
       CHECK(node->dimension == dimension);
@@ -242,7 +244,8 @@ TEST_CASE("labels read from a server's answers never fall outside the taxonomy")
 }
 
 TEST_CASE("the environment inventory reaches the prompt under its own heading") {
-  IssueFeatures f = extract_features("Garbled output", "The answers are garbled.\n\nEnvironment:\n- vLLM 0.6.3\n- 2x A100\n");
+  IssueFeatures f =
+      extract_features("Garbled output", "The answers are garbled.\n\nEnvironment:\n- vLLM 0.6.3\n- 2x A100\n");
   LlmRequest q = LlmLabeler(taxonomy()).request(f, {});
   CHECK(q.user.find("\nEnvironment:\n- vLLM 0.6.3\n- 2x A100\n") != std::string::npos);
   CHECK(q.user.find("Report:\nThe answers are garbled.") != std::string::npos);

@@ -35,7 +35,8 @@ struct Fixture : firstmile::testing::LabelledStore {
     label(6, "gold:tiny", "stage.infer", "sym.crash.kill", "rc.env");
   }
   LearntPriors learn(const std::string& except = "") {
-    return learn_priors(store, taxonomy, {.gold = "gold", .except = except, .min_labels = 2, .smoothing = 2, .weight = 4});
+    return learn_priors(store, taxonomy,
+                        {.gold = "gold", .except = except, .min_labels = 2, .smoothing = 2, .weight = 4});
   }
 };
 
@@ -95,7 +96,8 @@ TEST_CASE("--except leaves out the issues another source labelled, and no labels
   CHECK_FALSE(cell(l.priors, "sym.crash.oom", "stage.tune"));
 
   for (int64_t n = 3; n <= 6; ++n) f.label(n, "rules", "stage.tune", "sym.crash.oom", "rc.env");
-  CHECK_THROWS_WITH_AS(f.learn("rules"), doctest::Contains("no failure labelled with stage, symptom and root cause"), Error);
+  CHECK_THROWS_WITH_AS(f.learn("rules"), doctest::Contains("no failure labelled with stage, symptom and root cause"),
+                       Error);
   CHECK_THROWS_WITH_AS(f.learn("gold"), doctest::Contains("--except names the labelled source itself"), Error);
 }
 
@@ -118,8 +120,9 @@ TEST_CASE("a priors file reads back as the same cells, and a bad one is refused 
                        doctest::Contains("'sym.hang' is not a stage node"), Error);
   CHECK_THROWS_WITH_AS(bad(R"({"symptom": "", "stage": "stage.infer", "p": {"rc.env": 1.5}})"),
                        doctest::Contains("probability of 'rc.env' must be in [0, 1]"), Error);
-  CHECK_THROWS_WITH_AS(bad(R"({"symptom": "", "stage": "stage.infer", "p": {}}, {"symptom": "", "stage": "stage.infer", "p": {}})"),
-                       doctest::Contains("cell 2: a second cell for the same symptom and stage"), Error);
+  CHECK_THROWS_WITH_AS(
+      bad(R"({"symptom": "", "stage": "stage.infer", "p": {}}, {"symptom": "", "stage": "stage.infer", "p": {}})"),
+      doctest::Contains("cell 2: a second cell for the same symptom and stage"), Error);
 }
 
 TEST_CASE("the classifier starts root causes from the cell of the decided symptom and stage") {

@@ -28,7 +28,8 @@ double weight_of(const std::vector<RuleHit>& hits, const std::string& id) {
   }
   return 0.0;
 }
-const char* const kShippedFiles[] = {"fields.json", "priors.json", "relevance.json", "root_cause.json", "stage.json", "symptom.json"};
+const char* const kShippedFiles[] = {"fields.json",     "priors.json", "relevance.json",
+                                     "root_cause.json", "stage.json",  "symptom.json"};
 
 }  // namespace
 
@@ -38,12 +39,14 @@ TEST_CASE("the shipped rules load, and every rule of a field fires through the s
   size_t written = 0;
   for (const char* file : kShippedFiles) {
     std::string text = read_file(source_file(std::string("taxonomy/rules/") + file));
-    for (size_t at = text.find("{\"id\": \""); at != std::string::npos; at = text.find("{\"id\": \"", at + 1)) ++written;
+    for (size_t at = text.find("{\"id\": \""); at != std::string::npos; at = text.find("{\"id\": \"", at + 1))
+      ++written;
   }
   CHECK(rules.rules().size() == written);
-  IssueFeatures f = extract_features(
-      "vLLM fails to start", "```\nValueError: The model's max seq len (32768) is larger than the maximum number of "
-                             "tokens that can be stored in KV cache (24320).\n```\n");
+  IssueFeatures f =
+      extract_features("vLLM fails to start",
+                       "```\nValueError: The model's max seq len (32768) is larger than the maximum number of "
+                       "tokens that can be stored in KV cache (24320).\n```\n");
   std::vector<RuleHit> hits = rules.match(f);
   CHECK(fired(hits, "sym.loading.validation"));
   CHECK(fired(hits, "sym.value.valueerror"));
@@ -58,15 +61,19 @@ TEST_CASE("language-specific rules fire only on reports in that language") {
 }
 
 TEST_CASE("a bad rule file is refused naming the file and the rule") {
-  CHECK_THROWS_WITH_AS(rules_from(R"({"rules": [{"id": "r1", "target": "sym.nope", "fields": ["title"], "patterns": ["x"]}]})"),
-                       doctest::Contains("test-rules.json: rule 'r1': target 'sym.nope' is not a node"), Error);
-  CHECK_THROWS_WITH_AS(rules_from(R"({"rules": [{"id": "r2", "target": "sym.hang", "fields": ["body"], "patterns": ["x"]}]})"),
-                       doctest::Contains("rule 'r2': unknown field 'body'"), Error);
-  CHECK_THROWS_WITH_AS(rules_from(R"({"rules": [{"id": "r3", "target": "sym.hang", "fields": ["title"], "patterns": ["(x"]}]})"),
-                       doctest::Contains("rule 'r3': pattern '(x'"), Error);
-  CHECK_THROWS_WITH_AS(rules_from(R"({"rules": [{"id": "r4", "target": "sym.hang", "fields": ["title"], "patterns": ["x"]},
+  CHECK_THROWS_WITH_AS(
+      rules_from(R"({"rules": [{"id": "r1", "target": "sym.nope", "fields": ["title"], "patterns": ["x"]}]})"),
+      doctest::Contains("test-rules.json: rule 'r1': target 'sym.nope' is not a node"), Error);
+  CHECK_THROWS_WITH_AS(
+      rules_from(R"({"rules": [{"id": "r2", "target": "sym.hang", "fields": ["body"], "patterns": ["x"]}]})"),
+      doctest::Contains("rule 'r2': unknown field 'body'"), Error);
+  CHECK_THROWS_WITH_AS(
+      rules_from(R"({"rules": [{"id": "r3", "target": "sym.hang", "fields": ["title"], "patterns": ["(x"]}]})"),
+      doctest::Contains("rule 'r3': pattern '(x'"), Error);
+  CHECK_THROWS_WITH_AS(
+      rules_from(R"({"rules": [{"id": "r4", "target": "sym.hang", "fields": ["title"], "patterns": ["x"]},
                                                 {"id": "r4", "target": "sym.hang", "fields": ["title"], "patterns": ["y"]}]})"),
-                       doctest::Contains("rule 'r4': duplicate rule id"), Error);
+      doctest::Contains("rule 'r4': duplicate rule id"), Error);
 }
 
 TEST_CASE("case-sensitive rules keep their case inside the shared case-insensitive set") {
@@ -79,15 +86,19 @@ TEST_CASE("case-sensitive rules keep their case inside the shared case-insensiti
 TEST_CASE("a library version is read only for the library itself, and weighs half in the environment list") {
   std::vector<RuleHit> other = shipped_rules().match(extract_features("t", "Installed: sentence-transformers 2.5.1"));
   CHECK_FALSE(fired(other, "rc.env.dependency.versions"));
-  double in_prose = weight_of(shipped_rules().match(extract_features("t", "It fails with transformers 4.37.")), "rc.env.dependency.versions");
-  double in_list = weight_of(shipped_rules().match(extract_features("t", "It fails.\n\nEnvironment:\n- transformers 4.37\n")),
-                             "rc.env.dependency.versions");
+  double in_prose = weight_of(shipped_rules().match(extract_features("t", "It fails with transformers 4.37.")),
+                              "rc.env.dependency.versions");
+  double in_list =
+      weight_of(shipped_rules().match(extract_features("t", "It fails.\n\nEnvironment:\n- transformers 4.37\n")),
+                "rc.env.dependency.versions");
   // The rule weighs 2; prose counts 1x, the environment inventory 0.5x (fields.json).
   CHECK(in_prose == doctest::Approx(2.0));
   CHECK(in_list == doctest::Approx(1.0));
 }
 
-TEST_CASE("the shipped field weights put the title and errors first, the resolution double, comments and the inventory half") {
+TEST_CASE(
+    "the shipped field weights put the title and errors first, the resolution double, comments and the inventory "
+    "half") {
   const RuleSet& rules = shipped_rules();
   CHECK(rules.field_weight(Field::kTitle) == 1.5);
   CHECK(rules.field_weight(Field::kProse) == 1.0);
@@ -117,8 +128,10 @@ TEST_CASE("a bad field_weights block is refused naming the file and the field") 
   auto weights = [](const std::string& block) {
     return RuleSet::parse(taxonomy(), {{"fields.json", R"({"field_weights": )" + block + "}"}});
   };
-  const std::string all_but_environment = R"("title": 1, "prose": 1, "code": 1, "errors": 1, "comments": 1, "resolution": 1)";
-  CHECK_THROWS_WITH_AS(weights("{" + all_but_environment + "}"), "fields.json: 'field_weights': no weight for 'environment'", Error);
+  const std::string all_but_environment =
+      R"("title": 1, "prose": 1, "code": 1, "errors": 1, "comments": 1, "resolution": 1)";
+  CHECK_THROWS_WITH_AS(weights("{" + all_but_environment + "}"),
+                       "fields.json: 'field_weights': no weight for 'environment'", Error);
   CHECK_THROWS_WITH_AS(weights("{" + all_but_environment + R"(, "environment": 0})"),
                        "fields.json: 'field_weights': 'environment' must be a positive number", Error);
   CHECK_THROWS_WITH_AS(weights("{" + all_but_environment + R"(, "environment": 1, "body": 1})"),
@@ -130,7 +143,8 @@ TEST_CASE("a bad field_weights block is refused naming the file and the field") 
 }
 
 TEST_CASE("the rules' hash covers the rule files and what the feature extractor knows") {
-  const std::string content = R"({"rules": [{"id": "x", "target": "sym.hang", "fields": ["title"], "patterns": ["x"]}]})";
+  const std::string content =
+      R"({"rules": [{"id": "x", "target": "sym.hang", "fields": ["title"], "patterns": ["x"]}]})";
   CHECK(rules_from(content).hash() == git_blob_hash(content + FeatureKnowledge::shipped().content()));
   std::string shipped;
   for (const char* file : kShippedFiles) shipped += read_file(source_file(std::string("taxonomy/rules/") + file));
@@ -140,5 +154,6 @@ TEST_CASE("the rules' hash covers the rule files and what the feature extractor 
 TEST_CASE("a rules directory without field weights is refused, naming the file to copy") {
   firstmile::testing::TempDir dir;
   firstmile::testing::write_file(dir / "a.json", R"({"rules": []})");
-  CHECK_THROWS_WITH_AS(RuleSet::load(taxonomy(), dir.path()), doctest::Contains("copy taxonomy/rules/fields.json"), Error);
+  CHECK_THROWS_WITH_AS(RuleSet::load(taxonomy(), dir.path()), doctest::Contains("copy taxonomy/rules/fields.json"),
+                       Error);
 }

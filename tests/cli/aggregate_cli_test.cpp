@@ -20,7 +20,8 @@ TEST_CASE("synthetic storms go through import, aggregate, eval and incidents") {
   CHECK(agg.out.find(" decided by it (no LLM endpoint: the score decided)\n") != std::string::npos);
   CHECK(agg.out.find("\nList them: firstmile incidents --name default\n") != std::string::npos);
   CHECK(agg.err.empty());  // no progress line when stderr is not a terminal
-  CommandResult eval = run_firstmile({"aggregate", "eval", "--db", db, "--gold", storms + "/incidents.csv", "--format", "json"});
+  CommandResult eval =
+      run_firstmile({"aggregate", "eval", "--db", db, "--gold", storms + "/incidents.csv", "--format", "json"});
   REQUIRE_MESSAGE(eval.exit_code == 0, eval.err);
   nlohmann::json j = nlohmann::json::parse(eval.out);
   CHECK(j["reports"] == 400);
@@ -48,7 +49,8 @@ TEST_CASE("aggregate eval --gold duplicates joins the sample's 'Duplicate of #90
 TEST_CASE("aggregate refuses an LLM endpoint on the rules route and an unknown aggregation in eval") {
   TempDir dir;
   std::string db = (dir / "t.db").string();
-  REQUIRE(run_firstmile({"import", "issues", source_file("data/sample/issues.json").string(), "--db", db}).exit_code == 0);
+  REQUIRE(run_firstmile({"import", "issues", source_file("data/sample/issues.json").string(), "--db", db}).exit_code ==
+          0);
   CommandResult rules = run_firstmile({"aggregate", "--db", db, "--llm-url", "http://127.0.0.1:1", "--llm-model", "m"});
   CHECK(rules.exit_code == 2);
   CHECK(rules.err.find("--route hybrid or llm") != std::string::npos);

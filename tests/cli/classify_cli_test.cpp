@@ -21,7 +21,8 @@ TEST_CASE("classify, eval, calibrate, hybrid classify and explain run end to end
   CHECK(contains(rules.out, "into source 'rules'"));
   {
     firstmile::Store store = firstmile::Store::open(db, firstmile::Database::kMustExist);
-    int64_t issues = store.db().query_int("SELECT count(*) FROM issues WHERE title IS NOT NULL AND is_pull_request = 0");
+    int64_t issues =
+        store.db().query_int("SELECT count(*) FROM issues WHERE title IS NOT NULL AND is_pull_request = 0");
     CHECK(store.db().query_int("SELECT count(*) FROM annotations WHERE source = 'rules'") == issues);
     CHECK(store.db().query_int("SELECT count(*) FROM annotations a JOIN runs r ON r.id = a.run_id WHERE a.source = "
                                "'rules' AND r.command = 'classify' AND a.evidence LIKE '%rules_hash%'") == issues);
@@ -52,11 +53,13 @@ TEST_CASE("classify and explain refuse bad input with a clear message") {
   CommandResult unknown = run_firstmile({"explain", "acme/none#1", "--db", db});
   CHECK(unknown.exit_code == 2);
   CHECK(contains(unknown.err, "acme/none#1: not in"));
-  CommandResult no_model = run_firstmile({"classify", "--db", db, "--route", "hybrid", "--llm-url", "http://127.0.0.1:1"});
+  CommandResult no_model =
+      run_firstmile({"classify", "--db", db, "--route", "hybrid", "--llm-url", "http://127.0.0.1:1"});
   CHECK(no_model.exit_code == 2);
   CHECK(contains(no_model.err, "--llm-model"));
   fs::create_directories(dir / "rules");
-  write_file(dir / "rules" / "bad.json", R"({"rules": [{"id": "x", "target": "sym.nope", "fields": ["title"], "patterns": ["a"]}]})");
+  write_file(dir / "rules" / "bad.json",
+             R"({"rules": [{"id": "x", "target": "sym.nope", "fields": ["title"], "patterns": ["a"]}]})");
   std::string before = file_bytes(db);
   CommandResult bad = run_firstmile({"classify", "--db", db, "--rules", (dir / "rules").string()});
   CHECK(bad.exit_code == 2);

@@ -133,8 +133,8 @@ TEST_CASE("the embedded sample imports through the offline path with every label
                                         source_file("data/sample/comments.json").string(), "--db", db});
   REQUIRE(issues.exit_code == 0);
   CHECK(issues.out.find("55 issues (3 pull requests), 44 comments") != std::string::npos);
-  CommandResult labels = run_firstmile({"import-dataset", source_file("data/sample/dataset").string(), "--name",
-                                        "sample", "--db", db});
+  CommandResult labels =
+      run_firstmile({"import-dataset", source_file("data/sample/dataset").string(), "--name", "sample", "--db", db});
   REQUIRE(labels.exit_code == 0);
   CHECK(labels.out.find("45 records, 44 issues (0 new)") != std::string::npos);
   // Every labelled issue has its text: check finds notes only.
@@ -149,7 +149,8 @@ TEST_CASE("the embedded sample imports through the offline path with every label
 TEST_CASE("import issues with a malformed file exits 2 and leaves the database unchanged") {
   TempDir dir;
   std::string db = (dir / "t.db").string();
-  REQUIRE(run_firstmile({"import", "issues", source_file("data/sample/issues.json").string(), "--db", db}).exit_code == 0);
+  REQUIRE(run_firstmile({"import", "issues", source_file("data/sample/issues.json").string(), "--db", db}).exit_code ==
+          0);
   std::string before = file_bytes(db);
   write_file(dir / "bad.json", R"([{"html_url": "https://github.com/o/r/issues/1", "number": "one"}])");
   CommandResult r = run_firstmile({"import", "issues", (dir / "bad.json").string(), "--db", db});
@@ -172,7 +173,9 @@ TEST_CASE("import-dataset of the published dataset then summary --format json ma
   CHECK(summary["annotations"] == reference["records"]);
   CHECK(summary["issues"] == reference["unique_links"]);
   for (const char* dimension : {"symptom_l1", "root_cause_l1", "stage"}) {
-    std::string ours = std::string(dimension) == "stage" ? "stage" : std::string(dimension).substr(0, std::string(dimension).size() - 3);
+    std::string ours = std::string(dimension) == "stage"
+                           ? "stage"
+                           : std::string(dimension).substr(0, std::string(dimension).size() - 3);
     CHECK_MESSAGE(nlohmann::json(summary[ours]) == reference[dimension], dimension);
   }
 }

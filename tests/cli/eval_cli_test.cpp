@@ -53,7 +53,8 @@ TEST_CASE("eval scores an imported sheet against the gold labels") {
       CHECK(level["disagreements"][0]["url"] == "https://github.com/QwenLM/Qwen2.5/issues/7");
     }
   }
-  CommandResult table = run_firstmile({"eval", "--pred", "manual", "--db", l.db, "--dimension", "symptom", "--level", "2"});
+  CommandResult table =
+      run_firstmile({"eval", "--pred", "manual", "--db", l.db, "--dimension", "symptom", "--level", "2"});
   REQUIRE(table.exit_code == 0);
   CHECK(table.out.find("Per class: symptom L2") != std::string::npos);
   CHECK(table.out.find("Confusion matrix") != std::string::npos);
@@ -64,19 +65,26 @@ TEST_CASE("eval scores an imported sheet against the gold labels") {
 TEST_CASE("eval --out writes the same CSV files on every run") {
   LabelledDb l;
   fs::path a = l.dir / "a", b = l.dir / "b";
-  REQUIRE(run_firstmile({"eval", "--pred", "manual:ana", "--db", l.db, "--out", a.string(), "--format", "csv"}).exit_code == 0);
+  REQUIRE(
+      run_firstmile({"eval", "--pred", "manual:ana", "--db", l.db, "--out", a.string(), "--format", "csv"}).exit_code ==
+      0);
   REQUIRE(run_firstmile({"eval", "--pred", "manual:ana", "--db", l.db, "--out", b.string()}).exit_code == 0);
-  for (const char* name : {"summary.csv", "coverage.csv", "per_class.csv", "disagreements.csv", "confusion_symptom_l3.csv"}) {
+  for (const char* name :
+       {"summary.csv", "coverage.csv", "per_class.csv", "disagreements.csv", "confusion_symptom_l3.csv"}) {
     REQUIRE(fs::exists(a / name));
     CHECK_MESSAGE(file_bytes(a / name) == file_bytes(b / name), name);
   }
-  CHECK(file_bytes(a / "summary.csv").rfind("gold,pred,dimension,level,n,correct,pred_missing,accuracy,macro_f1,kappa,accuracy_low,accuracy_high\r\n", 0) == 0);
+  CHECK(
+      file_bytes(a / "summary.csv")
+          .rfind(
+              "gold,pred,dimension,level,n,correct,pred_missing,accuracy,macro_f1,kappa,accuracy_low,accuracy_high\r\n",
+              0) == 0);
 }
 
 TEST_CASE("agreement gives Cohen's kappa for two sources") {
   LabelledDb l;
-  CommandResult r = run_firstmile({"agreement", "gold", "manual:ana", "--dimension", "symptom", "--level", "1",
-                                   "--format", "json", "--db", l.db});
+  CommandResult r = run_firstmile(
+      {"agreement", "gold", "manual:ana", "--dimension", "symptom", "--level", "1", "--format", "json", "--db", l.db});
   REQUIRE(r.exit_code == 0);
   auto json = nlohmann::json::parse(r.out);
   CHECK(json["issues_all"] == 3);
@@ -99,7 +107,8 @@ TEST_CASE("a bad cell in a sheet exits 2 naming file, line and column, and leave
   CHECK(r.err.find("bad.csv: line 3, column 5 (symptom): unknown symptom 'Gremlins'") != std::string::npos);
   CHECK(file_bytes(l.db) == before);
   write_file(l.dir / "broken.csv", "repository,number,is_failure,stage,symptom,root_cause\r\no/r,1,\"yes,,,\r\n");
-  CommandResult broken = run_firstmile({"label", "import", (l.dir / "broken.csv").string(), "--as", "ben", "--db", l.db});
+  CommandResult broken =
+      run_firstmile({"label", "import", (l.dir / "broken.csv").string(), "--as", "ben", "--db", l.db});
   CHECK(broken.exit_code == 2);
   CHECK(broken.err.find("broken.csv: line 2, column 3: quoted field is never closed") != std::string::npos);
   CHECK(file_bytes(l.db) == before);
@@ -118,10 +127,12 @@ TEST_CASE("label export writes a reproducible sample of issues with text, withou
      "state": "closed", "updated_at": "2025-01-01T00:00:00Z", "pull_request": {"url": "x"}}])");
   REQUIRE(run_firstmile({"import", "issues", (l.dir / "issues.json").string(), "--db", l.db}).exit_code == 0);
   fs::path a = l.dir / "a.csv", b = l.dir / "b.csv";
-  CommandResult r = run_firstmile({"label", "export", "--sample", "10", "--seed", "5", "--out", a.string(), "--db", l.db});
+  CommandResult r =
+      run_firstmile({"label", "export", "--sample", "10", "--seed", "5", "--out", a.string(), "--db", l.db});
   REQUIRE(r.exit_code == 0);
   CHECK(r.out.find("Wrote 3 of 3 issues") != std::string::npos);
-  REQUIRE(run_firstmile({"label", "export", "--sample", "10", "--seed", "5", "--out", b.string(), "--db", l.db}).exit_code == 0);
+  REQUIRE(run_firstmile({"label", "export", "--sample", "10", "--seed", "5", "--out", b.string(), "--db", l.db})
+              .exit_code == 0);
   CHECK(file_bytes(a) == file_bytes(b));
   CHECK(file_bytes(a).find("Fix docs") == std::string::npos);
   CHECK(fs::exists(l.dir / "a.legend.csv"));
@@ -131,6 +142,7 @@ TEST_CASE("label export writes a reproducible sample of issues with text, withou
   // The sheet goes round the loop: filled in, it imports as another annotator.
   std::string sheet = file_bytes(a);
   CHECK(sheet.rfind("repository,number,url,title,body,is_failure,stage,symptom,root_cause,notes\r\n", 0) == 0);
-  CHECK(run_firstmile({"label", "import", a.string(), "--as", "empty", "--db", l.db}).out.find("3 blank rows skipped") !=
-        std::string::npos);
+  CHECK(
+      run_firstmile({"label", "import", a.string(), "--as", "empty", "--db", l.db}).out.find("3 blank rows skipped") !=
+      std::string::npos);
 }

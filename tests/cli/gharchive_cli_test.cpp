@@ -47,7 +47,8 @@ std::string issue_event(const std::string& repo, int number, const std::string& 
   return R"({"id":"1","type":"IssuesEvent","actor":{"login":"a"},"repo":{"id":1,"name":")" + repo +
          R"("},"payload":{"action":"opened","issue":{"id":)" + std::to_string(number) + R"(,"number":)" +
          std::to_string(number) + R"(,"title":")" + title +
-         R"(","body":null,"user":{"login":"a"},"labels":[],"updated_at":"2024-05-01T10:00:00Z"}},"public":true})" + "\n";
+         R"(","body":null,"user":{"login":"a"},"labels":[],"updated_at":"2024-05-01T10:00:00Z"}},"public":true})" +
+         "\n";
 }
 
 std::string comment_event(const std::string& repo, int number, int comment_id) {
@@ -57,7 +58,8 @@ std::string comment_event(const std::string& repo, int number, int comment_id) {
          R"(,"body":"me too","updated_at":"2024-05-01T11:00:00Z"}}})" + "\n";
 }
 
-const std::string kPush = R"({"id":"3","type":"PushEvent","repo":{"name":"x/y"},"payload":{}})" "\n";
+const std::string kPush = R"({"id":"3","type":"PushEvent","repo":{"name":"x/y"},"payload":{}})"
+                          "\n";
 
 }  // namespace
 
@@ -78,8 +80,9 @@ TEST_CASE("import gharchive imports the issue events of a dump and prints a summ
 
 TEST_CASE("import gharchive --repo, given twice, keeps only those repositories") {
   TempDir dir;
-  write_file(dir / "h.json.gz", gzip_stored(issue_event("QwenLM/Qwen2.5", 1, "a") + issue_event("meta-llama/llama3", 2, "b") +
-                                            issue_event("other/repo", 3, "c")));
+  write_file(dir / "h.json.gz",
+             gzip_stored(issue_event("QwenLM/Qwen2.5", 1, "a") + issue_event("meta-llama/llama3", 2, "b") +
+                         issue_event("other/repo", 3, "c")));
   CommandResult r = run_firstmile({"import", "gharchive", (dir / "h.json.gz").string(), "--repo", "qwenlm/qwen2.5",
                                    "--repo", "meta-llama/llama3", "--db", (dir / "t.db").string()});
   CHECK(r.exit_code == 0);
@@ -115,7 +118,8 @@ TEST_CASE("import gharchive with a malformed issue event exits 2 naming file and
   TempDir dir;
   std::string bad = issue_event("o/r", 2, "b");
   write_file(dir / "bad.json.gz", gzip_stored(kPush + kPush + bad.substr(0, bad.size() - 3) + "\n"));
-  CommandResult r = run_firstmile({"import", "gharchive", (dir / "bad.json.gz").string(), "--db", (dir / "t.db").string()});
+  CommandResult r =
+      run_firstmile({"import", "gharchive", (dir / "bad.json.gz").string(), "--db", (dir / "t.db").string()});
   CHECK(r.exit_code == 2);
   CHECK(r.err.find("bad.json.gz: line 3") != std::string::npos);
 }

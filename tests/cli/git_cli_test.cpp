@@ -1,8 +1,8 @@
 // End-to-end tests of `firstmile git`: summary, idempotent re-run, errors and exit codes.
 #include <doctest/doctest.h>
 
-#include "support/git_fixture.h"
 #include "support/firstmile_process.h"
+#include "support/git_fixture.h"
 
 using namespace firstmile::testing;
 namespace fs = std::filesystem;

@@ -27,15 +27,19 @@ class IncidentDatabase {
   void aggregate() {
     Store store = Store::open(db_);
     Database& db = store.db();
-    db.exec("UPDATE issues SET title = 'repetition after ' || number, created_at = '2024-05-0' || number || 'T10:00:00Z' "
-            "WHERE number IN (7, 8)");
-    db.exec("INSERT INTO aggregations (name, source, window_days, route, created_at) "
-            "VALUES ('default', 'gold:small', 14, 'rules', '2024-06-01T00:00:00Z')");
-    db.exec("INSERT INTO incidents (aggregation, number, title, size, first_at, last_at, repositories, signature, "
-            "root_cause) VALUES ('default', 1, 'Qwen2.5 repeats itself', 2, '2024-05-07T10:00:00Z', "
-            "'2024-05-08T10:00:00Z', '[\"QwenLM/Qwen2.5\"]', 'RuntimeError: repetition', 'rc.env.dependency')");
-    db.exec("INSERT INTO incident_members (incident_id, issue_id) SELECT last_insert_rowid(), i.id FROM issues i "
-            "JOIN repositories r ON r.id = i.repository_id WHERE r.name = 'Qwen2.5' AND i.number IN (7, 8)");
+    db.exec(
+        "UPDATE issues SET title = 'repetition after ' || number, created_at = '2024-05-0' || number || 'T10:00:00Z' "
+        "WHERE number IN (7, 8)");
+    db.exec(
+        "INSERT INTO aggregations (name, source, window_days, route, created_at) "
+        "VALUES ('default', 'gold:small', 14, 'rules', '2024-06-01T00:00:00Z')");
+    db.exec(
+        "INSERT INTO incidents (aggregation, number, title, size, first_at, last_at, repositories, signature, "
+        "root_cause) VALUES ('default', 1, 'Qwen2.5 repeats itself', 2, '2024-05-07T10:00:00Z', "
+        "'2024-05-08T10:00:00Z', '[\"QwenLM/Qwen2.5\"]', 'RuntimeError: repetition', 'rc.env.dependency')");
+    db.exec(
+        "INSERT INTO incident_members (incident_id, issue_id) SELECT last_insert_rowid(), i.id FROM issues i "
+        "JOIN repositories r ON r.id = i.repository_id WHERE r.name = 'Qwen2.5' AND i.number IN (7, 8)");
   }
 
   CommandResult run(std::vector<std::string> args) const {
@@ -59,7 +63,8 @@ TEST_CASE("incidents prints a table with the aggregation, each incident and, wit
   CHECK(r.out.find("Aggregation 'default'") != std::string::npos);
   CHECK(r.out.find("1 incident of 2 reports") != std::string::npos);
   CHECK(r.out.find("Qwen2.5 repeats itself") != std::string::npos);
-  CHECK(r.out.find("root cause: Environment Compatibility Issues / Dependency Library Compatibility") != std::string::npos);
+  CHECK(r.out.find("root cause: Environment Compatibility Issues / Dependency Library Compatibility") !=
+        std::string::npos);
   CHECK(r.out.find("QwenLM/Qwen2.5#7") != std::string::npos);
   CHECK(r.out.find("https://github.com/QwenLM/Qwen2.5/issues/8") != std::string::npos);
 }
@@ -69,7 +74,9 @@ TEST_CASE("incidents --format csv writes one row per incident, or per member wit
   d.aggregate();
   CommandResult plain = d.run({"incidents", "--format", "csv"});
   REQUIRE(plain.exit_code == 0);
-  CHECK(plain.out.rfind("number,size,first_at,last_at,span_days,repositories,signature,root_cause,root_cause_path,title\r\n", 0) == 0);
+  CHECK(plain.out.rfind(
+            "number,size,first_at,last_at,span_days,repositories,signature,root_cause,root_cause_path,title\r\n", 0) ==
+        0);
   CHECK(plain.out.find("1,2,2024-05-07T10:00:00Z,2024-05-08T10:00:00Z,1.00,QwenLM/Qwen2.5,") != std::string::npos);
   CommandResult members = d.run({"incidents", "--format", "csv", "--members"});
   REQUIRE(members.exit_code == 0);
@@ -128,7 +135,7 @@ TEST_CASE("analyze --unit incident counts the two-report incident once") {
   CHECK(j["aggregation"] == "default");
   CHECK(j["annotations"] == 5);  // the incident's one vote and four lone failures
   CHECK(j["issues"] == 5);
-  CHECK(j["incidents"] == 4);    // the incident and three lone reports
+  CHECK(j["incidents"] == 4);  // the incident and three lone reports
   CHECK(j["multi_report_incidents"] == 1);
   CHECK(j["filters"] == "counted by incident (4 incidents from 5 reports, aggregation 'default')");
   int64_t symptoms = 0;

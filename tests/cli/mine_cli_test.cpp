@@ -180,11 +180,20 @@ TEST_CASE("mine reports what it did, and a missing repository fails naming the U
 
 TEST_CASE("mine --preset open-llm-failures mines the study's 14 repositories with their series and models") {
   FakeGithub server;
-  const char* const repos[] = {"deepseek-ai/DeepSeek-V3", "deepseek-ai/DeepSeek-R1", "deepseek-ai/DeepSeek-V2",
-                               "deepseek-ai/DeepSeek-MoE", "deepseek-ai/DeepSeek-Coder",
-                               "deepseek-ai/DeepSeek-Coder-V2", "deepseek-ai/DeepSeek-Math", "meta-llama/llama",
-                               "meta-llama/llama3", "meta-llama/codellama", "QwenLM/Qwen", "QwenLM/Qwen3",
-                               "QwenLM/Qwen2.5-Coder", "QwenLM/Qwen2.5-Math"};
+  const char* const repos[] = {"deepseek-ai/DeepSeek-V3",
+                               "deepseek-ai/DeepSeek-R1",
+                               "deepseek-ai/DeepSeek-V2",
+                               "deepseek-ai/DeepSeek-MoE",
+                               "deepseek-ai/DeepSeek-Coder",
+                               "deepseek-ai/DeepSeek-Coder-V2",
+                               "deepseek-ai/DeepSeek-Math",
+                               "meta-llama/llama",
+                               "meta-llama/llama3",
+                               "meta-llama/codellama",
+                               "QwenLM/Qwen",
+                               "QwenLM/Qwen3",
+                               "QwenLM/Qwen2.5-Coder",
+                               "QwenLM/Qwen2.5-Math"};
   uint32_t seed = 100;
   for (const char* full : repos) {
     std::string s = full;

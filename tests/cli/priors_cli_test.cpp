@@ -14,7 +14,8 @@ bool contains(const std::string& text, const std::string& part) { return text.fi
 
 }  // namespace
 
-TEST_CASE("priors learnt from the sample's gold labels, leaving out the classified issues, drive classify and explain") {
+TEST_CASE(
+    "priors learnt from the sample's gold labels, leaving out the classified issues, drive classify and explain") {
   TempDir dir;
   std::string db = import_sample(dir);
   REQUIRE(run_firstmile({"classify", "--db", db}).exit_code == 0);
@@ -31,20 +32,24 @@ TEST_CASE("priors learnt from the sample's gold labels, leaving out the classifi
   // Into a copy of the shipped rules, in place of the shipped priors.
   fs::path rules = dir / "rules";
   fs::copy(source_file("taxonomy/rules"), rules);
-  CommandResult written = run_firstmile({"priors", "--db", db, "--min-labels", "3", "--weight", "6", "-o", (rules / "priors.json").string()});
+  CommandResult written = run_firstmile(
+      {"priors", "--db", db, "--min-labels", "3", "--weight", "6", "-o", (rules / "priors.json").string()});
   REQUIRE_MESSAGE(written.exit_code == 0, written.err);
   CHECK(contains(written.err, "cells from gold:sample"));
   CHECK(contains(file_bytes(rules / "priors.json"), "\"weight\": 6"));
   CHECK_FALSE(fs::exists(rules / "priors.json.tmp"));
 
-  CommandResult classify = run_firstmile({"classify", "--db", db, "--rules", rules.string(), "--source", "with-priors"});
+  CommandResult classify =
+      run_firstmile({"classify", "--db", db, "--rules", rules.string(), "--source", "with-priors"});
   REQUIRE_MESSAGE(classify.exit_code == 0, classify.err);
   {
     firstmile::Store store = firstmile::Store::open(db, firstmile::Database::kMustExist);
     // The priors move root causes only: the same issues are failure reports as under the
     // shipped rules, and every failure's root cause records the cell it started from.
-    int64_t failures = store.db().query_int("SELECT count(*) FROM annotations WHERE source = 'rules' AND is_failure = 1");
-    CHECK(store.db().query_int("SELECT count(*) FROM annotations WHERE source = 'with-priors' AND is_failure = 1") == failures);
+    int64_t failures =
+        store.db().query_int("SELECT count(*) FROM annotations WHERE source = 'rules' AND is_failure = 1");
+    CHECK(store.db().query_int("SELECT count(*) FROM annotations WHERE source = 'with-priors' AND is_failure = 1") ==
+          failures);
     CHECK(store.db().query_int("SELECT count(*) FROM annotations WHERE source = 'with-priors' AND is_failure = 1 AND "
                                "json_extract(evidence, '$.root_cause.given.labels') IS NULL") == 0);
   }

@@ -148,7 +148,8 @@ std::map<std::string, Counts> funnel_counts(const json& funnel) {
 // Issue keys by database id, to read what a command wrote.
 std::map<int64_t, Key> keys_by_id(Store& store) {
   std::map<int64_t, Key> out;
-  Query q = store.db().query("SELECT i.id, r.owner || '/' || r.name, i.number FROM issues i JOIN repositories r ON r.id = i.repository_id");
+  Query q = store.db().query(
+      "SELECT i.id, r.owner || '/' || r.name, i.number FROM issues i JOIN repositories r ON r.id = i.repository_id");
   while (q.step()) out[q.column_int(0)] = {q.column_text(1), q.column_int(2)};
   return out;
 }

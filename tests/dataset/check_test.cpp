@@ -54,7 +54,8 @@ TEST_CASE("check lists labels that needed white-space normalisation with file an
   REQUIRE(f);
   REQUIRE(f->details.size() == 2);
   CHECK(f->details[0] ==
-        "OwnerA/m1 /m1.json: record 2: ROOT CAUSE 'Environment Compatibility Issues -  Dependency Library Compatibility'");
+        "OwnerA/m1 /m1.json: record 2: ROOT CAUSE 'Environment Compatibility Issues -  Dependency Library "
+        "Compatibility'");
   CHECK(f->details[1].find("OwnerB/m2/m2.json: record 2: SYMPTOM") == 0);
 }
 

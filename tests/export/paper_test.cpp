@@ -119,7 +119,8 @@ TEST_CASE("the long cells table has one line per cell of every cross table") {
     expected += t->table.rows() * t->table.columns();
   }
   for (const Evolution& e : r.evolution) {
-    expected += e.symptom.table.rows() * e.symptom.table.columns() + e.root_cause.table.rows() * e.root_cause.table.columns();
+    expected +=
+        e.symptom.table.rows() * e.symptom.table.columns() + e.root_cause.table.rows() * e.root_cause.table.columns();
   }
   CHECK(lines == expected);
   CHECK(cells.rfind("analysis,row,column,count,expected,adjusted_residual\r\n", 0) == 0);
@@ -148,7 +149,8 @@ TEST_CASE("SVG text is XML-escaped and figures are complete documents") {
 TEST_CASE("an unknown export format is refused") {
   Sample s;
   TempDir dir;
-  CHECK_THROWS_WITH_AS(write_paper(s.analyze(), dir.path(), {"docx"}), doctest::Contains("unknown format 'docx'"), Error);
+  CHECK_THROWS_WITH_AS(write_paper(s.analyze(), dir.path(), {"docx"}), doctest::Contains("unknown format 'docx'"),
+                       Error);
 }
 
 TEST_CASE("file stems are safe and stable") {

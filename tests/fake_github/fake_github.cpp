@@ -68,7 +68,8 @@ FakeRepository make_repository(const std::string& owner, const std::string& name
     if (i % 11 == 0) {
       body = nullptr;
     } else if (i % 5 == 0) {
-      body = "我在使用 " + name + " 进行推理时遇到问题：\n```\nTraceback (most recent call last):\n  File \"infer.py\", line 3\n"
+      body = "我在使用 " + name +
+             " 进行推理时遇到问题：\n```\nTraceback (most recent call last):\n  File \"infer.py\", line 3\n"
              "torch.cuda.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB\n```\n请帮忙看看，谢谢！";
     } else if (i == 3) {
       body = std::string(1200000, 'x') + "\nend of a very long log";
@@ -95,31 +96,42 @@ FakeRepository make_repository(const std::string& owner, const std::string& name
       issue["html_url"] = "https://github.com/" + full + "/pull/" + std::to_string(i);
     }
     r.issues.push_back(std::move(issue));
-    r.timelines[i] = {
-        {{"id", i * 10 + 1}, {"event", "labeled"}, {"actor", user("maintainer")}, {"created_at", iso(created + 60)},
-         {"label", {{"name", "bug"}, {"color", "d73a4a"}}}},
-        {{"event", "cross-referenced"}, {"actor", user("dev")}, {"created_at", iso(created + 120)},
-         {"source", {{"type", "issue"}, {"issue", {{"number", i + 1000}, {"title", "Fix the loader"},
-                                                    {"html_url", "https://github.com/" + full + "/pull/" +
-                                                                     std::to_string(i + 1000)},
-                                                    {"pull_request", {{"url", "x"}}}}}}}},
-        {{"id", i * 10 + 2}, {"event", "closed"}, {"actor", user("maintainer")}, {"created_at", iso(updated)},
-         {"commit_id", "0123456789abcdef0123456789abcdef0123" + std::to_string(1000 + i)}}};
+    r.timelines[i] = {{{"id", i * 10 + 1},
+                       {"event", "labeled"},
+                       {"actor", user("maintainer")},
+                       {"created_at", iso(created + 60)},
+                       {"label", {{"name", "bug"}, {"color", "d73a4a"}}}},
+                      {{"event", "cross-referenced"},
+                       {"actor", user("dev")},
+                       {"created_at", iso(created + 120)},
+                       {"source",
+                        {{"type", "issue"},
+                         {"issue",
+                          {{"number", i + 1000},
+                           {"title", "Fix the loader"},
+                           {"html_url", "https://github.com/" + full + "/pull/" + std::to_string(i + 1000)},
+                           {"pull_request", {{"url", "x"}}}}}}}},
+                      {{"id", i * 10 + 2},
+                       {"event", "closed"},
+                       {"actor", user("maintainer")},
+                       {"created_at", iso(updated)},
+                       {"commit_id", "0123456789abcdef0123456789abcdef0123" + std::to_string(1000 + i)}}};
   }
   for (int c = 1; c <= comments && issues > 0; ++c) {
     int number = 1 + static_cast<int>(rng() % static_cast<uint32_t>(issues));
     json& issue = r.issues[static_cast<size_t>(number - 1)];
     issue["comments"] = issue["comments"].get<int64_t>() + 1;
     std::time_t created = base + static_cast<std::time_t>(number) * 3600 + c * 60;
-    r.comments.push_back({{"id", r.id * 1000000 + c},
-                          {"html_url", "https://github.com/" + full + "/issues/" + std::to_string(number) +
-                                           "#issuecomment-" + std::to_string(r.id * 1000000 + c)},
-                          {"issue_url", "https://api.github.com/repos/" + full + "/issues/" + std::to_string(number)},
-                          {"user", user("user" + std::to_string(rng() % 50))},
-                          {"author_association", c % 4 == 0 ? "CONTRIBUTOR" : "NONE"},
-                          {"body", c % 9 == 0 ? json(nullptr) : json("Same here, 同样的问题 (comment " + std::to_string(c) + ")")},
-                          {"created_at", iso(created)},
-                          {"updated_at", iso(created + (c % 5) * 30)}});
+    r.comments.push_back(
+        {{"id", r.id * 1000000 + c},
+         {"html_url", "https://github.com/" + full + "/issues/" + std::to_string(number) + "#issuecomment-" +
+                          std::to_string(r.id * 1000000 + c)},
+         {"issue_url", "https://api.github.com/repos/" + full + "/issues/" + std::to_string(number)},
+         {"user", user("user" + std::to_string(rng() % 50))},
+         {"author_association", c % 4 == 0 ? "CONTRIBUTOR" : "NONE"},
+         {"body", c % 9 == 0 ? json(nullptr) : json("Same here, 同样的问题 (comment " + std::to_string(c) + ")")},
+         {"created_at", iso(created)},
+         {"updated_at", iso(created + (c % 5) * 30)}});
   }
   return r;
 }
@@ -149,9 +161,7 @@ std::string target_of(const httplib::Request& req) {
   return req.path + query;
 }
 
-std::string etag_of(const std::string& body) {
-  return "W/\"" + std::to_string(std::hash<std::string>{}(body)) + "\"";
-}
+std::string etag_of(const std::string& body) { return "W/\"" + std::to_string(std::hash<std::string>{}(body)) + "\""; }
 
 int int_param(const httplib::Request& req, const char* name, int fallback) {
   if (!req.has_param(name)) return fallback;
@@ -212,7 +222,8 @@ void FakeGithub::State::listing(const httplib::Request& req, httplib::Response& 
   const int page = std::max(int_param(req, "page", 1), 1);
   const int last = std::max<int>(1, static_cast<int>((items.size() + per_page - 1) / per_page));
   json out = json::array();
-  for (size_t i = static_cast<size_t>((page - 1) * per_page); i < items.size() && out.size() < static_cast<size_t>(per_page); ++i) {
+  for (size_t i = static_cast<size_t>((page - 1) * per_page);
+       i < items.size() && out.size() < static_cast<size_t>(per_page); ++i) {
     out.push_back(*items[i]);
   }
   auto page_url = [&](int p) {
@@ -276,8 +287,11 @@ void FakeGithub::State::handle(const httplib::Request& req, httplib::Response& r
   }
 
   if (req.path == "/_stats") {  // for bench/: what was asked so far
-    res.set_content(json{{"requests", stats.requests - 1}, {"not_modified", stats.not_modified},
-                         {"timeline_requests", stats.timeline_requests}}.dump(), "application/json");
+    res.set_content(json{{"requests", stats.requests - 1},
+                         {"not_modified", stats.not_modified},
+                         {"timeline_requests", stats.timeline_requests}}
+                        .dump(),
+                    "application/json");
     stats = {};
     return;
   }
@@ -321,8 +335,12 @@ void FakeGithub::State::handle(const httplib::Request& req, httplib::Response& r
   if (!repo) return error(404, "Not Found");
   const std::string full = repo->owner + "/" + repo->name;
   if (rest.empty()) {
-    json body = {{"id", repo->id}, {"name", repo->name}, {"full_name", full}, {"owner", user(repo->owner)},
-                 {"html_url", "https://github.com/" + full}, {"has_issues", true}};
+    json body = {{"id", repo->id},
+                 {"name", repo->name},
+                 {"full_name", full},
+                 {"owner", user(repo->owner)},
+                 {"html_url", "https://github.com/" + full},
+                 {"has_issues", true}};
     return answer_json(req, res, body.dump(), "");
   }
   if (rest == "/issues") return listing(req, res, self_prefix + rest, repo->issues, true);

@@ -26,10 +26,10 @@ namespace firstmile::testing {
 struct FakeRepository {
   std::string owner, name;
   int64_t id = 0;
-  std::vector<nlohmann::json> issues;    // REST issue objects (pull requests included)
-  std::vector<nlohmann::json> comments;  // REST issue comment objects
+  std::vector<nlohmann::json> issues;                        // REST issue objects (pull requests included)
+  std::vector<nlohmann::json> comments;                      // REST issue comment objects
   std::map<int64_t, std::vector<nlohmann::json>> timelines;  // by issue number
-  std::string renamed_from;              // an old "owner/name" that answers 301 to this one
+  std::string renamed_from;                                  // an old "owner/name" that answers 301 to this one
 };
 
 // A repository with `issues` issues (every 7th a pull request; some with null bodies, some in
@@ -39,13 +39,13 @@ FakeRepository make_repository(const std::string& owner, const std::string& name
                                uint32_t seed);
 
 struct FakeFaults {
-  int fail_next = 0;                 // the next N requests answer `fail_status`
+  int fail_next = 0;  // the next N requests answer `fail_status`
   int fail_status = 502;
-  int secondary_next = 0;            // the next N requests answer 403 + retry-after: 1
-  int quota = -1;                    // >= 0: 200s left before the primary limit (403, reset in 1 s)
-  int delay_ms = 0;                  // every answer waits this long
-  std::string malformed_when;        // a request whose path+query contains this gets broken JSON
-  std::string required_token;        // non-empty: other Authorization headers get 401
+  int secondary_next = 0;      // the next N requests answer 403 + retry-after: 1
+  int quota = -1;              // >= 0: 200s left before the primary limit (403, reset in 1 s)
+  int delay_ms = 0;            // every answer waits this long
+  std::string malformed_when;  // a request whose path+query contains this gets broken JSON
+  std::string required_token;  // non-empty: other Authorization headers get 401
 };
 
 struct FakeStats {

@@ -19,10 +19,10 @@ int main(int argc, char** argv) {
   if (slash == std::string::npos) return 2;
   firstmile::testing::FakeGithub server;
   server.add(firstmile::testing::make_repository(full.substr(0, slash), full.substr(slash + 1), std::atoi(argv[2]),
-                                                 std::atoi(argv[3]), argc > 4 ? static_cast<uint32_t>(std::atoi(argv[4])) : 1));
+                                                 std::atoi(argv[3]),
+                                                 argc > 4 ? static_cast<uint32_t>(std::atoi(argv[4])) : 1));
   std::cout << server.url() << std::endl;
   std::string line;
-  while (std::getline(std::cin, line)) {
-  }
+  while (std::getline(std::cin, line)) {}
   return 0;
 }

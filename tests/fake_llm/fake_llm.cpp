@@ -79,8 +79,11 @@ void FakeLlm::State::handle(const httplib::Request& req, httplib::Response& res)
     }
     if (!format.empty() && rejected_formats.count(format)) {
       reply = reply_status(400);
-      reply.body = json{{"error", {{"message", "response_format type '" + format + "' is not supported"},
-                                   {"type", "invalid_request_error"}, {"param", "response_format"}}}}.dump();
+      reply.body = json{{"error",
+                         {{"message", "response_format type '" + format + "' is not supported"},
+                          {"type", "invalid_request_error"},
+                          {"param", "response_format"}}}}
+                       .dump();
     } else if (!script.empty()) {
       reply = script.front();
       script.pop_front();
@@ -105,17 +108,16 @@ void FakeLlm::State::handle(const httplib::Request& req, httplib::Response& res)
     res.set_content(reply.body, "application/json");
     return;
   }
-  json completion = {
-      {"id", "chatcmpl-fake"},
-      {"object", "chat.completion"},
-      {"model", seen.body.is_object() ? seen.body.value("model", "") : ""},
-      {"choices", json::array({{{"index", 0},
-                                {"message", {{"role", "assistant"}, {"content", reply.content}}},
-                                {"finish_reason", "stop"}}})},
-      {"usage",
-       {{"prompt_tokens", reply.prompt_tokens},
-        {"completion_tokens", reply.completion_tokens},
-        {"total_tokens", reply.prompt_tokens + reply.completion_tokens}}}};
+  json completion = {{"id", "chatcmpl-fake"},
+                     {"object", "chat.completion"},
+                     {"model", seen.body.is_object() ? seen.body.value("model", "") : ""},
+                     {"choices", json::array({{{"index", 0},
+                                               {"message", {{"role", "assistant"}, {"content", reply.content}}},
+                                               {"finish_reason", "stop"}}})},
+                     {"usage",
+                      {{"prompt_tokens", reply.prompt_tokens},
+                       {"completion_tokens", reply.completion_tokens},
+                       {"total_tokens", reply.prompt_tokens + reply.completion_tokens}}}};
   res.set_content(completion.dump(), "application/json");
 }
 

@@ -40,10 +40,10 @@ FakeReply reply_status(int status, std::string retry_after = "");
 FakeReply reply_delay(int delay_ms, FakeReply then);
 
 struct FakeLlmRequest {
-  nlohmann::json body;       // as parsed (null if it was not JSON)
+  nlohmann::json body;  // as parsed (null if it was not JSON)
   std::string raw_body;
   std::string authorization;
-  std::string all_headers;   // "Name: value" lines, to look for what must not be there
+  std::string all_headers;  // "Name: value" lines, to look for what must not be there
   std::string path;
 };
 
@@ -59,7 +59,7 @@ class FakeLlm {
   FakeLlm(const FakeLlm&) = delete;
   FakeLlm& operator=(const FakeLlm&) = delete;
 
-  std::string url() const;  // http://127.0.0.1:PORT (no /v1)
+  std::string url() const;                      // http://127.0.0.1:PORT (no /v1)
   void script(std::vector<FakeReply> replies);  // appended to what is left
   void set_responder(std::function<FakeReply(const nlohmann::json& request)> responder);
   void reject_response_formats(std::set<std::string> types);

@@ -89,9 +89,9 @@ TEST_CASE("labels deeper than the level are cut to it and shallower ones do not 
   f.label(1, "gold:tiny", "sym.crash.oom");
   f.label(1, "rules", "sym.crash.kill");  // same at level 1, different at 2
   f.label(2, "gold:tiny", "sym.hang");
-  f.label(2, "rules", "sym.hang.gen");    // gold stops at level 1: not compared at 2
+  f.label(2, "rules", "sym.hang.gen");  // gold stops at level 1: not compared at 2
   f.label(3, "gold:tiny", "sym.crash.oom");
-  f.label(3, "rules", "sym.crash");       // prediction stops at level 1: missing at 2
+  f.label(3, "rules", "sym.crash");  // prediction stops at level 1: missing at 2
   Evaluation e = f.run();
   const LevelEvaluation* l1 = e.find("symptom", 1);
   const LevelEvaluation* l2 = e.find("symptom", 2);

@@ -19,7 +19,8 @@ struct Fixture {
   TempDir dir;
   Store store = Store::open_memory();
   const Taxonomy& taxonomy = firstmile::testing::shipped_taxonomy();
-  int64_t repository = store.upsert_repository({.owner = "o", .name = "r", .series = "S", .model = "m", .architecture = "Dense"});
+  int64_t repository =
+      store.upsert_repository({.owner = "o", .name = "r", .series = "S", .model = "m", .architecture = "Dense"});
 
   Fixture() {
     for (int64_t n = 1; n <= 20; ++n) {
@@ -73,7 +74,7 @@ TEST_CASE("the exported sheet holds issues with text and no pull requests, and t
   auto records = read_csv_file(f.dir / "a.csv");
   REQUIRE(records.size() == 20);
   CHECK(records[0].fields == std::vector<std::string>{"repository", "number", "url", "title", "body", "is_failure",
-                                                       "stage", "symptom", "root_cause", "notes"});
+                                                      "stage", "symptom", "root_cause", "notes"});
   for (size_t r = 1; r < records.size(); ++r) CHECK(records[r].fields[1] != "20");
   export_label_sheet(f.store, f.taxonomy, sample_of(30, 9), f.dir / "b.csv");
   CHECK(firstmile::testing::file_bytes(f.dir / "a.csv") == firstmile::testing::file_bytes(f.dir / "b.csv"));
@@ -112,7 +113,8 @@ TEST_CASE("an unknown label is refused naming file, line and column, and nothing
   CHECK_THROWS_WITH_AS(f.import(sheet),
                        ((f.dir / "sheet.csv").string() +
                         ": line 3, column 5 (symptom): unknown symptom 'Gremlins' (the legend lists the labels); "
-                        "nothing was imported").c_str(),
+                        "nothing was imported")
+                           .c_str(),
                        Error);
   CHECK(f.annotations() == 0);
 }
@@ -120,11 +122,12 @@ TEST_CASE("an unknown label is refused naming file, line and column, and nothing
 TEST_CASE("a duplicate row names the line it repeats") {
   Fixture f;
   std::string sheet = std::string(kHeader) + "o/r,1,yes,,,,\r\no/r,1,no,,,,\r\n";
-  CHECK_THROWS_WITH_AS(f.import(sheet),
-                       ((f.dir / "sheet.csv").string() +
-                        ": line 3, column 2 (number): o/r#1 (failure 1) is already labelled on line 2; nothing was imported")
-                           .c_str(),
-                       Error);
+  CHECK_THROWS_WITH_AS(
+      f.import(sheet),
+      ((f.dir / "sheet.csv").string() +
+       ": line 3, column 2 (number): o/r#1 (failure 1) is already labelled on line 2; nothing was imported")
+          .c_str(),
+      Error);
 }
 
 TEST_CASE("unknown repositories and issues, bad is_failure values and labels on non-failures are refused") {
@@ -137,7 +140,8 @@ TEST_CASE("unknown repositories and issues, bad is_failure values and labels on 
     }
     return std::string();
   };
-  CHECK(error_of("x/y,1,yes,,,,\r\n").find("line 2, column 1 (repository): unknown repository 'x/y'") != std::string::npos);
+  CHECK(error_of("x/y,1,yes,,,,\r\n").find("line 2, column 1 (repository): unknown repository 'x/y'") !=
+        std::string::npos);
   CHECK(error_of("o/r,99,yes,,,,\r\n").find("line 2, column 2 (number): unknown issue o/r#99") != std::string::npos);
   CHECK(error_of("o/r,1,maybe,,,,\r\n").find("column 3 (is_failure): 'maybe' is not yes, no") != std::string::npos);
   CHECK(error_of("o/r,1,no,,Crash,,\r\n").find("column 5 (symptom): a symptom for an issue marked is_failure 'no'") !=
@@ -152,6 +156,7 @@ TEST_CASE("a sheet without a label column is refused naming the column") {
   CHECK_THROWS_WITH_AS(f.import("repository,number,is_failure,stage,symptom\r\n"),
                        ((f.dir / "sheet.csv").string() +
                         ": line 1: no column 'root_cause' (the header needs repository, number, is_failure, stage, "
-                        "symptom, root_cause)").c_str(),
+                        "symptom, root_cause)")
+                           .c_str(),
                        Error);
 }

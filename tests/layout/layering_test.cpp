@@ -80,7 +80,8 @@ std::vector<std::string> sql_lines(const fs::path& file) {
   int number = 0;
   for (std::string line; std::getline(lines, line);) {
     ++number;
-    if (std::regex_search(line, sql)) out.push_back(file.filename().string() + ":" + std::to_string(number) + ": " + line);
+    if (std::regex_search(line, sql))
+      out.push_back(file.filename().string() + ":" + std::to_string(number) + ": " + line);
   }
   return out;
 }
@@ -131,11 +132,13 @@ TEST_CASE("no SQL in tools/, and none in lib/ outside the store") {
       for (const std::string& line : sql_lines(file)) found.push_back("lib/" + library + "/" + line);
     }
   }
-  CHECK_MESSAGE(found.empty(), "SQL outside lib/store/:\n" << [&] {
-    std::string all;
-    for (const std::string& f : found) all += "  " + f + "\n";
-    return all;
-  }());
+  CHECK_MESSAGE(
+      found.empty(), "SQL outside lib/store/:\n"
+                         << [&] {
+                              std::string all;
+                              for (const std::string& f : found) all += "  " + f + "\n";
+                              return all;
+                            }());
 }
 
 TEST_CASE("no source file in lib/ is longer than 600 lines") {

@@ -5,8 +5,8 @@
 #include <condition_variable>
 #include <mutex>
 
-#include "llm/llm_client.h"
 #include "fake_llm.h"
+#include "llm/llm_client.h"
 #include "store/store.h"
 #include "support/files.h"
 
@@ -412,8 +412,8 @@ TEST_CASE("results keep the input order whatever order the answers arrive in") {
   LlmClientOptions o = options_for(server, rec);
   o.in_flight = 4;
   std::vector<int> progress;
-  std::vector<LlmResult> r =
-      LlmClient(o).complete_all(questions(12), [&](size_t done, size_t) { progress.push_back(static_cast<int>(done)); });
+  std::vector<LlmResult> r = LlmClient(o).complete_all(
+      questions(12), [&](size_t done, size_t) { progress.push_back(static_cast<int>(done)); });
   REQUIRE(r.size() == 12);
   for (int i = 0; i < 12; ++i) CHECK(r[static_cast<size_t>(i)].content == answer_to(i));
   REQUIRE(progress.size() == 12);

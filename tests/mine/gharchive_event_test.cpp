@@ -18,12 +18,12 @@ std::string text(const std::optional<int64_t>& n) { return n ? std::to_string(*n
 // Every field an event carries to the store, spelled out.
 std::string describe(const IssueEvent& e) {
   const IssueData& d = e.issue;
-  std::string out = e.owner + "/" + e.name + " #" + std::to_string(d.number) + " id=" + text(d.github_id) +
-                    " title=" + text(d.title) + " body=" + text(d.body) + " state=" + text(d.state) +
-                    " reason=" + text(d.state_reason) + " author=" + text(d.author) + " assoc=" +
-                    text(d.author_association) + " created=" + text(d.created_at) + " updated=" +
-                    text(d.updated_at) + " closed=" + text(d.closed_at) + " comments=" + text(d.comments_count) +
-                    " pr=" + std::to_string(d.is_pull_request) + " url=" + d.url + " labels=";
+  std::string out =
+      e.owner + "/" + e.name + " #" + std::to_string(d.number) + " id=" + text(d.github_id) +
+      " title=" + text(d.title) + " body=" + text(d.body) + " state=" + text(d.state) +
+      " reason=" + text(d.state_reason) + " author=" + text(d.author) + " assoc=" + text(d.author_association) +
+      " created=" + text(d.created_at) + " updated=" + text(d.updated_at) + " closed=" + text(d.closed_at) +
+      " comments=" + text(d.comments_count) + " pr=" + std::to_string(d.is_pull_request) + " url=" + d.url + " labels=";
   for (const std::string& l : d.labels) out += l + ",";
   if (!e.comment_event) return out;
   const CommentData& c = e.comment;
@@ -83,8 +83,9 @@ TEST_CASE("the fast parser reads an issue event and a comment event as the refer
   CHECK(quickly(opened, QuickParse::kEvent) == reference(opened));
   std::string deleted = comment_event("QwenLM/Qwen2.5", i, comment(77, "spam \u00e9\n"), "deleted");
   CHECK(quickly(deleted, QuickParse::kEvent) == reference(deleted));
-  CHECK(reference(deleted).ends_with(" | comment 77 deleted=1 author='bob' assoc=null body='spam \u00e9\n' "
-                                     "created='2024-05-01T11:00:00Z' updated='2024-05-01T11:00:00Z' url=null"));
+  CHECK(
+      reference(deleted).ends_with(" | comment 77 deleted=1 author='bob' assoc=null body='spam \u00e9\n' "
+                                   "created='2024-05-01T11:00:00Z' updated='2024-05-01T11:00:00Z' url=null"));
 }
 
 TEST_CASE("the fast parser and the reference parser read every event of the storm alike") {
@@ -136,7 +137,8 @@ TEST_CASE("a trimmed payload without html_url takes the issue's URL from the eve
 }
 
 TEST_CASE("a BigQuery row whose payload is a string of JSON is read like an event") {
-  json payload = {{"action", "created"}, {"issue", issue(4, "2024-05-01T10:00:00Z")}, {"comment", comment(40, "same here")}};
+  json payload = {
+      {"action", "created"}, {"issue", issue(4, "2024-05-01T10:00:00Z")}, {"comment", comment(40, "same here")}};
   json row = {{"type", "IssueCommentEvent"},
               {"repo", {{"name", "QwenLM/Qwen2.5"}}},
               {"created_at", "2024-05-01 12:00:00 UTC"},
@@ -154,14 +156,15 @@ TEST_CASE("an issue event with a field of the wrong type names file, line and fi
   IssueEvent e;
   CHECK_THROWS_WITH_AS(parse_issue_event(issues_event("o/r", bad), "bad.json.gz", 2, kAll, e),
                        "bad.json.gz: line 2: payload.issue: field 'title' must be a string, got number", Error);
-  CHECK_THROWS_WITH_AS(parse_issue_event(issues_event("nobody", issue(1, "2024-05-01T10:00:00Z")), "h.json", 3, kAll, e),
-                       "h.json: line 3: repo.name 'nobody' is not OWNER/NAME", Error);
+  CHECK_THROWS_WITH_AS(
+      parse_issue_event(issues_event("nobody", issue(1, "2024-05-01T10:00:00Z")), "h.json", 3, kAll, e),
+      "h.json: line 3: repo.name 'nobody' is not OWNER/NAME", Error);
 }
 
 TEST_CASE("a malformed issue event is an error naming file, line and column") {
   std::string line = issues_event("o/r", issue(1, "2024-05-01T10:00:00Z"));
   line = line.substr(0, line.size() - 2);  // the closing brace cut off
   IssueEvent e;
-  CHECK_THROWS_WITH_AS(parse_issue_event(line, "bad.json.gz", 7, kAll, e), doctest::Contains("bad.json.gz: line 7, column"),
-                       Error);
+  CHECK_THROWS_WITH_AS(parse_issue_event(line, "bad.json.gz", 7, kAll, e),
+                       doctest::Contains("bad.json.gz: line 7, column"), Error);
 }

@@ -13,28 +13,43 @@ namespace firstmile::testing {
 using nlohmann::json;
 
 const std::string kPush =
-    R"({"id":"2","type":"PushEvent","actor":{"login":"x"},"repo":{"id":1,"name":"a/b"},"payload":{"commits":[]}})" "\n";
+    R"({"id":"2","type":"PushEvent","actor":{"login":"x"},"repo":{"id":1,"name":"a/b"},"payload":{"commits":[]}})"
+    "\n";
 const std::string kWatch =
-    R"({"id":"3","type":"WatchEvent","actor":{"login":"y"},"repo":{"id":2,"name":"c/d"},"payload":{"action":"started"}})" "\n";
+    R"({"id":"3","type":"WatchEvent","actor":{"login":"y"},"repo":{"id":2,"name":"c/d"},"payload":{"action":"started"}})"
+    "\n";
 
 Preset gharchive_preset() { return load_preset(source_file("data/presets/open-llm-failures.json").string()); }
 
 json issue(int64_t number, const std::string& updated_at, const std::string& title) {
-  return {{"id", 1000 + number},   {"number", number},       {"title", title},
-          {"body", "Traceback (most recent call last):\n  ..."},     {"state", "open"},
-          {"user", {{"login", "alice"}, {"type", "User"}}},          {"labels", json::array({{{"name", "bug"}}})},
-          {"comments", 0},         {"created_at", "2024-05-01T10:00:00Z"}, {"updated_at", updated_at}};
+  return {{"id", 1000 + number},
+          {"number", number},
+          {"title", title},
+          {"body", "Traceback (most recent call last):\n  ..."},
+          {"state", "open"},
+          {"user", {{"login", "alice"}, {"type", "User"}}},
+          {"labels", json::array({{{"name", "bug"}}})},
+          {"comments", 0},
+          {"created_at", "2024-05-01T10:00:00Z"},
+          {"updated_at", updated_at}};
 }
 
 json comment(int64_t id, const std::string& body, const std::string& updated_at) {
-  return {{"id", id}, {"body", body}, {"user", {{"login", "bob"}}}, {"created_at", "2024-05-01T11:00:00Z"},
+  return {{"id", id},
+          {"body", body},
+          {"user", {{"login", "bob"}}},
+          {"created_at", "2024-05-01T11:00:00Z"},
           {"updated_at", updated_at}};
 }
 
 std::string event(const std::string& type, const std::string& repo, const json& payload) {
-  json e = {{"id", "26000000001"}, {"type", type},       {"actor", {{"id", 1}, {"login", "alice"}}},
+  json e = {{"id", "26000000001"},
+            {"type", type},
+            {"actor", {{"id", 1}, {"login", "alice"}}},
             {"repo", {{"id", 7}, {"name", repo}, {"url", "https://api.github.com/repos/" + repo}}},
-            {"payload", payload},    {"public", true}, {"created_at", "2024-05-01T12:00:00Z"}};
+            {"payload", payload},
+            {"public", true},
+            {"created_at", "2024-05-01T12:00:00Z"}};
   return e.dump() + "\n";
 }
 
@@ -77,7 +92,8 @@ class Dice {
 std::vector<std::string> storm_lines() {
   Dice next;
   const std::vector<std::string> repos = {"QwenLM/Qwen2.5", "o/r", "deepseek-ai/DeepSeek-V3"};
-  const std::vector<std::string> texts = {"Traceback:\n  File \"x.py\", line 1\n\tKeyError: 'a\\b'", "显存不足，模型加载失败。",
+  const std::vector<std::string> texts = {"Traceback:\n  File \"x.py\", line 1\n\tKeyError: 'a\\b'",
+                                          "显存不足，模型加载失败。",
                                           "emoji \xF0\x9F\x98\x80 and a tab\t and a /slash/", "plain words here"};
   std::vector<std::string> lines;
   std::vector<int64_t> comment_ids;
@@ -100,7 +116,8 @@ std::vector<std::string> storm_lines() {
     for (uint64_t k = 0, n = 1 + next(60); k < n; ++k) body += texts[next(texts.size())] + " ";
     object["body"] = next(12) == 0 ? json(nullptr) : json(body);
     object["labels"] = json::array();
-    for (uint64_t k = 0, n = next(3); k < n; ++k) object["labels"].push_back({{"name", "label" + std::to_string(next(5))}});
+    for (uint64_t k = 0, n = next(3); k < n; ++k)
+      object["labels"].push_back({{"name", "label" + std::to_string(next(5))}});
     if (number % 7 == 0) object["pull_request"] = {{"url", "x"}};
     if (next(2)) object["html_url"] = "https://github.com/" + repo + "/issues/" + std::to_string(number);
     std::string line;

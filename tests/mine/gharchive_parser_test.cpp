@@ -99,6 +99,6 @@ TEST_CASE("a truncated file hands out the events of its whole lines, then the re
 
 TEST_CASE("a file that cannot be opened is an error from the constructor") {
   TempDir dir;
-  CHECK_THROWS_WITH_AS(ParallelParser(dir / "missing.json.gz", {}, 2), doctest::Contains("missing.json.gz: cannot open"),
-                       Error);
+  CHECK_THROWS_WITH_AS(ParallelParser(dir / "missing.json.gz", {}, 2),
+                       doctest::Contains("missing.json.gz: cannot open"), Error);
 }

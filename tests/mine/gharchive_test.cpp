@@ -37,8 +37,9 @@ std::string database_content(Store& store) {
 
 TEST_CASE("issue and comment events fill issues and comments, with the repository from the event") {
   TempDir dir;
-  write_gzip(dir / "h.json.gz", {issues_event("QwenLM/Qwen2.5", issue(5, "2024-05-01T10:00:00Z")) +
-                                 comment_event("QwenLM/Qwen2.5", issue(5, "2024-05-01T11:00:00Z"), comment(77, "try bf16"))});
+  write_gzip(dir / "h.json.gz",
+             {issues_event("QwenLM/Qwen2.5", issue(5, "2024-05-01T10:00:00Z")) +
+              comment_event("QwenLM/Qwen2.5", issue(5, "2024-05-01T11:00:00Z"), comment(77, "try bf16"))});
   Store store = Store::open_memory();
   GharchiveImportSummary s = import_gharchive(store, preset(), {dir / "h.json.gz"}, {});
   CHECK(s.events == 2);
@@ -57,7 +58,8 @@ TEST_CASE("issue and comment events fill issues and comments, with the repositor
 
 TEST_CASE("events other than issue events are skipped unparsed, malformed or not") {
   TempDir dir;
-  std::string broken_push = R"({"id":"4","type":"PushEvent","payload":{"commits":[)" "\n";
+  std::string broken_push = R"({"id":"4","type":"PushEvent","payload":{"commits":[)"
+                            "\n";
   write_gzip(dir / "h.json.gz", {kPush + broken_push + kWatch + issues_event("o/r", issue(1, "2024-05-01T10:00:00Z"))});
   Store store = Store::open_memory();
   GharchiveImportSummary s = import_gharchive(store, preset(), {dir / "h.json.gz"}, {});
@@ -96,8 +98,9 @@ TEST_CASE("an older issue event never overwrites a newer one") {
 TEST_CASE("a deleted comment event removes the comment") {
   TempDir dir;
   json i = issue(1, "2024-05-01T10:00:00Z");
-  write_gzip(dir / "h.json.gz", {comment_event("o/r", i, comment(77, "spam")) + comment_event("o/r", i, comment(78, "keep")) +
-                                 comment_event("o/r", i, comment(77, "spam"), "deleted")});
+  write_gzip(dir / "h.json.gz",
+             {comment_event("o/r", i, comment(77, "spam")) + comment_event("o/r", i, comment(78, "keep")) +
+              comment_event("o/r", i, comment(77, "spam"), "deleted")});
   Store store = Store::open_memory();
   GharchiveImportSummary s = import_gharchive(store, preset(), {dir / "h.json.gz"}, {});
   CHECK(s.new_comments == 2);
@@ -109,7 +112,8 @@ TEST_CASE("an issue event of a pull request flags the issue as a pull request") 
   TempDir dir;
   json pr = issue(9, "2024-05-01T10:00:00Z", "Fix the loader");
   pr["pull_request"] = {{"url", "https://api.github.com/repos/o/r/pulls/9"}, {"merged_at", nullptr}};
-  write_gzip(dir / "h.json.gz", {issues_event("o/r", pr, "closed") + issues_event("o/r", issue(10, "2024-05-01T10:00:00Z"))});
+  write_gzip(dir / "h.json.gz",
+             {issues_event("o/r", pr, "closed") + issues_event("o/r", issue(10, "2024-05-01T10:00:00Z"))});
   Store store = Store::open_memory();
   GharchiveImportSummary s = import_gharchive(store, preset(), {dir / "h.json.gz"}, {});
   CHECK(s.pull_requests == 1);
@@ -168,9 +172,10 @@ TEST_CASE("re-importing the same dump leaves the database as it was") {
   json i = issue(1, "2024-05-01T10:00:00Z");
   json later = issue(1, "2024-05-01T12:00:00Z");
   later["state"] = "closed";
-  write_gzip(dir / "h.json.gz", {issues_event("o/r", i) + comment_event("o/r", i, comment(1, "first")) +
-                                 comment_event("o/r", i, comment(2, "spam")) + comment_event("o/r", i, comment(2, "spam"), "deleted") +
-                                 issues_event("o/r", later, "closed") + kPush});
+  write_gzip(dir / "h.json.gz",
+             {issues_event("o/r", i) + comment_event("o/r", i, comment(1, "first")) +
+              comment_event("o/r", i, comment(2, "spam")) + comment_event("o/r", i, comment(2, "spam"), "deleted") +
+              issues_event("o/r", later, "closed") + kPush});
   Store store = Store::open_memory();
   import_gharchive(store, preset(), {dir / "h.json.gz"}, {});
   std::string before = database_content(store);
@@ -235,12 +240,11 @@ std::string full_content(Store& store) {
 std::string counts(const GharchiveImportSummary& s) {
   return std::to_string(s.events) + " " + std::to_string(s.issues) + " " + std::to_string(s.pull_requests) + " " +
          std::to_string(s.new_issues) + " " + std::to_string(s.updated_issues) + " " +
-         std::to_string(s.unchanged_issues) + " " + std::to_string(s.older_issues) + " " +
-         std::to_string(s.comments) + " " + std::to_string(s.new_comments) + " " +
-         std::to_string(s.updated_comments) + " " + std::to_string(s.older_comments) + " " +
-         std::to_string(s.deleted_comments) + " " + std::to_string(s.repositories) + " " +
-         std::to_string(s.superseded_issues) + " " + std::to_string(s.unchanged_comments) + " " +
-         std::to_string(s.superseded_comments);
+         std::to_string(s.unchanged_issues) + " " + std::to_string(s.older_issues) + " " + std::to_string(s.comments) +
+         " " + std::to_string(s.new_comments) + " " + std::to_string(s.updated_comments) + " " +
+         std::to_string(s.older_comments) + " " + std::to_string(s.deleted_comments) + " " +
+         std::to_string(s.repositories) + " " + std::to_string(s.superseded_issues) + " " +
+         std::to_string(s.unchanged_comments) + " " + std::to_string(s.superseded_comments);
 }
 
 // What an import with and one without superseded snapshots must agree on: every event is
@@ -248,8 +252,8 @@ std::string counts(const GharchiveImportSummary& s) {
 // as often.
 std::string invariant_counts(const GharchiveImportSummary& s) {
   return std::to_string(s.events) + " " + std::to_string(s.issues) + " " + std::to_string(s.pull_requests) + " " +
-         std::to_string(s.new_issues) + " " + std::to_string(s.comments) + " " + std::to_string(s.new_comments) +
-         " " + std::to_string(s.deleted_comments) + " " + std::to_string(s.repositories);
+         std::to_string(s.new_issues) + " " + std::to_string(s.comments) + " " + std::to_string(s.new_comments) + " " +
+         std::to_string(s.deleted_comments) + " " + std::to_string(s.repositories);
 }
 
 // Each snapshot and each comment event is counted exactly once.
@@ -259,7 +263,6 @@ void check_counts_add_up(const GharchiveImportSummary& s, int64_t delete_events)
             delete_events ==
         s.comments);
 }
-
 
 // What importing the storm must do, worked out from its lines alone by the rules gharchive.h
 // and the store state, not by the import's code: a snapshot older than the newest one before
@@ -416,16 +419,16 @@ TEST_CASE("superseded issue snapshots and comment edits are not written, and the
   untimed["updated_at"] = nullptr;
   json timed = issue(2, "2024-05-01T10:00:00Z", "timed");
   std::vector<std::string> lines = {
-      issues_event("o/r", v1),                                        // superseded by v2
+      issues_event("o/r", v1),                                            // superseded by v2
       comment_event("o/r", v2, comment(7, "a", "2024-05-01T11:00:00Z")),  // v2 superseded by v2b; comment by b
-      issues_event("o/r", v2b, "edited"),                              // kept: v0 is older
+      issues_event("o/r", v2b, "edited"),                                 // kept: v0 is older
       comment_event("o/r", v0, comment(7, "b", "2024-05-01T12:00:00Z"), "edited"),  // comment kept: a delete follows
       comment_event("o/r", v0, comment(7, "b", "2024-05-01T12:00:00Z"), "deleted"),
       comment_event("o/r", v0, comment(7, "c", "2024-05-01T13:00:00Z"), "edited"),  // after the delete: re-created
-      comment_event("o/r", v0, comment(8, "x", "2024-05-01T13:00:00Z")),  // kept: the next edit is older
+      comment_event("o/r", v0, comment(8, "x", "2024-05-01T13:00:00Z")),            // kept: the next edit is older
       comment_event("o/r", v0, comment(8, "y", "2024-05-01T12:00:00Z"), "edited"),  // older: kept out
-      issues_event("o/r", untimed),                                   // no updated_at: never superseded
-      issues_event("o/r", timed),                                     // written after it
+      issues_event("o/r", untimed),                                                 // no updated_at: never superseded
+      issues_event("o/r", timed),                                                   // written after it
       comment_event("o/other", issue(3, "2024-05-01T10:00:00Z"), comment(9, "z")),  // only a comment wants the id
       comment_event("o/other", issue(3, "2024-05-01T10:00:00Z"), comment(9, "z2", "2024-05-01T11:00:01Z"), "edited"),
   };
@@ -462,4 +465,3 @@ TEST_CASE("superseded issue snapshots and comment edits are not written, and the
   CHECK(together.db().query_int("SELECT count(*) FROM issues WHERE title = 'second, same second'") == 1);
   CHECK(together.db().query_int("SELECT count(*) FROM comments WHERE github_id = 7 AND body = 'c'") == 1);
 }
-

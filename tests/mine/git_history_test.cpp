@@ -3,10 +3,10 @@
 
 #include "base/error.h"
 #include "dataset/preset.h"
-#include "support/git_fixture.h"
 #include "mine/git_history.h"
 #include "store/store.h"
 #include "support/files.h"
+#include "support/git_fixture.h"
 
 using namespace firstmile;
 using namespace firstmile::testing;
@@ -28,7 +28,9 @@ History build_history(GitFixture& repo) {
   History h;
   h.root = repo.commit({{"a.txt", "1\n2\n3\n"}, {"b.txt", "x\n"}, {"old.txt", "keep\nthese\nfour\nlines\n"}},
                        "Initial commit\n\nSee #3, not abc#12 nor colour #fff.\n", kMay1Noon, 120);
-  h.changes = repo.commit({{"a.txt", "1\n2\nthree\n4\n"}, {"b.txt", std::nullopt}, {"old.txt", std::nullopt},
+  h.changes = repo.commit({{"a.txt", "1\n2\nthree\n4\n"},
+                           {"b.txt", std::nullopt},
+                           {"old.txt", std::nullopt},
                            {"new.txt", "keep\nthese\nfour\nlines\n"}},
                           "Fixes #12, closes QwenLM/Qwen2.5#7\n", kMay1Noon + kHour, -300);
   h.side = repo.commit({{"side.txt", "s\n"}}, "Side work, see https://github.com/QwenLM/Qwen2.5/issues/306\n",
@@ -118,9 +120,12 @@ TEST_CASE("each changed file is stored with its status, old path and line counts
   History h = build_history(repo);
   Store store = Store::open_memory();
   import(store, dir / "repo");
-  std::string files_of_changes = rows(
-      store, "SELECT f.path, f.status, f.old_path, f.insertions, f.deletions FROM commit_files f "
-             "JOIN commits c ON c.id = f.commit_id WHERE c.sha = '" + h.changes + "' ORDER BY f.path", 5);
+  std::string files_of_changes =
+      rows(store,
+           "SELECT f.path, f.status, f.old_path, f.insertions, f.deletions FROM commit_files f "
+           "JOIN commits c ON c.id = f.commit_id WHERE c.sha = '" +
+               h.changes + "' ORDER BY f.path",
+           5);
   CHECK(files_of_changes ==
         "a.txt|modified|NULL|2|1\n"
         "b.txt|deleted|NULL|0|1\n"
@@ -135,9 +140,11 @@ TEST_CASE("a root commit is diffed against the empty tree") {
   History h = build_history(repo);
   Store store = Store::open_memory();
   import(store, dir / "repo");
-  CHECK(rows(store, "SELECT f.path, f.status, f.insertions, f.deletions FROM commit_files f JOIN commits c ON "
-                    "c.id = f.commit_id WHERE c.sha = '" + h.root + "' ORDER BY f.path", 4) ==
-        "a.txt|added|3|0\nb.txt|added|1|0\nold.txt|added|4|0\n");
+  CHECK(rows(store,
+             "SELECT f.path, f.status, f.insertions, f.deletions FROM commit_files f JOIN commits c ON "
+             "c.id = f.commit_id WHERE c.sha = '" +
+                 h.root + "' ORDER BY f.path",
+             4) == "a.txt|added|3|0\nb.txt|added|1|0\nold.txt|added|4|0\n");
 }
 
 TEST_CASE("a merge commit is diffed against its first parent") {
@@ -146,28 +153,42 @@ TEST_CASE("a merge commit is diffed against its first parent") {
   History h = build_history(repo);
   Store store = Store::open_memory();
   import(store, dir / "repo");
-  CHECK(rows(store, "SELECT f.path, f.status, f.insertions FROM commit_files f JOIN commits c ON "
-                    "c.id = f.commit_id WHERE c.sha = '" + h.merge + "'", 3) == "side.txt|added|1\n");
+  CHECK(rows(store,
+             "SELECT f.path, f.status, f.insertions FROM commit_files f JOIN commits c ON "
+             "c.id = f.commit_id WHERE c.sha = '" +
+                 h.merge + "'",
+             3) == "side.txt|added|1\n");
 }
 
 TEST_CASE("changes deep in folders, whole folders added and removed, and moves across folders are all found") {
   TempDir dir;
   GitFixture repo(dir / "repo");
-  repo.commit({{"src/a.txt", "a\n"}, {"src/deep/b.txt", "b1\nb2\n"}, {"docs/c.txt", "c\n"},
-               {"top.txt", "one\ntwo\nthree\nfour\n"}, {"same/s.txt", "s\n"}, {"x", "file\n"},
+  repo.commit({{"src/a.txt", "a\n"},
+               {"src/deep/b.txt", "b1\nb2\n"},
+               {"docs/c.txt", "c\n"},
+               {"top.txt", "one\ntwo\nthree\nfour\n"},
+               {"same/s.txt", "s\n"},
+               {"x", "file\n"},
                {"same.txt", "t\n"}},  // git sorts the file same.txt before the folder same
               "Start", 1714564800);
-  std::string next = repo.commit({{"src/deep/b.txt", "b1\nB2\nb3\n"}, {"docs/c.txt", std::nullopt},
-                                  {"new/d.txt", "d\n"}, {"top.txt", std::nullopt},
-                                  {"src/top.txt", "one\ntwo\nthree\nfour\n"}, {"x", std::nullopt},
-                                  {"x/y.txt", "y\n"}, {"same.txt", "T\n"}},
+  std::string next = repo.commit({{"src/deep/b.txt", "b1\nB2\nb3\n"},
+                                  {"docs/c.txt", std::nullopt},
+                                  {"new/d.txt", "d\n"},
+                                  {"top.txt", std::nullopt},
+                                  {"src/top.txt", "one\ntwo\nthree\nfour\n"},
+                                  {"x", std::nullopt},
+                                  {"x/y.txt", "y\n"},
+                                  {"same.txt", "T\n"}},
                                  "Reorganise", 1714568400);
   Store store = Store::open_memory();
   import(store, dir / "repo");
   // Unchanged folders (same/) and files (src/a.txt) are not listed; a file replaced by a folder
   // of the same name is the file deleted and the folder's files added.
-  CHECK(rows(store, "SELECT f.path, f.status, f.old_path, f.insertions, f.deletions FROM commit_files f JOIN commits c "
-                    "ON c.id = f.commit_id WHERE c.sha = '" + next + "' ORDER BY f.path", 5) ==
+  CHECK(rows(store,
+             "SELECT f.path, f.status, f.old_path, f.insertions, f.deletions FROM commit_files f JOIN commits c "
+             "ON c.id = f.commit_id WHERE c.sha = '" +
+                 next + "' ORDER BY f.path",
+             5) ==
         "docs/c.txt|deleted|NULL|0|1\n"
         "new/d.txt|added|NULL|1|0\n"
         "same.txt|modified|NULL|1|1\n"
@@ -196,8 +217,8 @@ TEST_CASE("annotated tags give tagger, date and message; lightweight tags the co
   GitImportSummary s = import(store, dir / "repo");
   CHECK(s.new_tags == 2);
   CHECK(rows(store, "SELECT name, sha, tagged_at, tagger, message FROM tags ORDER BY name", 5) ==
-        "v0.1|" + h.root + "|2024-05-01T12:01:00Z|NULL|NULL\n" +
-        "v1.0|" + h.changes + "|2024-05-01T22:00:00Z|Tom Tagger <tom@example.com>|First release\n\n");
+        "v0.1|" + h.root + "|2024-05-01T12:01:00Z|NULL|NULL\n" + "v1.0|" + h.changes +
+            "|2024-05-01T22:00:00Z|Tom Tagger <tom@example.com>|First release\n\n");
 }
 
 TEST_CASE("issue links from commit messages are stored as closes or mentions") {
@@ -206,9 +227,11 @@ TEST_CASE("issue links from commit messages are stored as closes or mentions") {
   History h = build_history(repo);
   Store store = Store::open_memory();
   GitImportSummary s = import(store, dir / "repo");
-  CHECK(rows(store, "SELECT c.sha = '" + h.root + "', c.sha = '" + h.changes + "', c.sha = '" + h.side +
-                        "', l.owner, l.name, l.number, l.kind FROM commit_issue_links l JOIN commits c ON "
-                        "c.id = l.commit_id ORDER BY l.owner, l.name, l.number", 7) ==
+  CHECK(rows(store,
+             "SELECT c.sha = '" + h.root + "', c.sha = '" + h.changes + "', c.sha = '" + h.side +
+                 "', l.owner, l.name, l.number, l.kind FROM commit_issue_links l JOIN commits c ON "
+                 "c.id = l.commit_id ORDER BY l.owner, l.name, l.number",
+             7) ==
         "1|0|0|acme|demo|3|mentions\n"
         "0|0|0|acme|demo|5|closes\n"
         "0|1|0|acme|demo|12|closes\n"

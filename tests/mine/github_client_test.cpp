@@ -37,7 +37,6 @@ TEST_CASE("a renamed repository's answer is followed and marked redirected; a kn
   CHECK(client.counters().not_modified == 1);
 }
 
-
 TEST_CASE("network errors are retried, then reported with the URL") {
   GithubClientOptions o;
   o.api_url = "http://127.0.0.1:1";  // nothing listens there
@@ -50,8 +49,9 @@ TEST_CASE("network errors are retried, then reported with the URL") {
 }
 
 TEST_CASE("Link headers and query parameters are read as GitHub writes them") {
-  std::string link = "<https://api.github.com/repositories/1/issues?per_page=100&page=2>; rel=\"next\", "
-                     "<https://api.github.com/repositories/1/issues?per_page=100&page=7>; rel=\"last\"";
+  std::string link =
+      "<https://api.github.com/repositories/1/issues?per_page=100&page=2>; rel=\"next\", "
+      "<https://api.github.com/repositories/1/issues?per_page=100&page=7>; rel=\"last\"";
   CHECK(link_url(link, "next") == "https://api.github.com/repositories/1/issues?per_page=100&page=2");
   CHECK(link_url(link, "prev").empty());
   CHECK(query_int(link_url(link, "last"), "page") == 7);

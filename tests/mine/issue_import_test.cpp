@@ -23,7 +23,8 @@ const char* kIssues = R"([
    "pull_request": {"url": "u"}, "created_at": "2024-05-03T10:00:00Z", "updated_at": "2024-05-03T10:00:00Z"}
 ])";
 
-const char* kComments = R"({"id": 9001, "issue_url": "https://api.github.com/repos/QwenLM/Qwen2.5/issues/5", "user": {"login": "bob"}, "body": "try bf16", "created_at": "2024-05-01T11:00:00Z", "updated_at": "2024-05-01T11:00:00Z"}
+const char* kComments =
+    R"({"id": 9001, "issue_url": "https://api.github.com/repos/QwenLM/Qwen2.5/issues/5", "user": {"login": "bob"}, "body": "try bf16", "created_at": "2024-05-01T11:00:00Z", "updated_at": "2024-05-01T11:00:00Z"}
 {"id": 9002, "issue_url": "https://api.github.com/repos/meta-llama/llama3/issues/77", "user": {"login": "carol"}, "body": "same here", "created_at": "2024-05-01T12:00:00Z", "updated_at": "2024-05-01T12:00:00Z"}
 )";
 
@@ -111,7 +112,9 @@ TEST_CASE("a bad file anywhere refuses the whole import and writes nothing") {
 
 TEST_CASE("invalid JSON inside a value is reported at its line in the file") {
   TempDir dir;
-  write_file(dir / "bad.jsonl", "{\"html_url\": \"https://github.com/o/r/issues/1\", \"number\": 1}\n{\"number\": 2,, \"title\": \"x\"}\n");
+  write_file(
+      dir / "bad.jsonl",
+      "{\"html_url\": \"https://github.com/o/r/issues/1\", \"number\": 1}\n{\"number\": 2,, \"title\": \"x\"}\n");
   Store store = Store::open_memory();
   CHECK_THROWS_WITH_AS(import_issue_files(store, preset(), {dir / "bad.jsonl"}, {}),
                        doctest::Contains("bad.jsonl: line 2, column"), Error);

@@ -63,10 +63,14 @@ TEST_CASE("objects and arrays call back for each member and element; skip passes
   std::optional<int64_t> n, m = 7;
   s.object([&](std::string_view key) {
     keys.emplace_back(key);
-    if (key == "b") s.optional_string(b);
-    else if (key == "n") s.optional_integer(n);
-    else if (key == "m") s.optional_integer(m);
-    else s.skip();
+    if (key == "b")
+      s.optional_string(b);
+    else if (key == "n")
+      s.optional_integer(n);
+    else if (key == "m")
+      s.optional_integer(m);
+    else
+      s.skip();
   });
   CHECK(s.at_end());
   CHECK(keys == std::vector<std::string>{"a", "b", "n", "m"});
@@ -78,15 +82,15 @@ TEST_CASE("objects and arrays call back for each member and element; skip passes
 TEST_CASE("the scanner declines what it is not sure of") {
   CHECK(skips(R"({"a": [1, 2.5, "x"]})"));
   CHECK_FALSE(skips(R"(/* comment */ {})"));
-  CHECK_FALSE(skips("1e5"));                       // exponents
-  CHECK_FALSE(skips("01"));                        // leading zeros
-  CHECK_FALSE(skips(R"({"a\u0062": 1})"));         // escaped keys
-  CHECK_FALSE(skips(R"("\ud83d")"));               // a lone surrogate
-  CHECK_FALSE(skips("\"\xC0\x80\""));              // overlong UTF-8
-  CHECK_FALSE(skips("\"\xED\xA0\x80\""));          // a surrogate in UTF-8
-  CHECK_FALSE(skips("\"tab\there\""));             // a raw control character
-  CHECK_FALSE(skips(R"("\x")"));                   // an unknown escape
-  CHECK_FALSE(skips(R"({"a": 1,})"));              // a trailing comma
+  CHECK_FALSE(skips("1e5"));                // exponents
+  CHECK_FALSE(skips("01"));                 // leading zeros
+  CHECK_FALSE(skips(R"({"a\u0062": 1})"));  // escaped keys
+  CHECK_FALSE(skips(R"("\ud83d")"));        // a lone surrogate
+  CHECK_FALSE(skips("\"\xC0\x80\""));       // overlong UTF-8
+  CHECK_FALSE(skips("\"\xED\xA0\x80\""));   // a surrogate in UTF-8
+  CHECK_FALSE(skips("\"tab\there\""));      // a raw control character
+  CHECK_FALSE(skips(R"("\x")"));            // an unknown escape
+  CHECK_FALSE(skips(R"({"a": 1,})"));       // a trailing comma
   // Depth counts from the top value (0): the 66th nested array is at depth 65.
   CHECK_FALSE(skips(std::string(66, '[') + std::string(66, ']')));
   CHECK(skips(std::string(65, '[') + std::string(65, ']')));

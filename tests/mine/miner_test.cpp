@@ -4,9 +4,9 @@
 #include "base/error.h"
 #include "dataset/preset.h"
 #include "fake_github.h"
-#include "select/failure_filter.h"
 #include "mine/github_client.h"
 #include "mine/miner.h"
+#include "select/failure_filter.h"
 #include "store/mining_state.h"
 #include "store/run_lock.h"
 #include "store/store.h"
@@ -117,8 +117,9 @@ TEST_CASE("timelines are fetched for failure-like issues only, and kept in order
   CHECK(s.repositories.at(0).timelines == failure_like);
   CHECK(failure_like < count(m.store, "SELECT count(*) FROM issues WHERE is_pull_request = 0"));
   CHECK(server.stats().timeline_requests == s.repositories.at(0).timelines);
-  CHECK(count(m.store, "SELECT count(*) FROM timeline_events WHERE position = 2 AND event = 'cross-referenced' "
-                       "AND source_url LIKE 'https://github.com/acme/model/pull/%'") == s.repositories.at(0).timelines);
+  CHECK(count(m.store,
+              "SELECT count(*) FROM timeline_events WHERE position = 2 AND event = 'cross-referenced' "
+              "AND source_url LIKE 'https://github.com/acme/model/pull/%'") == s.repositories.at(0).timelines);
   CHECK(count(m.store, "SELECT count(*) FROM timeline_events WHERE event = 'closed' AND commit_id IS NOT NULL") ==
         s.repositories.at(0).timelines);
   CHECK(count(m.store, "SELECT count(*) FROM timeline_events WHERE detail LIKE '%\"body\"%'") == 0);
@@ -154,7 +155,8 @@ TEST_CASE("5xx bursts and secondary rate limits are retried until they pass") {
   CHECK(s.counters.retries == 5);
   CHECK(count(m.store, "SELECT count(*) FROM issues") == 120);
   bool said_secondary = false;
-  for (const auto& n : m.notices) said_secondary = said_secondary || n.find("secondary rate limit") != std::string::npos;
+  for (const auto& n : m.notices)
+    said_secondary = said_secondary || n.find("secondary rate limit") != std::string::npos;
   CHECK(said_secondary);
 }
 
@@ -192,8 +194,9 @@ TEST_CASE("retries give up with an error naming the URL") {
   CHECK(count(m.store, "SELECT status = 'failed' FROM runs ORDER BY id DESC LIMIT 1") == 1);
 }
 
-TEST_CASE("a malformed page stops the mine naming URL and position, keeps the pages before it, and the next run "
-          "resumes") {
+TEST_CASE(
+    "a malformed page stops the mine naming URL and position, keeps the pages before it, and the next run "
+    "resumes") {
   FakeGithub server;
   server.add(make_repository("acme", "model", 250, 0, 7));
   {

@@ -42,7 +42,8 @@ TEST_CASE("the funnel counts, per repository and in total, the issues that reach
   std::vector<std::pair<std::string, StepCounts>> rows;
   for (const FunnelRow& r : f.repositories) rows.emplace_back(r.repository, r.counts);
   // Repositories by name, without case.
-  CHECK(rows == std::vector<std::pair<std::string, StepCounts>>{{"A/one", {2, 1, 1, 1, 1}}, {"b/two", {1, 1, 1, 0, 0}}});
+  CHECK(rows ==
+        std::vector<std::pair<std::string, StepCounts>>{{"A/one", {2, 1, 1, 1, 1}}, {"b/two", {1, 1, 1, 0, 0}}});
   CHECK(f.total.counts == StepCounts{3, 2, 2, 1, 1});
 }
 
@@ -50,7 +51,8 @@ TEST_CASE("the funnel of an unknown selection is an error naming the selections 
   Written w;
   CHECK_THROWS_WITH_AS(load_funnel(w.store, "other"), "no selection named 'other' (selections: default)", Error);
   Store empty = Store::open_memory();
-  CHECK_THROWS_WITH_AS(load_funnel(empty, "default"), "no selection named 'default' (run `firstmile select` first)", Error);
+  CHECK_THROWS_WITH_AS(load_funnel(empty, "default"), "no selection named 'default' (run `firstmile select` first)",
+                       Error);
 }
 
 TEST_CASE("the funnel prints as a table with each step's share of mined") {
@@ -72,8 +74,9 @@ TEST_CASE("the funnel prints as CSV and JSON with one column per step") {
   Funnel f = load_funnel(w.store, "default");
   std::ostringstream csv;
   print_funnel(f, "csv", csv);
-  CHECK(csv.str() == "selection,repository,mined,issue,keyword,failure_report,not_duplicate\r\n"
-                     "default,A/one,2,1,1,1,1\r\ndefault,b/two,1,1,1,0,0\r\ndefault,total,3,2,2,1,1\r\n");
+  CHECK(csv.str() ==
+        "selection,repository,mined,issue,keyword,failure_report,not_duplicate\r\n"
+        "default,A/one,2,1,1,1,1\r\ndefault,b/two,1,1,1,0,0\r\ndefault,total,3,2,2,1,1\r\n");
   std::ostringstream text;
   print_funnel(f, "json", text);
   json j = json::parse(text.str());

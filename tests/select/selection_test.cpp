@@ -4,8 +4,8 @@
 #include "base/error.h"
 #include "classify/classifier.h"
 #include "classify/rules.h"
-#include "select/selection.h"
 #include "select/failure_filter.h"
+#include "select/selection.h"
 #include "store/mining_state.h"
 #include "store/store.h"
 #include "support/files.h"
@@ -74,7 +74,8 @@ class Study {
   }
   // The selection row of an issue: step reached and excluded_by ("" when selected).
   std::pair<int64_t, std::string> row(int64_t issue_id, const std::string& name = "default") {
-    Query q = store_.db().query("SELECT step_reached, coalesce(excluded_by, '') FROM selections WHERE name = ? AND issue_id = ?");
+    Query q = store_.db().query(
+        "SELECT step_reached, coalesce(excluded_by, '') FROM selections WHERE name = ? AND issue_id = ?");
     q.bind(1, name).bind(2, issue_id);
     std::pair<int64_t, std::string> out{0, ""};
     if (q.step()) out = {q.column_int(0), q.column_text(1)};
@@ -152,8 +153,10 @@ TEST_CASE("a keyword list of one's own replaces the shipped one") {
 TEST_CASE("questions and feature requests that mention a keyword are not failure reports") {
   Study s;
   s.issue("o/r", 1);
-  int64_t request = s.issue("o/r", 2, {.title = "Feature request: please add a 3B model", .body = "It would be no problem to host."});
-  int64_t question = s.issue("o/r", 3, {.title = "How to cite the paper?", .body = "Is there a BibTeX entry? Sorry if wrong place."});
+  int64_t request =
+      s.issue("o/r", 2, {.title = "Feature request: please add a 3B model", .body = "It would be no problem to host."});
+  int64_t question =
+      s.issue("o/r", 3, {.title = "How to cite the paper?", .body = "Is there a BibTeX entry? Sorry if wrong place."});
   Funnel f = s.select().funnel;
   CHECK(count(f, SelectionStep::kKeyword) == 3);
   CHECK(count(f, SelectionStep::kFailureReport) == 1);

@@ -120,10 +120,10 @@ TEST_CASE("Krippendorff's alpha reproduces the two-coder binary example") {
 TEST_CASE("Krippendorff's alpha reproduces the four-coder example with missing values") {
   // Krippendorff (2011), section C, nominal: alpha = 0.743 (0.743421052631579).
   // units[u][c]; "" = coder c did not label unit u. Unit 12 has one label and is not pairable.
-  std::vector<std::vector<std::string>> units{
-      {"1", "1", "", "1"}, {"2", "2", "3", "2"}, {"3", "3", "3", "3"}, {"3", "3", "3", "3"},
-      {"2", "2", "2", "2"}, {"1", "2", "3", "4"}, {"4", "4", "4", "4"}, {"1", "1", "2", "1"},
-      {"2", "2", "2", "2"}, {"", "5", "5", "5"},  {"", "", "1", "1"},  {"", "3", "", ""}};
+  std::vector<std::vector<std::string>> units{{"1", "1", "", "1"},  {"2", "2", "3", "2"}, {"3", "3", "3", "3"},
+                                              {"3", "3", "3", "3"}, {"2", "2", "2", "2"}, {"1", "2", "3", "4"},
+                                              {"4", "4", "4", "4"}, {"1", "1", "2", "1"}, {"2", "2", "2", "2"},
+                                              {"", "5", "5", "5"},  {"", "", "1", "1"},   {"", "3", "", ""}};
   Alpha alpha = krippendorff_alpha_nominal(units);
   REQUIRE(alpha.ok);
   CHECK(alpha.alpha == doctest::Approx(0.743421052631579).epsilon(1e-12));

@@ -60,9 +60,9 @@ TEST_CASE("Spearman correlation is 1 for any increasing relation") {
 }
 
 TEST_CASE("a constant vector gives no correlation and no NaN") {
-  for (const Correlation& r : {pearson_correlation({1, 1, 1, 1}, {1, 2, 3, 4}),
-                               pearson_correlation({1, 2, 3, 4}, {0.1, 0.1, 0.1, 0.1}),
-                               spearman_correlation({1, 2, 3, 4}, {7, 7, 7, 7})}) {
+  for (const Correlation& r :
+       {pearson_correlation({1, 1, 1, 1}, {1, 2, 3, 4}), pearson_correlation({1, 2, 3, 4}, {0.1, 0.1, 0.1, 0.1}),
+        spearman_correlation({1, 2, 3, 4}, {7, 7, 7, 7})}) {
     CHECK_FALSE(r.ok);
     CHECK(r.note.find("constant") != std::string::npos);
     CHECK(r.coefficient == 0);

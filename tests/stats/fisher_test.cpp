@@ -26,7 +26,8 @@ TEST_CASE("Fisher's exact test matches scipy for each alternative") {
   // fisher_exact([[8, 2], [1, 5]]): two-sided 0.034965034965034975, less 0.9991258741258742,
   // greater 0.024475524475524483, odds ratio 20
   CHECK(fisher_exact_test(8, 2, 1, 5).p_value == doctest::Approx(0.034965034965034975).epsilon(1e-12));
-  CHECK(fisher_exact_test(8, 2, 1, 5, Alternative::kLess).p_value == doctest::Approx(0.9991258741258742).epsilon(1e-12));
+  CHECK(fisher_exact_test(8, 2, 1, 5, Alternative::kLess).p_value ==
+        doctest::Approx(0.9991258741258742).epsilon(1e-12));
   CHECK(fisher_exact_test(8, 2, 1, 5, Alternative::kGreater).p_value ==
         doctest::Approx(0.024475524475524483).epsilon(1e-12));
   CHECK(fisher_exact_test(8, 2, 1, 5).odds_ratio == doctest::Approx(20.0));

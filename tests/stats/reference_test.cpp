@@ -64,7 +64,8 @@ TEST_CASE("series correlations and Jensen-Shannon divergences on the reference t
     for (size_t a = 0; a < rows.size(); ++a) {
       for (size_t b = 0; b < rows.size(); ++b) {
         CHECK(pearson[a][b].coefficient == doctest::Approx(j["pearson"][a][b].get<double>()).epsilon(1e-6).scale(1.0));
-        CHECK(spearman[a][b].coefficient == doctest::Approx(j["spearman"][a][b].get<double>()).epsilon(1e-6).scale(1.0));
+        CHECK(spearman[a][b].coefficient ==
+              doctest::Approx(j["spearman"][a][b].get<double>()).epsilon(1e-6).scale(1.0));
         double jsd = jensen_shannon_divergence(rows[a], rows[b]).value;
         CHECK(jsd == doctest::Approx(j["jsd_base2"][a][b].get<double>()).epsilon(1e-6).scale(1.0));
       }

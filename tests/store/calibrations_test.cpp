@@ -9,7 +9,10 @@ using namespace firstmile;
 TEST_CASE("the latest calibration of each dimension comes back, by dimension, for its taxonomy only") {
   Store store = Store::open_memory();
   add_calibration(store, {.taxonomy = "t", .dimension = "symptom", .gold_source = "gold", .model = "{\"v\": 1}"});
-  add_calibration(store, {.taxonomy = "t", .dimension = "routing", .gold_source = "gold", .model = "{\"threshold\": 0.2}",
+  add_calibration(store, {.taxonomy = "t",
+                          .dimension = "routing",
+                          .gold_source = "gold",
+                          .model = "{\"threshold\": 0.2}",
                           .created_at = "2024-01-01T00:00:00Z"});
   add_calibration(store, {.taxonomy = "t", .dimension = "symptom", .gold_source = "gold:x", .model = "{\"v\": 2}"});
   add_calibration(store, {.taxonomy = "other", .dimension = "stage", .gold_source = "gold", .model = "{}"});

@@ -88,7 +88,8 @@ TEST_CASE("annotations: issues with several failures, unmapped labels, and node 
   CHECK(unmapped[0].root_cause == "config");
   CHECK(unmapped[0].stage_label == "");
   std::string uses;
-  for (const NodeUse& n : node_uses(f.store, "t1")) uses += n.source + ":" + n.node + "=" + std::to_string(n.annotations) + " ";
+  for (const NodeUse& n : node_uses(f.store, "t1"))
+    uses += n.source + ":" + n.node + "=" + std::to_string(n.annotations) + " ";
   CHECK(uses == "gold:demo:config=3 gold:demo:crash=2 rules:config=1 rules:crash=1 ");
   CHECK(node_uses(f.store, "t2").empty());
 }

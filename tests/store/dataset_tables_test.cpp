@@ -37,7 +37,8 @@ TEST_CASE("dataset records are written as read, and cleared per source") {
   save_dataset_record(store, record(2, annotation));
   Query q = store.db().query(
       "SELECT group_concat(record_index || ':' || coalesce(number, '-') || ':' || symptom_label, ',') "
-      "FROM dataset_records WHERE source = 'gold:demo' AND annotation_id = " + std::to_string(annotation));
+      "FROM dataset_records WHERE source = 'gold:demo' AND annotation_id = " +
+      std::to_string(annotation));
   REQUIRE(q.step());
   CHECK(q.column_text(0) == "1:-:Crash,2:7:Crash");
   clear_dataset_records(store, "gold:other");
@@ -52,8 +53,8 @@ TEST_CASE("a dataset import is saved once per source, the later replacing the ea
   int64_t run2 = store.begin_run("import-dataset", {}, nullptr);
   save_dataset_import(store, {"gold:demo", "/data/demo", 3, 10, 12, run1, "2024-05-01T00:00:00Z"});
   save_dataset_import(store, {"gold:demo", "/data/demo2", 4, 11, std::nullopt, run2, "2024-05-02T00:00:00Z"});
-  Query q = store.db().query(
-      "SELECT path, files, records, stated_records IS NULL, imported_at, run_id FROM dataset_imports");
+  Query q =
+      store.db().query("SELECT path, files, records, stated_records IS NULL, imported_at, run_id FROM dataset_imports");
   REQUIRE(q.step());
   CHECK(q.column_text(0) == "/data/demo2");
   CHECK(q.column_int(1) == 4);

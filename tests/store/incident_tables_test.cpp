@@ -50,8 +50,8 @@ class IncidentStore {
     incident("default", 2, "generation hangs with long prompts", "2024-05-10T08:00:00Z", "2024-05-12T20:00:00Z",
              {"meta-llama/llama3", "QwenLM/Qwen2.5"}, "", "rc.config.inference", mixed_);
     aggregation("tie");
-    incident("tie", 1, "two reports", "2024-05-20T08:00:00Z", "2024-05-21T08:00:00Z", {"QwenLM/Qwen2.5"}, "",
-             "", {alone_[0], storm_[0]});
+    incident("tie", 1, "two reports", "2024-05-20T08:00:00Z", "2024-05-21T08:00:00Z", {"QwenLM/Qwen2.5"}, "", "",
+             {alone_[0], storm_[0]});
   }
 
   Store& store() { return store_; }
@@ -245,10 +245,10 @@ TEST_CASE("reports in no incident count as themselves, once per failure, by inci
   IncidentStore s;
   AnnotationGroups g = s.groups("default");
   CHECK(count_where(g, "rc.env.dependency", "Llama") == 1);  // the lone report's first failure
-  CHECK(total(g) == 5);                    // two incidents, three failures of the two lone reports
-  CHECK(g.incidents == 4);                 // two stored incidents, two lone reports
+  CHECK(total(g) == 5);                                      // two incidents, three failures of the two lone reports
+  CHECK(g.incidents == 4);                                   // two stored incidents, two lone reports
   CHECK(g.multi_report_incidents == 2);
-  CHECK(g.issues == 10);                   // every report was read
+  CHECK(g.issues == 10);  // every report was read
 }
 
 TEST_CASE("a tie between label combinations goes to the smallest node ids") {
@@ -284,7 +284,8 @@ TEST_CASE("an inserted incident stores its size, its repositories as JSON and em
   IncidentStore s;
   Database& db = s.store().db();
   CHECK(db.query_int("SELECT size FROM incidents WHERE aggregation = 'default' AND number = 2") == 3);
-  Query q = db.query("SELECT repositories, signature IS NULL, root_cause IS NULL FROM incidents WHERE aggregation = 'tie'");
+  Query q =
+      db.query("SELECT repositories, signature IS NULL, root_cause IS NULL FROM incidents WHERE aggregation = 'tie'");
   REQUIRE(q.step());
   CHECK(q.column_text(0) == R"(["QwenLM/Qwen2.5"])");
   CHECK(q.column_int(1) == 1);
@@ -311,7 +312,8 @@ TEST_CASE("replacing an aggregation drops its incidents, members and links, and 
   link.evidence = R"({"reason":"same flag"})";
   insert_incident_link(s.store(), "default", link);
   Database& db = s.store().db();
-  Query stored = db.query("SELECT score, decided_by, linked, evidence FROM incident_links WHERE aggregation = 'default'");
+  Query stored =
+      db.query("SELECT score, decided_by, linked, evidence FROM incident_links WHERE aggregation = 'default'");
   REQUIRE(stored.step());
   CHECK(stored.column_double(0) == 0.912);
   CHECK(stored.column_text(1) == "llm");

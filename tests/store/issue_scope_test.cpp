@@ -56,7 +56,8 @@ TEST_CASE("repositories are named without case, and dates bound the creation tim
 
 TEST_CASE("issues in scope carry what the funnel and the label sheets read, in either order") {
   Issues i;
-  std::vector<ScopedIssue> by_number = issues_in_scope(i.store, {.pull_requests = false, .order = IssueScope::Order::kByRepositoryAndNumber});
+  std::vector<ScopedIssue> by_number =
+      issues_in_scope(i.store, {.pull_requests = false, .order = IssueScope::Order::kByRepositoryAndNumber});
   REQUIRE(by_number.size() == 3);
   CHECK(by_number[0].id == i.one_1);
   CHECK(by_number[1].id == i.two_1);

@@ -29,8 +29,8 @@ struct Labelled {
     label(one, "manual:ana", 1, 0, "");
     label(two, "gold:x", 1, std::nullopt, "sym.d");
   }
-  void label(int64_t issue, const std::string& source, int index, std::optional<int> is_failure, const std::string& symptom,
-             std::optional<double> confidence = std::nullopt, bool needs_review = false) {
+  void label(int64_t issue, const std::string& source, int index, std::optional<int> is_failure,
+             const std::string& symptom, std::optional<double> confidence = std::nullopt, bool needs_review = false) {
     Annotation a;
     a.issue_id = issue;
     a.failure_index = index;

@@ -143,8 +143,8 @@ TEST_CASE("the default source is the one gold source, else the only source") {
 
 TEST_CASE("runs record the command with secret flag values redacted") {
   Store store = Store::open_memory();
-  int64_t run = store.begin_run("mine", {"mine", "--token", "ghp_secret", "--llm-api-key=sk-123", "--db", "x.db"},
-                                nullptr);
+  int64_t run =
+      store.begin_run("mine", {"mine", "--token", "ghp_secret", "--llm-api-key=sk-123", "--db", "x.db"}, nullptr);
   store.finish_run(run, "ok", "{}");
   Query s = store.db().query("SELECT argv, status, finished_at IS NOT NULL FROM runs WHERE id = ?");
   s.bind(1, run);
@@ -179,7 +179,8 @@ TEST_CASE("issue_text gives title, body and comments oldest first, and nothing f
   d.title = "CUDA out of memory";
   d.url = "https://github.com/o/r/issues/2";
   int64_t id = store.upsert_issue(d).first;
-  for (auto [github_id, body, at] : {std::tuple{11, "second", "2024-05-02T00:00:00Z"}, {10, "first", "2024-05-01T00:00:00Z"}}) {
+  for (auto [github_id, body, at] :
+       {std::tuple{11, "second", "2024-05-02T00:00:00Z"}, {10, "first", "2024-05-01T00:00:00Z"}}) {
     CommentData c;
     c.github_id = github_id;
     c.body = body;

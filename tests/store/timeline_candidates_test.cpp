@@ -9,7 +9,8 @@ using namespace firstmile;
 
 namespace {
 
-int64_t add_issue(Store& store, int64_t repo, int64_t number, const std::string& updated_at, bool pull_request = false) {
+int64_t add_issue(Store& store, int64_t repo, int64_t number, const std::string& updated_at,
+                  bool pull_request = false) {
   IssueData d;
   d.repository_id = repo;
   d.number = number;

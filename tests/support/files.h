@@ -29,8 +29,8 @@ class TempDir {
 // with code 77, which ctest reports as "skipped" (see tests/CMakeLists.txt).
 std::filesystem::path require_shared(const std::string& relative);
 
-std::filesystem::path test_data(const std::string& relative);   // tests/data/...
-std::filesystem::path source_file(const std::string& relative); // the repository's files
+std::filesystem::path test_data(const std::string& relative);    // tests/data/...
+std::filesystem::path source_file(const std::string& relative);  // the repository's files
 
 void write_file(const std::filesystem::path& path, const std::string& content);
 

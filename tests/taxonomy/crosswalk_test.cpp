@@ -52,8 +52,8 @@ TEST_CASE("a crosswalk leaving a node unresolved is rejected naming the node") {
 }
 
 TEST_CASE("a crosswalk target outside the target taxonomy is rejected") {
-  std::string e = error_of(
-      R"({"from": "fine", "to": "coarse", "map": {"crash": "c.crash", "hang": "c.nope", "slow": "c.stall"}})");
+  std::string e =
+      error_of(R"({"from": "fine", "to": "coarse", "map": {"crash": "c.crash", "hang": "c.nope", "slow": "c.stall"}})");
   CHECK(e.find("'c.nope' is not a node of coarse") != std::string::npos);
 }
 

@@ -40,14 +40,20 @@ struct EvalArgs {
   std::string format = "table";
 };
 
-
 CLI::App* add_synth(CLI::App* cmd) {
   auto synth = std::make_shared<SynthArgs>();
-  auto* sy = cmd->add_subcommand("synth", "Write synthetic issue storms with their ground truth (issues.jsonl, incidents.csv)");
+  auto* sy = cmd->add_subcommand("synth",
+                                 "Write synthetic issue storms with their ground truth (issues.jsonl, incidents.csv)");
   sy->add_option("--seed", synth->seed, "Seed: one seed, one corpus")->capture_default_str();
-  sy->add_option("--reports", synth->reports, "Number of reports")->capture_default_str()->check(CLI::Range(0, 100000000));
-  sy->add_option("--noise", synth->noise, "Share of reports in no incident")->capture_default_str()->check(CLI::Range(0.0, 1.0));
-  sy->add_option("--days", synth->days, "Days the reports are spread over")->capture_default_str()->check(CLI::Range(1, 10000000));
+  sy->add_option("--reports", synth->reports, "Number of reports")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 100000000));
+  sy->add_option("--noise", synth->noise, "Share of reports in no incident")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
+  sy->add_option("--days", synth->days, "Days the reports are spread over")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 10000000));
   sy->add_option("--out", synth->out, "Folder to write")->required();
   sy->fallthrough();
   sy->callback([synth] {
@@ -61,11 +67,15 @@ CLI::App* add_synth(CLI::App* cmd) {
 
 CLI::App* add_eval(CLI::App* cmd, std::shared_ptr<Globals> g) {
   auto eval = std::make_shared<EvalArgs>();
-  auto* ev = cmd->add_subcommand("eval", "Pairwise precision, recall, F1 and purity of an aggregation against gold incidents");
-  ev->add_option("--gold", eval->gold, "CSV of (issue URL or OWNER/NAME#N, incident), or 'duplicates' (mined \"Duplicate of #N\")")
+  auto* ev =
+      cmd->add_subcommand("eval", "Pairwise precision, recall, F1 and purity of an aggregation against gold incidents");
+  ev->add_option("--gold", eval->gold,
+                 "CSV of (issue URL or OWNER/NAME#N, incident), or 'duplicates' (mined \"Duplicate of #N\")")
       ->required();
   ev->add_option("--name", eval->name, "Aggregation to evaluate")->capture_default_str();
-  ev->add_option("--format", eval->format, "table or json")->check(CLI::IsMember({"table", "json"}))->capture_default_str();
+  ev->add_option("--format", eval->format, "table or json")
+      ->check(CLI::IsMember({"table", "json"}))
+      ->capture_default_str();
   ev->fallthrough();
   ev->callback([g, eval] {
     Store store = Store::open(g->db, Database::kReadOnly);
@@ -88,7 +98,9 @@ void run_aggregate(const Globals& g, const AggregateArgs& args) {
   o.source = args.source;
   o.argv = g.argv;
   o.grouping.window_days = args.window;
-  o.grouping.route = args.route == "hybrid" ? PairRoute::kHybrid : args.route == "llm" ? PairRoute::kLlm : PairRoute::kRules;
+  o.grouping.route = args.route == "hybrid" ? PairRoute::kHybrid
+                     : args.route == "llm"  ? PairRoute::kLlm
+                                            : PairRoute::kRules;
   o.grouping.threshold = args.threshold;
   o.grouping.max_neighbours = args.max_neighbours;
   ProgressLine progress;
@@ -126,10 +138,15 @@ void add_aggregate(CLI::App& app, std::shared_ptr<Globals> g) {
   cmd->add_option("--window", args->window, "Time window in days: reports further apart are not paired")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
-  cmd->add_option("--route", args->route, "rules, hybrid or llm")->check(CLI::IsMember({"rules", "hybrid", "llm"}))->capture_default_str();
-  cmd->add_option("--threshold", args->threshold, "Hybrid: pairs with confidence below this go to the LLM")->capture_default_str();
-  cmd->add_option("--source", args->source, "Annotation source whose root causes count as evidence (default: rules, if any; none: no labels)");
-  cmd->add_option("--max-neighbours", args->max_neighbours, "Candidate pairs per report and blocking key")->capture_default_str();
+  cmd->add_option("--route", args->route, "rules, hybrid or llm")
+      ->check(CLI::IsMember({"rules", "hybrid", "llm"}))
+      ->capture_default_str();
+  cmd->add_option("--threshold", args->threshold, "Hybrid: pairs with confidence below this go to the LLM")
+      ->capture_default_str();
+  cmd->add_option("--source", args->source,
+                  "Annotation source whose root causes count as evidence (default: rules, if any; none: no labels)");
+  cmd->add_option("--max-neighbours", args->max_neighbours, "Candidate pairs per report and blocking key")
+      ->capture_default_str();
   add_llm_options(cmd, args->llm);
   cmd->fallthrough();
   CLI::App* sy = add_synth(cmd);

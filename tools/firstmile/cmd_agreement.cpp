@@ -2,8 +2,8 @@
 #include <iostream>
 
 #include "analyze/label_view.h"
-#include "labels/annotator_agreement.h"
 #include "globals.h"
+#include "labels/annotator_agreement.h"
 #include "store/store.h"
 
 namespace firstmile {
@@ -20,8 +20,9 @@ struct AgreementArgs {
 
 void add_agreement(CLI::App& app, std::shared_ptr<Globals> g) {
   auto args = std::make_shared<AgreementArgs>();
-  auto* cmd = app.add_subcommand("agreement", "Agreement between two or more annotation sources: Cohen's kappa "
-                                              "(two), Fleiss' kappa (three or more), Krippendorff's alpha");
+  auto* cmd = app.add_subcommand("agreement",
+                                 "Agreement between two or more annotation sources: Cohen's kappa "
+                                 "(two), Fleiss' kappa (three or more), Krippendorff's alpha");
   cmd->add_option("sources", args->sources, "Two or more sources: manual:NAME, gold, rules, llm:MODEL, ...")
       ->required()
       ->expected(2, -1);

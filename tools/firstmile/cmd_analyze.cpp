@@ -39,10 +39,12 @@ std::set<std::string> split_formats(const std::string& list) {
 
 void add_analyze(CLI::App& app, std::shared_ptr<Globals> g) {
   auto args = std::make_shared<AnalyzeArgs>();
-  auto* cmd = app.add_subcommand("analyze", "The study's statistics: distributions (RQ1-2), symptom x root cause "
-                                            "(RQ3), series (RQ4), stages (RQ5), versions (RQ6)");
-  cmd->add_option("--source", args->options.source,
-                  "Annotations to analyse: gold, rules, llm, manual:NAME or an exact source (default: the gold source)");
+  auto* cmd = app.add_subcommand("analyze",
+                                 "The study's statistics: distributions (RQ1-2), symptom x root cause "
+                                 "(RQ3), series (RQ4), stages (RQ5), versions (RQ6)");
+  cmd->add_option(
+      "--source", args->options.source,
+      "Annotations to analyse: gold, rules, llm, manual:NAME or an exact source (default: the gold source)");
   cmd->add_option("--series", args->options.series, "Only these series (repeatable)");
   cmd->add_option("--model", args->options.models, "Only these models (repeatable)");
   cmd->add_option("--stage", args->options.stages, "Only these stages, by name or id (repeatable)");
@@ -65,7 +67,8 @@ void add_analyze(CLI::App& app, std::shared_ptr<Globals> g) {
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
   cmd->add_option("--out", args->out, "Write paper-ready files (and an index, README.md) into this folder");
-  cmd->add_option("--formats", args->formats, "With --out: comma-separated csv, latex, json, svg")->capture_default_str();
+  cmd->add_option("--formats", args->formats, "With --out: comma-separated csv, latex, json, svg")
+      ->capture_default_str();
   cmd->callback([g, args] {
     StudyOptions options = args->options;
     if (args->unit == "incident") {

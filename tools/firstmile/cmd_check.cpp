@@ -17,10 +17,13 @@ struct CheckArgs {
 
 void add_check(CLI::App& app, std::shared_ptr<Globals> g) {
   auto args = std::make_shared<CheckArgs>();
-  auto* cmd = app.add_subcommand("check", "Lint the database: duplicate records, several failures per issue, "
-                                          "normalised labels, stated counts, unmapped labels, issues without text");
+  auto* cmd = app.add_subcommand("check",
+                                 "Lint the database: duplicate records, several failures per issue, "
+                                 "normalised labels, stated counts, unmapped labels, issues without text");
   cmd->add_option("--source", args->source, "Only annotations of this source (gold, rules, llm, manual:NAME, ...)");
-  cmd->add_option("--format", args->format, "text or json")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
+  cmd->add_option("--format", args->format, "text or json")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
   cmd->add_option("--details", args->max_details, "Detail lines per finding (0: all)")->capture_default_str();
   cmd->footer("Exit code 0: nothing but notes; 1: warnings or errors found; 2: could not run.");
   cmd->callback([g, args] {

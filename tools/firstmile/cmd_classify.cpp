@@ -42,7 +42,9 @@ void add_classify_command(CLI::App& app, std::shared_ptr<Globals> g) {
       "Label every issue with text: failure report or not, stage, symptom (to level 3) and root cause (to\n"
       "level 2). Rules first (taxonomy/rules/*.json); with --route hybrid only the uncertain rest goes to an\n"
       "LLM, and without an LLM endpoint those are labelled with the rules' best guess, marked needs_review.");
-  cmd->add_option("--route", args->route, "rules, hybrid or llm")->check(CLI::IsMember({"rules", "hybrid", "llm"}))->capture_default_str();
+  cmd->add_option("--route", args->route, "rules, hybrid or llm")
+      ->check(CLI::IsMember({"rules", "hybrid", "llm"}))
+      ->capture_default_str();
   cmd->add_option("--threshold", args->threshold,
                   "Confidence below which hybrid routing asks the LLM (default: the calibrated threshold)");
   cmd->add_option("--source", args->source, "Annotation source to write (default: rules, hybrid or llm:MODEL)");
@@ -106,7 +108,8 @@ void add_calibrate_command(CLI::App& app, std::shared_ptr<Globals> g) {
 
 void add_explain_command(CLI::App& app, std::shared_ptr<Globals> g) {
   auto eargs = std::make_shared<ExplainArgs>();
-  auto* ex = app.add_subcommand("explain", "Show the evidence for one issue: features, rules fired, decisions, stored labels");
+  auto* ex =
+      app.add_subcommand("explain", "Show the evidence for one issue: features, rules fired, decisions, stored labels");
   ex->add_option("issue", eargs->issue, "OWNER/NAME#NUMBER or an issue URL")->required();
   ex->add_option("--rules", eargs->rules_dir, "Rules directory (default: taxonomy/rules)");
   ex->fallthrough();

@@ -2,9 +2,9 @@
 #include <iostream>
 
 #include "analyze/label_view.h"
+#include "globals.h"
 #include "labels/evaluation.h"
 #include "labels/evaluation_report.h"
-#include "globals.h"
 #include "store/store.h"
 
 namespace firstmile {
@@ -21,8 +21,9 @@ struct EvalArgs {
 
 void add_eval(CLI::App& app, std::shared_ptr<Globals> g) {
   auto args = std::make_shared<EvalArgs>();
-  auto* cmd = app.add_subcommand("eval", "Score one annotation source against another: accuracy, macro-F1, "
-                                         "Cohen's kappa, per class, confusion matrix, disagreements");
+  auto* cmd = app.add_subcommand("eval",
+                                 "Score one annotation source against another: accuracy, macro-F1, "
+                                 "Cohen's kappa, per class, confusion matrix, disagreements");
   cmd->add_option("--gold", args->options.gold, "Reference labels: gold, manual:NAME or an exact source")
       ->capture_default_str();
   cmd->add_option("--pred", args->options.pred, "Labels under test: rules, llm:MODEL, manual:NAME, ...")->required();

@@ -25,8 +25,8 @@ struct ImportGharchiveArgs {
 
 void add_import_gharchive(CLI::App& import, std::shared_ptr<Globals> g) {
   auto args = std::make_shared<ImportGharchiveArgs>();
-  auto* cmd = import.add_subcommand(
-      "gharchive", "GH Archive hourly dumps (.json.gz, one event per line): issue and comment events");
+  auto* cmd = import.add_subcommand("gharchive",
+                                    "GH Archive hourly dumps (.json.gz, one event per line): issue and comment events");
   cmd->add_option("files", args->files, "GH Archive files (gzip; concatenated members are fine)")
       ->required()
       ->check(CLI::ExistingFile);

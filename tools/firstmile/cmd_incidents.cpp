@@ -24,7 +24,8 @@ void add_incidents(CLI::App& app, std::shared_ptr<Globals> g) {
   cmd->add_option("--format", args->format, "table, csv or json")
       ->check(CLI::IsMember({"table", "csv", "json"}))
       ->capture_default_str();
-  cmd->add_flag("--members", args->query.members, "Also list each incident's reports (repository#number, date, title, URL)");
+  cmd->add_flag("--members", args->query.members,
+                "Also list each incident's reports (repository#number, date, title, URL)");
   cmd->add_option("--limit", args->query.limit, "At most this many incidents, the largest first (0: all)")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();

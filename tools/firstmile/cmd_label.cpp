@@ -1,8 +1,8 @@
 // cmd_label.cpp — `firstmile label export|import`: the manual labelling loop.
 #include <iostream>
 
-#include "labels/label_sheet.h"
 #include "globals.h"
+#include "labels/label_sheet.h"
 #include "store/store.h"
 
 namespace firstmile {
@@ -21,8 +21,9 @@ void add_label(CLI::App& app, std::shared_ptr<Globals> g) {
   auto* cmd = app.add_subcommand("label", "Manual labelling: export a sheet for annotators, import it back");
   cmd->require_subcommand(1, 1);
 
-  auto* out = cmd->add_subcommand("export", "Write a reproducible random sample of issues as a CSV sheet, "
-                                            "with a legend of the allowed labels beside it");
+  auto* out = cmd->add_subcommand("export",
+                                  "Write a reproducible random sample of issues as a CSV sheet, "
+                                  "with a legend of the allowed labels beside it");
   out->add_option("--sample", args->sheet.sample, "Issues in the sheet")->capture_default_str();
   out->add_option("--seed", args->sheet.seed, "Seed of the sample (the same seed gives the same sheet)")
       ->capture_default_str();

@@ -35,7 +35,7 @@ MineOptions mine_options(const MineArgs& args, const Preset& preset, const Globa
     for (const PresetRepository& r : preset.repositories) options.repositories.push_back(r.owner + "/" + r.name);
   }
   options.since = args.since;
-  options.timelines = args.no_timelines ? TimelineMode::kNone
+  options.timelines = args.no_timelines   ? TimelineMode::kNone
                       : args.timeline_all ? TimelineMode::kAll
                                           : TimelineMode::kFailureLike;
   options.argv = g.argv;
@@ -77,8 +77,9 @@ void add_mine_flags(CLI::App* cmd, MineArgs& args) {
   cmd->add_option("--retry-wait", args.retry_wait_ms, "First retry wait in ms (doubles each retry, with jitter)")
       ->capture_default_str()
       ->check(CLI::Range(1, 3600000));
-  cmd->add_option("--timeout", args.timeout, "Timeout of one request in seconds")->capture_default_str()->check(
-      CLI::Range(1, 3600));
+  cmd->add_option("--timeout", args.timeout, "Timeout of one request in seconds")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3600));
   cmd->add_flag("-v,--verbose", args.verbose, "Log every request (URL, status, quota left) on stderr");
   cmd->add_flag("-q,--quiet", args.quiet, "No progress line");
 }
@@ -87,11 +88,11 @@ void add_mine_flags(CLI::App* cmd, MineArgs& args) {
 
 void add_mine(CLI::App& app, std::shared_ptr<Globals> g) {
   auto args = std::make_shared<MineArgs>();
-  auto* cmd = app.add_subcommand(
-      "mine",
-      "Mine issues, pull requests, comments and timelines from GitHub into the database.\n"
-      "Token from GITHUB_TOKEN or GH_TOKEN (never stored or shown). Incremental and resumable:\n"
-      "run it again to fetch only what changed, or to continue after an interruption.");
+  auto* cmd =
+      app.add_subcommand("mine",
+                         "Mine issues, pull requests, comments and timelines from GitHub into the database.\n"
+                         "Token from GITHUB_TOKEN or GH_TOKEN (never stored or shown). Incremental and resumable:\n"
+                         "run it again to fetch only what changed, or to continue after an interruption.");
   add_mine_flags(cmd, *args);
   cmd->fallthrough();
   cmd->callback([g, args] {
@@ -104,7 +105,9 @@ void add_mine(CLI::App& app, std::shared_ptr<Globals> g) {
     GithubClient github(client_options(*args, progress));
     FailureFilter keywords = FailureFilter::load();
     options.failure_like = [&keywords](const std::string& title, const std::string& body,
-                                       const std::vector<std::string>& labels) { return keywords.matches(title, body, labels); };
+                                       const std::vector<std::string>& labels) {
+      return keywords.matches(title, body, labels);
+    };
     Store store = Store::open(g->db);
     MineSummary s = mine_repositories(store, preset, github, options);  // on an error, `progress` clears itself
     progress.clear();

@@ -27,7 +27,8 @@ void add_priors(CLI::App& app, std::shared_ptr<Globals> g) {
   cmd->add_option("--gold", args->options.gold, "Labelled source (selector)")->capture_default_str();
   cmd->add_option("--except", args->options.except,
                   "Leave out the issues this source labelled (e.g. the predictions you will evaluate)");
-  cmd->add_option("--min-labels", args->options.min_labels, "Smallest cell kept; rarer symptoms back off to their parent")
+  cmd->add_option("--min-labels", args->options.min_labels,
+                  "Smallest cell kept; rarer symptoms back off to their parent")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   cmd->add_option("--smoothing", args->options.smoothing, "m of the m-estimate towards the parent cell")

@@ -3,9 +3,9 @@
 
 #include "classify/classifier.h"
 #include "classify/rules.h"
-#include "select/selection.h"
 #include "globals.h"
 #include "select/failure_filter.h"
+#include "select/selection.h"
 #include "store/store.h"
 
 namespace firstmile {
@@ -35,8 +35,9 @@ void add_select(CLI::App& app, std::shared_ptr<Globals> g) {
       "Writes each issue's last step to table selections under --name (replacing it) and prints the funnel.");
   cmd->add_option("--name", args->options.name, "Name of the selection")->capture_default_str();
   cmd->add_option("--keywords", args->keywords, "Keyword list (default: taxonomy/selection.json)");
-  cmd->add_option("--by-source", args->options.by_source,
-                  "Decide 'failure report' by this annotation source (gold, rules, manual:NAME, ...) instead of the rules");
+  cmd->add_option(
+      "--by-source", args->options.by_source,
+      "Decide 'failure report' by this annotation source (gold, rules, manual:NAME, ...) instead of the rules");
   cmd->add_option("--rules", args->rules_dir, "Rules directory (default: taxonomy/rules)");
   cmd->add_option("--repo", args->options.repositories, "Only these repositories (OWNER/NAME, repeatable)");
   cmd->add_option("--since", args->options.since, "Only issues created at or after this time (ISO 8601)");
@@ -61,7 +62,8 @@ void add_select(CLI::App& app, std::shared_ptr<Globals> g) {
   });
 
   auto fargs = std::make_shared<FunnelArgs>();
-  auto* funnel = app.add_subcommand("funnel", "Print a selection's funnel: issues left after each step, per repository and in total");
+  auto* funnel = app.add_subcommand(
+      "funnel", "Print a selection's funnel: issues left after each step, per repository and in total");
   funnel->add_option("--name", fargs->name, "Name of the selection")->capture_default_str();
   funnel->add_option("--format", fargs->format, "table, csv or json")
       ->check(CLI::IsMember({"table", "csv", "json"}))

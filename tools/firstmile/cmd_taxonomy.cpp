@@ -16,7 +16,9 @@ void add_taxonomy(CLI::App& app, std::shared_ptr<Globals> g) {
   auto args = std::make_shared<TaxonomyArgs>();
   auto* cmd = app.add_subcommand("taxonomy", "Validate the taxonomy (--taxonomy FILE) and print its hierarchy");
   cmd->add_flag("--definitions", args->definitions, "Print each node's definition too");
-  cmd->add_option("--format", args->format, "tree or json")->check(CLI::IsMember({"tree", "json"}))->capture_default_str();
+  cmd->add_option("--format", args->format, "tree or json")
+      ->check(CLI::IsMember({"tree", "json"}))
+      ->capture_default_str();
   cmd->callback([g, args] {
     Taxonomy t = g->load_taxonomy();
     if (args->format == "json") {

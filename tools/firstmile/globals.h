@@ -12,10 +12,10 @@
 namespace firstmile {
 
 struct Globals {
-  std::string db = "firstmile.db";   // --db, or FIRSTMILE_DB
-  std::string taxonomy;              // --taxonomy; empty: taxonomy/taxonomy.json
-  std::vector<std::string> argv;     // the command line, recorded in runs
-  int exit_code = 0;                 // set by the subcommand that ran
+  std::string db = "firstmile.db";  // --db, or FIRSTMILE_DB
+  std::string taxonomy;             // --taxonomy; empty: taxonomy/taxonomy.json
+  std::vector<std::string> argv;    // the command line, recorded in runs
+  int exit_code = 0;                // set by the subcommand that ran
 
   Taxonomy load_taxonomy() const;
 };

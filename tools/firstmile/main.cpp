@@ -12,8 +12,9 @@
 
 int main(int argc, char** argv) {
   using namespace firstmile;
-  CLI::App app{"firstmile: empirical studies of LLM deployment failures, from the shell.\n"
-               "Mine issues, classify them, analyse and export the study's statistics."};
+  CLI::App app{
+      "firstmile: empirical studies of LLM deployment failures, from the shell.\n"
+      "Mine issues, classify them, analyse and export the study's statistics."};
   app.set_version_flag("--version", std::string("firstmile ") + kToolVersion);
   app.require_subcommand(1, 1);
   app.fallthrough();  // global options may follow the subcommand: `firstmile summary --db t.db`
