@@ -115,12 +115,8 @@ class ClassifyRun {
     s_.stale_calibration = saved_.stale;
     s_.calibrated = !saved_.calibrations.empty() && saved_.threshold >= 0;
     switch (options_.route) {
-      case Route::kRules:
-        s_.source = "rules";
-        break;
-      case Route::kHybrid:
-        s_.source = "hybrid";
-        break;
+      case Route::kRules: s_.source = "rules"; break;
+      case Route::kHybrid: s_.source = "hybrid"; break;
       case Route::kLlm:
         s_.source = "llm:" + (options_.llm_model.empty() ? std::string("unknown") : options_.llm_model);
         break;

@@ -14,12 +14,9 @@ namespace firstmile {
 
 const char* severity_name(Severity s) {
   switch (s) {
-    case Severity::kNote:
-      return "note";
-    case Severity::kWarning:
-      return "warning";
-    case Severity::kError:
-      return "error";
+    case Severity::kNote: return "note";
+    case Severity::kWarning: return "warning";
+    case Severity::kError: return "error";
   }
   return "note";
 }

@@ -14,9 +14,7 @@ std::string latex_escape(const std::string& text) {
   std::string out;
   for (char c : text) {
     switch (c) {
-      case '\\':
-        out += "\\textbackslash{}";
-        break;
+      case '\\': out += "\\textbackslash{}"; break;
       case '&':
       case '%':
       case '$':
@@ -27,14 +25,9 @@ std::string latex_escape(const std::string& text) {
         out += '\\';
         out += c;
         break;
-      case '~':
-        out += "\\textasciitilde{}";
-        break;
-      case '^':
-        out += "\\textasciicircum{}";
-        break;
-      default:
-        out += c;
+      case '~': out += "\\textasciitilde{}"; break;
+      case '^': out += "\\textasciicircum{}"; break;
+      default: out += c;
     }
   }
   return out;

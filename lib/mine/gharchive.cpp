@@ -139,20 +139,7 @@ class Importer {
     } else {
       auto [id, result] = store_.upsert_issue(event.issue);
       issue_id = id;
-      switch (result) {
-        case UpsertResult::kInserted:
-          ++s.new_issues;
-          break;
-        case UpsertResult::kUpdated:
-          ++s.updated_issues;
-          break;
-        case UpsertResult::kUnchanged:
-          ++s.unchanged_issues;
-          break;
-        case UpsertResult::kOlder:
-          ++s.older_issues;
-          break;
-      }
+      UpsertCounts{s.new_issues, s.updated_issues, s.unchanged_issues, s.older_issues}.add(result);
     }
     if (!event.comment_event) return;
     ++s.comments;
@@ -164,20 +151,8 @@ class Importer {
       ++s.superseded_comments;
       return;
     }
-    switch (store_.upsert_comment(issue_id, event.comment)) {
-      case UpsertResult::kInserted:
-        ++s.new_comments;
-        break;
-      case UpsertResult::kUpdated:
-        ++s.updated_comments;
-        break;
-      case UpsertResult::kUnchanged:
-        ++s.unchanged_comments;
-        break;
-      case UpsertResult::kOlder:
-        ++s.older_comments;
-        break;
-    }
+    UpsertCounts{s.new_comments, s.updated_comments, s.unchanged_comments, s.older_comments}.add(
+        store_.upsert_comment(issue_id, event.comment));
   }
 
   int64_t repository_id(const std::string& owner, const std::string& name) {

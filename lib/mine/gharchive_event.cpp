@@ -468,12 +468,9 @@ QuickParse parse_issue_event_quickly(std::string_view line, const WantedReposito
 bool parse_issue_event(std::string_view line, const std::string& path, int64_t line_number,
                        const WantedRepositories& wanted, IssueEvent& out) {
   switch (parse_issue_event_quickly(line, wanted, out)) {
-    case QuickParse::kEvent:
-      return true;
-    case QuickParse::kSkip:
-      return false;
-    case QuickParse::kDeclined:
-      break;
+    case QuickParse::kEvent: return true;
+    case QuickParse::kSkip: return false;
+    case QuickParse::kDeclined: break;
   }
   return parse_issue_event_reference(line, path, line_number, wanted, out);
 }

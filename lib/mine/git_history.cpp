@@ -138,18 +138,12 @@ RepositoryPtr open_local(const std::string& path) {
 
 const char* status_name(git_delta_t status) {
   switch (status) {
-    case GIT_DELTA_ADDED:
-      return "added";
-    case GIT_DELTA_DELETED:
-      return "deleted";
-    case GIT_DELTA_RENAMED:
-      return "renamed";
-    case GIT_DELTA_COPIED:
-      return "copied";
-    case GIT_DELTA_TYPECHANGE:
-      return "typechange";
-    default:
-      return "modified";
+    case GIT_DELTA_ADDED: return "added";
+    case GIT_DELTA_DELETED: return "deleted";
+    case GIT_DELTA_RENAMED: return "renamed";
+    case GIT_DELTA_COPIED: return "copied";
+    case GIT_DELTA_TYPECHANGE: return "typechange";
+    default: return "modified";
   }
 }
 

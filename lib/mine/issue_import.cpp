@@ -78,20 +78,8 @@ IssueImportSummary import_issue_files(Store& store, const Preset& preset,
   for (GithubIssue& issue : parsed.issues) {
     issue.data.repository_id = repository_id(issue.link);
     s.pull_requests += issue.data.is_pull_request;
-    switch (store.upsert_issue(issue.data).second) {
-      case UpsertResult::kInserted:
-        ++s.new_issues;
-        break;
-      case UpsertResult::kUpdated:
-        ++s.updated_issues;
-        break;
-      case UpsertResult::kUnchanged:
-        ++s.unchanged_issues;
-        break;
-      case UpsertResult::kOlder:
-        ++s.older_skipped;
-        break;
-    }
+    UpsertCounts{s.new_issues, s.updated_issues, s.unchanged_issues, s.older_skipped}.add(
+        store.upsert_issue(issue.data).second);
   }
   for (const GithubComment& c : parsed.comments) {
     int64_t repo = repository_id(c.issue);

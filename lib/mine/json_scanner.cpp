@@ -31,21 +31,11 @@ void append_utf8(std::string& out, uint32_t code) {
 // 12 for a surrogate pair).
 size_t JsonScanner::decode_escape(const char* p, const char* end, std::string& out) {
   switch (p[1]) {
-    case 'b':
-      out += '\b';
-      return 2;
-    case 'f':
-      out += '\f';
-      return 2;
-    case 'n':
-      out += '\n';
-      return 2;
-    case 'r':
-      out += '\r';
-      return 2;
-    case 't':
-      out += '\t';
-      return 2;
+    case 'b': out += '\b'; return 2;
+    case 'f': out += '\f'; return 2;
+    case 'n': out += '\n'; return 2;
+    case 'r': out += '\r'; return 2;
+    case 't': out += '\t'; return 2;
     case 'u': {
       auto code = static_cast<uint32_t>(unicode_at(p, end));
       size_t length = 6;
@@ -57,9 +47,7 @@ size_t JsonScanner::decode_escape(const char* p, const char* end, std::string& o
       append_utf8(out, code);
       return length;
     }
-    default:
-      out += p[1];
-      return 2;  // " \ /
+    default: out += p[1]; return 2;  // " \ /
   }
 }
 

@@ -174,29 +174,17 @@ class JsonScanner {
   void skip(int depth = 0) {
     if (depth > 64) throw Decline{};
     switch (peek()) {
-      case '{':
-        object([&](std::string_view) { skip(depth + 1); });
-        return;
-      case '[':
-        array([&] { skip(depth + 1); });
-        return;
+      case '{': object([&](std::string_view) { skip(depth + 1); }); return;
+      case '[': array([&] { skip(depth + 1); }); return;
       case '"': {
         bool escaped = false;
         raw_string(escaped);
         return;
       }
-      case 't':
-        literal("true");
-        return;
-      case 'f':
-        literal("false");
-        return;
-      case 'n':
-        literal("null");
-        return;
-      default:
-        number();
-        return;
+      case 't': literal("true"); return;
+      case 'f': literal("false"); return;
+      case 'n': literal("null"); return;
+      default: number(); return;
     }
   }
 

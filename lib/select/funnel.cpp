@@ -29,32 +29,22 @@ std::vector<const FunnelRow*> rows_of(const Funnel& f) {
 
 const char* step_id(SelectionStep step) {
   switch (step) {
-    case SelectionStep::kMined:
-      return "mined";
-    case SelectionStep::kIssue:
-      return "issue";
-    case SelectionStep::kKeyword:
-      return "keyword";
-    case SelectionStep::kFailureReport:
-      return "failure_report";
-    case SelectionStep::kNotDuplicate:
-      return "not_duplicate";
+    case SelectionStep::kMined: return "mined";
+    case SelectionStep::kIssue: return "issue";
+    case SelectionStep::kKeyword: return "keyword";
+    case SelectionStep::kFailureReport: return "failure_report";
+    case SelectionStep::kNotDuplicate: return "not_duplicate";
   }
   return "";
 }
 
 const char* step_title(SelectionStep step) {
   switch (step) {
-    case SelectionStep::kMined:
-      return "mined";
-    case SelectionStep::kIssue:
-      return "issues (not PRs)";
-    case SelectionStep::kKeyword:
-      return "keyword";
-    case SelectionStep::kFailureReport:
-      return "failure report";
-    case SelectionStep::kNotDuplicate:
-      return "not duplicate";
+    case SelectionStep::kMined: return "mined";
+    case SelectionStep::kIssue: return "issues (not PRs)";
+    case SelectionStep::kKeyword: return "keyword";
+    case SelectionStep::kFailureReport: return "failure report";
+    case SelectionStep::kNotDuplicate: return "not duplicate";
   }
   return "";
 }

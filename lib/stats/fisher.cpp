@@ -82,15 +82,9 @@ FisherExact fisher_exact_test(uint64_t a, uint64_t b, uint64_t c, uint64_t d, Al
   auto high = static_cast<unsigned>(std::min(row1, column1));
   double p = 1;
   switch (alternative) {
-    case Alternative::kLess:
-      p = boost::math::cdf(h, x);
-      break;
-    case Alternative::kGreater:
-      p = x == low ? 1.0 : boost::math::cdf(boost::math::complement(h, x - 1));
-      break;
-    case Alternative::kTwoSided:
-      p = two_sided(h, x, low, high);
-      break;
+    case Alternative::kLess: p = boost::math::cdf(h, x); break;
+    case Alternative::kGreater: p = x == low ? 1.0 : boost::math::cdf(boost::math::complement(h, x - 1)); break;
+    case Alternative::kTwoSided: p = two_sided(h, x, low, high); break;
   }
   result.p_value = std::clamp(p, 0.0, 1.0);
   return result;

@@ -60,6 +60,22 @@ struct CommentData {
 // What an upsert did.
 enum class UpsertResult { kInserted, kUpdated, kUnchanged, kOlder };
 
+// Counts of what upserts did, as importers report them.
+struct UpsertCounts {
+  int64_t& inserted;
+  int64_t& updated;
+  int64_t& unchanged;
+  int64_t& older;
+  void add(UpsertResult r) {
+    switch (r) {
+      case UpsertResult::kInserted: ++inserted; break;
+      case UpsertResult::kUpdated: ++updated; break;
+      case UpsertResult::kUnchanged: ++unchanged; break;
+      case UpsertResult::kOlder: ++older; break;
+    }
+  }
+};
+
 struct Annotation {
   int64_t issue_id = 0;
   int failure_index = 1;
