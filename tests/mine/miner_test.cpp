@@ -8,7 +8,6 @@
 #include "mine/miner.h"
 #include "select/failure_filter.h"
 #include "store/mining_state.h"
-#include "store/run_lock.h"
 #include "store/store.h"
 #include "support/files.h"
 
@@ -235,13 +234,6 @@ TEST_CASE("a bad --since is refused before any request") {
   CHECK_THROWS_WITH_AS(mine_repositories(m.store, m.preset, client, options),
                        doctest::Contains("--since 'last tuesday'"), Error);
   CHECK(server.stats().requests == 0);
-}
-
-TEST_CASE("a second miner on the same database is refused, naming the first") {
-  TempDir dir;
-  RunLock first = RunLock::acquire(dir / "t.db", "mine");
-  CHECK_THROWS_WITH_AS(RunLock::acquire(dir / "t.db", "mine"), doctest::Contains("in use by firstmile mine (pid"),
-                       Error);
 }
 
 TEST_CASE("the progress line names the repository, the phase, how far it is, the requests and the time left") {

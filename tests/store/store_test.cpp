@@ -1,4 +1,4 @@
-// Tests of store/store.h and store/schema.h on real SQLite files.
+// Tests of store/store.cpp and store/schema.h on real SQLite files: opening, migrating, runs.
 #include <doctest/doctest.h>
 
 #include <nlohmann/json.hpp>
@@ -46,62 +46,6 @@ TEST_CASE("a read-only open of a missing database says so") {
                        Error);
 }
 
-TEST_CASE("a repository is found by its name, case-insensitively, and by its aliases") {
-  Store store = Store::open_memory();
-  int64_t id = store.upsert_repository({"QwenLM", "Qwen2.5", "Qwen", "Qwen2.5", "Mixed"});
-  store.add_repository_alias(id, "QwenLM", "Qwen3", "renamed");
-  CHECK(store.find_repository("qwenlm", "qwen2.5") == id);
-  CHECK(store.find_repository("QwenLM", "Qwen3") == id);
-  CHECK_FALSE(store.find_repository("QwenLM", "Qwen4").has_value());
-  // Upserting under the alias updates the same repository.
-  CHECK(store.upsert_repository({"QwenLM", "Qwen3", "", "", ""}) == id);
-  CHECK(store.db().query_int("SELECT count(*) FROM repositories") == 1);
-}
-
-TEST_CASE("an alias already taken by another repository is refused") {
-  Store store = Store::open_memory();
-  int64_t a = store.upsert_repository({"o", "a", "", "", ""});
-  store.upsert_repository({"o", "b", "", "", ""});
-  CHECK_THROWS_AS(store.add_repository_alias(a, "o", "b", "renamed"), Error);
-}
-
-TEST_CASE("upserting a repository keeps fields the caller leaves empty") {
-  Store store = Store::open_memory();
-  int64_t id = store.upsert_repository({"meta-llama", "llama3", "Llama", "llama3", "Dense"});
-  store.upsert_repository({"meta-llama", "llama3", "", "", ""});
-  Query s = store.db().query("SELECT series, model, architecture FROM repositories WHERE id = ?");
-  s.bind(1, id);
-  REQUIRE(s.step());
-  CHECK(s.column_text(0) == "Llama");
-  CHECK(s.column_text(1) == "llama3");
-  CHECK(s.column_text(2) == "Dense");
-}
-
-TEST_CASE("ensure_issue returns the same issue for the same repository and number") {
-  Store store = Store::open_memory();
-  int64_t repo = store.upsert_repository({"o", "r", "", "", ""});
-  int64_t a = store.ensure_issue(repo, 5, "https://github.com/o/r/issues/5");
-  CHECK(store.ensure_issue(repo, 5, "https://github.com/o/r/issues/5") == a);
-  CHECK(store.ensure_issue(repo, 6, "https://github.com/o/r/issues/6") != a);
-}
-
-TEST_CASE("an annotation upserted twice keeps its id and takes the new labels") {
-  Store store = Store::open_memory();
-  int64_t repo = store.upsert_repository({"o", "r", "", "", ""});
-  int64_t issue = store.ensure_issue(repo, 1, "u");
-  Annotation a;
-  a.issue_id = issue;
-  a.source = "manual:ann";
-  a.taxonomy = "t";
-  a.symptom = "sym.crash";
-  int64_t first = store.upsert_annotation(a);
-  a.symptom = "sym.hang";
-  CHECK(store.upsert_annotation(a) == first);
-  a.failure_index = 2;
-  CHECK(store.upsert_annotation(a) != first);
-  CHECK(store.db().query_int("SELECT count(*) FROM annotations WHERE symptom = 'sym.hang'") == 2);
-}
-
 TEST_CASE("a transaction that is not committed leaves the database as it was") {
   Store store = Store::open_memory();
   {
@@ -109,36 +53,6 @@ TEST_CASE("a transaction that is not committed leaves the database as it was") {
     store.upsert_repository({"o", "r", "", "", ""});
   }
   CHECK(store.db().query_int("SELECT count(*) FROM repositories") == 0);
-}
-
-TEST_CASE("source selectors match a kind or an exact source") {
-  CHECK(source_matches("gold", "gold:open-llm-failures"));
-  CHECK(source_matches("llm", "llm:qwen2.5-7b"));
-  CHECK(source_matches("rules", "rules"));
-  CHECK(source_matches("", "anything"));
-  CHECK(source_matches("manual:ann", "manual:ann"));
-  CHECK_FALSE(source_matches("manual:ann", "manual:bob"));
-  CHECK_FALSE(source_matches("gold", "golden:x"));
-  CHECK_FALSE(source_matches("llm", "rules"));
-}
-
-TEST_CASE("the default source is the one gold source, else the only source") {
-  Store store = Store::open_memory();
-  CHECK_THROWS_WITH_AS(store.default_source(), doctest::Contains("no annotations yet"), Error);
-  int64_t repo = store.upsert_repository({"o", "r", "", "", ""});
-  int64_t issue = store.ensure_issue(repo, 1, "u");
-  Annotation a;
-  a.issue_id = issue;
-  a.taxonomy = "t";
-  a.source = "rules";
-  store.upsert_annotation(a);
-  CHECK(store.default_source() == "rules");
-  a.source = "gold:x";
-  store.upsert_annotation(a);
-  CHECK(store.default_source() == "gold:x");
-  a.source = "gold:y";
-  store.upsert_annotation(a);
-  CHECK_THROWS_WITH_AS(store.default_source(), doctest::Contains("choose one with --source"), Error);
 }
 
 TEST_CASE("runs record the command with secret flag values redacted") {
@@ -155,42 +69,4 @@ TEST_CASE("runs record the command with secret flag values redacted") {
   CHECK(argv.find("x.db") != std::string::npos);
   CHECK(s.column_text(1) == "ok");
   CHECK(s.column_int(2) == 1);
-}
-
-TEST_CASE("find_issue finds an issue by repository id, by name or alias, and not an unknown one") {
-  Store store = Store::open_memory();
-  int64_t repo = store.upsert_repository({"QwenLM", "Qwen2.5", "Qwen", "", ""});
-  store.add_repository_alias(repo, "QwenLM", "Qwen2", "renamed");
-  int64_t issue = store.ensure_issue(repo, 306, "https://github.com/QwenLM/Qwen2.5/issues/306");
-  CHECK(store.find_issue(repo, 306) == issue);
-  CHECK(store.find_issue("QwenLM", "Qwen2", 306) == issue);
-  CHECK(store.find_issue(repo, 307) == std::nullopt);
-  CHECK(store.find_issue("QwenLM", "Qwen3", 306) == std::nullopt);
-}
-
-TEST_CASE("issue_text gives title, body and comments oldest first, and nothing for a placeholder") {
-  Store store = Store::open_memory();
-  int64_t repo = store.upsert_repository({"o", "r", "", "", ""});
-  int64_t placeholder = store.ensure_issue(repo, 1, "https://github.com/o/r/issues/1");
-  CHECK_FALSE(store.issue_text(placeholder).has_value());
-  IssueData d;
-  d.repository_id = repo;
-  d.number = 2;
-  d.title = "CUDA out of memory";
-  d.url = "https://github.com/o/r/issues/2";
-  int64_t id = store.upsert_issue(d).first;
-  for (auto [github_id, body, at] :
-       {std::tuple{11, "second", "2024-05-02T00:00:00Z"}, {10, "first", "2024-05-01T00:00:00Z"}}) {
-    CommentData c;
-    c.github_id = github_id;
-    c.body = body;
-    c.created_at = at;
-    store.upsert_comment(id, c);
-  }
-  std::optional<IssueText> t = store.issue_text(id);
-  REQUIRE(t.has_value());
-  CHECK(t->title == "CUDA out of memory");
-  CHECK(t->body.empty());
-  CHECK(t->url == "https://github.com/o/r/issues/2");
-  CHECK(t->comments == std::vector<std::string>{"first", "second"});
 }
