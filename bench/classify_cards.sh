@@ -24,6 +24,11 @@ cp -r taxonomy/rules "$tmp/rules"
 echo "== held out: priors counted without the cards' labels"
 "$fm" eval --db "$db" --gold gold --pred rules | sed -n '/dimension/,/^  \*/p'
 "$fm" calibrate --db "$db" --rules "$tmp/rules" --max-route 0.3 | tail -1
+echo "== cross-validated calibration: folds keep a repository together, then by a hash of the link"
+"$fm" calibrate --db "$db" --rules "$tmp/rules" --max-route 0.3 --folds 5 | sed -n '/^Cross-validated/,$p'
+"$fm" calibrate --db "$db" --rules "$tmp/rules" --max-route 0.3 --folds 5 --group issue | sed -n '/^Cross-validated/,$p'
+echo "== by language"
+"$fm" eval --db "$db" --gold gold --pred rules --by lang | sed -n '/^  en:/,$p'
 for w in "$@"; do
   "$fm" priors --db "$db" --except rules --weight "$w" -o "$tmp/rules/priors.json" 2>/dev/null
   "$fm" classify --db "$db" --route rules --rules "$tmp/rules" --source "weight-$w" >/dev/null

@@ -62,4 +62,43 @@ std::string_view utf8_prefix(std::string_view text, size_t max_bytes) {
   return text.substr(0, end);
 }
 
+// Chinese when a fair share of the letters are CJK ideographs.
+std::string detect_language(std::string_view text) {
+  size_t cjk = 0, latin = 0;
+  for (size_t i = 0; i < text.size();) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80) {
+      latin += (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+      ++i;
+    } else if ((c & 0xF0) == 0xE0 && i + 2 < text.size()) {
+      unsigned cp = ((c & 0x0Fu) << 12) | ((static_cast<unsigned char>(text[i + 1]) & 0x3Fu) << 6) |
+                    (static_cast<unsigned char>(text[i + 2]) & 0x3Fu);
+      cjk += cp >= 0x4E00 && cp <= 0x9FFF;
+      i += 3;
+    } else {
+      ++i;
+    }
+  }
+  // One ideograph carries about as much as a short English word (~4 letters).
+  return cjk >= 4 && cjk * 4 >= latin / 2 ? "zh" : "en";
+}
+
+std::string without_fenced_blocks(std::string_view text) {
+  std::string out;
+  bool fenced = false;
+  for (size_t from = 0; from < text.size();) {
+    size_t end = text.find('\n', from);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(from, end - from);
+    size_t indent = line.find_first_not_of(" \t");
+    if (indent != std::string_view::npos && line.substr(indent).rfind("```", 0) == 0) {
+      fenced = !fenced;
+    } else if (!fenced) {
+      out.append(line).push_back('\n');
+    }
+    from = end + 1;
+  }
+  return out;
+}
+
 }  // namespace firstmile

@@ -25,4 +25,11 @@ std::string to_lower_ascii(std::string_view text);
 // At most `max_bytes` of `text`, cut at a UTF-8 character boundary (never inside a character).
 std::string_view utf8_prefix(std::string_view text, size_t max_bytes);
 
+// "zh" when a fair share of the letters are CJK ideographs (one ideograph counting as about a
+// short English word), else "en". Give it prose: code and logs are Latin in any report.
+std::string detect_language(std::string_view text);
+
+// `text` without its ``` fenced blocks: the prose of a Markdown report, for detect_language.
+std::string without_fenced_blocks(std::string_view text);
+
 }  // namespace firstmile

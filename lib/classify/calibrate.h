@@ -12,9 +12,17 @@
 // routing threshold: hybrid classification sends the issues below it to the LLM, at most
 // `max_route` of them. Calibrations are saved (store/calibrations.h) with the rules' hash: one
 // learnt with other rules says nothing about these (margins mean other things).
+//
+// With `folds` K >= 2 the labelled issues are also split into K folds by group (a repository,
+// or an issue: its link's hash), and each fold is scored by bins learnt on the others: the
+// accuracy of every dimension per fold (mean and spread, what to expect on reports of an unseen
+// repository), the held-out confidence against the accuracy it promised, and the routing
+// threshold chosen on held-out confidences rather than on the issues the bins were learnt from
+// (which would trust the rules too much). The saved bins are learnt on all the issues.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <utility>
@@ -36,6 +44,26 @@ struct CalibrateOptions {
   double max_route = 0.3;     // share of issues hybrid routing may send to the LLM
   int bins = 5;
   std::vector<std::string> argv;
+  int folds = 0;                        // 0: no cross-validation; else K >= 2
+  std::string group_by = "repository";  // "repository" or "issue": what a fold keeps together
+};
+
+// One dimension across the folds of a cross-validation.
+struct FoldScores {
+  std::string dimension;
+  std::vector<double> accuracy;  // top-level accuracy in each fold that has labels of it
+  double mean = 0, sd = 0;       // of `accuracy` (sd: sample standard deviation; 0 for one fold)
+  double held_out = 0;           // pooled over all held-out issues
+  double promised = 0;           // mean held-out confidence: the accuracy the bins promised
+  int64_t n = 0;
+};
+
+struct CrossValidation {
+  int folds = 0;
+  std::string group_by;
+  int64_t groups = 0;
+  std::vector<int64_t> fold_sizes;  // issues per fold
+  std::vector<FoldScores> dimensions;
 };
 
 struct CalibrationReport {
@@ -46,6 +74,9 @@ struct CalibrationReport {
   double threshold = 0;                                  // issue confidence below which hybrid routes
   double routed_share = 0;                               // share of the labelled issues below it
   double accuracy_kept = 0;                              // mean top-level accuracy of the issues not routed
+  // Of the issues below the threshold, how many each dimension sent (the least confident one).
+  std::vector<std::pair<std::string, int64_t>> routed_by_dimension;
+  std::optional<CrossValidation> cross_validation;  // with --folds; then the threshold is held-out
 };
 
 // Classifies the gold-labelled issues, learns margin -> accuracy per dimension, and the routing

@@ -29,7 +29,8 @@ json decision_json(const DimensionDecision& d) {
                     {"target", h.rule->target},
                     {"field", field_name(h.field)},
                     {"weight", std::round(h.weight * 100) / 100},
-                    {"text", h.text}});
+                    {"text", h.text},
+                    {"line", h.line}});
   }
   json out = {{"node", d.node},
               {"margin", std::round(d.margin * 1000) / 1000},
@@ -175,11 +176,21 @@ class ClassifyRun {
       if (b.answers[u].ok) {
         b.answer_of[b.uncertain[u]] = &b.answers[u];
       } else if (options_.ask_llm) {
-        // "HTTP 500 after 4 retries: ..." and the like: count by the reason's first words.
-        std::string why = b.answers[u].error.substr(0, b.answers[u].error.find(':'));
+        // Counted by what went wrong ("the LLM server answered HTTP 503 ...", "answer rejected:
+        // not JSON"), the endpoint left out.
+        const LlmLabel& a = b.answers[u];
+        const std::string& why = a.reason.empty() ? a.error : a.reason;
         ++rejections_[why.empty() ? "no answer" : why];
       }
     }
+  }
+
+  // Why uncertain issue `k` has no LLM label, without the endpoint.
+  static std::string no_answer_reason(const Batch& b, size_t k) {
+    size_t u = static_cast<size_t>(std::lower_bound(b.uncertain.begin(), b.uncertain.end(), k) - b.uncertain.begin());
+    if (u >= b.answers.size()) return "no answer";
+    const LlmLabel& a = b.answers[u];
+    return !a.reason.empty() ? a.reason : !a.error.empty() ? a.error : "no answer";
   }
 
   // The annotation of issue `k`: the LLM's labels when it answered, else the rules'.
@@ -214,8 +225,8 @@ class ClassifyRun {
       }
       if (uncertain) {
         a.needs_review = true;
-        evidence["needs_review"] =
-            options_.ask_llm ? "the LLM gave no usable answer" : "uncertain, and no LLM endpoint";
+        evidence["needs_review"] = options_.ask_llm ? "the LLM gave no usable answer: " + no_answer_reason(b, k)
+                                                    : "uncertain, and no LLM endpoint";
         ++s_.needs_review;
       }
     }
@@ -240,6 +251,8 @@ class ClassifyRun {
   void finish() {
     for (const auto& [d, n] : by_dimension_) s_.uncertain_by_dimension.emplace_back(d, n);
     for (const auto& [why, n] : rejections_) s_.llm_rejections.emplace_back(why, n);
+    std::stable_sort(s_.llm_rejections.begin(), s_.llm_rejections.end(),
+                     [](const auto& a, const auto& b) { return a.second > b.second; });
     json summary = {{"source", s_.source},
                     {"issues", s_.issues},
                     {"failures", s_.failures},
@@ -282,6 +295,7 @@ LlmAsk llm_asker(LlmClient& client, const LlmLabeler& labeler) {
       } else {
         LlmLabel failed;
         failed.error = r.status == LlmStatus::kRefused ? "over the --llm-budget: " + r.error : r.error;
+        failed.reason = r.reason;
         labels.push_back(std::move(failed));
       }
     }
@@ -294,10 +308,9 @@ ClassifySummary classify_issues(Store& store, const Taxonomy& taxonomy, const Ru
   return ClassifyRun(store, taxonomy, rules, options).run();
 }
 
-void print_classify_summary(const ClassifySummary& s, Route route, const LlmCounters* llm, std::ostream& out) {
-  out << "Classified " << s.issues << " issues into source '" << s.source << "' (run " << s.run_id
-      << "): " << s.failures << " failure reports, " << s.not_failures << " not\n";
-  if (route == Route::kRules) return;
+namespace {
+
+void print_threshold_line(const ClassifySummary& s, std::ostream& out) {
   out << "Threshold " << format_fixed(s.threshold, 3)
       << (s.calibrated          ? " (calibrated)"
           : s.stale_calibration ? " (the calibration was learnt with other rules: run `firstmile calibrate` again)"
@@ -305,10 +318,39 @@ void print_classify_summary(const ClassifySummary& s, Route route, const LlmCoun
       << ": " << s.uncertain << " uncertain (" << format_percent(s.issues ? double(s.uncertain) / double(s.issues) : 0)
       << ")";
   for (const auto& [d, n] : s.uncertain_by_dimension) out << ", " << n << " by " << d;
-  out << "\n"
-      << s.routed << " sent to the LLM, " << s.answered << " answered, " << s.needs_review
+  out << "\n";
+}
+
+// The commonest reasons for issues left without an LLM label (most frequent first), then a count
+// of the rest.
+void print_rejections(const ClassifySummary& s, std::ostream& out) {
+  const size_t shown = std::min<size_t>(s.llm_rejections.size(), 5);
+  for (size_t i = 0; i < shown; ++i) {
+    const auto& [why, n] = s.llm_rejections[i];
+    out << "  " << n << (n == 1 ? " issue" : " issues") << " without an LLM label: " << why << "\n";
+  }
+  if (shown < s.llm_rejections.size()) {
+    int64_t rest = 0;
+    for (size_t i = shown; i < s.llm_rejections.size(); ++i) rest += s.llm_rejections[i].second;
+    out << "  " << rest << " more without an LLM label, for " << s.llm_rejections.size() - shown
+        << " other reasons (each issue's evidence names its own)\n";
+  }
+}
+
+}  // namespace
+
+void print_classify_summary(const ClassifySummary& s, Route route, const LlmCounters* llm, std::ostream& out) {
+  out << "Classified " << s.issues << " issues into source '" << s.source << "' (run " << s.run_id
+      << "): " << s.failures << " failure reports, " << s.not_failures << " not\n";
+  if (route == Route::kRules) return;
+  if (route == Route::kLlm) {
+    out << "Route llm: every issue goes to the LLM, no confidence threshold\n";
+  } else {
+    print_threshold_line(s, out);
+  }
+  out << s.routed << " sent to the LLM, " << s.answered << " answered, " << s.needs_review
       << " labelled by the rules' best guess and marked needs_review\n";
-  for (const auto& [why, n] : s.llm_rejections) out << "  not used: " << n << " x " << why << "\n";
+  print_rejections(s, out);
   if (llm) {
     out << "LLM: " << llm->calls << " calls, " << llm->cache_hits << " from the cache, " << llm->retries << " retries, "
         << llm->refused << " over budget, " << llm->prompt_tokens << " prompt + " << llm->completion_tokens

@@ -23,7 +23,7 @@ void print_decision(const Taxonomy& taxonomy, const DimensionDecision& d, std::o
   }
   for (const RuleHit& h : d.hits) {
     out << "    " << h.rule->id << " -> " << h.rule->target << "  +" << format_fixed(h.weight, 1) << " in "
-        << field_name(h.field) << ": \"" << h.text << "\"\n";
+        << field_name(h.field) << ": " << (h.line.empty() ? h.text : h.line) << "\n";
   }
 }
 

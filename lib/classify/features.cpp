@@ -109,27 +109,6 @@ std::string pick_signature(const std::vector<std::string>& errors) {
   return errors.empty() ? "" : normalize_error_line(errors.front());
 }
 
-// Chinese when a fair share of the letters are CJK ideographs.
-std::string detect_language(std::string_view text) {
-  size_t cjk = 0, latin = 0;
-  for (size_t i = 0; i < text.size();) {
-    unsigned char c = static_cast<unsigned char>(text[i]);
-    if (c < 0x80) {
-      latin += (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-      ++i;
-    } else if ((c & 0xF0) == 0xE0 && i + 2 < text.size()) {
-      unsigned cp = ((c & 0x0Fu) << 12) | ((static_cast<unsigned char>(text[i + 1]) & 0x3Fu) << 6) |
-                    (static_cast<unsigned char>(text[i + 2]) & 0x3Fu);
-      cjk += cp >= 0x4E00 && cp <= 0x9FFF;
-      i += 3;
-    } else {
-      ++i;
-    }
-  }
-  // One ideograph carries about as much as a short English word (~4 letters).
-  return cjk >= 4 && cjk * 4 >= latin / 2 ? "zh" : "en";
-}
-
 bool sentence_end(std::string_view text, size_t i, size_t* width) {
   unsigned char c = static_cast<unsigned char>(text[i]);
   *width = 1;

@@ -46,7 +46,8 @@ struct RuleHints {
 
 struct LlmLabel {
   bool ok = false;
-  std::string error;  // why the answer was rejected
+  std::string error;   // why the answer was rejected, or why there was none (with the endpoint)
+  std::string reason;  // the same in words that group alike failures; "" when `error` says it
   bool is_failure = false;
   std::string stage, symptom, root_cause;  // node ids; empty only when is_failure is false
   std::string rationale;

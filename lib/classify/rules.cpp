@@ -247,6 +247,17 @@ Rule parse_rule(const nlohmann::json& r, const Taxonomy& taxonomy, const std::st
     rule.fields.push_back(parse_field(f.get<std::string>(), where));
   }
   rule.pattern = parse_patterns(r, rule, where);
+  if (auto o = r.find("overrides"); o != r.end()) {
+    if (!o->is_array()) throw Error(where + ": 'overrides' must list node ids");
+    for (const auto& id : *o) {
+      const TaxonomyNode* n = id.is_string() ? taxonomy.find(id.get<std::string>()) : nullptr;
+      if (!n || n->dimension != rule.dimension) {
+        throw Error(where + ": 'overrides' names " + id.dump() + ", which is not a " + rule.dimension +
+                    " node of taxonomy " + taxonomy.id());
+      }
+      rule.overrides.push_back(n->id);
+    }
+  }
   return rule;
 }
 
@@ -319,6 +330,64 @@ void RuleSet::compile() {
   }
 }
 
+namespace {
+
+// Moves `at` back to the first byte of the UTF-8 character it is in.
+size_t character_start(std::string_view s, size_t at) {
+  while (at > 0 && at < s.size() && (static_cast<unsigned char>(s[at]) & 0xC0) == 0x80) --at;
+  return at;
+}
+
+}  // namespace
+
+std::string match_in_line(std::string_view text, size_t from, size_t length) {
+  constexpr size_t kSide = 60, kMatch = 60;  // bytes of context either side; of a long match
+  from = std::min(from, text.size());
+  size_t to = std::min(text.size(), from + length);
+  size_t line_start = 0;
+  if (from > 0) {
+    size_t newline = text.rfind('\n', from - 1);
+    if (newline != std::string_view::npos) line_start = newline + 1;
+  }
+  size_t line_end = to;
+  if (to == from || text[to - 1] != '\n') {
+    line_end = text.find('\n', to);
+    if (line_end == std::string_view::npos) line_end = text.size();
+  }
+  size_t left = from - line_start > kSide ? character_start(text, from - kSide) : line_start;
+  size_t right = line_end - to > kSide ? character_start(text, to + kSide) : line_end;
+  size_t match_end = to - from > kMatch ? character_start(text, from + kMatch) : to;
+  std::string out;
+  if (left > line_start) out += "…";
+  out.append(text.substr(left, from - left)).append("«").append(text.substr(from, match_end - from));
+  if (match_end < to) out += "…";
+  out.append("»").append(text.substr(to, right - to));
+  if (right < line_end) out += "…";
+  // A match across lines reads as one line.
+  for (char& c : out) {
+    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+  }
+  return out;
+}
+
+namespace {
+
+// The hits aimed at a node (or below one) that another hit overrides.
+void drop_overridden(std::vector<RuleHit>& hits) {
+  std::vector<const std::string*> silenced;
+  for (const RuleHit& h : hits) {
+    for (const std::string& node : h.rule->overrides) silenced.push_back(&node);
+  }
+  if (silenced.empty()) return;
+  std::erase_if(hits, [&](const RuleHit& h) {
+    return std::any_of(silenced.begin(), silenced.end(), [&](const std::string* node) {
+      return h.rule->target == *node || h.rule->target.rfind(*node + ".", 0) == 0;
+    });
+  });
+}
+
+}  // namespace
+
 std::vector<RuleHit> RuleSet::match(const IssueFeatures& features) const {
   std::string errors;
   for (const std::string& e : features.error_lines) errors.append(e).push_back('\n');
@@ -355,11 +424,14 @@ std::vector<RuleHit> RuleSet::match(const IssueFeatures& features) const {
     if (!best[r].rule) continue;
     RuleHit hit = best[r];
     re2::StringPiece found;
-    if (RE2::PartialMatch(*text[static_cast<int>(hit.field)], *compiled_->single[r], &found)) {
+    const std::string& field_text = *text[static_cast<int>(hit.field)];
+    if (RE2::PartialMatch(field_text, *compiled_->single[r], &found)) {
       hit.text = std::string(found.data(), std::min<size_t>(found.size(), 120));
+      hit.line = match_in_line(field_text, static_cast<size_t>(found.data() - field_text.data()), found.size());
     }
     hits.push_back(std::move(hit));
   }
+  drop_overridden(hits);
   return hits;
 }
 

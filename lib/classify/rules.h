@@ -13,6 +13,12 @@
 // title and the errors weigh most, the resolution, which tells the fix, double, comments and
 // the environment inventory half). A rules directory must have that block; rule sets parsed
 // from memory (tests) without one weigh every field 1.
+//
+// A rule may name nodes it "overrides": when it fires, the rules aimed at those nodes (or
+// below them) do not count for this report, because in its context their evidence means
+// something else. A traceback through the loader's own functions overrides the exception-type
+// rules of Crash: an AttributeError raised by from_pretrained is the loader's check failing (a
+// Loading Failure, by the taxonomy's definition), not a crash of a running program.
 #pragma once
 
 #include <array>
@@ -21,6 +27,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "classify/features.h"
@@ -42,7 +49,8 @@ struct Rule {
   std::string language;  // "", "en" or "zh"
   std::string pattern;   // the alternation of its patterns, as compiled
   bool case_sensitive = false;
-  std::string origin;  // "taxonomy/rules/symptom.json: rule 'oom.cuda'"
+  std::string origin;                  // "taxonomy/rules/symptom.json: rule 'oom.cuda'"
+  std::vector<std::string> overrides;  // node ids of its dimension whose rules it silences
 };
 
 struct RuleHit {
@@ -50,7 +58,14 @@ struct RuleHit {
   Field field = Field::kTitle;  // the strongest field it matched in
   double weight = 0;            // rule weight x field factor
   std::string text;             // the matched text (up to 120 bytes)
+  // The match in its line, marked «like this», a few words either side (up to ~160 bytes, cut
+  // at whole characters, "…" where cut), so that a one-character match such as "there is an
+  // error line" reads as the line it found.
+  std::string line;
 };
+
+// `text` with its match [from, from + length) shown in its line as RuleHit::line describes.
+std::string match_in_line(std::string_view text, size_t from, size_t length);
 
 // Root-cause scores to start from, given what the report is (its symptom) and when it failed
 // (its stage): P(root cause | symptom, stage) counted on labelled reports (`firstmile priors`),

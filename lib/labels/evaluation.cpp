@@ -6,6 +6,7 @@
 #include <set>
 #include <tuple>
 
+#include "base/text.h"
 #include "stats/proportion.h"
 #include "store/store.h"
 
@@ -105,7 +106,34 @@ LevelEvaluation evaluate_level(const std::vector<Pair>& pairs, const std::string
   return out;
 }
 
+// Keeps the labels of issues whose text is in `language`.
+void keep_language(Store& store, const std::string& language, SourceLabels& gold, SourceLabels& pred) {
+  std::map<int64_t, bool> kept;
+  auto keep = [&](int64_t issue) {
+    auto [it, added] = kept.emplace(issue, false);
+    if (added) {
+      std::optional<IssueText> t = store.issue_text(issue);
+      it->second = t && detect_language(t->title + "\n" + without_fenced_blocks(t->body)) == language;
+    }
+    return it->second;
+  };
+  for (SourceLabels* labels : {&gold, &pred}) {
+    for (auto it = labels->begin(); it != labels->end();)
+      it = keep(it->first.first) ? std::next(it) : labels->erase(it);
+  }
+}
+
 }  // namespace
+
+std::vector<Evaluation> evaluate_by_language(Store& store, const Taxonomy& taxonomy, const NodeResolver& resolve,
+                                             EvaluationOptions options) {
+  std::vector<Evaluation> out;
+  for (const char* language : {"en", "zh"}) {
+    options.language = language;
+    out.push_back(evaluate(store, taxonomy, resolve, options));
+  }
+  return out;
+}
 
 Evaluation evaluate(Store& store, const Taxonomy& taxonomy, const NodeResolver& resolve,
                     const EvaluationOptions& options) {
@@ -114,8 +142,10 @@ Evaluation evaluate(Store& store, const Taxonomy& taxonomy, const NodeResolver& 
   e.pred_source = resolve_source(store, options.pred);
   e.taxonomy = taxonomy.id();
   e.exclude_review = options.exclude_review;
+  e.language = options.language;
   SourceLabels gold = load_source_labels(store, e.gold_source, resolve);
   SourceLabels pred = load_source_labels(store, e.pred_source, resolve);
+  if (!options.language.empty()) keep_language(store, options.language, gold, pred);
   if (options.exclude_review) {
     for (auto it = pred.begin(); it != pred.end();) {
       if (it->second.needs_review) {

@@ -38,6 +38,9 @@ struct EvaluationOptions {
   std::string gold;             // selector of the reference labels
   std::string pred;             // selector of the labels under test
   bool exclude_review = false;  // drop predictions marked needs_review (they count as missing)
+  // "" for every issue; "en" or "zh": only issues whose title and prose (fenced code left out)
+  // are in that language (base/text.h detect_language). Issues without text are left out then.
+  std::string language{};
 };
 
 struct ClassScore {
@@ -94,6 +97,7 @@ struct EvaluationCoverage {
 struct Evaluation {
   std::string gold_source, pred_source, taxonomy;
   bool exclude_review = false;
+  std::string language;  // "" when every issue was evaluated
   EvaluationCoverage coverage;
   std::vector<LevelEvaluation> levels;  // dimension by dimension (label_dimensions order), level 1 first
 
@@ -102,6 +106,10 @@ struct Evaluation {
 
 Evaluation evaluate(Store& store, const Taxonomy& taxonomy, const NodeResolver& resolve,
                     const EvaluationOptions& options);
+
+// The evaluation on the English reports, then on the Chinese ones (`eval --by lang`).
+std::vector<Evaluation> evaluate_by_language(Store& store, const Taxonomy& taxonomy, const NodeResolver& resolve,
+                                             EvaluationOptions options);
 
 // Scores of paired class labels (gold[i] against pred[i]); `classes` in report order, or empty
 // to take them from the labels. Exposed for tests.

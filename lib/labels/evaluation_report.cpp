@@ -6,6 +6,7 @@
 #include "base/csv.h"
 #include "base/error.h"
 #include "base/text_table.h"
+#include "labels/evidence_text.h"
 
 namespace firstmile {
 
@@ -82,7 +83,8 @@ void print_details(const LevelEvaluation& l, size_t max_disagreements, std::ostr
         << "  gold: " << d.gold << "  predicted: " << d.predicted;
     if (d.confidence) out << " (" << format_fixed(*d.confidence, 2) << ")";
     out << "\n    " << d.url << "\n";
-    if (d.evidence != "{}" && !d.evidence.empty()) out << "    evidence: " << d.evidence << "\n";
+    std::string evidence = evidence_text(d.evidence, l.dimension);
+    if (!evidence.empty()) out << "    evidence: " << evidence << "\n";
   }
 }
 
@@ -138,6 +140,28 @@ void print_evaluation_summary_csv(const Evaluation& e, std::ostream& out) {
   }
 }
 
+void print_evaluation_by_language(const std::vector<Evaluation>& by_language, std::ostream& out) {
+  if (by_language.empty()) return;
+  out << "Gold " << by_language.front().gold_source << " against " << by_language.front().pred_source
+      << ", by the language of each report (title and prose)\n";
+  for (const Evaluation& e : by_language) {
+    out << "  " << e.language << ": " << e.coverage.issues_compared << " issues, " << e.coverage.failures_compared
+        << " failures compared\n";
+  }
+  out << "\n";
+  TextTable t({"language", "dimension", "level", "n", "correct", "accuracy", "macro-F1", "kappa", "accuracy 95% CI"});
+  for (size_t c = 2; c < 9; ++c) t.align_right(c);
+  for (const Evaluation& e : by_language) {
+    for (const LevelEvaluation& l : e.levels) {
+      const bool any = l.compared > 0;  // a language without reports has no accuracy, not 0
+      t.add_row({e.language, l.dimension, std::to_string(l.level), std::to_string(l.compared),
+                 std::to_string(l.correct), any ? fixed(l.accuracy) : "-", any ? fixed(l.macro_f1) : "-",
+                 kappa_text(l.kappa), interval_text(l)});
+    }
+  }
+  t.print(out, "  ");
+}
+
 nlohmann::json evaluation_to_json(const Evaluation& e) {
   const EvaluationCoverage& c = e.coverage;
   nlohmann::json uncovered = nlohmann::json::array();
@@ -145,6 +169,7 @@ nlohmann::json evaluation_to_json(const Evaluation& e) {
     uncovered.push_back({{"repository", i.repository}, {"number", i.number}, {"url", i.url}});
   nlohmann::json out{{"gold", e.gold_source},
                      {"pred", e.pred_source},
+                     {"language", e.language.empty() ? nlohmann::json(nullptr) : nlohmann::json(e.language)},
                      {"taxonomy", e.taxonomy},
                      {"exclude_review", e.exclude_review},
                      {"coverage",
@@ -199,6 +224,12 @@ nlohmann::json evaluation_to_json(const Evaluation& e) {
   return out;
 }
 
+nlohmann::json evaluations_to_json(const std::vector<Evaluation>& evaluations) {
+  nlohmann::json all = nlohmann::json::array();
+  for (const Evaluation& e : evaluations) all.push_back(evaluation_to_json(e));
+  return all;
+}
+
 std::vector<std::filesystem::path> write_evaluation_csvs(const Evaluation& e, const std::filesystem::path& dir) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
@@ -210,7 +241,8 @@ std::vector<std::filesystem::path> write_evaluation_csvs(const Evaluation& e, co
   std::vector<std::vector<std::string>> per_class{
       {"dimension", "level", "class_id", "class", "precision", "recall", "f1", "support", "predicted"}};
   std::vector<std::vector<std::string>> disagreements{{"dimension", "level", "repository", "number", "failure_index",
-                                                       "url", "gold", "predicted", "confidence", "evidence"}};
+                                                       "url", "gold", "predicted", "confidence", "evidence",
+                                                       "evidence_json"}};
   for (const LevelEvaluation& l : e.levels) {
     std::vector<std::string> row{e.gold_source, e.pred_source};
     for (std::string& cell : summary_row(l)) row.push_back(std::move(cell));
@@ -225,7 +257,7 @@ std::vector<std::filesystem::path> write_evaluation_csvs(const Evaluation& e, co
     for (const Disagreement& d : l.disagreements) {
       disagreements.push_back({l.dimension, level, d.repository, std::to_string(d.number),
                                std::to_string(d.failure_index), d.url, d.gold, d.predicted,
-                               optional_fixed(d.confidence), d.evidence});
+                               optional_fixed(d.confidence), evidence_text(d.evidence, l.dimension), d.evidence});
     }
     std::vector<std::vector<std::string>> confusion{{"gold \\ predicted"}};
     for (const ClassScore& s : l.classes) confusion[0].push_back(s.name);

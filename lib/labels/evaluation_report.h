@@ -28,6 +28,11 @@ struct EvaluationPrintOptions {
 void print_evaluation(const Evaluation& e, const EvaluationPrintOptions& options, std::ostream& out);
 // One row per dimension and level: n, accuracy, macro-F1, kappa.
 void print_evaluation_summary_csv(const Evaluation& e, std::ostream& out);
+// The summaries of evaluate_by_language side by side: per language, the issues compared and a
+// row per dimension and level.
+void print_evaluation_by_language(const std::vector<Evaluation>& by_language, std::ostream& out);
+// evaluation_to_json of each, in a list.
+nlohmann::json evaluations_to_json(const std::vector<Evaluation>& evaluations);
 nlohmann::json evaluation_to_json(const Evaluation& e);
 
 // Writes summary.csv, coverage.csv, per_class.csv, disagreements.csv and one

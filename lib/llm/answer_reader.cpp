@@ -6,11 +6,24 @@
 
 namespace firstmile {
 
+namespace {
+
+std::string_view trimmed(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return s;
+}
+
+}  // namespace
+
 std::string_view answer_json_text(std::string_view content) {
-  size_t think = content.rfind("</think>");
-  if (think != std::string_view::npos) content.remove_prefix(think + 8);
-  while (!content.empty() && std::isspace(static_cast<unsigned char>(content.front()))) content.remove_prefix(1);
-  while (!content.empty() && std::isspace(static_cast<unsigned char>(content.back()))) content.remove_suffix(1);
+  content = trimmed(content);
+  // A reasoning block ends at its first "</think>": what the answer says after it, even the
+  // same tag quoted in a rationale, is the answer's. Text that opens with JSON or a fence has
+  // no block before it.
+  const bool opens_with_answer = content.rfind("{", 0) == 0 || content.rfind("```", 0) == 0;
+  size_t think_end = content.find("</think>");
+  if (think_end != std::string_view::npos && !opens_with_answer) content = trimmed(content.substr(think_end + 8));
   if (content.rfind("```", 0) == 0 && content.size() >= 6 && content.substr(content.size() - 3) == "```") {
     content.remove_suffix(3);
     content.remove_prefix(std::min(content.find('\n'), content.size()));
@@ -20,7 +33,8 @@ std::string_view answer_json_text(std::string_view content) {
 
 JsonAnswer read_json_answer(std::string_view content, const std::vector<std::string>& required, ExtraFields extra) {
   JsonAnswer out;
-  out.value = nlohmann::json::parse(answer_json_text(content), nullptr, false);
+  out.value = nlohmann::json::parse(content, nullptr, false);
+  if (out.value.is_discarded()) out.value = nlohmann::json::parse(answer_json_text(content), nullptr, false);
   if (out.value.is_discarded()) {
     out.error = "not JSON";
   } else if (!out.value.is_object()) {

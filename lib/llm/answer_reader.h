@@ -4,9 +4,12 @@
 //   if (!a.ok()) reject("answer rejected: " + a.error);   // "not JSON", "no field 'reason'", ...
 //   bool same = a.value["same_root_cause"].get<bool>();
 //
-// Reasoning models may think aloud before answering (everything up to the last "</think>" is
-// dropped), and a server without structured output may fence the JSON in ``` (the fence is
-// dropped). What is left must be one JSON object holding every required field. The callers
+// The whole content is tried as JSON first, so an answer whose text quotes "</think>", a fence
+// or braces is read as it stands. Otherwise: reasoning models may think aloud before answering
+// (a leading "<think>...</think>" block is dropped; so is the text before the first "</think>"
+// when the content does not open with JSON, as servers whose template opens the block in the
+// prompt send it), and a server without structured output may fence the JSON in ``` (the fence
+// is dropped). What is left must be one JSON object holding every required field. The callers
 // (the issue labeller, the pair judge) then check each field's type and value themselves.
 #pragma once
 
@@ -29,8 +32,8 @@ enum class ExtraFields { kAllowed, kRejected };
 JsonAnswer read_json_answer(std::string_view content, const std::vector<std::string>& required,
                             ExtraFields extra = ExtraFields::kAllowed);
 
-// The part of `content` that should be the JSON: after any "</think>", without a ``` fence,
-// white space trimmed.
+// The part of `content` that should be the JSON when the whole content is not: after a leading
+// reasoning block, without a ``` fence, white space trimmed.
 std::string_view answer_json_text(std::string_view content);
 
 }  // namespace firstmile

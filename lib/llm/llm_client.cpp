@@ -194,6 +194,18 @@ json LlmClient::request_body(const LlmRequest& request) const { return body_at_l
 void LlmClient::fail(Job& job, const std::string& why) const {
   job.result.status = LlmStatus::kFailed;
   job.result.error = scrub("POST " + endpoint_ + ": " + why);
+  // `why` is an HTTP status with the server's message, a network error ("POST URL: detail"), or
+  // what was wrong with a 2xx body.
+  std::string reason;
+  if (why.rfind("HTTP ", 0) == 0) {
+    reason = "the LLM server answered " + why;
+  } else if (why.rfind("POST ", 0) == 0) {
+    size_t colon = why.find(": ");
+    reason = "the LLM server could not be reached: " + (colon == std::string::npos ? why : why.substr(colon + 2));
+  } else {
+    reason = "the LLM server's reply could not be used: " + why;
+  }
+  job.result.reason = scrub(reason);
 }
 
 bool LlmClient::retry(Job& job, Worker& worker, const std::string& problem, std::optional<milliseconds> wait) {
@@ -358,6 +370,7 @@ std::vector<LlmClient::Job> LlmClient::plan_jobs(const std::vector<LlmRequest>& 
     if (options_.budget >= 0 && counters_.calls >= options_.budget) {
       batch.results[i].status = LlmStatus::kRefused;
       batch.results[i].error = "not sent: the budget of " + std::to_string(options_.budget) + " LLM calls is used up";
+      batch.results[i].reason = batch.results[i].error;
       settle(batch, i);
       continue;
     }

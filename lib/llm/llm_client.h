@@ -92,7 +92,10 @@ enum class LlmStatus {
 
 struct LlmResult {
   LlmStatus status = LlmStatus::kFailed;
-  std::string error;          // why, when not ok; never contains the API key
+  std::string error;  // why, when not ok; never contains the API key
+  // The same as a sentence without the endpoint ("the LLM server answered HTTP 503 ... (gave up
+  // after 4 retries)"), so that failures of many requests group by what went wrong.
+  std::string reason;
   std::string content;        // choices[0].message.content
   std::string finish_reason;  // "stop", "length" (answer cut by max_tokens), ...; "" when cached
   int64_t prompt_tokens = 0;  // from usage (or as cached)

@@ -2,6 +2,7 @@
 // threshold, what classify and explain then take from it, and when it goes stale.
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <sstream>
 
 #include "base/error.h"
@@ -90,11 +91,7 @@ TEST_CASE("calibrate without labelled issues with text is an error naming the so
 
 TEST_CASE("a calibration learnt with other rules is stale: not used, and classify says so") {
   Fixture f;
-  add_calibration(f.store,
-                  {.taxonomy = f.taxonomy.id(),
-                   .dimension = "stage",
-                   .gold_source = "gold",
-                   .model = R"({"upper_edges": [1e300], "accuracy": [0.9], "counts": [3], "rules_hash": "old"})"});
+  f.add_stale_stage_calibration();
   add_calibration(f.store, {.taxonomy = f.taxonomy.id(),
                             .dimension = "routing",
                             .gold_source = "gold",
@@ -109,4 +106,75 @@ TEST_CASE("a calibration learnt with other rules is stale: not used, and classif
   CHECK(s.stale_calibration);
   CHECK_FALSE(s.calibrated);
   CHECK(s.threshold == 0.25);
+}
+
+TEST_CASE("cross-validation scores each fold with bins learnt on the others and routes on held-out confidence") {
+  Fixture f;
+  label_three(f);
+  CalibrateOptions in_sample;
+  in_sample.max_route = 0.34;
+  CalibrationReport plain = calibrate(f.store, f.taxonomy, f.rules, in_sample);
+  CHECK_FALSE(plain.cross_validation);
+
+  CalibrateOptions options = in_sample;
+  options.folds = 3;
+  options.group_by = "issue";
+  CalibrationReport r = calibrate(f.store, f.taxonomy, f.rules, options);
+  REQUIRE(r.cross_validation);
+  const CrossValidation& cv = *r.cross_validation;
+  CHECK(cv.folds == 3);
+  CHECK(cv.groups == 3);
+  REQUIRE(cv.fold_sizes.size() == 3);
+  CHECK(cv.fold_sizes[0] + cv.fold_sizes[1] + cv.fold_sizes[2] == 3);
+  REQUIRE(cv.dimensions.size() == 3);
+  for (const FoldScores& d : cv.dimensions) {
+    CHECK(d.n == 3);
+    // The rules do not learn from the labels, so what they get right held out is what they get
+    // right in sample; only the confidence map and the threshold are learnt.
+    double in_sample_accuracy = -1;
+    for (const auto& [dimension, a] : plain.accuracy) {
+      if (dimension == d.dimension) in_sample_accuracy = a;
+    }
+    CHECK(d.held_out == doctest::Approx(in_sample_accuracy));
+    CHECK(d.promised >= 0);
+    CHECK(d.promised <= 1);
+    CHECK(d.sd >= 0);
+  }
+  CHECK(r.routed_share <= 0.34);
+  int64_t routed = 0;
+  for (const auto& [dimension, n] : r.routed_by_dimension) routed += n;
+  CHECK(routed == static_cast<int64_t>(std::lround(r.routed_share * 3)));
+  // The saved bins are learnt on all the issues, as without folds.
+  REQUIRE(r.calibrations.size() == plain.calibrations.size());
+  for (size_t i = 0; i < r.calibrations.size(); ++i)
+    CHECK(r.calibrations[i].accuracy == plain.calibrations[i].accuracy);
+
+  std::ostringstream out;
+  print_calibration(r, out);
+  CHECK(out.str().find("\nCross-validated over 3 folds grouped by issue (3 issues; folds of ") != std::string::npos);
+  CHECK(out.str().find("(chosen on held-out confidences): hybrid sends ") != std::string::npos);
+  CHECK(f.count("SELECT count(*) FROM runs WHERE command = 'calibrate' AND json_extract(summary, "
+                "'$.cross_validation.dimensions.symptom.n') = 3") == 1);
+}
+
+TEST_CASE("cross-validation needs at least two folds and as many groups as folds") {
+  Fixture f;
+  label_three(f);
+  CalibrateOptions options;
+  options.folds = 1;
+  CHECK_THROWS_WITH_AS(calibrate(f.store, f.taxonomy, f.rules, options),
+                       "calibrate: --folds must be 0 (none) or at least 2", Error);
+  options.folds = 2;  // grouped by repository: the three come from one
+  CHECK_THROWS_WITH_AS(calibrate(f.store, f.taxonomy, f.rules, options),
+                       "calibrate --folds 2: the labelled issues come from only 1 repository; use fewer folds or "
+                       "--group issue",
+                       Error);
+  options.group_by = "issue";
+  options.folds = 4;
+  CHECK_THROWS_WITH_AS(calibrate(f.store, f.taxonomy, f.rules, options),
+                       "calibrate --folds 4: the labelled issues come from only 3 issues; use fewer folds", Error);
+  options.group_by = "month";
+  options.folds = 2;
+  CHECK_THROWS_WITH_AS(calibrate(f.store, f.taxonomy, f.rules, options),
+                       "calibrate: --group must be 'repository' or 'issue', not 'month'", Error);
 }

@@ -113,3 +113,38 @@ TEST_CASE("causes told by the thread: the chat model instead of the base one, on
       shipped_rules().match(extract_features("t", "It crashes. Setting device_map='cuda:0' fixed it."));
   CHECK(fired(fix, "rc.distributed.single_device_fix"));
 }
+
+TEST_CASE("what the user was doing decides: an exception raised inside the loader is a Loading Failure") {
+  const std::string loader_frames =
+      "```\nTraceback (most recent call last):\n  File \"run.py\", line 3, in <module>\n"
+      "    model = AutoModelForCausalLM.from_pretrained(path)\n"
+      "  File \"/site-packages/transformers/models/auto/auto_factory.py\", line 523, in from_pretrained\n"
+      "    return model_class.from_pretrained(\n"
+      "  File \"/site-packages/transformers/modeling_utils.py\", line 3300, in from_pretrained\n";
+  for (const char* error :
+       {"ValueError: bad value for field in the checkpoint", "AttributeError: 'NoneType' object has no attribute 'get'",
+        "AssertionError: expected one of the known layouts"}) {
+    CAPTURE(error);
+    Classification r = classify("Error when running the model", loader_frames + error + "\n```");
+    CHECK(r.symptom.top == "sym.loading");
+  }
+  // The same exceptions raised while generating stay a Crash.
+  Classification running =
+      classify("Error when running the model",
+               "```\nTraceback (most recent call last):\n  File \"run.py\", line 9, in <module>\n"
+               "    out = model.generate(**inputs)\nValueError: bad value for field in the input\n```");
+  CHECK(running.symptom.top == "sym.crash");
+  // Memory errors while loading are Crash, as the definitions say.
+  Classification oom =
+      classify("Error when running the model", loader_frames + "torch.cuda.OutOfMemoryError: CUDA out of memory.\n```");
+  CHECK(oom.symptom.node == "sym.crash.cuda.oom");
+}
+
+TEST_CASE("Poor Performance needs words about time, not the name of a stage") {
+  Classification inference = classify("Inference with Qwen2 decode on vLLM gives an error",
+                                      "```\nRuntimeError: CUDA error: an illegal memory access was encountered\n```");
+  CHECK(inference.symptom.top == "sym.crash");
+  Classification slow = classify("Inference is very slow with the 7B model",
+                                 "Generation takes too long: 3 tokens/s on an A100, expected about 40.");
+  CHECK(slow.symptom.node == "sym.performance.inference");
+}

@@ -96,8 +96,9 @@ TEST_CASE(
   CHECK(asked == 3);
   CHECK(s.answered == 1);
   CHECK(s.needs_review == 2);
-  REQUIRE(s.llm_rejections.size() == 1);
-  CHECK(s.llm_rejections[0] == std::pair<std::string, int64_t>{"answer rejected", 2});
+  REQUIRE(s.llm_rejections.size() == 2);  // one each, by what was wrong
+  CHECK(s.llm_rejections[0] == std::pair<std::string, int64_t>{"answer rejected: not JSON", 1});
+  CHECK(s.llm_rejections[1].first.rfind("answer rejected: symptom 'sym.made.up' is not a node of taxonomy", 0) == 0);
   CHECK(f.count("SELECT count(*) FROM annotations WHERE symptom = 'sym.incorrect.quality.degradation' AND "
                 "evidence LIKE '%wrong answers after a settings change%' AND needs_review = 0") == 1);
   CHECK(f.count("SELECT count(*) FROM annotations a LEFT JOIN taxonomy_nodes n ON n.taxonomy = a.taxonomy AND "
@@ -132,6 +133,37 @@ TEST_CASE("an LLM that fails or is over budget leaves the rules' guess marked fo
   CHECK(s.needs_review == 4);
   CHECK(client.counters().refused == 3);
   CHECK(llm.stats().requests.size() == 2);  // one call, retried once
+  // Grouped by what went wrong, commonest first, in words without the endpoint.
+  REQUIRE(s.llm_rejections.size() == 2);
+  CHECK(s.llm_rejections[0] == std::pair<std::string, int64_t>{"not sent: the budget of 1 LLM calls is used up", 3});
+  CHECK(s.llm_rejections[1].first.rfind("the LLM server answered HTTP 500", 0) == 0);
+  CHECK(s.llm_rejections[1].first.find("(gave up after 1 retries)") != std::string::npos);
+  CHECK(s.llm_rejections[1].second == 1);
+  std::ostringstream printed;
+  print_classify_summary(s, Route::kHybrid, nullptr, printed);
+  CHECK(printed.str().find("\n  3 issues without an LLM label: not sent: the budget of 1 LLM calls is used up\n"
+                           "  1 issue without an LLM label: the LLM server answered HTTP 500") != std::string::npos);
+  CHECK(printed.str().find(llm.url()) == std::string::npos);
+  // Each label marked for review says why it has no LLM label.
+  CHECK(f.count("SELECT count(*) FROM annotations WHERE needs_review = 1 AND json_extract(evidence, '$.needs_review') "
+                "LIKE 'the LLM gave no usable answer: the LLM server answered HTTP 500%'") == 1);
+  CHECK(f.count("SELECT count(*) FROM annotations WHERE needs_review = 1 AND json_extract(evidence, '$.needs_review') "
+                "= 'the LLM gave no usable answer: not sent: the budget of 1 LLM calls is used up'") == 3);
+}
+
+TEST_CASE("a run that asks the LLM about every issue prints no threshold") {
+  Fixture f;
+  ClassifyOptions o;
+  o.route = Route::kLlm;
+  o.ask_llm = [](const std::vector<LlmQuestion>& questions) { return std::vector<LlmLabel>(questions.size()); };
+  ClassifySummary s = classify_issues(f.store, f.taxonomy, f.rules, o);
+  CHECK(s.routed == 4);
+  std::ostringstream printed;
+  print_classify_summary(s, Route::kLlm, nullptr, printed);
+  CHECK(printed.str().find("\nRoute llm: every issue goes to the LLM, no confidence threshold\n4 sent to the LLM, 0 "
+                           "answered, 4 labelled by the rules' best guess and marked needs_review\n  4 issues "
+                           "without an LLM label: no answer\n") != std::string::npos);
+  CHECK(printed.str().find("Threshold") == std::string::npos);
 }
 
 TEST_CASE("the summary says where the labels went, and for a routed run what the LLM did") {

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "classify/rules.h"
+#include "store/calibrations.h"
 #include "store/store.h"
 #include "support/files.h"
 #include "support/taxonomies.h"
@@ -47,6 +48,14 @@ struct FourReports {
     tx.commit();
   }
   int64_t count(const std::string& sql) { return store.db().query_int(sql); }
+  // A stage calibration saved as if learnt with other rules (a rules hash of "old").
+  void add_stale_stage_calibration() {
+    add_calibration(store,
+                    {.taxonomy = taxonomy.id(),
+                     .dimension = "stage",
+                     .gold_source = "gold",
+                     .model = R"({"upper_edges": [1e300], "accuracy": [0.9], "counts": [3], "rules_hash": "old"})"});
+  }
 };
 
 }  // namespace firstmile::testing

@@ -78,11 +78,7 @@ TEST_CASE("with a calibration the explanation compares the issue confidence with
 
 TEST_CASE("a calibration learnt with other rules is named first and left unused") {
   Fixture f;
-  add_calibration(f.store,
-                  {.taxonomy = f.taxonomy.id(),
-                   .dimension = "stage",
-                   .gold_source = "gold",
-                   .model = R"({"upper_edges": [1e300], "accuracy": [0.9], "counts": [3], "rules_hash": "old"})"});
+  f.add_stale_stage_calibration();
   Explanation e = explain_issue(f.store, f.taxonomy, f.rules, "acme/model#2");
   CHECK(e.stale_calibration);
   CHECK(printed(e, f.taxonomy)

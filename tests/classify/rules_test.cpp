@@ -157,3 +157,96 @@ TEST_CASE("a rules directory without field weights is refused, naming the file t
   CHECK_THROWS_WITH_AS(RuleSet::load(taxonomy(), dir.path()), doctest::Contains("copy taxonomy/rules/fields.json"),
                        Error);
 }
+
+TEST_CASE("a hit's evidence is its match in its line, marked, with a few words either side") {
+  const std::string log = "Loading checkpoint shards\nValueError: Unrecognized model type qwen2\nexit";
+  size_t at = log.find('V');
+  CHECK(match_in_line(log, at, 1) == "«V»alueError: Unrecognized model type qwen2");
+  CHECK(match_in_line(log, log.find("qwen2"), 5) == "ValueError: Unrecognized model type «qwen2»");
+  CHECK(match_in_line(log, 0, 7) == "«Loading» checkpoint shards");
+  // A match across lines reads as one line.
+  CHECK(match_in_line(log, log.find("shards"), 12) ==
+        "Loading checkpoint «shards Value»Error: Unrecognized model type qwen2");
+
+  // A long line is cut at whole characters, 60 bytes either side, with "…" where cut.
+  const std::string wide = std::string(100, 'a') + "显存不足" + std::string(100, 'b');
+  std::string shown = match_in_line(wide, 100, 12);
+  CHECK(shown == "…" + std::string(60, 'a') + "«显存不足»" + std::string(60, 'b') + "…");
+  // A long match shows its first 60 bytes; a cut inside a character moves to its start.
+  const std::string chinese = "错误" + std::string(1, 'x');  // 6 bytes of Chinese, then x
+  CHECK(match_in_line(chinese, 0, 7) == "«错误x»");
+  std::string many;
+  for (int i = 0; i < 30; ++i) many += "错";  // 90 bytes
+  CHECK(match_in_line(many, 0, many.size()) == "«" + many.substr(0, 60) + "…»");
+}
+
+TEST_CASE("rule hits carry the line they matched in") {
+  const RuleSet& rules = shipped_rules();
+  IssueFeatures f;
+  f.title = "model fails";
+  f.error_lines = {"ValueError: Unrecognized model type qwen2"};
+  f.language = "en";
+  bool seen = false;
+  for (const RuleHit& h : rules.match(f)) {
+    if (h.rule->id != "rel.error_lines") continue;
+    seen = true;
+    CHECK(h.text == "V");
+    CHECK(h.line == "«V»alueError: Unrecognized model type qwen2");
+  }
+  CHECK(seen);
+}
+
+TEST_CASE("a rule that fires silences the rules aimed at the nodes it overrides, and only then") {
+  RuleSet rules = rules_from(R"({"rules": [
+    {"id": "value", "target": "sym.crash.value.valueerror", "fields": ["errors"], "patterns": ["ValueError"]},
+    {"id": "oom", "target": "sym.crash.cuda.oom", "fields": ["errors"], "patterns": ["out of memory"]},
+    {"id": "loader", "target": "sym.loading", "fields": ["code"], "patterns": ["\\bin from_pretrained\\b"],
+     "overrides": ["sym.crash.value"]}]})");
+  IssueFeatures f;
+  f.error_lines = {"ValueError: bad config", "CUDA out of memory"};
+  std::vector<RuleHit> running = rules.match(f);
+  CHECK(fired(running, "value"));
+  CHECK(fired(running, "oom"));
+  f.code = "  File \"modeling_utils.py\", line 3, in from_pretrained\n";
+  std::vector<RuleHit> loading = rules.match(f);
+  CHECK(fired(loading, "loader"));
+  CHECK_FALSE(fired(loading, "value"));  // below the overridden node
+  CHECK(fired(loading, "oom"));          // elsewhere: kept
+}
+
+TEST_CASE("overrides must name nodes of the rule's own dimension") {
+  CHECK_THROWS_WITH_AS(rules_from(R"({"rules": [{"id": "x", "target": "sym.loading", "fields": ["code"],
+                                      "patterns": ["a"], "overrides": ["rc.env"]}]})"),
+                       "test-rules.json: rule 'x': 'overrides' names \"rc.env\", which is not a symptom node of "
+                       "taxonomy open-llm-failures",
+                       Error);
+  CHECK_THROWS_WITH_AS(rules_from(R"({"rules": [{"id": "x", "target": "sym.loading", "fields": ["code"],
+                                      "patterns": ["a"], "overrides": "sym.crash"}]})"),
+                       "test-rules.json: rule 'x': 'overrides' must list node ids", Error);
+}
+
+TEST_CASE("every symptom and root-cause family has rules for reports written in Chinese and in English") {
+  // Many reports are Chinese: a family only English patterns can find is invisible to them.
+  auto has_chinese = [](const std::string& pattern) {
+    for (size_t i = 0; i + 2 < pattern.size(); ++i) {
+      auto lead = static_cast<unsigned char>(pattern[i]);
+      if (lead >= 0xE4 && lead <= 0xE9) return true;  // U+4E00-U+9FFF, the common CJK ideographs
+    }
+    return false;
+  };
+  auto has_latin_word = [](const std::string& pattern) {
+    return std::any_of(pattern.begin(), pattern.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+  };
+  for (const TaxonomyNode& family : taxonomy().nodes()) {
+    if (family.level != 1 || (family.dimension != "symptom" && family.dimension != "root_cause")) continue;
+    bool zh = false, en = false;
+    for (const Rule& r : shipped_rules().rules()) {
+      if (r.target != family.id && r.target.rfind(family.id + ".", 0) != 0) continue;
+      zh = zh || (r.language != "en" && has_chinese(r.pattern));
+      en = en || (r.language != "zh" && has_latin_word(r.pattern));
+    }
+    CAPTURE(family.id);
+    CHECK(zh);
+    CHECK(en);
+  }
+}

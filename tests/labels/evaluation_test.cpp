@@ -2,8 +2,11 @@
 // values are computed by hand in the comments (no scikit-learn on the build machine).
 #include <doctest/doctest.h>
 
+#include <sstream>
+
 #include "base/error.h"
 #include "labels/evaluation.h"
+#include "labels/evaluation_report.h"
 #include "store/store.h"
 #include "support/labelled_store.h"
 
@@ -25,7 +28,7 @@ struct Fixture : firstmile::testing::LabelledStore {
   }
   Evaluation run(bool exclude_review = false) {
     return evaluate(store, taxonomy, direct_resolver(taxonomy),
-                    {.gold = "gold", .pred = "rules", .exclude_review = exclude_review});
+                    {.gold = "gold", .pred = "rules", .exclude_review = exclude_review, .language = ""});
   }
 };
 
@@ -211,4 +214,66 @@ TEST_CASE("a selector that matches several sources is refused, naming them") {
   f.label(1, "gold:b", "sym.crash");
   f.label(1, "rules", "sym.crash");
   CHECK_THROWS_WITH_AS(f.run(), "'gold' matches several sources (gold:a, gold:b): name one", Error);
+}
+
+TEST_CASE("by language: each report is scored with the others of its language, code left out") {
+  Fixture f;
+  auto text = [&](int64_t number, const std::string& title, const std::string& body) {
+    IssueData d;
+    d.repository_id = f.repository;
+    d.number = number;
+    d.title = title;
+    d.body = body;
+    d.url = "https://github.com/o/r/issues/" + std::to_string(number);
+    f.store.upsert_issue(d);
+  };
+  // Two Chinese reports (their English logs do not make them English), two English, one without text.
+  text(1, "推理时显存不足",
+       "运行下面的代码就报错了，请问怎么解决？\n```\nRuntimeError: CUDA out of memory. Tried to allocate\n```");
+  text(2, "模型加载一直卡住", "加载模型的时候一直没有反应，等了很久也没有输出。");
+  text(3, "Generation hangs forever", "The server never answers the first request.");
+  text(4, "Crash on load", "It crashes with a long traceback.");
+  const char* gold[] = {"sym.crash", "sym.hang", "sym.hang", "sym.crash", "sym.crash"};
+  const char* pred[] = {"sym.crash", "sym.crash", "sym.hang", "sym.hang", "sym.crash"};
+  for (int64_t i = 0; i < 5; ++i) {
+    f.label(i + 1, "gold:tiny", gold[i]);
+    f.label(i + 1, "rules", pred[i]);
+  }
+  std::vector<Evaluation> by =
+      evaluate_by_language(f.store, f.taxonomy, direct_resolver(f.taxonomy),
+                           {.gold = "gold", .pred = "rules", .exclude_review = false, .language = ""});
+  REQUIRE(by.size() == 2);
+  CHECK(by[0].language == "en");
+  CHECK(by[1].language == "zh");
+  const LevelEvaluation* en = by[0].find("symptom", 1);
+  const LevelEvaluation* zh = by[1].find("symptom", 1);
+  REQUIRE(en);
+  REQUIRE(zh);
+  CHECK(en->compared == 2);  // #3 right, #4 wrong; #5 has no text
+  CHECK(en->correct == 1);
+  CHECK(zh->compared == 2);  // #1 right, #2 wrong
+  CHECK(zh->correct == 1);
+  CHECK(by[1].coverage.issues_compared == 2);
+  CHECK(f.run().find("symptom", 1)->compared == 5);  // without a language, all of them
+  std::ostringstream printed;
+  print_evaluation_by_language(by, printed);
+  CHECK(printed.str().find("\n  en: 2 issues, 2 failures compared\n  zh: 2 issues, 2 failures compared\n") !=
+        std::string::npos);
+  CHECK(printed.str().find("\n  zh        symptom         1  2        1    0.5000") != std::string::npos);
+}
+
+TEST_CASE("by language: a language without reports shows no accuracy rather than zero") {
+  Fixture f;
+  f.label(1, "gold:tiny", "sym.crash");
+  f.label(1, "rules", "sym.crash");  // o/r#1 has no text: neither language
+  std::ostringstream printed;
+  print_evaluation_by_language(evaluate_by_language(f.store, f.taxonomy, direct_resolver(f.taxonomy),
+                                                    {.gold = "gold", .pred = "rules", .exclude_review = false}),
+                               printed);
+  const std::string text = printed.str();
+  size_t row = text.find("\n  zh        symptom         1  0        0 ");
+  REQUIRE(row != std::string::npos);
+  std::string line = text.substr(row + 1, text.find('\n', row + 1) - row - 1);
+  CHECK(line.find("0.0000") == std::string::npos);
+  CHECK(line.back() == '-');
 }

@@ -28,6 +28,8 @@ struct CalibrateArgs {
   std::string gold = "gold";
   double max_route = 0.3;
   std::string rules_dir;
+  int folds = 0;
+  std::string group_by = "repository";
 };
 
 struct ExplainArgs {
@@ -97,12 +99,25 @@ void add_calibrate_command(CLI::App& app, std::shared_ptr<Globals> g) {
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
   cal->add_option("--rules", cargs->rules_dir, "Rules directory (default: taxonomy/rules)");
+  cal->add_option("--folds", cargs->folds,
+                  "Also cross-validate over K folds (K >= 2): accuracy per fold, and the routing threshold\n"
+                  "chosen on held-out confidences")
+      ->check(CLI::Range(2, 1000));
+  cal->add_option("--group", cargs->group_by, "What a fold keeps together: repository or issue")
+      ->check(CLI::IsMember({"repository", "issue"}))
+      ->capture_default_str();
   cal->fallthrough();
   cal->callback([g, cargs] {
     Taxonomy taxonomy = g->load_taxonomy();
     RuleSet rules = RuleSet::load(taxonomy, cargs->rules_dir);
     Store store = Store::open(g->db, Database::kMustExist);
-    print_calibration(calibrate(store, taxonomy, rules, {cargs->gold, cargs->max_route, 5, g->argv}), std::cout);
+    CalibrateOptions options{.gold = cargs->gold,
+                             .max_route = cargs->max_route,
+                             .bins = 5,
+                             .argv = g->argv,
+                             .folds = cargs->folds,
+                             .group_by = cargs->group_by};
+    print_calibration(calibrate(store, taxonomy, rules, options), std::cout);
   });
 }
 

@@ -11,11 +11,12 @@ namespace firstmile {
 
 namespace {
 struct EvalArgs {
-  EvaluationOptions options{.gold = "gold", .pred = "", .exclude_review = false};
+  EvaluationOptions options{.gold = "gold", .pred = "", .exclude_review = false, .language = ""};
   EvaluationPrintOptions print;
   std::string format = "table";
   std::string out;
   std::string crosswalk;
+  std::string by;
 };
 }  // namespace
 
@@ -43,10 +44,22 @@ void add_eval(CLI::App& app, std::shared_ptr<Globals> g) {
       ->capture_default_str();
   cmd->add_option("--out", args->out, "Also write summary, coverage, per-class, confusion and disagreement CSVs here");
   cmd->add_option("--crosswalk", args->crosswalk, "Crosswalk file when labels were made under another taxonomy");
+  cmd->add_option("--by", args->by,
+                  "lang: the summary for English and for Chinese reports apart (the language of title and prose)")
+      ->check(CLI::IsMember({"lang"}));
   cmd->callback([g, args] {
     Taxonomy taxonomy = g->load_taxonomy();
     Store store = Store::open(g->db, Database::kReadOnly);
     LabelView view(store, taxonomy, args->crosswalk);
+    if (args->by == "lang") {
+      std::vector<Evaluation> by_language = evaluate_by_language(store, taxonomy, view.resolver(), args->options);
+      if (args->format == "json") {
+        std::cout << evaluations_to_json(by_language).dump(2) << "\n";
+      } else {
+        print_evaluation_by_language(by_language, std::cout);
+      }
+      return;
+    }
     Evaluation e = evaluate(store, taxonomy, view.resolver(), args->options);
     if (!args->out.empty()) {
       auto files = write_evaluation_csvs(e, args->out);
