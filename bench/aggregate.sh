@@ -2,7 +2,8 @@
 # aggregate.sh [SIZES...] — `firstmile aggregate` on synthetic storms of growing size (default
 # 10000 100000 1000000 reports), the density of reports per day kept as in the 2,000-report /
 # 365-day corpora of the tests (days = reports / 5.5), with wall time, peak RSS and pairwise
-# F1 against the generator's truth. Run by hand after building.
+# F1 against the generator's truth. COMMENTS=K (default 0) gives every report K comments
+# (bench/load_storms.py --comments). BUILD=dir picks the build tree. Run by hand after building.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 fm=${BUILD:-build}/tools/firstmile/firstmile
@@ -16,7 +17,7 @@ for n in "${sizes[@]}"; do
   "$fm" aggregate synth --seed 2026 --reports "$n" --days "$days" --out "$tmp/s$n" >/dev/null
   head -1 "$tmp/s$n/issues.jsonl" > "$tmp/one.jsonl"
   "$fm" import issues "$tmp/one.jsonl" --db "$tmp/s$n.db" >/dev/null
-  /usr/bin/python3 bench/load_storms.py "$tmp/s$n/issues.jsonl" "$tmp/s$n.db"
+  /usr/bin/python3 bench/load_storms.py "$tmp/s$n/issues.jsonl" "$tmp/s$n.db" --comments "${COMMENTS:-0}"
   start=$(date +%s%N)
   /usr/bin/time -f "%M" -o "$tmp/rss" "$fm" aggregate --db "$tmp/s$n.db" > "$tmp/out"
   end=$(date +%s%N)

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # analyze_1m.sh — `firstmile analyze` (full report) on N synthetic annotations (default 1,000,000)
 # against the same analyses in pandas + scipy (bench/baseline_analyze.py), side by side.
-# Usage: bench/analyze_1m.sh [N] [RUNS]   (needs a built build/, sqlite3, python3-pandas, python3-scipy)
+# Usage: bench/analyze_1m.sh [N] [RUNS]   (BUILD=dir picks the build tree, default build/; needs a built tree, sqlite3, python3-pandas, python3-scipy)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-1000000}
 runs=${2:-5}
-fm=build/tools/firstmile/firstmile
+fm=${BUILD:-build}/tools/firstmile/firstmile
 [ -x "$fm" ] || { echo "build first: cmake --build build" >&2; exit 2; }
 py=/usr/bin/python3
 "$py" -c 'import pandas, scipy' 2>/dev/null || { echo "needs Debian's python3-pandas and python3-scipy" >&2; exit 2; }

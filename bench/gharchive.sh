@@ -2,7 +2,7 @@
 # gharchive.sh — time `firstmile import gharchive` on a synthetic GH Archive dump (default
 # 1 GB uncompressed, bench/gharchive_synth.py) against bench/baseline_gharchive.py (Python 3
 # gzip + json + sqlite3, the same work), side by side; also with --repo on five repositories.
-# Usage: bench/gharchive.sh [SIZE_BYTES] [RUNS] [PROFILE]   (needs a built build/)
+# Usage: bench/gharchive.sh [SIZE_BYTES] [RUNS] [PROFILE]   (BUILD=dir picks the build tree, default build/; needs a built tree)
 # PROFILE is gharchive_synth.py's: hour (default; a raw GH Archive hour, 17% issue events) or
 # bigquery (only issue events, as a BigQuery selection exports them).
 # The dump is generated once into $GHARCHIVE_BENCH_DIR (default
@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 size=${1:-1000000000}
 runs=${2:-3}
 profile=${3:-hour}
-fm=build/tools/firstmile/firstmile
+fm=${BUILD:-build}/tools/firstmile/firstmile
 [ -x "$fm" ] || { echo "build first: cmake --build build" >&2; exit 2; }
 data=${GHARCHIVE_BENCH_DIR:-/tmp/fm-gharchive-bench/$profile-$size}
 if [ ! -f "$data/summary.json" ]; then

@@ -7,12 +7,12 @@
 # one annotated; a merge every 500 commits.
 # FILES=20000 gives a wide tree (a model repository with its checkpoints' configs, docs and
 # examples is small; a framework's is wide): files go into 100 folders of 10 groups.
-# Usage: [FILES=200] bench/git_synth.sh [N] [RUNS]   (needs a built build/ and git)
+# Usage: [FILES=200] bench/git_synth.sh [N] [RUNS]   (BUILD=dir picks the build tree, default build/; needs a built tree and git)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-20000}
 runs=${2:-3}
-fm=build/tools/firstmile/firstmile
+fm=${BUILD:-build}/tools/firstmile/firstmile
 py=/usr/bin/python3
 [ -x "$fm" ] || { echo "build first: cmake --build build" >&2; exit 2; }
 tmp=$(mktemp -d)

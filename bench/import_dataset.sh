@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # import_dataset.sh — time `firstmile import-dataset` on the published dataset (706 records)
 # against a plain Python + sqlite3 baseline doing comparable work, side by side.
-# Usage: bench/import_dataset.sh [RUNS]   (needs ../shared and a built build/)
+# Usage: bench/import_dataset.sh [RUNS]   (BUILD=dir picks the build tree, default build/; needs ../shared)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-20}
 dataset=../shared/datasets/open-llm-failures
-fm=build/tools/firstmile/firstmile
+fm=${BUILD:-build}/tools/firstmile/firstmile
 [ -d "$dataset" ] || { echo "needs $dataset" >&2; exit 2; }
 [ -x "$fm" ] || { echo "build first: cmake --build build" >&2; exit 2; }
 tmp=$(mktemp -d)

@@ -11,12 +11,8 @@ void add_calibration(Store& store, const CalibrationRecord& record) {
       .query(
           "INSERT INTO calibrations (taxonomy, dimension, gold_source, model, run_id, created_at) VALUES (?, ?, ?, ?, "
           "?, ?)")
-      .bind(1, record.taxonomy)
-      .bind(2, record.dimension)
-      .bind(3, record.gold_source)
-      .bind(4, record.model)
-      .bind(5, record.run_id)
-      .bind(6, record.created_at.empty() ? utc_now_iso8601() : record.created_at)
+      .bind_all(record.taxonomy, record.dimension, record.gold_source, record.model, record.run_id,
+                record.created_at.empty() ? utc_now_iso8601() : record.created_at)
       .run();
 }
 

@@ -1,8 +1,8 @@
 // store/database.h — a thin RAII layer over SQLite: connections, queries, transactions.
 //
 //   Database db = Database::open("firstmile.db", Database::kCreate);
-//   Query q = db.query("SELECT count(*) FROM issues WHERE repository_id = ?");
-//   q.bind(1, repo_id);
+//   Query q = db.query("SELECT count(*) FROM issues WHERE repository_id = ? AND state = ?");
+//   q.bind_all(repo_id, "open");   // or q.bind(1, repo_id).bind(2, "open")
 //   if (q.step()) count = q.column_int(0);
 //   // leaving the scope resets q and hands its statement back to the connection
 //
@@ -82,6 +82,13 @@ class Query {
   template <typename T>
   Query& bind(int index, const std::optional<T>& value) {
     return value ? bind(index, *value) : bind_null(index);
+  }
+  // The values bound to parameters 1, 2, 3, ... in order: query(sql).bind_all(a, b, c).run().
+  template <typename... Values>
+  Query& bind_all(const Values&... values) {
+    int index = 0;
+    (bind(++index, values), ...);
+    return *this;
   }
 
   // Runs one step: true while a row is available, false when done.

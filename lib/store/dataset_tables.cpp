@@ -15,18 +15,8 @@ void save_dataset_record(Store& store, const DatasetRecordRow& r) {
           "INSERT INTO dataset_records (source, file, record_index, number, link, status, symptom_label, "
           "root_cause_label, stage_label, model, architecture, annotation_id) "
           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-      .bind(1, r.source)
-      .bind(2, r.file)
-      .bind(3, r.record_index)
-      .bind(4, r.number)
-      .bind(5, r.link)
-      .bind(6, r.status)
-      .bind(7, r.symptom_label)
-      .bind(8, r.root_cause_label)
-      .bind(9, r.stage_label)
-      .bind(10, r.model)
-      .bind(11, r.architecture)
-      .bind(12, r.annotation_id)
+      .bind_all(r.source, r.file, r.record_index, r.number, r.link, r.status, r.symptom_label, r.root_cause_label,
+                r.stage_label, r.model, r.architecture, r.annotation_id)
       .run();
 }
 
@@ -45,13 +35,7 @@ void save_dataset_import(Store& store, const DatasetImportRow& i) {
           "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source) DO UPDATE SET path = excluded.path, "
           "files = excluded.files, records = excluded.records, stated_records = excluded.stated_records, "
           "run_id = excluded.run_id, imported_at = excluded.imported_at")
-      .bind(1, i.source)
-      .bind(2, i.path)
-      .bind(3, i.files)
-      .bind(4, i.records)
-      .bind(5, i.stated_records)
-      .bind(6, i.run_id)
-      .bind(7, i.imported_at)
+      .bind_all(i.source, i.path, i.files, i.records, i.stated_records, i.run_id, i.imported_at)
       .run();
 }
 

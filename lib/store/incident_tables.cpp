@@ -37,14 +37,7 @@ void replace_aggregation(Store& store, const AggregationInfo& a) {
       .query(
           "INSERT INTO aggregations (name, source, window_days, route, threshold, run_id, created_at, summary) "
           "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-      .bind(1, a.name)
-      .bind(2, a.source)
-      .bind(3, a.window_days)
-      .bind(4, a.route)
-      .bind(5, a.threshold)
-      .bind(6, a.run_id)
-      .bind(7, a.created_at)
-      .bind(8, a.summary)
+      .bind_all(a.name, a.source, a.window_days, a.route, a.threshold, a.run_id, a.created_at, a.summary)
       .run();
 }
 
@@ -68,13 +61,7 @@ void insert_incident_link(Store& store, const std::string& aggregation, const In
       .query(
           "INSERT OR REPLACE INTO incident_links (aggregation, issue_a, issue_b, score, decided_by, linked, evidence) "
           "VALUES (?, ?, ?, ?, ?, ?, ?)")
-      .bind(1, aggregation)
-      .bind(2, l.issue_a)
-      .bind(3, l.issue_b)
-      .bind(4, l.score)
-      .bind(5, l.decided_by)
-      .bind(6, l.linked ? 1 : 0)
-      .bind(7, l.evidence)
+      .bind_all(aggregation, l.issue_a, l.issue_b, l.score, l.decided_by, l.linked ? 1 : 0, l.evidence)
       .run();
 }
 

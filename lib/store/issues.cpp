@@ -28,10 +28,7 @@ int64_t Store::upsert_repository(const RepositoryInfo& info) {
          "UPDATE repositories SET series = coalesce(nullif(?1, ''), series), "
          "model = coalesce(nullif(?2, ''), model), architecture = coalesce(nullif(?3, ''), architecture) "
          "WHERE id = ?4")
-      .bind(1, info.series)
-      .bind(2, info.model)
-      .bind(3, info.architecture)
-      .bind(4, *id)
+      .bind_all(info.series, info.model, info.architecture, *id)
       .run();
   return *id;
 }
@@ -45,10 +42,7 @@ void Store::add_repository_alias(int64_t repository_id, const std::string& owner
   }
   if (existing) return;
   db_.query("INSERT INTO repository_aliases (owner, name, repository_id, reason) VALUES (?, ?, ?, ?)")
-      .bind(1, owner)
-      .bind(2, name)
-      .bind(3, repository_id)
-      .bind(4, reason)
+      .bind_all(owner, name, repository_id, reason)
       .run();
 }
 
@@ -79,9 +73,7 @@ std::optional<IssueText> Store::issue_text(int64_t issue_id) {
 int64_t Store::ensure_issue(int64_t repository_id, int64_t number, const std::string& url) {
   if (std::optional<int64_t> id = find_issue(repository_id, number)) return *id;
   db_.query("INSERT INTO issues (repository_id, number, url) VALUES (?, ?, ?)")
-      .bind(1, repository_id)
-      .bind(2, number)
-      .bind(3, url)
+      .bind_all(repository_id, number, url)
       .run();
   return db_.last_insert_rowid();
 }
@@ -104,9 +96,7 @@ std::pair<int64_t, UpsertResult> Store::upsert_issue(const IssueData& issue) {
   nlohmann::json labels = issue.labels;
   if (!id) {
     db_.query("INSERT INTO issues (repository_id, number, url) VALUES (?, ?, ?)")
-        .bind(1, issue.repository_id)
-        .bind(2, issue.number)
-        .bind(3, issue.url)
+        .bind_all(issue.repository_id, issue.number, issue.url)
         .run();
     id = db_.last_insert_rowid();
   }

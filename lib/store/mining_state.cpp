@@ -36,14 +36,8 @@ void save_sync_state(Store& store, const SyncState& s) {
           "INSERT INTO sync_state (repository_id, resource, since, pass_since, pass_started, next_url, pages, "
           "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (repository_id, resource) DO UPDATE SET "
           "since = ?3, pass_since = ?4, pass_started = ?5, next_url = ?6, pages = ?7, updated_at = ?8")
-      .bind(1, s.repository_id)
-      .bind(2, s.resource)
-      .bind(3, nullable(s.since))
-      .bind(4, nullable(s.pass_since))
-      .bind(5, nullable(s.pass_started))
-      .bind(6, nullable(s.next_url))
-      .bind(7, s.pages)
-      .bind(8, utc_now_iso8601())
+      .bind_all(s.repository_id, s.resource, nullable(s.since), nullable(s.pass_since), nullable(s.pass_started),
+                nullable(s.next_url), s.pages, utc_now_iso8601())
       .run();
 }
 
@@ -60,9 +54,7 @@ void save_etag(Store& store, const std::string& url, const std::string& etag) {
       .query(
           "INSERT INTO http_cache (url, etag, fetched_at) VALUES (?1, ?2, ?3) "
           "ON CONFLICT (url) DO UPDATE SET etag = ?2, fetched_at = ?3")
-      .bind(1, url)
-      .bind(2, etag)
-      .bind(3, utc_now_iso8601())
+      .bind_all(url, etag, utc_now_iso8601())
       .run();
 }
 
@@ -82,19 +74,14 @@ void replace_timeline(Store& store, int64_t issue_id, const std::optional<std::s
       .query(
           "INSERT INTO issue_timelines (issue_id, for_updated_at, events, fetched_at) VALUES (?1, ?2, ?3, ?4) "
           "ON CONFLICT (issue_id) DO UPDATE SET for_updated_at = ?2, events = ?3, fetched_at = ?4")
-      .bind(1, issue_id)
-      .bind(2, for_updated_at)
-      .bind(3, static_cast<int64_t>(events.size()))
-      .bind(4, utc_now_iso8601())
+      .bind_all(issue_id, for_updated_at, static_cast<int64_t>(events.size()), utc_now_iso8601())
       .run();
 }
 
 void confirm_timeline(Store& store, int64_t issue_id, const std::optional<std::string>& for_updated_at) {
   store.db()
       .query("UPDATE issue_timelines SET for_updated_at = ?2, fetched_at = ?3 WHERE issue_id = ?1")
-      .bind(1, issue_id)
-      .bind(2, for_updated_at)
-      .bind(3, utc_now_iso8601())
+      .bind_all(issue_id, for_updated_at, utc_now_iso8601())
       .run();
 }
 

@@ -45,10 +45,7 @@ int64_t Store::begin_run(const std::string& command, const std::vector<std::stri
 
 void Store::finish_run(int64_t run_id, const std::string& status, const std::string& summary_json) {
   db_.query("UPDATE runs SET finished_at = ?, status = ?, summary = ? WHERE id = ?")
-      .bind(1, utc_now_iso8601())
-      .bind(2, status)
-      .bind(3, summary_json)
-      .bind(4, run_id)
+      .bind_all(utc_now_iso8601(), status, summary_json, run_id)
       .run();
 }
 
@@ -58,12 +55,8 @@ void Store::save_taxonomy(const Taxonomy& taxonomy) {
          "INSERT INTO taxonomies (id, version, title, hash, origin, content) VALUES (?, ?, ?, ?, ?, ?) "
          "ON CONFLICT (id) DO UPDATE SET version = excluded.version, title = excluded.title, "
          "hash = excluded.hash, origin = excluded.origin, content = excluded.content")
-      .bind(1, taxonomy.id())
-      .bind(2, taxonomy.version())
-      .bind(3, taxonomy.title())
-      .bind(4, taxonomy.hash())
-      .bind(5, taxonomy.origin())
-      .bind(6, taxonomy.content())
+      .bind_all(taxonomy.id(), taxonomy.version(), taxonomy.title(), taxonomy.hash(), taxonomy.origin(),
+                taxonomy.content())
       .run();
   Query insert = db_.query(
       "INSERT INTO taxonomy_nodes (taxonomy, id, dimension, parent, name, path, level, definition) "

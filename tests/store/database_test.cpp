@@ -1,6 +1,8 @@
 // Tests of store/database.h: queries checked out of the statement cache, and transactions.
 #include <doctest/doctest.h>
 
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "base/error.h"
@@ -50,6 +52,19 @@ TEST_CASE("binding again after a step starts the query over with only the new bi
   REQUIRE(q.step());
   CHECK(q.column_int(0) == 1);
   CHECK(q.column_int(1) == 1);
+}
+
+TEST_CASE("bind_all binds its values to parameters 1, 2, 3 in order, an empty optional as NULL") {
+  Database db = numbers_database();
+  Query q = db.query("SELECT ?1 || '/' || ?2, ?3 IS NULL, ?4 * 2");
+  REQUIRE(q.bind_all("a", std::string("b"), std::optional<int64_t>{}, 2.5).step());
+  CHECK(q.column_text(0) == "a/b");
+  CHECK(q.column_int(1) == 1);
+  CHECK(q.column_double(2) == 5.0);
+  REQUIRE(q.bind_all("c", "d", std::optional<int64_t>{3}, 1).step());  // starts over, as bind does
+  CHECK(q.column_text(0) == "c/d");
+  CHECK(q.column_int(1) == 0);
+  CHECK(q.column_int(2) == 2);
 }
 
 TEST_CASE("a query left in mid-row is reset when it goes out of scope, so a transaction can commit") {
