@@ -140,6 +140,18 @@ TEST_CASE("what the user was doing decides: an exception raised inside the loade
   CHECK(oom.symptom.node == "sym.crash.cuda.oom");
 }
 
+TEST_CASE("an error line naming the loader's own check is a Loading Failure whatever its exception type") {
+  Classification r = classify("Error when starting the model",
+                              "```\nValueError: Tokenizer class Qwen2Tokenizer does not exist or is not currently "
+                              "imported.\n```");
+  CHECK(r.symptom.node == "sym.loading.tokenizer");
+  Classification arch = classify(
+      "Error when starting the model",
+      "```\nValueError: The checkpoint you are trying to load has model type `qwen3` but Transformers does not "
+      "recognize this architecture.\n```");
+  CHECK(arch.symptom.top == "sym.loading");
+}
+
 TEST_CASE("Poor Performance needs words about time, not the name of a stage") {
   Classification inference = classify("Inference with Qwen2 decode on vLLM gives an error",
                                       "```\nRuntimeError: CUDA error: an illegal memory access was encountered\n```");
