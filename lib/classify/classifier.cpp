@@ -213,6 +213,10 @@ Classification RuleClassifier::classify(const IssueFeatures& features) const {
     c.root_cause = decide("root_cause", hits);
   }
   c.confidence = std::min({c.stage.confidence, c.symptom.confidence, c.root_cause.confidence});
+  // The evidence's hits show the line they matched in; only these, of all hits, need it.
+  for (DimensionDecision* d : {&c.relevance, &c.stage, &c.symptom, &c.root_cause}) {
+    for (RuleHit& h : d->hits) h.line = hit_line(h, features);
+  }
   return c;
 }
 

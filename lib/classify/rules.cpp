@@ -388,6 +388,29 @@ void drop_overridden(std::vector<RuleHit>& hits) {
 
 }  // namespace
 
+std::string field_text(const IssueFeatures& features, Field field) {
+  switch (field) {
+    case Field::kTitle: return features.title;
+    case Field::kProse: return features.prose;
+    case Field::kCode: return features.code;
+    case Field::kErrors: {
+      std::string errors;
+      for (const std::string& e : features.error_lines) errors.append(e).push_back('\n');
+      return errors;
+    }
+    case Field::kComments: return features.comments;
+    case Field::kResolution: return features.resolution;
+    case Field::kEnvironment: return features.environment;
+  }
+  return "";
+}
+
+std::string hit_line(const RuleHit& hit, const IssueFeatures& features) {
+  std::string text = field_text(features, hit.field);
+  if (hit.at + hit.length > text.size()) return hit.text;  // not found in these features
+  return match_in_line(text, hit.at, hit.length);
+}
+
 std::vector<RuleHit> RuleSet::match(const IssueFeatures& features) const {
   std::string errors;
   for (const std::string& e : features.error_lines) errors.append(e).push_back('\n');
@@ -424,10 +447,11 @@ std::vector<RuleHit> RuleSet::match(const IssueFeatures& features) const {
     if (!best[r].rule) continue;
     RuleHit hit = best[r];
     re2::StringPiece found;
-    const std::string& field_text = *text[static_cast<int>(hit.field)];
-    if (RE2::PartialMatch(field_text, *compiled_->single[r], &found)) {
+    const std::string& searched = *text[static_cast<int>(hit.field)];
+    if (RE2::PartialMatch(searched, *compiled_->single[r], &found)) {
       hit.text = std::string(found.data(), std::min<size_t>(found.size(), 120));
-      hit.line = match_in_line(field_text, static_cast<size_t>(found.data() - field_text.data()), found.size());
+      hit.at = static_cast<size_t>(found.data() - searched.data());
+      hit.length = found.size();
     }
     hits.push_back(std::move(hit));
   }

@@ -58,11 +58,18 @@ struct RuleHit {
   Field field = Field::kTitle;  // the strongest field it matched in
   double weight = 0;            // rule weight x field factor
   std::string text;             // the matched text (up to 120 bytes)
+  size_t at = 0, length = 0;    // where the match is in its field's text (see field_text)
   // The match in its line, marked «like this», a few words either side (up to ~160 bytes, cut
   // at whole characters, "…" where cut), so that a one-character match such as "there is an
-  // error line" reads as the line it found.
+  // error line" reads as the line it found. Filled by the classifier for the hits it keeps as
+  // evidence (hit_line), not by RuleSet::match: most hits never reach the evidence.
   std::string line;
 };
+
+// The text of `field` as the rules see it (the error lines joined, each ended by a newline).
+std::string field_text(const IssueFeatures& features, Field field);
+// RuleHit::line of a hit found in these features.
+std::string hit_line(const RuleHit& hit, const IssueFeatures& features);
 
 // `text` with its match [from, from + length) shown in its line as RuleHit::line describes.
 std::string match_in_line(std::string_view text, size_t from, size_t length);

@@ -191,7 +191,7 @@ TEST_CASE("rule hits carry the line they matched in") {
     if (h.rule->id != "rel.error_lines") continue;
     seen = true;
     CHECK(h.text == "V");
-    CHECK(h.line == "«V»alueError: Unrecognized model type qwen2");
+    CHECK(hit_line(h, f) == "«V»alueError: Unrecognized model type qwen2");
   }
   CHECK(seen);
 }
