@@ -180,11 +180,7 @@ Scored score(const RuleClassifier& classifier, const Taxonomy& taxonomy, const L
   Classification c = classifier.classify(issue.features);
   Scored s;
   s.confidence = c.confidence;
-  const DimensionDecision* least = &c.stage;
-  for (const DimensionDecision* d : {&c.symptom, &c.root_cause}) {
-    if (d->confidence < least->confidence) least = d;
-  }
-  s.least = least->dimension;
+  s.least = c.least_confident().dimension;
   double right = 0;
   for (const auto& [d, agrees] : top_level_outcomes(taxonomy, c, issue.gold)) {
     right += agrees;

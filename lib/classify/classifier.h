@@ -60,6 +60,16 @@ struct Classification {
   DimensionDecision relevance, stage, symptom, root_cause;
   // The least confident of stage, symptom and root cause: what routing compares to a threshold.
   double confidence = 0;
+
+  // That dimension's decision (the first of stage, symptom, root cause on a tie): the one an
+  // issue is routed for.
+  const DimensionDecision& least_confident() const {
+    const DimensionDecision* least = &stage;
+    for (const DimensionDecision* d : {&symptom, &root_cause}) {
+      if (d->confidence < least->confidence) least = d;
+    }
+    return *least;
+  }
 };
 
 class RuleClassifier {

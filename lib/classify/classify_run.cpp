@@ -168,11 +168,7 @@ class ClassifyRun {
     for (size_t u = 0; u < b.uncertain.size(); ++u) {
       const Classification& r = b.results[b.uncertain[u]];
       ++s_.uncertain;
-      const DimensionDecision* least = &r.stage;
-      for (const DimensionDecision* d : {&r.symptom, &r.root_cause}) {
-        if (d->confidence < least->confidence) least = d;
-      }
-      ++by_dimension_[least->dimension];
+      ++by_dimension_[r.least_confident().dimension];
       if (b.answers[u].ok) {
         b.answer_of[b.uncertain[u]] = &b.answers[u];
       } else if (options_.ask_llm) {

@@ -386,6 +386,13 @@ void drop_overridden(std::vector<RuleHit>& hits) {
   });
 }
 
+// The "errors" field: the error lines, each ended by a newline.
+std::string joined_error_lines(const IssueFeatures& features) {
+  std::string errors;
+  for (const std::string& e : features.error_lines) errors.append(e).push_back('\n');
+  return errors;
+}
+
 }  // namespace
 
 std::string field_text(const IssueFeatures& features, Field field) {
@@ -393,11 +400,7 @@ std::string field_text(const IssueFeatures& features, Field field) {
     case Field::kTitle: return features.title;
     case Field::kProse: return features.prose;
     case Field::kCode: return features.code;
-    case Field::kErrors: {
-      std::string errors;
-      for (const std::string& e : features.error_lines) errors.append(e).push_back('\n');
-      return errors;
-    }
+    case Field::kErrors: return joined_error_lines(features);
     case Field::kComments: return features.comments;
     case Field::kResolution: return features.resolution;
     case Field::kEnvironment: return features.environment;
@@ -412,8 +415,7 @@ std::string hit_line(const RuleHit& hit, const IssueFeatures& features) {
 }
 
 std::vector<RuleHit> RuleSet::match(const IssueFeatures& features) const {
-  std::string errors;
-  for (const std::string& e : features.error_lines) errors.append(e).push_back('\n');
+  const std::string errors = joined_error_lines(features);
   const std::array<const std::string*, kFieldCount> text = {
       &features.title,    &features.prose,      &features.code,       &errors,
       &features.comments, &features.resolution, &features.environment};
