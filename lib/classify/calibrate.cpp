@@ -15,8 +15,10 @@
 #include "base/text.h"
 #include "base/text_table.h"
 #include "classify/features.h"
+#include "classify/labelled_issues.h"
+#include "classify/routing.h"
+#include "classify/text_model.h"
 #include "store/calibrations.h"
-#include "store/label_rows.h"
 #include "store/store.h"
 #include "taxonomy/taxonomy.h"
 
@@ -27,40 +29,6 @@ namespace {
 using nlohmann::json;
 
 const char* const kDimensions[] = {"stage", "symptom", "root_cause"};
-
-struct GoldLabel {
-  std::string stage, symptom, root_cause;
-};
-
-// A labelled issue: its text's features, the first failure's gold labels, and the group a fold
-// keeps together (its repository, or its link).
-struct LabelledIssue {
-  IssueFeatures features;
-  GoldLabel gold;
-  std::string group;
-};
-
-// The gold labels of issues with text, first failure of each issue, in issue order.
-std::vector<LabelledIssue> labelled_issues(Store& store, const Taxonomy& taxonomy, const std::string& gold,
-                                           const std::string& group_by) {
-  std::map<int64_t, std::pair<GoldLabel, std::string>> gold_of;
-  for (const LabelRow& row : first_failure_labels(store, taxonomy.id())) {
-    if (!source_matches(gold, row.source)) continue;
-    std::string group = row.repository;
-    if (group_by == "issue") group = row.url.empty() ? row.repository + "#" + std::to_string(row.number) : row.url;
-    gold_of[row.issue_id] = {{row.stage, row.symptom, row.root_cause}, group};
-  }
-  if (gold_of.empty()) {
-    throw Error("calibrate: no issues with text labelled by '" + gold + "' under taxonomy " + taxonomy.id() +
-                " (import issue text and labels first)");
-  }
-  std::vector<LabelledIssue> out;
-  for (const auto& [id, labels] : gold_of) {
-    if (std::optional<IssueText> t = store.issue_text(id))
-      out.push_back({extract_features(t->title, t->body, t->comments), labels.first, labels.second});
-  }
-  return out;
-}
 
 const TaxonomyNode& top_of(const Taxonomy& t, const std::string& id) { return t.ancestor_at_level(t.node(id), 1); }
 
@@ -130,18 +98,40 @@ Calibration bin_outcomes(const std::string& dimension, const std::vector<std::pa
 // Each issue's (dimension, (margin, top level right)), classified without calibration.
 using Outcomes = std::vector<std::pair<std::string, std::pair<double, bool>>>;
 
+Outcomes raw_outcome(const RuleClassifier& raw, const Taxonomy& taxonomy, const LabelledIssue& issue) {
+  Classification c = raw.classify(issue.features);
+  Outcomes o;
+  for (const auto& [d, right] : top_level_outcomes(taxonomy, c, issue.gold))
+    o.push_back({d->dimension, {d->margin, right}});
+  return o;
+}
+
 std::vector<Outcomes> raw_outcomes(const Taxonomy& taxonomy, const RuleSet& rules,
                                    const std::vector<LabelledIssue>& issues) {
   RuleClassifier raw(taxonomy, rules);
   std::vector<Outcomes> out;
-  for (const LabelledIssue& issue : issues) {
-    Classification c = raw.classify(issue.features);
-    Outcomes o;
-    for (const auto& [d, right] : top_level_outcomes(taxonomy, c, issue.gold))
-      o.push_back({d->dimension, {d->margin, right}});
-    out.push_back(std::move(o));
-  }
+  for (const LabelledIssue& issue : issues) out.push_back(raw_outcome(raw, taxonomy, issue));
   return out;
+}
+
+// The rules' text model retrained on the examples whose fold is none of `left_out`; none when
+// no labelled example is left.
+std::optional<TextModel> model_without(const std::vector<TrainingExample>& examples, const std::vector<int>& fold,
+                                       std::initializer_list<int> left_out, const Taxonomy& taxonomy,
+                                       const TextModelOptions& options) {
+  std::vector<TrainingExample> train;
+  for (size_t i = 0; i < examples.size(); ++i) {
+    if (std::find(left_out.begin(), left_out.end(), fold[i]) == left_out.end() && !examples[i].labels.empty())
+      train.push_back(examples[i]);
+  }
+  if (train.empty()) return std::nullopt;
+  return TextModel::train(train, taxonomy, options);
+}
+
+// A classifier with the retrained model, or with none when there was nothing to train on.
+RuleClassifier with_model(const Taxonomy& taxonomy, const RuleSet& rules, std::vector<Calibration> calibrations,
+                          const std::optional<TextModel>& model) {
+  return RuleClassifier(taxonomy, rules, std::move(calibrations), model ? &*model : nullptr);
 }
 
 struct LearntBins {
@@ -173,21 +163,73 @@ LearntBins learn_bins(const std::vector<Outcomes>& outcomes, const std::vector<s
 struct Scored {
   double confidence = 0, accuracy = 0;
   std::string least;
-  std::vector<std::tuple<std::string, double, bool>> dimensions;
+  struct Outcome {
+    std::string dimension, predicted, gold;  // top-level nodes
+    double confidence = 0;
+    bool right() const { return predicted == gold; }
+  };
+  std::vector<Outcome> dimensions;
+  RouteGain gain;
 };
 
-Scored score(const RuleClassifier& classifier, const Taxonomy& taxonomy, const LabelledIssue& issue) {
+Scored score(const RuleClassifier& classifier, const Taxonomy& taxonomy, const LabelledIssue& issue,
+             const LlmAccuracy& llm) {
   Classification c = classifier.classify(issue.features);
   Scored s;
   s.confidence = c.confidence;
+  s.gain = route_gain(c, llm);
   s.least = c.least_confident().dimension;
   double right = 0;
-  for (const auto& [d, agrees] : top_level_outcomes(taxonomy, c, issue.gold)) {
-    right += agrees;
-    s.dimensions.emplace_back(d->dimension, d->confidence, agrees);
+  const std::pair<const DimensionDecision*, const std::string*> gold[] = {
+      {&c.stage, &issue.gold.stage}, {&c.symptom, &issue.gold.symptom}, {&c.root_cause, &issue.gold.root_cause}};
+  for (const auto& [d, label] : gold) {
+    if (label->empty() || !taxonomy.find(*label) || d->node.empty()) continue;
+    const std::string predicted = top_of(taxonomy, d->node).id, truth = top_of(taxonomy, *label).id;
+    right += predicted == truth;
+    s.dimensions.push_back({d->dimension, predicted, truth, d->confidence});
   }
   s.accuracy = s.dimensions.empty() ? 0 : right / static_cast<double>(s.dimensions.size());
   return s;
+}
+
+// What routing by expected gain would do with the scored issues: the largest gains, at most
+// max_route of them; the rules' accuracy on the rest, and each dimension's expected accuracy
+// if the LLM is as accurate as `llm` says on the dimensions it is asked for.
+void route_by_gain(const std::vector<Scored>& scored, double max_route, const LlmAccuracy& llm,
+                   CalibrationReport& report) {
+  if (llm.empty() || scored.empty()) return;
+  report.llm_accuracy = llm;
+  std::vector<double> gains;
+  for (const Scored& s : scored) gains.push_back(s.gain.total);
+  const auto allowed = static_cast<size_t>(std::floor(max_route * static_cast<double>(scored.size())));
+  std::vector<size_t> routed = pick_routes(gains, allowed);
+  std::vector<bool> is_routed(scored.size(), false);
+  std::map<std::string, int64_t> by_dimension;
+  for (size_t i : routed) {
+    is_routed[i] = true;
+    ++by_dimension[scored[i].gain.dimensions.front()];
+  }
+  std::map<std::string, std::pair<double, int64_t>> expected;  // dimension: (sum, n)
+  double kept = 0;
+  for (size_t i = 0; i < scored.size(); ++i) {
+    const Scored& s = scored[i];
+    if (!is_routed[i]) kept += s.accuracy;
+    for (const Scored::Outcome& o : s.dimensions) {
+      const auto& dims = s.gain.dimensions;
+      bool asked = is_routed[i] && std::find(dims.begin(), dims.end(), o.dimension) != dims.end();
+      auto& [sum, n] = expected[o.dimension];
+      sum += asked ? llm.at(o.dimension) : o.right();
+      ++n;
+    }
+  }
+  report.gain_routed_share = static_cast<double>(routed.size()) / static_cast<double>(scored.size());
+  const size_t rest = scored.size() - routed.size();
+  report.gain_accuracy_kept = rest ? kept / static_cast<double>(rest) : 0;
+  for (const char* d : kDimensions) {
+    if (by_dimension.count(d)) report.gain_routed_by_dimension.emplace_back(d, by_dimension[d]);
+    if (expected.count(d))
+      report.expected_accuracy.emplace_back(d, expected[d].first / static_cast<double>(expected[d].second));
+  }
 }
 
 // The threshold that routes at most max_route of the scored issues, and what it leaves.
@@ -273,28 +315,59 @@ void summarise_folds(const std::map<std::string, std::vector<std::pair<int64_t, 
 }
 
 // Each fold scored with bins learnt on the others; `held_out` gets every issue's held-out score.
+// With a text model (`examples` not empty) each fold is scored with a model retrained without
+// it, and its bins are learnt on outcomes that are held out too: each other fold's, classified
+// with a model that saw neither it nor the fold being scored.
 CrossValidation cross_validate(const Taxonomy& taxonomy, const RuleSet& rules, const std::vector<LabelledIssue>& issues,
-                               const std::vector<Outcomes>& outcomes, const CalibrateOptions& options,
+                               const std::vector<Outcomes>& outcomes, const std::vector<int>& fold, int64_t groups,
+                               const std::vector<TrainingExample>& examples, const CalibrateOptions& options,
                                std::vector<Scored>& held_out) {
   const int k = options.folds;
   CrossValidation cv;
   cv.folds = k;
   cv.group_by = options.group_by;
-  std::vector<int> fold = assign_folds(issues, k, options.group_by, cv.groups);
+  cv.groups = groups;
+  cv.text_model = !examples.empty();
   cv.fold_sizes.assign(static_cast<size_t>(k), 0);
   held_out.assign(issues.size(), Scored{});
   std::map<std::string, std::vector<std::pair<int64_t, int64_t>>> per_fold;  // dimension: (right, n) per fold
   std::map<std::string, FoldScores> pooled;
+  std::map<std::pair<std::string, std::string>, ClassScores> class_scores;  // (dimension, top-level node)
   for (const char* d : kDimensions) per_fold[d].assign(static_cast<size_t>(k), {0, 0});
   for (int f = 0; f < k; ++f) {
     std::vector<size_t> train, test;
     for (size_t i = 0; i < issues.size(); ++i) (fold[i] == f ? test : train).push_back(i);
     cv.fold_sizes[static_cast<size_t>(f)] = static_cast<int64_t>(test.size());
     if (test.empty()) continue;
-    RuleClassifier classifier(taxonomy, rules, learn_bins(outcomes, train, options.bins).calibrations);
+    std::optional<TextModel> model;
+    LearntBins bins;
+    if (examples.empty()) {
+      bins = learn_bins(outcomes, train, options.bins);
+    } else {
+      const TextModelOptions& o = rules.text_model()->options();
+      std::vector<Outcomes> inner(issues.size());
+      for (int g = 0; g < k; ++g) {
+        if (g == f) continue;
+        std::optional<TextModel> m = model_without(examples, fold, {f, g}, taxonomy, o);
+        RuleClassifier raw = with_model(taxonomy, rules, {}, m);
+        for (size_t i : train) {
+          if (fold[i] == g) inner[i] = raw_outcome(raw, taxonomy, issues[i]);
+        }
+      }
+      bins = learn_bins(inner, train, options.bins);
+      model = model_without(examples, fold, {f}, taxonomy, o);
+    }
+    RuleClassifier classifier = examples.empty() ? RuleClassifier(taxonomy, rules, bins.calibrations)
+                                                 : with_model(taxonomy, rules, bins.calibrations, model);
     for (size_t i : test) {
-      held_out[i] = score(classifier, taxonomy, issues[i]);
-      for (const auto& [d, confidence, right] : held_out[i].dimensions) {
+      held_out[i] = score(classifier, taxonomy, issues[i], rules.llm_accuracy());
+      for (const Scored::Outcome& o : held_out[i].dimensions) {
+        const std::string& d = o.dimension;
+        const bool right = o.right();
+        const double confidence = o.confidence;
+        ++class_scores[{d, o.gold}].gold;
+        ++class_scores[{d, o.predicted}].predicted;
+        class_scores[{d, o.gold}].right += right;
         auto& [fold_right, fold_n] = per_fold[d][static_cast<size_t>(f)];
         fold_right += right;
         ++fold_n;
@@ -306,6 +379,11 @@ CrossValidation cross_validate(const Taxonomy& taxonomy, const RuleSet& rules, c
     }
   }
   summarise_folds(per_fold, pooled, cv);
+  for (auto& [key, c] : class_scores) {
+    c.dimension = key.first;
+    c.node = key.second;
+    cv.classes.push_back(c);
+  }
   return cv;
 }
 
@@ -329,6 +407,15 @@ void save_calibration(Store& store, const Taxonomy& taxonomy, const RuleSet& rul
                   {"max_route", options.max_route},
                   {"routed_share", report.routed_share},
                   {"rules_hash", rules.hash()}};
+  if (!report.text_model.empty()) routing["text_model"] = report.text_model;
+  if (!report.llm_accuracy.empty()) {
+    routing["by_gain"] = {{"llm_accuracy", report.llm_accuracy},
+                          {"routed_share", report.gain_routed_share},
+                          {"accuracy_kept", report.gain_accuracy_kept}};
+    json expected = json::object();
+    for (const auto& [d, a] : report.expected_accuracy) expected[d] = a;
+    routing["by_gain"]["expected_accuracy"] = expected;
+  }
   json summary = routing;
   if (const auto& cv = report.cross_validation) {
     routing["folds"] = cv->folds;
@@ -343,7 +430,16 @@ void save_calibration(Store& store, const Taxonomy& taxonomy, const RuleSet& rul
                                  {"promised", d.promised},
                                  {"n", d.n}};
     }
-    summary["cross_validation"] = {{"fold_sizes", cv->fold_sizes}, {"dimensions", dimensions}};
+    json classes = json::array();
+    for (const ClassScores& k : cv->classes) {
+      classes.push_back({{"dimension", k.dimension},
+                         {"class", k.node},
+                         {"labelled", k.gold},
+                         {"predicted", k.predicted},
+                         {"right", k.right}});
+    }
+    summary["cross_validation"] = {
+        {"fold_sizes", cv->fold_sizes}, {"dimensions", dimensions}, {"classes", classes}};
   }
   record.dimension = "routing";
   record.model = routing.dump();
@@ -359,10 +455,36 @@ CalibrationReport calibrate(Store& store, const Taxonomy& taxonomy, const RuleSe
   if (options.folds < 0 || options.folds == 1) throw Error("calibrate: --folds must be 0 (none) or at least 2");
   if (options.group_by != "repository" && options.group_by != "issue")
     throw Error("calibrate: --group must be 'repository' or 'issue', not '" + options.group_by + "'");
-  std::vector<LabelledIssue> issues = labelled_issues(store, taxonomy, options.gold, options.group_by);
+  std::vector<LabelledIssue> issues =
+      labelled_issues(store, taxonomy, {.gold = options.gold, .group_by = options.group_by}, "calibrate");
   CalibrationReport report;
   report.issues = static_cast<int64_t>(issues.size());
-  std::vector<Outcomes> outcomes = raw_outcomes(taxonomy, rules, issues);
+  std::vector<int> fold;
+  int64_t groups = 0;
+  if (options.folds >= 2) fold = assign_folds(issues, options.folds, options.group_by, groups);
+  const TextModel* model = rules.text_model();
+  if (model) report.text_model = model->learnt_from();
+  std::vector<TrainingExample> examples;
+  std::vector<Outcomes> outcomes;
+  if (model && options.folds >= 2) {
+    if (options.folds < 3) {
+      throw Error("calibrate --folds 2: the rules have a text model, and each fold's bins need one trained "
+                  "without two folds; use --folds 3 or more");
+    }
+    // Margins as on reports the model has not seen: each fold's with a model trained on the others.
+    for (const LabelledIssue& issue : issues) examples.push_back(training_example(issue, rules, taxonomy));
+    outcomes.resize(issues.size());
+    for (int g = 0; g < options.folds; ++g) {
+      std::optional<TextModel> m = model_without(examples, fold, {g}, taxonomy, model->options());
+      RuleClassifier raw = with_model(taxonomy, rules, {}, m);
+      for (size_t i = 0; i < issues.size(); ++i) {
+        if (fold[i] == g) outcomes[i] = raw_outcome(raw, taxonomy, issues[i]);
+      }
+    }
+  } else {
+    report.model_in_sample = model != nullptr;
+    outcomes = raw_outcomes(taxonomy, rules, issues);
+  }
   std::vector<size_t> all(issues.size());
   std::iota(all.begin(), all.end(), size_t{0});
   LearntBins bins = learn_bins(outcomes, all, options.bins);
@@ -372,64 +494,16 @@ CalibrationReport calibrate(Store& store, const Taxonomy& taxonomy, const RuleSe
   if (options.folds >= 2) {
     // The threshold from held-out confidences: bins learnt on the very issues they score
     // promise more than they keep.
-    report.cross_validation = cross_validate(taxonomy, rules, issues, outcomes, options, scored);
+    report.cross_validation =
+        cross_validate(taxonomy, rules, issues, outcomes, fold, groups, examples, options, scored);
   } else {
     RuleClassifier calibrated(taxonomy, rules, report.calibrations);
-    for (const LabelledIssue& issue : issues) scored.push_back(score(calibrated, taxonomy, issue));
+    for (const LabelledIssue& issue : issues) scored.push_back(score(calibrated, taxonomy, issue, rules.llm_accuracy()));
   }
+  route_by_gain(scored, options.max_route, rules.llm_accuracy(), report);
   choose_threshold(std::move(scored), options.max_route, report);
   save_calibration(store, taxonomy, rules, options, report);
   return report;
-}
-
-namespace {
-
-void print_cross_validation(const CrossValidation& cv, std::ostream& out) {
-  out << "Cross-validated over " << cv.folds << " folds grouped by " << cv.group_by << " (" << cv.groups
-      << (cv.group_by == "issue" ? " issues" : " repositories") << "; folds of ";
-  for (size_t i = 0; i < cv.fold_sizes.size(); ++i) out << (i ? ", " : "") << cv.fold_sizes[i];
-  out << " issues), each fold scored with bins learnt on the others:\n";
-  TextTable t({"dimension", "held-out accuracy", "by fold: mean ± sd (min-max)", "confidence promised", "n"});
-  for (size_t c = 1; c < 5; ++c) t.align_right(c);
-  for (const FoldScores& d : cv.dimensions) {
-    auto [low, high] = std::minmax_element(d.accuracy.begin(), d.accuracy.end());
-    t.add_row({d.dimension, format_fixed(d.held_out, 3),
-               format_fixed(d.mean, 3) + " ± " + format_fixed(d.sd, 3) + " (" + format_fixed(*low, 2) + "-" +
-                   format_fixed(*high, 2) + ")",
-               format_fixed(d.promised, 3), std::to_string(d.n)});
-  }
-  t.print(out);
-}
-
-}  // namespace
-
-void print_calibration(const CalibrationReport& r, std::ostream& out) {
-  out << "Calibrated on " << r.issues << " labelled issues (run " << r.run_id << ")\n";
-  TextTable t({"dimension", "top-level accuracy", "margin bins: accuracy"});
-  for (const Calibration& c : r.calibrations) {
-    std::string bins;
-    for (size_t i = 0; i < c.accuracy.size(); ++i) {
-      bins += (i ? ", " : "") + std::string("<=") +
-              (c.upper_edges[i] > 1e299 ? "inf" : format_fixed(c.upper_edges[i], 2)) + ": " +
-              format_fixed(c.accuracy[i], 2) + " (" + std::to_string(c.counts[i]) + ")";
-    }
-    double acc = 0;
-    for (const auto& [d, a] : r.accuracy) {
-      if (d == c.dimension) acc = a;
-    }
-    t.add_row({c.dimension, format_fixed(acc, 3), bins});
-  }
-  t.print(out);
-  if (r.cross_validation) print_cross_validation(*r.cross_validation, out);
-  out << "Routing threshold " << format_fixed(r.threshold, 3)
-      << (r.cross_validation ? " (chosen on held-out confidences)" : "") << ": hybrid sends "
-      << format_percent(r.routed_share) << " of these issues to the LLM";
-  for (size_t i = 0; i < r.routed_by_dimension.size(); ++i) {
-    out << (i ? ", " : " (") << r.routed_by_dimension[i].second << " for " << r.routed_by_dimension[i].first
-        << (i + 1 == r.routed_by_dimension.size() ? ")" : "");
-  }
-  out << "; on the rest the rules' mean top-level accuracy is " << format_fixed(r.accuracy_kept, 3)
-      << (r.cross_validation ? " (held-out)" : "") << "\n";
 }
 
 SavedCalibration load_calibrations(Store& store, const Taxonomy& taxonomy, const RuleSet& rules) {

@@ -19,9 +19,16 @@
 // repository), the held-out confidence against the accuracy it promised, and the routing
 // threshold chosen on held-out confidences rather than on the issues the bins were learnt from
 // (which would trust the rules too much). The saved bins are learnt on all the issues.
+//
+// When the rules carry a text model (classify/text_model.h), cross-validation retrains it
+// without the fold it scores (with the shipped model's options), and the margins the bins are
+// learnt on come from models that did not see their issue either: a model trained on the very
+// issues it is calibrated on would make every margin look safe. Without --folds the shipped
+// model is used as it is, and the report says the margins are in-sample.
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -58,12 +65,21 @@ struct FoldScores {
   int64_t n = 0;
 };
 
+// One top-level class of a dimension over the held-out issues: recall is right / gold,
+// precision right / predicted.
+struct ClassScores {
+  std::string dimension, node;
+  int64_t gold = 0, predicted = 0, right = 0;
+};
+
 struct CrossValidation {
   int folds = 0;
   std::string group_by;
   int64_t groups = 0;
   std::vector<int64_t> fold_sizes;  // issues per fold
   std::vector<FoldScores> dimensions;
+  std::vector<ClassScores> classes;  // per dimension and top-level class, by id
+  bool text_model = false;           // the rules' text model was retrained without each fold
 };
 
 struct CalibrationReport {
@@ -77,6 +93,15 @@ struct CalibrationReport {
   // Of the issues below the threshold, how many each dimension sent (the least confident one).
   std::vector<std::pair<std::string, int64_t>> routed_by_dimension;
   std::optional<CrossValidation> cross_validation;  // with --folds; then the threshold is held-out
+  // Routing by expected gain (classify/routing.h), when the rules have a routing block: the
+  // share sent, by the dimension of largest gain, the rules' accuracy on the rest, and each
+  // dimension's expected top-level accuracy if the LLM is as accurate as the block says.
+  std::map<std::string, double> llm_accuracy;
+  double gain_routed_share = 0, gain_accuracy_kept = 0;
+  std::vector<std::pair<std::string, int64_t>> gain_routed_by_dimension;
+  std::vector<std::pair<std::string, double>> expected_accuracy;
+  std::string text_model;        // the rules' text model's provenance, "" without one
+  bool model_in_sample = false;  // without --folds, margins came from the shipped model as it is
 };
 
 // Classifies the gold-labelled issues, learns margin -> accuracy per dimension, and the routing

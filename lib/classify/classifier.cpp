@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "classify/text_model.h"
 #include "taxonomy/taxonomy.h"
 
 namespace firstmile {
@@ -18,8 +19,9 @@ double Calibration::confidence(double margin) const {
   return accuracy.empty() ? 0 : accuracy.back();
 }
 
-RuleClassifier::RuleClassifier(const Taxonomy& taxonomy, const RuleSet& rules, std::vector<Calibration> calibrations)
-    : taxonomy_(taxonomy), rules_(rules) {
+RuleClassifier::RuleClassifier(const Taxonomy& taxonomy, const RuleSet& rules, std::vector<Calibration> calibrations,
+                               std::optional<const TextModel*> model)
+    : taxonomy_(taxonomy), rules_(rules), model_(model ? *model : rules.text_model()) {
   for (Calibration& c : calibrations) calibrations_[c.dimension] = std::move(c);
   // As deep as the study labelled: symptoms to level 3, root causes to level 2.
   max_level_ = {{"symptom", 3}, {"root_cause", 2}, {"stage", 1}};
@@ -96,9 +98,32 @@ void RuleClassifier::decide_relevance(const std::vector<RuleHit>& hits, Dimensio
   }
 }
 
+std::map<std::string, std::vector<double>> RuleClassifier::model_scores(const IssueFeatures& features,
+                                                                        const std::vector<RuleHit>& hits) const {
+  std::map<std::string, std::vector<double>> out;
+  if (!model_) return out;
+  std::vector<std::string> rule_ids;
+  for (const RuleHit& h : hits) rule_ids.push_back(h.rule->id);
+  const std::vector<std::string> tokens = model_tokens(features, rule_ids);
+  for (const char* dimension : {"stage", "symptom", "root_cause"}) {
+    std::vector<std::pair<std::string, double>> p = model_->posterior(dimension, tokens);
+    if (p.empty()) continue;
+    std::vector<double>& scores = out[dimension];
+    scores.assign(taxonomy_.nodes().size(), 0.0);
+    for (const auto& [node, q] : p) {
+      if (int i = index_of(node); i >= 0) scores[static_cast<size_t>(i)] = model_->options().weight * q;
+    }
+  }
+  return out;
+}
+
 std::vector<double> RuleClassifier::rolled_scores(const std::vector<RuleHit>& hits, const std::vector<double>* start,
-                                                  const std::string& dimension, const std::vector<int>& nodes) const {
+                                                  const std::vector<double>* extra, const std::string& dimension,
+                                                  const std::vector<int>& nodes) const {
   std::vector<double> own = start ? *start : priors_;
+  if (extra) {
+    for (size_t i = 0; i < own.size(); ++i) own[i] += (*extra)[i];
+  }
   for (const RuleHit& h : hits) {
     if (h.rule->dimension == dimension) own[static_cast<size_t>(rule_target_[rule_index(h)])] += h.weight;
   }
@@ -133,10 +158,10 @@ int RuleClassifier::descend(int top, const std::vector<double>& rolled, int max_
 }
 
 bool RuleClassifier::decide_in_taxonomy(const std::vector<RuleHit>& hits, const std::vector<double>* start,
-                                        DimensionDecision& d) const {
+                                        const std::vector<double>* extra, DimensionDecision& d) const {
   auto dimension_nodes = nodes_of_.find(d.dimension);
   if (dimension_nodes == nodes_of_.end()) return false;
-  std::vector<double> rolled = rolled_scores(hits, start, d.dimension, dimension_nodes->second);
+  std::vector<double> rolled = rolled_scores(hits, start, extra, d.dimension, dimension_nodes->second);
   int best = -1, second = -1;
   for (int n : top_of_.at(d.dimension)) {
     if (best < 0 || rolled[static_cast<size_t>(n)] > rolled[static_cast<size_t>(best)]) {
@@ -155,6 +180,7 @@ bool RuleClassifier::decide_in_taxonomy(const std::vector<RuleHit>& hits, const 
   }
   int at = descend(best, rolled, max_level_.count(d.dimension) ? max_level_.at(d.dimension) : 3);
   d.node = nodes[static_cast<size_t>(at)].id;
+  if (extra && model_->options().weight > 0) d.model_p = (*extra)[static_cast<size_t>(best)] / model_->options().weight;
   // The hits on the chosen path: on the node, one of its ancestors, or one of its descendants.
   auto ancestor_or_self = [&](int ancestor, int node) {
     for (; node >= 0; node = parent_[static_cast<size_t>(node)]) {
@@ -171,7 +197,7 @@ bool RuleClassifier::decide_in_taxonomy(const std::vector<RuleHit>& hits, const 
 }
 
 DimensionDecision RuleClassifier::decide(const std::string& dimension, const std::vector<RuleHit>& hits,
-                                         const std::vector<double>* start) const {
+                                         const std::vector<double>* start, const std::vector<double>* extra) const {
   DimensionDecision d;
   d.dimension = dimension;
   bool any = false;
@@ -179,7 +205,7 @@ DimensionDecision RuleClassifier::decide(const std::string& dimension, const std
   d.from_prior = !any;
   if (dimension == kRelevance) {
     decide_relevance(hits, d);
-  } else if (!decide_in_taxonomy(hits, start, d)) {
+  } else if (!decide_in_taxonomy(hits, start, extra, d)) {
     return d;  // the taxonomy has no such dimension: nothing decided
   }
   d.margin = d.score - d.runner_up_score;
@@ -191,11 +217,16 @@ DimensionDecision RuleClassifier::decide(const std::string& dimension, const std
 
 Classification RuleClassifier::classify(const IssueFeatures& features) const {
   std::vector<RuleHit> hits = rules_.match(features);
+  const std::map<std::string, std::vector<double>> model = model_scores(features, hits);
+  auto extra = [&model](const char* dimension) -> const std::vector<double>* {
+    auto it = model.find(dimension);
+    return it == model.end() ? nullptr : &it->second;
+  };
   Classification c;
   c.relevance = decide(kRelevance, hits);
   c.is_failure = c.relevance.node == "failure";
-  c.stage = decide("stage", hits);
-  c.symptom = decide("symptom", hits);
+  c.stage = decide("stage", hits, nullptr, extra("stage"));
+  c.symptom = decide("symptom", hits, nullptr, extra("symptom"));
   const PriorCell* cell = nullptr;
   if (!rules_.given().empty()) {
     // A symptom guessed from nothing says nothing about the cause: then the stage alone.
@@ -207,10 +238,11 @@ Classification RuleClassifier::classify(const IssueFeatures& features) const {
     cell = rules_.given().find(path, c.stage.node);
   }
   if (cell) {
-    c.root_cause = decide("root_cause", hits, &given_start_[static_cast<size_t>(cell - rules_.given().cells.data())]);
+    c.root_cause = decide("root_cause", hits, &given_start_[static_cast<size_t>(cell - rules_.given().cells.data())],
+                          extra("root_cause"));
     c.root_cause.given = cell;
   } else {
-    c.root_cause = decide("root_cause", hits);
+    c.root_cause = decide("root_cause", hits, nullptr, extra("root_cause"));
   }
   c.confidence = std::min({c.stage.confidence, c.symptom.confidence, c.root_cause.confidence});
   // The evidence's hits show the line they matched in; only these, of all hits, need it.

@@ -33,6 +33,7 @@
 namespace firstmile {
 
 class Taxonomy;
+class TextModel;
 
 struct DimensionDecision {
   std::string dimension;  // 'relevance', 'stage', 'symptom', 'root_cause'
@@ -42,6 +43,7 @@ struct DimensionDecision {
   double score = 0, runner_up_score = 0, margin = 0;
   double confidence = 0;
   bool from_prior = false;           // no rule fired for this dimension
+  double model_p = -1;               // the text model's P(top | words), -1 without a model
   const PriorCell* given = nullptr;  // root cause: the prior cell it started from, if any
   std::vector<RuleHit> hits;         // the hits on the chosen path, strongest first
 };
@@ -74,20 +76,28 @@ struct Classification {
 
 class RuleClassifier {
  public:
-  RuleClassifier(const Taxonomy& taxonomy, const RuleSet& rules, std::vector<Calibration> calibrations = {});
+  // `model`: the statistical layer added to the rules' scores; by default the rules' own
+  // (RuleSet::text_model()); nullptr for none (cross-validation passes one trained per fold).
+  RuleClassifier(const Taxonomy& taxonomy, const RuleSet& rules, std::vector<Calibration> calibrations = {},
+                 std::optional<const TextModel*> model = std::nullopt);
   Classification classify(const IssueFeatures& features) const;
 
  private:
   // `start`: the scores to start from instead of the flat priors (root cause given symptom).
+  // `extra`: the text model's scores per node, added to the node's own.
   DimensionDecision decide(const std::string& dimension, const std::vector<RuleHit>& hits,
-                           const std::vector<double>* start = nullptr) const;
+                           const std::vector<double>* start = nullptr, const std::vector<double>* extra = nullptr) const;
   void decide_relevance(const std::vector<RuleHit>& hits, DimensionDecision& d) const;
   // False when the taxonomy has no nodes of d.dimension.
   bool decide_in_taxonomy(const std::vector<RuleHit>& hits, const std::vector<double>* start,
-                          DimensionDecision& d) const;
+                          const std::vector<double>* extra, DimensionDecision& d) const;
   // Per node of the taxonomy: its rolled-up score over `nodes` (one dimension's, parents first).
   std::vector<double> rolled_scores(const std::vector<RuleHit>& hits, const std::vector<double>* start,
-                                    const std::string& dimension, const std::vector<int>& nodes) const;
+                                    const std::vector<double>* extra, const std::string& dimension,
+                                    const std::vector<int>& nodes) const;
+  // Per dimension the text model scores: weight x P(class | tokens) at each class's node.
+  std::map<std::string, std::vector<double>> model_scores(const IssueFeatures& features,
+                                                          const std::vector<RuleHit>& hits) const;
   // From `top` down to its best child with evidence while one has some, to `max_level`.
   int descend(int top, const std::vector<double>& rolled, int max_level) const;
   size_t rule_index(const RuleHit& hit) const;
@@ -107,6 +117,7 @@ class RuleClassifier {
   double prior_failure_ = 0, prior_not_failure_ = 0;
   std::vector<int> rule_target_;                  // rule index -> node index (-1: relevance)
   std::vector<std::vector<double>> given_start_;  // "given" cell index -> root-cause start scores
+  const TextModel* model_ = nullptr;
 };
 
 }  // namespace firstmile

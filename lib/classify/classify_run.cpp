@@ -10,6 +10,7 @@
 #include "base/error.h"
 #include "base/text_table.h"
 #include "classify/calibrate.h"
+#include "classify/routing.h"
 #include "dataset/preset.h"
 #include "store/issue_scope.h"
 #include "store/store.h"
@@ -38,6 +39,7 @@ json decision_json(const DimensionDecision& d) {
               {"runner_up", d.runner_up},
               {"hits", hits}};
   if (d.from_prior) out["from_prior"] = true;
+  if (d.model_p >= 0) out["text_model_p"] = std::round(d.model_p * 1000) / 1000;
   if (d.given) {
     out["given"] = {{"symptom", d.given->symptom}, {"stage", d.given->stage}, {"labels", d.given->labels}};
   }
@@ -75,6 +77,7 @@ struct Batch {
   std::vector<size_t> uncertain;                // indices, ascending
   std::map<size_t, const LlmLabel*> answer_of;  // the usable LLM answers, by index
   std::vector<LlmLabel> answers;                // one per uncertain issue
+  std::vector<RouteGain> gains;                 // per issue, when routing by gain
 };
 
 // One `classify` run: the options resolved, the classifier, the counts as batches go by.
@@ -128,6 +131,11 @@ class ClassifyRun {
     // Uncalibrated confidences are raw margins: without a calibration, hybrid routes the least clear cases.
     s_.threshold = options_.threshold ? *options_.threshold : s_.calibrated ? saved_.threshold : 0.25;
     if (options_.route == Route::kLlm) s_.threshold = kUnbounded;
+    // By expected gain unless a threshold is asked for or the rules say nothing of the LLM.
+    llm_accuracy_ = rules_.llm_accuracy();
+    s_.by_gain = options_.route == Route::kHybrid && !options_.threshold && !llm_accuracy_.empty();
+    s_.max_route = options_.max_route;
+    if (options_.max_route < 0 || options_.max_route > 1) throw Error("classify: --max-route must be from 0 to 1");
   }
 
   IssueScope scope() const {
@@ -151,12 +159,29 @@ class ClassifyRun {
     return b;
   }
 
+  // Which issues of the batch are uncertain: all with --route llm; with a threshold, those
+  // below it; else the largest expected gains, so that the run's share stays within max_route.
+  void pick_uncertain(Batch& b) {
+    if (options_.route == Route::kRules) return;
+    if (options_.route == Route::kLlm || !s_.by_gain) {
+      for (size_t k = 0; k < b.results.size(); ++k) {
+        if (options_.route == Route::kLlm || b.results[k].confidence < s_.threshold) b.uncertain.push_back(k);
+      }
+      return;
+    }
+    std::vector<double> totals;
+    for (const Classification& r : b.results) {
+      b.gains.push_back(route_gain(r, llm_accuracy_));
+      totals.push_back(b.gains.back().total);
+    }
+    seen_ += static_cast<int64_t>(b.results.size());
+    const auto allowed_so_far = static_cast<int64_t>(std::floor(options_.max_route * static_cast<double>(seen_)));
+    b.uncertain = pick_routes(totals, static_cast<size_t>(std::max<int64_t>(0, allowed_so_far - s_.uncertain)));
+  }
+
   // The uncertain go to the LLM when there is one; counts why and by which dimension.
   void route(Batch& b) {
-    for (size_t k = 0; k < b.results.size(); ++k) {
-      if (options_.route == Route::kRules) continue;
-      if (options_.route == Route::kLlm || b.results[k].confidence < s_.threshold) b.uncertain.push_back(k);
-    }
+    pick_uncertain(b);
     b.answers.resize(b.uncertain.size());
     if (!b.uncertain.empty() && options_.ask_llm) {
       std::vector<LlmQuestion> questions;
@@ -168,7 +193,7 @@ class ClassifyRun {
     for (size_t u = 0; u < b.uncertain.size(); ++u) {
       const Classification& r = b.results[b.uncertain[u]];
       ++s_.uncertain;
-      ++by_dimension_[r.least_confident().dimension];
+      ++by_dimension_[b.gains.empty() ? r.least_confident().dimension : b.gains[b.uncertain[u]].dimensions.front()];
       if (b.answers[u].ok) {
         b.answer_of[b.uncertain[u]] = &b.answers[u];
       } else if (options_.ask_llm) {
@@ -203,13 +228,17 @@ class ClassifyRun {
     if (auto answered = b.answer_of.find(k); answered != b.answer_of.end()) {
       const LlmLabel& l = *answered->second;
       a.is_failure = l.is_failure ? 1 : 0;
+      // Routed by gain, the LLM's label replaces the rules' only where it was expected to gain.
+      std::vector<std::string> used = {"stage", "symptom", "root_cause"};
+      if (!b.gains.empty()) used = b.gains[k].dimensions;
+      auto uses = [&used](const char* d) { return std::find(used.begin(), used.end(), d) != used.end(); };
       if (l.is_failure) {
-        a.stage = l.stage;
-        a.symptom = l.symptom;
-        a.root_cause = l.root_cause;
+        a.stage = uses("stage") ? l.stage : r.stage.node;
+        a.symptom = uses("symptom") ? l.symptom : r.symptom.node;
+        a.root_cause = uses("root_cause") ? l.root_cause : r.root_cause.node;
       }
       evidence["classifier"] = "llm";
-      evidence["llm"] = {{"model", options_.llm_model}, {"rationale", l.rationale}};
+      evidence["llm"] = {{"model", options_.llm_model}, {"rationale", l.rationale}, {"used_for", used}};
       a.confidence = std::nullopt;
       ++s_.answered;
     } else {
@@ -227,6 +256,10 @@ class ClassifyRun {
       }
     }
     evidence["route"] = uncertain ? "uncertain" : "clear";
+    if (!b.gains.empty()) {
+      evidence["gain"] = std::round(b.gains[k].total * 1000) / 1000;
+      if (uncertain) evidence["routed_for"] = b.gains[k].dimensions;
+    }
     a.evidence = evidence.dump();
     return a;
   }
@@ -256,6 +289,7 @@ class ClassifyRun {
                     {"answered", s_.answered},
                     {"needs_review", s_.needs_review},
                     {"threshold", s_.threshold >= kUnbounded ? -1 : s_.threshold},
+                    {"routing", s_.by_gain ? "gain" : options_.route == Route::kHybrid ? "threshold" : "none"},
                     {"rules_hash", rules_.hash()}};
     if (options_.ask_llm && !options_.llm_prompt_hash.empty()) summary["llm_prompt_hash"] = options_.llm_prompt_hash;
     Transaction tx(store_.db());
@@ -271,6 +305,8 @@ class ClassifyRun {
   RuleClassifier classifier_;
   ClassifySummary s_;
   std::map<std::string, int64_t> by_dimension_, rejections_;
+  LlmAccuracy llm_accuracy_;
+  int64_t seen_ = 0;  // issues classified so far, for the routed share
 };
 
 }  // namespace
@@ -317,6 +353,21 @@ void print_threshold_line(const ClassifySummary& s, std::ostream& out) {
   out << "\n";
 }
 
+void print_routing_line(const ClassifySummary& s, std::ostream& out) {
+  if (!s.by_gain) {
+    print_threshold_line(s, out);
+    return;
+  }
+  out << "Routed by expected gain (the LLM's accuracy against the rules' "
+      << (s.calibrated          ? "calibrated confidence"
+          : s.stale_calibration ? "raw confidence: the calibration was learnt with other rules, run `firstmile calibrate` again"
+                                : "raw confidence: not calibrated, run `firstmile calibrate --folds 5`")
+      << "), at most " << format_percent(s.max_route) << " of the issues: " << s.uncertain << " uncertain ("
+      << format_percent(s.issues ? double(s.uncertain) / double(s.issues) : 0) << ")";
+  for (const auto& [d, n] : s.uncertain_by_dimension) out << ", " << n << " for " << d;
+  out << "\n";
+}
+
 // The commonest reasons for issues left without an LLM label (most frequent first), then a count
 // of the rest.
 void print_rejections(const ClassifySummary& s, std::ostream& out) {
@@ -342,7 +393,7 @@ void print_classify_summary(const ClassifySummary& s, Route route, const LlmCoun
   if (route == Route::kLlm) {
     out << "Route llm: every issue goes to the LLM, no confidence threshold\n";
   } else {
-    print_threshold_line(s, out);
+    print_routing_line(s, out);
   }
   out << s.routed << " sent to the LLM, " << s.answered << " answered, " << s.needs_review
       << " labelled by the rules' best guess and marked needs_review\n";

@@ -10,7 +10,9 @@
 // matched, the margins, and the run. Issues judged not to be failure reports get is_failure 0
 // and no labels. Writes go in one transaction per 1,000 issues; re-running replaces the
 // source's labels in place. Confidences are calibrated when `firstmile calibrate` has learnt
-// how with these rules (classify/calibrate.h), and hybrid routing then takes its threshold.
+// how with these rules (classify/calibrate.h). Hybrid routing sends the issues where the LLM is
+// expected to gain most over the rules (classify/routing.h), at most `max_route` of the issues
+// classified so far; with `threshold`, those whose confidence is below it instead.
 #pragma once
 
 #include <cstdint>
@@ -49,7 +51,8 @@ LlmAsk llm_asker(LlmClient& client, const LlmLabeler& labeler);
 
 struct ClassifyOptions {
   Route route = Route::kRules;
-  std::optional<double> threshold;        // route below this confidence; default: the calibrated one
+  std::optional<double> threshold;        // route below this confidence instead of by expected gain
+  double max_route = 0.3;                 // routing by gain: largest share of the issues sent
   std::string source;                     // default: 'rules', 'hybrid' or 'llm:MODEL'
   std::vector<std::string> repositories;  // OWNER/NAME; empty: all
   int64_t limit = 0;                      // 0: all
@@ -65,6 +68,8 @@ struct ClassifySummary {
   std::string source;
   int64_t issues = 0, failures = 0, not_failures = 0;
   double threshold = 0;
+  bool by_gain = false;  // routed by expected gain (classify/routing.h), at most max_route
+  double max_route = 0;
   bool calibrated = false;
   bool stale_calibration = false;  // the saved calibration was learnt with other rules: not used
   int64_t uncertain = 0;           // below the threshold

@@ -14,6 +14,7 @@
 #include "base/json_file.h"
 #include "base/resources.h"
 #include "classify/feature_knowledge.h"
+#include "classify/text_model.h"
 #include "taxonomy/taxonomy.h"
 
 namespace firstmile {
@@ -261,13 +262,41 @@ Rule parse_rule(const nlohmann::json& r, const Taxonomy& taxonomy, const std::st
   return rule;
 }
 
+// {"llm_accuracy": {"stage": 0.97, "symptom": 0.84, "root_cause": 0.63}}
+std::map<std::string, double> parse_routing(const nlohmann::json& r, const std::string& origin) {
+  const std::string where = origin + ": 'routing'";
+  if (!r.is_object() || !r.contains("llm_accuracy") || !r["llm_accuracy"].is_object())
+    throw Error(where + ": expected {\"llm_accuracy\": {\"symptom\": 0.84, ...}}");
+  std::map<std::string, double> out;
+  for (const auto& [dimension, value] : r["llm_accuracy"].items()) {
+    if (dimension != "stage" && dimension != "symptom" && dimension != "root_cause")
+      throw Error(where + ".llm_accuracy: unknown dimension '" + dimension + "' (stage, symptom, root_cause)");
+    if (!value.is_number() || value.get<double>() < 0 || value.get<double>() > 1)
+      throw Error(where + ".llm_accuracy." + dimension + ": must be a number from 0 to 1");
+    out[dimension] = value.get<double>();
+  }
+  return out;
+}
+
 }  // namespace
 
 void RuleSet::parse_file(const Taxonomy& taxonomy, const std::string& origin, const std::string& content,
                          std::set<std::string>& ids) {
   nlohmann::json doc = parse_json(content, origin);
   if (!doc.is_object()) throw Error(origin + ": expected an object with a 'rules' list");
-  bool block = false;  // a file may hold only the "given" or "field_weights" block
+  bool block = false;  // a file may hold only the "given", "field_weights", "routing" or "text_model" block
+  if (auto routing = doc.find("routing"); routing != doc.end()) {
+    if (!routing_origin_.empty()) throw Error(origin + ": a second 'routing' block (" + routing_origin_ + " has one)");
+    llm_accuracy_ = parse_routing(*routing, origin);
+    routing_origin_ = origin;
+    block = true;
+  }
+  if (auto model = doc.find("text_model"); model != doc.end()) {
+    if (text_model_) throw Error(origin + ": a second 'text_model' block (" + text_model_origin_ + " has one)");
+    text_model_ = std::make_shared<const TextModel>(TextModel::from_json(*model, taxonomy, origin));
+    text_model_origin_ = origin;
+    block = true;
+  }
   if (auto given = doc.find("given"); given != doc.end()) {
     if (!given_.empty()) throw Error(origin + ": a second 'given' block (one rule file may have it)");
     given_ = parse_given(*given, taxonomy, origin);

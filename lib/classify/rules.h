@@ -96,6 +96,8 @@ struct ConditionalPriors {
   const PriorCell* find(const std::vector<std::string>& symptom_path, const std::string& stage) const;
 };
 
+class TextModel;
+
 class RuleSet {
  public:
   // Every *.json in `directory` (default: taxonomy/rules from the resource directory), in
@@ -112,6 +114,12 @@ class RuleSet {
   // "priors": {"stage.inference": 0.5, ...} of the files: scores every report starts with.
   const std::map<std::string, double>& priors() const { return priors_; }
   const ConditionalPriors& given() const { return given_; }
+  // The statistical layer (a file's "text_model" block, `firstmile train`), or null.
+  const TextModel* text_model() const { return text_model_.get(); }
+  // A file's "routing" block: {"llm_accuracy": {"symptom": 0.84, ...}}, the top-level accuracy
+  // an LLM reaches per dimension, against which hybrid routing weighs the rules' confidence
+  // (classify/routing.h). Empty without one.
+  const std::map<std::string, double>& llm_accuracy() const { return llm_accuracy_; }
   // A match's weight is the rule's times its field's ("field_weights" in a rule file; 1 without).
   double field_weight(Field field) const { return field_weights_[static_cast<size_t>(field)]; }
   // Of the files' content and taxonomy/features.json's, for provenance: labels and
@@ -127,6 +135,10 @@ class RuleSet {
   std::vector<Rule> rules_;
   std::map<std::string, double> priors_;
   ConditionalPriors given_;
+  std::shared_ptr<const TextModel> text_model_;
+  std::string text_model_origin_;
+  std::map<std::string, double> llm_accuracy_;
+  std::string routing_origin_;
   std::array<double, kFieldCount> field_weights_{};
   std::string field_weights_origin_;  // the file that gave them, if one did
   std::unique_ptr<Compiled> compiled_;

@@ -28,8 +28,8 @@ double weight_of(const std::vector<RuleHit>& hits, const std::string& id) {
   }
   return 0.0;
 }
-const char* const kShippedFiles[] = {"fields.json",     "priors.json", "relevance.json",
-                                     "root_cause.json", "stage.json",  "symptom.json"};
+const char* const kShippedFiles[] = {"fields.json", "priors.json", "relevance.json", "root_cause.json",
+                                     "routing.json", "stage.json",  "symptom.json",    "text_model.json"};
 
 }  // namespace
 

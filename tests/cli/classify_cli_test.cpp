@@ -36,7 +36,7 @@ TEST_CASE("classify, eval, calibrate, hybrid classify and explain run end to end
   CHECK(contains(cal.out, "Routing threshold"));
   CommandResult hybrid = run_firstmile({"classify", "--db", db, "--route", "hybrid"});
   REQUIRE_MESSAGE(hybrid.exit_code == 0, hybrid.err);
-  CHECK(contains(hybrid.out, "(calibrated)"));
+  CHECK(contains(hybrid.out, "Routed by expected gain (the LLM's accuracy against the rules' calibrated confidence)"));
   CHECK(contains(hybrid.out, "marked needs_review"));
 
   CommandResult explain = run_firstmile({"explain", "QwenLM/Qwen2.5#9001", "--db", db});

@@ -17,6 +17,7 @@ namespace {
 struct ClassifyArgs {
   std::string route = "rules";
   double threshold = -1;
+  double max_route = 0.3;
   std::string source;
   std::vector<std::string> repositories;
   int64_t limit = 0;
@@ -47,8 +48,13 @@ void add_classify_command(CLI::App& app, std::shared_ptr<Globals> g) {
   cmd->add_option("--route", args->route, "rules, hybrid or llm")
       ->check(CLI::IsMember({"rules", "hybrid", "llm"}))
       ->capture_default_str();
+  cmd->add_option("--max-route", args->max_route,
+                  "Hybrid: largest share of issues sent to the LLM, those where it is expected to gain most\n"
+                  "over the rules (its accuracy in the rules' routing block against the rules' confidence)")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
   cmd->add_option("--threshold", args->threshold,
-                  "Confidence below which hybrid routing asks the LLM (default: the calibrated threshold)");
+                  "Hybrid: route every issue whose confidence is below this instead (e.g. the one calibrate chose)");
   cmd->add_option("--source", args->source, "Annotation source to write (default: rules, hybrid or llm:MODEL)");
   cmd->add_option("--repo", args->repositories, "Only these repositories (OWNER/NAME, repeatable)");
   cmd->add_option("--limit", args->limit, "Only the first N issues");
@@ -62,6 +68,7 @@ void add_classify_command(CLI::App& app, std::shared_ptr<Globals> g) {
     ClassifyOptions options;
     options.route = args->route == "hybrid" ? Route::kHybrid : args->route == "llm" ? Route::kLlm : Route::kRules;
     if (args->threshold >= 0) options.threshold = args->threshold;
+    options.max_route = args->max_route;
     options.source = args->source;
     options.repositories = args->repositories;
     options.limit = args->limit;

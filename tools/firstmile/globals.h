@@ -36,5 +36,6 @@ void add_label(CLI::App& app, std::shared_ptr<Globals> g);
 void add_select(CLI::App& app, std::shared_ptr<Globals> g);
 void add_incidents(CLI::App& app, std::shared_ptr<Globals> g);
 void add_priors(CLI::App& app, std::shared_ptr<Globals> g);
+void add_train(CLI::App& app, std::shared_ptr<Globals> g);
 
 }  // namespace firstmile

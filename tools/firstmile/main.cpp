@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
   add_mine(app, g);
   add_classify(app, g);
   add_priors(app, g);
+  add_train(app, g);
   add_aggregate(app, g);
   add_select(app, g);
   add_import(app, g);
