@@ -104,5 +104,5 @@ fi
 
 for pred in rules "llm:$model" hybrid hybrid-insample; do
   echo "== eval --pred $pred"
-  "$fm" eval --db "$db" --gold gold --pred "$pred" | sed -n '/dimension/,/^  \*/p'
+  "$fm" eval --db "$db" --gold gold --pred "$pred" | sed -n '/dimension/,/^$/p'
 done
