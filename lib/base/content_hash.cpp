@@ -1,25 +1,26 @@
-// base/content_hash.cpp — git blob hashes through OpenSSL's SHA-1.
+// base/content_hash.cpp — git blob hashes and SHA-256 through OpenSSL's EVP digests.
 #include "base/content_hash.h"
 
 #include <openssl/evp.h>
 
+#include <initializer_list>
 #include <memory>
 
 #include "base/error.h"
 
 namespace firstmile {
 
-std::string git_blob_hash(std::string_view content) {
-  // What `git hash-object` hashes: a "blob <size>\0" header, then the content.
-  const std::string header = "blob " + std::to_string(content.size()) + '\0';
+namespace {
+
+// Lower-case hex of the digest of the parts, one after the other.
+std::string hex_digest(const EVP_MD* md, const char* name, std::initializer_list<std::string_view> parts) {
   std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context(EVP_MD_CTX_new(), EVP_MD_CTX_free);
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int size = 0;
-  if (!context || EVP_DigestInit_ex(context.get(), EVP_sha1(), nullptr) != 1 ||
-      EVP_DigestUpdate(context.get(), header.data(), header.size()) != 1 ||
-      EVP_DigestUpdate(context.get(), content.data(), content.size()) != 1 ||
-      EVP_DigestFinal_ex(context.get(), digest, &size) != 1) {
-    throw Error("cannot hash content: OpenSSL's SHA-1 failed");
+  bool ok = context && EVP_DigestInit_ex(context.get(), md, nullptr) == 1;
+  for (std::string_view part : parts) ok = ok && EVP_DigestUpdate(context.get(), part.data(), part.size()) == 1;
+  if (!ok || EVP_DigestFinal_ex(context.get(), digest, &size) != 1) {
+    throw Error(std::string("cannot hash content: OpenSSL's ") + name + " failed");
   }
   static constexpr char kHex[] = "0123456789abcdef";
   std::string hex;
@@ -30,5 +31,15 @@ std::string git_blob_hash(std::string_view content) {
   }
   return hex;
 }
+
+}  // namespace
+
+std::string git_blob_hash(std::string_view content) {
+  // What `git hash-object` hashes: a "blob <size>\0" header, then the content.
+  const std::string header = "blob " + std::to_string(content.size()) + '\0';
+  return hex_digest(EVP_sha1(), "SHA-1", {header, content});
+}
+
+std::string sha256_hex(std::string_view content) { return hex_digest(EVP_sha256(), "SHA-256", {content}); }
 
 }  // namespace firstmile

@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <stdexcept>
 #include <thread>
 
 namespace firstmile::testing {
@@ -53,6 +54,7 @@ struct FakeLlm::State {
   std::deque<FakeReply> script;
   std::function<FakeReply(const json&)> responder;
   std::set<std::string> rejected_formats;
+  bool keep_requests = true;
   FakeLlmStats stats;
   int concurrent = 0;
 
@@ -72,7 +74,7 @@ void FakeLlm::State::handle(const httplib::Request& req, httplib::Response& res)
   {
     std::unique_lock<std::mutex> lock(mutex);
     stats.max_concurrent = std::max(stats.max_concurrent, ++concurrent);
-    stats.requests.push_back(seen);
+    if (keep_requests) stats.requests.push_back(seen);
     std::string format;
     if (seen.body.is_object() && seen.body.contains("response_format")) {
       format = seen.body["response_format"].value("type", "");
@@ -110,7 +112,9 @@ void FakeLlm::State::handle(const httplib::Request& req, httplib::Response& res)
   }
   json completion = {{"id", "chatcmpl-fake"},
                      {"object", "chat.completion"},
-                     {"model", seen.body.is_object() ? seen.body.value("model", "") : ""},
+                     {"model", !reply.model.empty()    ? reply.model
+                               : seen.body.is_object() ? seen.body.value("model", "")
+                                                       : ""},
                      {"choices", json::array({{{"index", 0},
                                                {"message", {{"role", "assistant"}, {"content", reply.content}}},
                                                {"finish_reason", "stop"}}})},
@@ -121,12 +125,19 @@ void FakeLlm::State::handle(const httplib::Request& req, httplib::Response& res)
   res.set_content(completion.dump(), "application/json");
 }
 
-FakeLlm::FakeLlm() : state_(std::make_unique<State>()) {
+FakeLlm::FakeLlm(int port) : state_(std::make_unique<State>()) {
   State* s = state_.get();
   s->server.Post("/v1/chat/completions",
                  [s](const httplib::Request& req, httplib::Response& res) { s->handle(req, res); });
   s->server.set_tcp_nodelay(true);
-  s->port = s->server.bind_to_any_port("127.0.0.1");
+  if (port == 0) {
+    s->port = s->server.bind_to_any_port("127.0.0.1");
+  } else if (s->server.bind_to_port("127.0.0.1", port)) {
+    s->port = port;
+  } else {
+    s->port = -1;
+  }
+  if (s->port < 0) throw std::runtime_error("cannot listen on 127.0.0.1:" + std::to_string(port));
   s->thread = std::thread([s] { s->server.listen_after_bind(); });
   while (!s->server.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
 }
@@ -156,6 +167,11 @@ void FakeLlm::set_responder(std::function<FakeReply(const json&)> responder) {
 void FakeLlm::reject_response_formats(std::set<std::string> types) {
   std::lock_guard<std::mutex> lock(state_->mutex);
   state_->rejected_formats = std::move(types);
+}
+
+void FakeLlm::keep_requests(bool keep) {
+  std::lock_guard<std::mutex> lock(state_->mutex);
+  state_->keep_requests = keep;
 }
 
 FakeLlmStats FakeLlm::stats() const {

@@ -1,6 +1,7 @@
 // fake_llm.h — a loopback server that speaks OpenAI-style chat completions, answering as told.
 //
 //   FakeLlm llm;                                        // listens on 127.0.0.1, a free port
+//   FakeLlm fixed(8089);                                // ... or that port (throws if taken)
 //   llm.script({reply_status(429, "2"), reply_json({{"is_failure", true}, ...})});  // next answers, in order
 //   llm.set_responder([](const nlohmann::json& request) { return reply_text("..."); });  // then this
 //   LlmClient client({.base_url = llm.url(), .model = "m"});
@@ -11,7 +12,8 @@
 // OpenAI-style error body (and retry-after), a raw body, or a delay longer than a client's
 // timeout. `reject_response_formats({"json_schema"})` makes the server answer 400 to requests
 // whose response_format has that type, as servers without structured output do. Every request
-// is recorded, with its headers, and the largest number of requests handled at once.
+// is recorded, with its headers (unless keep_requests(false)), and the largest number of
+// requests handled at once.
 #pragma once
 
 #include <functional>
@@ -27,6 +29,7 @@ namespace firstmile::testing {
 struct FakeReply {
   int status = 200;
   std::string content;      // 200: the assistant message's content
+  std::string model;        // 200: the completion's model; empty: the one asked for
   std::string body;         // non-empty: sent as is instead
   std::string retry_after;  // the Retry-After header, when non-empty
   int delay_ms = 0;         // wait before answering
@@ -54,7 +57,7 @@ struct FakeLlmStats {
 
 class FakeLlm {
  public:
-  FakeLlm();
+  explicit FakeLlm(int port = 0);  // 0: any free port
   ~FakeLlm();
   FakeLlm(const FakeLlm&) = delete;
   FakeLlm& operator=(const FakeLlm&) = delete;
@@ -63,6 +66,7 @@ class FakeLlm {
   void script(std::vector<FakeReply> replies);  // appended to what is left
   void set_responder(std::function<FakeReply(const nlohmann::json& request)> responder);
   void reject_response_formats(std::set<std::string> types);
+  void keep_requests(bool keep);  // false: stats() keeps no requests (a long-running server)
   FakeLlmStats stats() const;
 
  private:
