@@ -17,9 +17,11 @@
 #      (key: SHA-256 of the messages array as compact JSON with sorted keys).
 #   3. bench/llm_replay.sh DIR ANSWERS
 #      replays: `classify --route llm --llm-model <the model in ANSWERS>` and `--route hybrid`
-#      (with the calibrated threshold, and with the one chosen in-sample) get their answers from
-#      the server, the labels are stored as llm:<model>, hybrid and hybrid-insample, and
+#      (by expected gain, and by the held-out threshold of calibrate) get their answers from
+#      the server, the labels are stored as llm:<model>, hybrid and hybrid-threshold, and
 #      `firstmile eval` scores rules, LLM and both hybrids against gold.
+#      The prompt's hints carry the rules' scores: answers recorded with other rules (another
+#      text model, other priors) do not match; keep DIR (its rules) with its answers.
 #      Requests still without an answer are recorded (once) and reported; run 2 and 3 again.
 #
 # Answers from outside models are measurements, not fixtures: keep them out of the repository
@@ -74,17 +76,15 @@ url=$(head -1 "$tmp/url")
 llm=(--rules "$dir/rules" --llm-url "$url" --llm-model "$model")
 echo "== classify --route llm (model: $model)"
 "$fm" classify --db "$db" --route llm "${llm[@]}" 2>"$dir/classify-llm.err" | tee "$dir/classify-llm.txt"
-echo "== classify --route hybrid (the threshold of calibrate --folds 5, chosen on held-out confidences)"
+echo "== classify --route hybrid (by expected gain, at most 30% of the issues)"
 "$fm" classify --db "$db" --route hybrid "${llm[@]}" 2>"$dir/classify-hybrid.err" | tee "$dir/classify-hybrid.txt"
-# classify scores confidences with the bins learnt on all the cards, and those may all lie
-# above a threshold chosen on held-out confidences; so hybrid runs again with the threshold
-# chosen in-sample (calibrate without --folds, at most 30% of the cards routed), as saved (the
-# printed threshold is rounded, and ties at a bin's accuracy would route with it).
-"$fm" calibrate --db "$db" --rules "$dir/rules" --max-route 0.3 | tail -1
-echo "== classify --route hybrid (the threshold of calibrate without --folds) --source hybrid-insample"
-"$fm" classify --db "$db" --route hybrid --source hybrid-insample "${llm[@]}" \
-  2>"$dir/classify-hybrid-insample.err" | tee "$dir/classify-hybrid-insample.txt"
-"$fm" calibrate --db "$db" --rules "$dir/rules" --max-route 0.3 --folds 5 >/dev/null  # as before, for the next run
+# The older rule for comparison: every issue whose confidence is below the threshold calibrate
+# chose on held-out confidences (classify scores with the bins learnt on all the cards, so the
+# share it routes can differ from the 30% calibrate promised).
+threshold=$(sed -n 's/^Routing threshold \([0-9.]*\).*/\1/p' "$dir/calibrate.txt")
+echo "== classify --route hybrid --threshold $threshold --source hybrid-threshold"
+"$fm" classify --db "$db" --route hybrid --threshold "$threshold" --source hybrid-threshold "${llm[@]}" \
+  2>"$dir/classify-hybrid-threshold.err" | tee "$dir/classify-hybrid-threshold.txt"
 exec 3>&-
 wait "$pid"
 cat "$dir/server.err"
@@ -102,7 +102,7 @@ if [ "$waiting" -gt 0 ]; then
   exit 0
 fi
 
-for pred in rules "llm:$model" hybrid hybrid-insample; do
+for pred in rules "llm:$model" hybrid hybrid-threshold; do
   echo "== eval --pred $pred"
   "$fm" eval --db "$db" --gold gold --pred "$pred" | sed -n '/dimension/,/^$/p'
 done

@@ -4,7 +4,9 @@
 #include "base/error.h"
 #include "base/issue_link.h"
 #include "base/text_table.h"
+#include "base/text.h"
 #include "classify/calibrate.h"
+#include "classify/routing.h"
 #include "taxonomy/taxonomy.h"
 
 namespace firstmile {
@@ -21,6 +23,7 @@ void print_decision(const Taxonomy& taxonomy, const DimensionDecision& d, std::o
     out << "    started from P(cause | " << (d.given->symptom.empty() ? "any symptom" : d.given->symptom) << ", "
         << d.given->stage << "), counted on " << d.given->labels << " labels (taxonomy/rules priors)\n";
   }
+  if (d.model_p >= 0) out << "    text model: P(" << d.top << " | words) = " << format_fixed(d.model_p, 2) << "\n";
   for (const RuleHit& h : d.hits) {
     out << "    " << h.rule->id << " -> " << h.rule->target << "  +" << format_fixed(h.weight, 1) << " in "
         << field_name(h.field) << ": " << (h.line.empty() ? h.text : h.line) << "\n";
@@ -50,6 +53,8 @@ Explanation explain_issue(Store& store, const Taxonomy& taxonomy, const RuleSet&
   e.features = extract_features(e.issue.title, e.issue.body, e.issue.comments);
   e.decision = RuleClassifier(taxonomy, rules, saved.calibrations).classify(e.features);
   e.threshold = saved.threshold;
+  e.gain = route_gain(e.decision, rules.llm_accuracy());
+  e.routing_known = !rules.llm_accuracy().empty();
   e.stale_calibration = saved.stale;
   e.labels = labels_of_issue(store, *id);
   return e;
@@ -71,7 +76,16 @@ void print_explanation(const Explanation& e, const Taxonomy& taxonomy, std::ostr
   out << "issue confidence " << format_fixed(r.confidence, 3);
   if (e.threshold >= 0) {
     out << (r.confidence < e.threshold ? " < " : " >= ") << "threshold " << format_fixed(e.threshold, 3)
-        << (r.confidence < e.threshold ? ": hybrid would ask the LLM" : ": the rules decide");
+        << (r.confidence < e.threshold ? ": hybrid --threshold would ask the LLM" : ": hybrid --threshold leaves it to the rules");
+  }
+  if (e.routing_known) {
+    out << "\nexpected gain of asking the LLM " << format_fixed(e.gain.total, 3);
+    if (e.gain.dimensions.empty()) {
+      out << ": the rules are at least as sure as the LLM on every dimension, hybrid leaves it to them";
+    } else {
+      out << " (for " << join(e.gain.dimensions, ", ")
+          << "): hybrid asks the LLM about the issues of largest gain, at most --max-route of them";
+    }
   }
   out << "\n\nStored labels:\n";
   for (const LabelRow& l : e.labels) print_stored_label(l, out);

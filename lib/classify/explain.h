@@ -6,8 +6,9 @@
 //
 // The issue is classified afresh, as `classify` would now (with the saved calibration when it
 // was learnt with these rules): its features (language, error lines, signature), each
-// dimension's decision with its confidence, margin, runner-up and hits, the issue confidence
-// against the routing threshold, and beside them the labels every source stored for it.
+// dimension's decision with its confidence, margin, runner-up, the text model's probability
+// and the hits, the issue confidence against the routing threshold and the expected gain of
+// asking the LLM, and beside them the labels every source stored for it.
 #pragma once
 
 #include <ostream>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "classify/classifier.h"
+#include "classify/routing.h"
 #include "store/label_rows.h"
 #include "store/store.h"
 
@@ -29,6 +31,8 @@ struct Explanation {
   IssueFeatures features;
   Classification decision;
   double threshold = -1;           // the calibrated routing threshold; -1 without a calibration
+  RouteGain gain;                  // what asking the LLM is expected to gain (classify/routing.h)
+  bool routing_known = false;      // the rules give the LLM's accuracy (a routing block)
   bool stale_calibration = false;  // a calibration learnt with other rules was left unused
   std::vector<LabelRow> labels;    // stored, every source's, by source and failure index
 };

@@ -6,6 +6,8 @@
 #include <set>
 #include <tuple>
 
+#include <nlohmann/json.hpp>
+
 #include "base/text.h"
 #include "stats/proportion.h"
 #include "store/store.h"
@@ -123,6 +125,23 @@ void keep_language(Store& store, const std::string& language, SourceLabels& gold
   }
 }
 
+// The dimension a routed prediction was sent to the LLM for, "" when it was not routed.
+std::string routed_for(const std::string& evidence) {
+  if (evidence.find("\"uncertain\"") == std::string::npos) return "";  // most are not: no parse
+  nlohmann::json e = nlohmann::json::parse(evidence, nullptr, false);
+  if (!e.is_object() || e.value("route", "") != "uncertain") return "";
+  if (auto f = e.find("routed_for"); f != e.end() && f->is_array() && !f->empty() && f->front().is_string())
+    return f->front().get<std::string>();
+  std::string least = "unknown";
+  double lowest = 2;
+  for (const char* d : {"stage", "symptom", "root_cause"}) {
+    auto it = e.find(d);
+    if (it == e.end() || !it->is_object() || !it->contains("confidence") || !(*it)["confidence"].is_number()) continue;
+    if (double c = (*it)["confidence"].get<double>(); c < lowest) lowest = c, least = d;
+  }
+  return least;
+}
+
 }  // namespace
 
 std::vector<Evaluation> evaluate_by_language(Store& store, const Taxonomy& taxonomy, const NodeResolver& resolve,
@@ -177,6 +196,13 @@ Evaluation evaluate(Store& store, const Taxonomy& taxonomy, const NodeResolver& 
     }
   }
   c.failures_compared = static_cast<int64_t>(pairs.size());
+  std::map<std::string, int64_t> routed;
+  for (const Pair& p : pairs) {
+    if (std::string d = routed_for(p.pred->evidence); !d.empty()) ++routed[d], ++c.routed;
+  }
+  for (const char* d : {"stage", "symptom", "root_cause", "unknown"}) {
+    if (routed.count(d)) c.routed_by_dimension.emplace_back(d, routed[d]);
+  }
   c.gold_issues_without_prediction = static_cast<int64_t>(uncovered.size());
   c.issues_compared = c.gold_issues - c.gold_issues_without_prediction;
   for (int64_t issue : pred_issues) c.predicted_issues_without_gold += gold_issues.count(issue) ? 0 : 1;

@@ -91,6 +91,11 @@ struct EvaluationCoverage {
   int64_t gold_failures_without_prediction = 0;  // including those of issues without a prediction
   int64_t predictions_excluded_for_review = 0;   // with exclude_review
   int64_t predicted_issues_without_gold = 0;
+  // Of the compared predictions, those a routed run sent to the LLM (evidence "route":
+  // "uncertain"), counted by the dimension they were sent for: the largest expected gain
+  // ("routed_for"), else the least confident dimension of the rules' evidence.
+  int64_t routed = 0;
+  std::vector<std::pair<std::string, int64_t>> routed_by_dimension;
   std::vector<IssueRef> uncovered;  // gold issues without a prediction, by repository and number
 };
 

@@ -48,6 +48,12 @@ void print_coverage(const Evaluation& e, std::ostream& out) {
       << c.gold_failures_without_prediction
       << " failures; predicted issues without gold: " << c.predicted_issues_without_gold << "\n";
   if (e.exclude_review) out << "  predictions excluded for review: " << c.predictions_excluded_for_review << "\n";
+  if (c.routed > 0) {
+    out << "  routed to the LLM: " << c.routed << " of " << c.failures_compared << " ("
+        << format_percent(c.failures_compared ? double(c.routed) / double(c.failures_compared) : 0) << ")";
+    for (const auto& [d, n] : c.routed_by_dimension) out << ", " << n << " for " << d;
+    out << "\n";
+  }
 }
 
 void print_details(const LevelEvaluation& l, size_t max_disagreements, std::ostream& out) {

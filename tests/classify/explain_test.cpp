@@ -73,7 +73,14 @@ TEST_CASE("with a calibration the explanation compares the issue confidence with
                             .gold_source = "gold",
                             .model = R"({"threshold": 2, "rules_hash": ")" + f.rules.hash() + "\"}"});
   std::string text = printed(explain_issue(f.store, f.taxonomy, f.rules, "acme/model#1"), f.taxonomy);
-  CHECK(contains(text, " < threshold 2.000: hybrid would ask the LLM\n"));
+  CHECK(contains(text, " < threshold 2.000: hybrid --threshold would ask the LLM\n"));
+  // The shipped routing block says the LLM gets stages right 0.974 of the time, more than the
+  // 0.9 this calibration gives the rules: asking pays on the stage at least.
+  CHECK(contains(text, "\nexpected gain of asking the LLM "));
+  CHECK(contains(text, "stage"));
+  CHECK(contains(text, "): hybrid asks the LLM about the issues of largest gain, at most --max-route of them\n"));
+  // The shipped text model's view of the symptom.
+  CHECK(contains(text, "    text model: P(sym."));
 }
 
 TEST_CASE("a calibration learnt with other rules is named first and left unused") {

@@ -277,3 +277,31 @@ TEST_CASE("by language: a language without reports shows no accuracy rather than
   CHECK(line.find("0.0000") == std::string::npos);
   CHECK(line.back() == '-');
 }
+
+TEST_CASE("the coverage counts the predictions a routed run sent to the LLM, by the dimension sent for") {
+  Fixture f;
+  const char* const evidence[] = {
+      R"({"route": "uncertain", "routed_for": ["symptom", "root_cause"]})",
+      R"({"route": "uncertain", "routed_for": ["root_cause"]})",
+      // An older run: no routed_for, so the least confident dimension of the evidence.
+      R"({"route": "uncertain", "stage": {"confidence": 0.9}, "symptom": {"confidence": 0.4}})",
+      R"({"route": "clear", "routed_for": ["symptom"]})",
+      R"({"rule": "r1"})",
+  };
+  int64_t number = 0;
+  for (const char* e : evidence) {
+    ++number;
+    f.label(number, "gold:tiny", "sym.crash");
+    Annotation a = f.annotation(number, "rules");
+    a.symptom = "sym.crash";
+    a.evidence = e;
+    f.store.upsert_annotation(a);
+  }
+  Evaluation e = f.run();
+  CHECK(e.coverage.routed == 3);
+  CHECK(e.coverage.routed_by_dimension ==
+        std::vector<std::pair<std::string, int64_t>>{{"symptom", 2}, {"root_cause", 1}});
+  std::ostringstream out;
+  print_evaluation(e, {}, out);
+  CHECK(out.str().find("  routed to the LLM: 3 of 5 (60.0%), 2 for symptom, 1 for root_cause\n") != std::string::npos);
+}
