@@ -18,6 +18,7 @@
 #include "classify/labelled_issues.h"
 #include "classify/routing.h"
 #include "classify/text_model.h"
+#include "stats/agreement.h"
 #include "store/calibrations.h"
 #include "store/store.h"
 #include "taxonomy/taxonomy.h"
@@ -333,6 +334,7 @@ CrossValidation cross_validate(const Taxonomy& taxonomy, const RuleSet& rules, c
   std::map<std::string, std::vector<std::pair<int64_t, int64_t>>> per_fold;  // dimension: (right, n) per fold
   std::map<std::string, FoldScores> pooled;
   std::map<std::pair<std::string, std::string>, ClassScores> class_scores;  // (dimension, top-level node)
+  std::map<std::string, std::pair<std::vector<std::string>, std::vector<std::string>>> held_out_labels;  // gold, predicted
   for (const char* d : kDimensions) per_fold[d].assign(static_cast<size_t>(k), {0, 0});
   for (int f = 0; f < k; ++f) {
     std::vector<size_t> train, test;
@@ -365,6 +367,8 @@ CrossValidation cross_validate(const Taxonomy& taxonomy, const RuleSet& rules, c
         const std::string& d = o.dimension;
         const bool right = o.right();
         const double confidence = o.confidence;
+        held_out_labels[d].first.push_back(o.gold);
+        held_out_labels[d].second.push_back(o.predicted);
         ++class_scores[{d, o.gold}].gold;
         ++class_scores[{d, o.predicted}].predicted;
         class_scores[{d, o.gold}].right += right;
@@ -379,6 +383,11 @@ CrossValidation cross_validate(const Taxonomy& taxonomy, const RuleSet& rules, c
     }
   }
   summarise_folds(per_fold, pooled, cv);
+  for (FoldScores& d : cv.dimensions) {
+    const auto& [gold, predicted] = held_out_labels[d.dimension];
+    stats::Kappa agreement = stats::cohens_kappa_from_labels(gold, predicted);
+    d.kappa = agreement.ok ? agreement.kappa : 1.0;  // one category only: agreement is all there is
+  }
   for (auto& [key, c] : class_scores) {
     c.dimension = key.first;
     c.node = key.second;
@@ -424,6 +433,7 @@ void save_calibration(Store& store, const Taxonomy& taxonomy, const RuleSet& rul
     json dimensions = json::object();
     for (const FoldScores& d : cv->dimensions) {
       dimensions[d.dimension] = {{"held_out_accuracy", d.held_out},
+                                 {"held_out_kappa", d.kappa},
                                  {"fold_accuracy", d.accuracy},
                                  {"mean", d.mean},
                                  {"sd", d.sd},

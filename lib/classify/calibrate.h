@@ -61,6 +61,7 @@ struct FoldScores {
   std::vector<double> accuracy;  // top-level accuracy in each fold that has labels of it
   double mean = 0, sd = 0;       // of `accuracy` (sd: sample standard deviation; 0 for one fold)
   double held_out = 0;           // pooled over all held-out issues
+  double kappa = 0;              // Cohen's kappa of the pooled held-out top-level labels against gold
   double promised = 0;           // mean held-out confidence: the accuracy the bins promised
   int64_t n = 0;
 };

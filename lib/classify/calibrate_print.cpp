@@ -14,11 +14,11 @@ void print_cross_validation(const CrossValidation& cv, std::ostream& out) {
       << (cv.group_by == "issue" ? " issues" : " repositories") << "; folds of ";
   for (size_t i = 0; i < cv.fold_sizes.size(); ++i) out << (i ? ", " : "") << cv.fold_sizes[i];
   out << " issues), each fold scored with bins learnt on the others:\n";
-  TextTable t({"dimension", "held-out accuracy", "by fold: mean ± sd (min-max)", "confidence promised", "n"});
-  for (size_t c = 1; c < 5; ++c) t.align_right(c);
+  TextTable t({"dimension", "held-out accuracy", "kappa", "by fold: mean ± sd (min-max)", "confidence promised", "n"});
+  for (size_t c = 1; c < 6; ++c) t.align_right(c);
   for (const FoldScores& d : cv.dimensions) {
     auto [low, high] = std::minmax_element(d.accuracy.begin(), d.accuracy.end());
-    t.add_row({d.dimension, format_fixed(d.held_out, 3),
+    t.add_row({d.dimension, format_fixed(d.held_out, 3), format_fixed(d.kappa, 3),
                format_fixed(d.mean, 3) + " ± " + format_fixed(d.sd, 3) + " (" + format_fixed(*low, 2) + "-" +
                    format_fixed(*high, 2) + ")",
                format_fixed(d.promised, 3), std::to_string(d.n)});
