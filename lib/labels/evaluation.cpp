@@ -108,21 +108,29 @@ LevelEvaluation evaluate_level(const std::vector<Pair>& pairs, const std::string
   return out;
 }
 
-// Keeps the labels of issues whose text is in `language`.
-void keep_language(Store& store, const std::string& language, SourceLabels& gold, SourceLabels& pred) {
-  std::map<int64_t, bool> kept;
-  auto keep = [&](int64_t issue) {
-    auto [it, added] = kept.emplace(issue, false);
-    if (added) {
-      std::optional<IssueText> t = store.issue_text(issue);
-      it->second = t && detect_language(t->title + "\n" + without_fenced_blocks(t->body)) == language;
+// The language of each labelled issue's text (title and prose, fenced code left out); issues
+// without text are not in the map.
+std::map<int64_t, std::string> issue_languages(Store& store, const SourceLabels& gold, const SourceLabels& pred) {
+  std::map<int64_t, std::string> out;
+  for (const SourceLabels* labels : {&gold, &pred}) {
+    for (const auto& [key, f] : *labels) {
+      if (out.count(key.first)) continue;
+      if (std::optional<IssueText> t = store.issue_text(key.first))
+        out[key.first] = detect_language(t->title + "\n" + without_fenced_blocks(t->body));
     }
-    return it->second;
-  };
-  for (SourceLabels* labels : {&gold, &pred}) {
-    for (auto it = labels->begin(); it != labels->end();)
-      it = keep(it->first.first) ? std::next(it) : labels->erase(it);
   }
+  return out;
+}
+
+// Only the labels of issues whose text is in `language`.
+SourceLabels in_language(const SourceLabels& labels, const std::map<int64_t, std::string>& languages,
+                         const std::string& language) {
+  SourceLabels out;
+  for (const auto& [key, f] : labels) {
+    auto it = languages.find(key.first);
+    if (it != languages.end() && it->second == language) out.emplace(key, f);
+  }
+  return out;
 }
 
 // The dimension a routed prediction was sent to the LLM for, "" when it was not routed.
@@ -144,27 +152,51 @@ std::string routed_for(const std::string& evidence) {
 
 }  // namespace
 
+namespace {
+
+Evaluation evaluate_labels(const Taxonomy& taxonomy, const EvaluationOptions& options, std::string gold_source,
+                           std::string pred_source, const SourceLabels& gold, SourceLabels pred);
+
+}  // namespace
+
 std::vector<Evaluation> evaluate_by_language(Store& store, const Taxonomy& taxonomy, const NodeResolver& resolve,
                                              EvaluationOptions options) {
+  const std::string gold_source = resolve_source(store, options.gold), pred_source = resolve_source(store, options.pred);
+  const SourceLabels gold = load_source_labels(store, gold_source, resolve);
+  const SourceLabels pred = load_source_labels(store, pred_source, resolve);
+  const std::map<int64_t, std::string> languages = issue_languages(store, gold, pred);
   std::vector<Evaluation> out;
   for (const char* language : {"en", "zh"}) {
     options.language = language;
-    out.push_back(evaluate(store, taxonomy, resolve, options));
+    out.push_back(evaluate_labels(taxonomy, options, gold_source, pred_source, in_language(gold, languages, language),
+                                  in_language(pred, languages, language)));
   }
   return out;
 }
 
 Evaluation evaluate(Store& store, const Taxonomy& taxonomy, const NodeResolver& resolve,
                     const EvaluationOptions& options) {
+  const std::string gold_source = resolve_source(store, options.gold), pred_source = resolve_source(store, options.pred);
+  SourceLabels gold = load_source_labels(store, gold_source, resolve);
+  SourceLabels pred = load_source_labels(store, pred_source, resolve);
+  if (!options.language.empty()) {
+    const std::map<int64_t, std::string> languages = issue_languages(store, gold, pred);
+    gold = in_language(gold, languages, options.language);
+    pred = in_language(pred, languages, options.language);
+  }
+  return evaluate_labels(taxonomy, options, gold_source, pred_source, gold, std::move(pred));
+}
+
+namespace {
+
+Evaluation evaluate_labels(const Taxonomy& taxonomy, const EvaluationOptions& options, std::string gold_source,
+                           std::string pred_source, const SourceLabels& gold, SourceLabels pred) {
   Evaluation e;
-  e.gold_source = resolve_source(store, options.gold);
-  e.pred_source = resolve_source(store, options.pred);
+  e.gold_source = std::move(gold_source);
+  e.pred_source = std::move(pred_source);
   e.taxonomy = taxonomy.id();
   e.exclude_review = options.exclude_review;
   e.language = options.language;
-  SourceLabels gold = load_source_labels(store, e.gold_source, resolve);
-  SourceLabels pred = load_source_labels(store, e.pred_source, resolve);
-  if (!options.language.empty()) keep_language(store, options.language, gold, pred);
   if (options.exclude_review) {
     for (auto it = pred.begin(); it != pred.end();) {
       if (it->second.needs_review) {
@@ -217,5 +249,7 @@ Evaluation evaluate(Store& store, const Taxonomy& taxonomy, const NodeResolver& 
   }
   return e;
 }
+
+}  // namespace
 
 }  // namespace firstmile

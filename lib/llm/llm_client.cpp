@@ -191,26 +191,28 @@ json LlmClient::body_at_level(const LlmRequest& request, int level) const {
 
 json LlmClient::request_body(const LlmRequest& request) const { return body_at_level(request, format_level_.load()); }
 
-void LlmClient::fail(Job& job, const std::string& why) const {
+void LlmClient::fail(Job& job, Failure kind, const std::string& why) const {
   job.result.status = LlmStatus::kFailed;
   job.result.error = scrub("POST " + endpoint_ + ": " + why);
-  // `why` is an HTTP status with the server's message, a network error ("POST URL: detail"), or
-  // what was wrong with a 2xx body.
   std::string reason;
-  if (why.rfind("HTTP ", 0) == 0) {
-    reason = "the LLM server answered " + why;
-  } else if (why.rfind("POST ", 0) == 0) {
-    size_t colon = why.find(": ");
-    reason = "the LLM server could not be reached: " + (colon == std::string::npos ? why : why.substr(colon + 2));
-  } else {
-    reason = "the LLM server's reply could not be used: " + why;
+  switch (kind) {
+    case Failure::kStatus: reason = "the LLM server answered " + why; break;
+    case Failure::kUnreachable: {
+      // A network error reads "POST URL: detail"; the endpoint is left out of the reason, so
+      // that failures of many requests group by what went wrong.
+      size_t colon = why.rfind("POST ", 0) == 0 ? why.find(": ") : std::string::npos;
+      reason = "the LLM server could not be reached: " + (colon == std::string::npos ? why : why.substr(colon + 2));
+      break;
+    }
+    case Failure::kReply: reason = "the LLM server's reply could not be used: " + why; break;
   }
   job.result.reason = scrub(reason);
 }
 
-bool LlmClient::retry(Job& job, Worker& worker, const std::string& problem, std::optional<milliseconds> wait) {
+bool LlmClient::retry(Job& job, Worker& worker, Failure kind, const std::string& problem,
+                      std::optional<milliseconds> wait) {
   if (job.retries >= options_.max_retries) {
-    fail(job, problem + " (gave up after " + std::to_string(job.retries) + " retries)");
+    fail(job, kind, problem + " (gave up after " + std::to_string(job.retries) + " retries)");
     return false;
   }
   if (!wait) {
@@ -243,7 +245,7 @@ bool LlmClient::settle_or_retry(Job& job, Worker& worker, const HttpResponse& r,
   long status = r.status;
   if (status >= 200 && status < 300) {
     std::string why = read_completion(r.body, job.result);
-    if (!why.empty()) fail(job, why);
+    if (!why.empty()) fail(job, Failure::kReply, why);
     return false;
   }
   if ((status == 400 || status == 422) && !job.request->schema.is_null() && level < 2 &&
@@ -254,18 +256,19 @@ bool LlmClient::settle_or_retry(Job& job, Worker& worker, const HttpResponse& r,
     return true;
   }
   if (status == 429 || status == 408) {
-    return retry(job, worker,
+    return retry(job, worker, Failure::kStatus,
                  "HTTP " + std::to_string(status) + (status == 429 ? " (rate limited)" : " (request timeout)"),
                  retry_after(r));
   }
   if (status >= 500) {
     // A 503 may say when the server will be back (a model still loading, a queue full).
-    return retry(job, worker, "HTTP " + std::to_string(status) + " " + message_of(r.body), retry_after(r));
+    return retry(job, worker, Failure::kStatus, "HTTP " + std::to_string(status) + " " + message_of(r.body),
+                 retry_after(r));
   }
   std::string why = "HTTP " + std::to_string(status) + " " + message_of(r.body);
   if (status == 401 || status == 403) why += " (check FIRSTMILE_LLM_API_KEY; the key is not shown)";
   if (status == 404) why += " (check --llm-url and --llm-model)";
-  fail(job, why);
+  fail(job, Failure::kStatus, why);
   return false;
 }
 
@@ -283,7 +286,7 @@ void LlmClient::run_job(Job& job, Worker& worker) {
       r = worker.poster.post(endpoint_, headers, body);
     } catch (const NetworkError& e) {
       say(options_.log, std::string(e.what()));
-      again = retry(job, worker, e.what(), std::nullopt);
+      again = retry(job, worker, Failure::kUnreachable, e.what(), std::nullopt);
       continue;
     }
     auto ms = std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - start).count();

@@ -155,10 +155,14 @@ class LlmClient {
   // After an HTTP answer: true to send the request again (a retry or a lower response_format
   // `level`), false when the job is settled.
   bool settle_or_retry(Job& job, Worker& worker, const HttpResponse& response, int& level);
+  // What went wrong with a request, for the reason a user reads: the server answered with an
+  // error status, it could not be reached, or its 2xx reply could not be used.
+  enum class Failure { kStatus, kUnreachable, kReply };
   // True when another attempt is allowed (after waiting); false when retries are used up.
-  bool retry(Job& job, Worker& worker, const std::string& problem, std::optional<std::chrono::milliseconds> wait);
+  bool retry(Job& job, Worker& worker, Failure kind, const std::string& problem,
+             std::optional<std::chrono::milliseconds> wait);
   bool lower_format_level(int level, const std::string& body);
-  void fail(Job& job, const std::string& why) const;
+  void fail(Job& job, Failure kind, const std::string& why) const;
   void say(const std::function<void(const std::string&)>& sink, const std::string& line);
   std::string scrub(std::string text) const;
   std::optional<LlmResult> cache_lookup(const std::string& hash);
