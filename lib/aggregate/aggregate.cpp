@@ -4,15 +4,19 @@
 
 #include <algorithm>
 #include <cmath>
+#include <fstream>
 #include <map>
+#include <optional>
 #include <set>
 #include <thread>
 #include <unordered_map>
 
 #include <nlohmann/json.hpp>
 
+#include "aggregate/similarity.h"
 #include "aggregate/similarity_knowledge.h"
 #include "base/clock.h"
+#include "base/csv.h"
 #include "base/error.h"
 #include "base/text.h"
 #include "base/text_table.h"
@@ -223,7 +227,30 @@ AggregateSummary aggregate_reports(Store& store, const Taxonomy& taxonomy, const
   std::vector<AggregateReport> reports = read_reports(store, knowledge, s.label_source, options);
   s.reports = static_cast<int64_t>(reports.size());
   if (options.grouping.progress) options.grouping.progress("features", s.reports, s.reports);
-  Grouping g = group_reports(reports, knowledge, options.grouping);
+  GroupingOptions grouping = options.grouping;
+  std::ofstream pairs_file;
+  std::optional<CsvWriter> pairs_csv;
+  if (!options.pairs_out.empty()) {
+    // Every candidate pair with its evidence: what weights are fitted on (bench/aggregate_fit.py).
+    pairs_file.open(options.pairs_out, std::ios::binary | std::ios::trunc);
+    if (!pairs_file) throw Error("aggregate: cannot write " + options.pairs_out);
+    pairs_csv.emplace(pairs_file);
+    std::vector<std::string> header = {"issue_a", "issue_b", "score"};
+    for (const EvidenceField& f : evidence_fields()) header.push_back(f.name);
+    pairs_csv->row(header);
+    grouping.on_pair = [&](size_t a, size_t b, const PairEvidence& e, double score) {
+      std::vector<std::string> row = {reports[a].repository + "#" + std::to_string(reports[a].number),
+                                      reports[b].repository + "#" + std::to_string(reports[b].number),
+                                      format_fixed(score, 6)};
+      for (const EvidenceField& f : evidence_fields()) row.push_back(format_fixed(e.*(f.value), 6));
+      pairs_csv->row(row);
+    };
+  }
+  Grouping g = group_reports(reports, knowledge, grouping);
+  if (pairs_file.is_open()) {
+    pairs_file.close();
+    if (!pairs_file) throw Error("aggregate: writing " + options.pairs_out + " failed");
+  }
   count_grouping(g, s);
   store_aggregation(store, taxonomy, knowledge, options, reports, g, s);
   return s;

@@ -45,6 +45,7 @@ struct AggregateOptions {
   // More (name, hash) pairs for the run's summary: PairJudge::provenance() when one asks.
   std::vector<std::pair<std::string, std::string>> provenance;
   size_t chunk_reports = 20000;  // reports whose bodies and comments are in memory at once
+  std::string pairs_out{};       // when set: every candidate pair's evidence and score, as CSV
 };
 
 struct AggregateSummary {

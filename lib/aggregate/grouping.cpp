@@ -3,6 +3,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <climits>
+#include <cstdint>
+#include <cstdlib>
 #include <map>
 #include <unordered_map>
 
@@ -18,9 +21,15 @@ namespace {
 void score_pairs(const std::vector<AggregateReport>& reports, const std::vector<uint64_t>& candidates,
                  const CorpusStatistics& corpus, const SimilarityKnowledge& knowledge, const GroupingOptions& options,
                  Grouping& g, std::vector<size_t>& routed) {
+  // Each report's best-scored candidate (score, other; other == SIZE_MAX: none yet).
+  std::vector<std::pair<double, size_t>> best(reports.size(), {-1.0, SIZE_MAX});
   for (uint64_t key : candidates) {
     size_t a = static_cast<size_t>(key >> 32), b = static_cast<size_t>(key & 0xffffffffu);
-    double score = pair_score(reports, corpus, a, b, options.window_days, knowledge);
+    PairEvidence evidence = pair_evidence(reports, corpus, a, b, options.window_days, knowledge);
+    double score = score_of(evidence, knowledge);
+    if (options.on_pair) options.on_pair(a, b, evidence, score);
+    if (score > best[a].first) best[a] = {score, b};
+    if (score > best[b].first) best[b] = {score, a};
     bool unsure = options.route == PairRoute::kLlm || std::fabs(score - 0.5) * 2 < options.threshold;
     g.uncertain += unsure;
     bool to_llm = unsure && options.route != PairRoute::kRules;
@@ -31,6 +40,22 @@ void score_pairs(const std::vector<AggregateReport>& reports, const std::vector<
     d.score = score;
     d.linked = score >= 0.5;
     if (to_llm) routed.push_back(g.pairs.size());
+    g.pairs.push_back(std::move(d));
+  }
+  // Mutual best candidates above the floor are linked too (the pairs already decided aside).
+  const double floor = knowledge.pair_score().mutual_best_min_score;
+  if (floor >= 1) return;
+  for (size_t a = 0; a < reports.size(); ++a) {
+    const auto [score, b] = best[a];
+    if (b == SIZE_MAX || b <= a || best[b].second != a || score < floor || score >= 0.5) continue;
+    bool unsure = options.route == PairRoute::kLlm || std::fabs(score - 0.5) * 2 < options.threshold;
+    if (unsure && options.route != PairRoute::kRules) continue;  // the LLM decides it
+    PairDecision d;
+    d.a = a;
+    d.b = b;
+    d.score = score;
+    d.linked = true;
+    d.reason = "each is the other's best candidate";
     g.pairs.push_back(std::move(d));
   }
 }
@@ -59,13 +84,16 @@ void ask_about(const std::vector<AggregateReport>& reports, const std::vector<si
 }  // namespace
 
 std::vector<uint64_t> candidate_pairs(const std::vector<AggregateReport>& reports,
-                                      std::vector<std::vector<std::string>> keys, const GroupingOptions& options) {
+                                      std::vector<std::vector<std::string>> keys, const GroupingOptions& options,
+                                      const std::vector<std::vector<uint32_t>>* neighbours) {
   std::unordered_map<std::string, std::vector<size_t>> blocks;
   for (size_t r = 0; r < keys.size(); ++r) {
     for (const std::string& k : keys[r]) blocks[k].push_back(r);
   }
   std::vector<std::vector<std::string>>().swap(keys);
-  const int64_t window_seconds = static_cast<int64_t>(options.window_days * 86400);
+  // Time is evidence, not a wall: with max_days_apart 0 a key pairs its reports however far apart
+  // (a misconfiguration reported for months is one incident), the nearest in time first.
+  const int64_t wall = options.max_days_apart > 0 ? static_cast<int64_t>(options.max_days_apart * 86400) : INT64_MAX;
   // Pairs as one 64-bit key each, sorted and made unique at the end: far cheaper than a hash
   // set at tens of millions of pairs, and the order is deterministic.
   std::vector<uint64_t> candidates;
@@ -76,7 +104,7 @@ std::vector<uint64_t> candidate_pairs(const std::vector<AggregateReport>& report
     for (size_t i = 0; i < members.size(); ++i) {
       int taken = 0;
       for (size_t j = i + 1; j < members.size() && taken < options.max_neighbours; ++j) {
-        if (reports[members[j]].created - reports[members[i]].created > window_seconds) break;
+        if (reports[members[j]].created - reports[members[i]].created > wall) break;
         size_t a = std::min(members[i], members[j]), b = std::max(members[i], members[j]);
         candidates.push_back((static_cast<uint64_t>(a) << 32) | b);
         ++taken;
@@ -84,6 +112,17 @@ std::vector<uint64_t> candidate_pairs(const std::vector<AggregateReport>& report
     }
   }
   blocks.clear();
+  if (neighbours) {
+    for (size_t r = 0; r < neighbours->size(); ++r) {
+      for (uint32_t other : (*neighbours)[r]) {
+        size_t a = std::min<size_t>(r, other), b = std::max<size_t>(r, other);
+        if (options.max_days_apart > 0 &&
+            std::llabs(reports[a].created - reports[b].created) > static_cast<int64_t>(options.max_days_apart * 86400))
+          continue;
+        candidates.push_back((static_cast<uint64_t>(a) << 32) | b);
+      }
+    }
+  }
   std::sort(candidates.begin(), candidates.end());
   candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
   return candidates;
@@ -109,8 +148,9 @@ Grouping group_reports(const std::vector<AggregateReport>& reports, const Simila
                        const GroupingOptions& options) {
   Grouping g;
   CorpusStatistics corpus = corpus_statistics(reports, options.window_days, knowledge);
-  std::vector<uint64_t> candidates = candidate_pairs(reports, std::move(corpus.keys), options);
+  std::vector<uint64_t> candidates = candidate_pairs(reports, std::move(corpus.keys), options, &corpus.word_neighbours);
   corpus.keys.clear();
+  std::vector<std::vector<uint32_t>>().swap(corpus.word_neighbours);
   g.candidates = static_cast<int64_t>(candidates.size());
   if (options.progress) options.progress("pairs", g.candidates, g.candidates);
   std::vector<size_t> routed;

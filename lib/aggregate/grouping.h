@@ -5,9 +5,10 @@
 //   g.candidates, g.pairs (the linked and the decided ones), g.groups (incidents: report indexes)
 //
 // 1. Blocking, never all n² pairs: reports sharing a key (error signature, library version,
-//    one of their rarest title words; see similarity.h) and created within `window_days` of
-//    each other become candidate pairs, at most `max_neighbours` per report and key, so the
-//    work grows with n, not n².
+//    one of their rarest title or body words, a known breaking change; see similarity.h)
+//    become candidate pairs, the nearest in time first, at most `max_neighbours` per report
+//    and key, so the work grows with n, not n². Time is evidence in the score, not a wall
+//    (unless `max_days_apart` sets one).
 // 2. Each candidate pair is scored (similarity.h): p in [0, 1], confidence |p - 0.5| * 2.
 // 3. Decision: confident pairs by the score; on the hybrid route the uncertain ones (confidence
 //    below `threshold`) go to `ask` (an LLM, see pair_judge.h), on the llm route every pair
@@ -23,6 +24,7 @@
 #include <vector>
 
 #include "aggregate/report.h"
+#include "aggregate/similarity.h"
 
 namespace firstmile {
 
@@ -43,12 +45,15 @@ struct PairAnswer {
 using PairAsk = std::function<std::vector<PairAnswer>(const std::vector<PairQuestion>&)>;
 
 struct GroupingOptions {
-  double window_days = 14;
+  double window_days = 14;     // the time scale of "close in time" and of bursts
+  double max_days_apart = 0;   // candidates at most this far apart; 0: no limit (time weighs in the score)
   PairRoute route = PairRoute::kRules;
   double threshold = 0.3;   // hybrid: pairs less confident than this go to the LLM
   int max_neighbours = 40;  // per report and blocking key
   PairAsk ask;              // null: no LLM endpoint
   std::function<void(const std::string& phase, int64_t done, int64_t total)> progress;
+  // Called for every candidate pair scored, with its evidence (`aggregate --pairs-out`).
+  std::function<void(size_t a, size_t b, const PairEvidence& evidence, double score)> on_pair;
 };
 
 struct PairDecision {
@@ -69,9 +74,11 @@ struct Grouping {
 Grouping group_reports(const std::vector<AggregateReport>& reports, const SimilarityKnowledge& knowledge,
                        const GroupingOptions& options);
 
-// Step 1 alone: candidate pairs as (a << 32 | b) with a < b, sorted, each once.
+// Step 1 alone: candidate pairs as (a << 32 | b) with a < b, sorted, each once; with
+// `neighbours`, also each report with each of its nearest by shared rare words.
 std::vector<uint64_t> candidate_pairs(const std::vector<AggregateReport>& reports,
-                                      std::vector<std::vector<std::string>> keys, const GroupingOptions& options);
+                                      std::vector<std::vector<std::string>> keys, const GroupingOptions& options,
+                                      const std::vector<std::vector<uint32_t>>* neighbours = nullptr);
 
 // Step 4 alone: the groups of two or more that `pairs` link (see Grouping::groups).
 std::vector<std::vector<size_t>> connected_groups(size_t reports, const std::vector<PairDecision>& pairs);

@@ -1,9 +1,11 @@
 // aggregate/report.cpp — a report's features, and the slices that read them on all cores.
 #include "aggregate/report.h"
 
+#include <algorithm>
 #include <exception>
 #include <thread>
 
+#include "aggregate/similarity.h"
 #include "aggregate/similarity_knowledge.h"
 #include "base/error.h"
 #include "base/text.h"
@@ -21,8 +23,19 @@ constexpr size_t kInventoryBytes = 300;
 // Model families are read in the title and the body's opening, where the reporter names the
 // model they run; further down, models are mentioned for comparison.
 constexpr size_t kModelMentionBytes = 300;
+// The words compared are read in the prose's opening: where a report says what happened.
+constexpr size_t kWordBytes = 4000;
 
 }  // namespace
+
+uint32_t word_hash(std::string_view word) {
+  uint32_t h = 2166136261u;  // FNV-1a
+  for (char c : word) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 16777619u;
+  }
+  return h;
+}
 
 void read_report_features(AggregateReport& r, const std::string& body, const std::string* comments,
                           const SimilarityKnowledge& knowledge, bool llm_view) {
@@ -38,6 +51,15 @@ void read_report_features(AggregateReport& r, const std::string& body, const std
       r.excerpt += "\nEnvironment:\n" + std::string(utf8_prefix(f.environment, kInventoryBytes));
   }
   r.libraries = knowledge.library_versions(r.title + "\n" + body);
+  std::vector<std::string> words;
+  title_words(r.title, knowledge, words);
+  title_words(std::string(utf8_prefix(f.prose, kWordBytes)), knowledge, words);
+  for (const std::string& line : f.error_lines) title_words(line, knowledge, words);
+  r.words.clear();
+  for (const std::string& w : words) r.words.push_back(word_hash(w));
+  std::sort(r.words.begin(), r.words.end());
+  r.words.erase(std::unique(r.words.begin(), r.words.end()), r.words.end());
+  r.known_changes = knowledge.known_changes_in(r.title + "\n" + body);
   r.models = knowledge.model_mentions(r.title + "\n" + std::string(utf8_prefix(body, kModelMentionBytes)));
 }
 

@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace firstmile {
@@ -33,9 +34,16 @@ struct AggregateReport {
   std::vector<std::string> error_lines;
   std::vector<std::string> libraries;  // "transformers 4.45.0", lower case, as precise as the report
   std::vector<std::string> models;     // model families the title and opening name: "qwen2.5", "llama"
+  // The words of title, prose (its opening) and error lines (similarity.h title_words), each
+  // as a 32-bit hash, sorted, once each: a million reports keep them in a few hundred MB.
+  std::vector<uint32_t> words;
+  std::vector<std::string> known_changes;  // known breaking changes whose tell-tale errors it shows
   std::string stage, root_cause;       // labels from the chosen source ("" if none)
   std::string excerpt;                 // the prose, trimmed
 };
+
+// The 32-bit FNV-1a hash a word is kept as (AggregateReport::words).
+uint32_t word_hash(std::string_view word);
 
 // Fills the report's signature, libraries and models (and, with `llm_view`, its error lines
 // and excerpt) from its title, `body` and `comments` (the thread as one text; "" for none).

@@ -150,11 +150,10 @@ void add_libraries_and_signatures(const std::vector<AggregateReport>& reports, d
   }
 }
 
-// Adds what the two reports' libraries say (LibraryAgreement) to the log-odds `z`: another
-// release weighs against, the same version for, and more when reports naming it spike around
-// the two. (Added to z step by step, in the order the weights were set with.)
-void add_library_evidence(double& z, const AggregateReport& x, const AggregateReport& y, bool same_error,
-                          const CorpusStatistics& c, double window_days, const SimilarityKnowledge& knowledge) {
+// What the two reports' libraries say (LibraryAgreement): another release weighs against, the
+// same version for, and more when reports naming it spike around the two.
+void library_evidence(PairEvidence& e, const AggregateReport& x, const AggregateReport& y, bool same_error,
+                      const CorpusStatistics& c, double window_days, const SimilarityKnowledge& knowledge) {
   const PairScoreWeights& w = knowledge.pair_score();
   LibraryAgreement libraries = compare_libraries(x, y, knowledge);
   // A storm follows a release: the same library at another version is another story, even
@@ -163,15 +162,15 @@ void add_library_evidence(double& z, const AggregateReport& x, const AggregateRe
     bool same_model = std::any_of(x.models.begin(), x.models.end(), [&](const std::string& m) {
       return std::find(y.models.begin(), y.models.end(), m) != y.models.end();
     });
-    z += same_error && same_model ? w.other_release_same_error_and_model : w.other_release;
+    (same_error && same_model ? e.other_release_same_error_and_model : e.other_release) = 1;
     return;
   }
   if (libraries.other_patch) {
-    z += w.other_patch;
+    e.other_patch = 1;
     return;
   }
   if (!libraries.same_version) return;
-  z += w.same_version;
+  e.same_version = 1;
   double best = 0;
   const double window = std::max(window_days, kShortestEvidenceWindowDays) * kSecondsPerDay;
   for (const std::string& library : x.libraries) {
@@ -184,7 +183,104 @@ void add_library_evidence(double& z, const AggregateReport& x, const AggregateRe
     double expected = static_cast<double>(times.size()) * static_cast<double>(to - from) / static_cast<double>(c.span);
     best = std::max(best, std::log2(std::max(local / std::max(expected, 1e-9), 1.0)));
   }
-  z += w.version_burst * std::min(best, w.version_burst_cap);
+  e.version_burst = std::min(best, w.version_burst_cap);
+}
+
+// Each report's nearest reports by the rare words they share: its `rare_body_words` rarest
+// words (used by 2 to `word_postings` reports) are looked up in an index of every report's
+// words, each shared word adds its log(n / df), and the `word_neighbours` best are kept. The
+// work is bounded by n x rare_body_words x word_postings, whatever the corpus, and a pair is a
+// candidate when a word rare for one of the two appears anywhere in the other.
+void add_word_neighbours(const std::vector<std::vector<uint32_t>>& terms, const BlockingLimits& blocking,
+                         CorpusStatistics& c) {
+  const size_t n = terms.size();
+  auto eligible = [&](uint32_t t) { return c.body_df[t] >= 2 && c.body_df[t] <= blocking.word_postings; };
+  std::vector<std::vector<uint32_t>> postings(c.body_df.size());
+  for (size_t r = 0; r < n; ++r) {
+    for (uint32_t t : terms[r]) {
+      if (eligible(t)) postings[t].push_back(static_cast<uint32_t>(r));
+    }
+  }
+  c.word_neighbours.assign(n, {});
+  std::unordered_map<uint32_t, double> shared;
+  std::vector<std::pair<uint32_t, uint32_t>> rare;  // (reports using it, term)
+  std::vector<std::pair<double, uint32_t>> best;
+  for (size_t r = 0; r < n; ++r) {
+    rare.clear();
+    for (uint32_t t : terms[r]) {
+      if (eligible(t)) rare.emplace_back(c.body_df[t], t);
+    }
+    std::sort(rare.begin(), rare.end());
+    if (rare.size() > blocking.rare_body_words) rare.resize(blocking.rare_body_words);
+    shared.clear();
+    for (const auto& [df, t] : rare) {
+      const double idf = std::log(static_cast<double>(n) / df);
+      for (uint32_t other : postings[t]) {
+        if (other != r) shared[other] += idf;
+      }
+    }
+    best.clear();
+    for (const auto& [other, score] : shared) best.emplace_back(-score, other);
+    const size_t keep = std::min(best.size(), blocking.word_neighbours);
+    std::partial_sort(best.begin(), best.begin() + static_cast<std::ptrdiff_t>(keep), best.end());
+    for (size_t k = 0; k < keep; ++k) c.word_neighbours[r].push_back(best[k].second);
+  }
+}
+
+// The body words as TF-IDF vectors over dense term ids, and the keys of each report's rarest
+// words and of the known changes it shows.
+void add_body_vectors(const std::vector<AggregateReport>& reports, const SimilarityKnowledge& knowledge,
+                      CorpusStatistics& c) {
+  const size_t n = reports.size();
+  std::unordered_map<uint32_t, uint32_t> ids;
+  std::vector<std::vector<uint32_t>> terms(n);
+  for (size_t r = 0; r < n; ++r) {
+    for (uint32_t h : reports[r].words) {
+      auto [it, fresh] = ids.emplace(h, static_cast<uint32_t>(ids.size()));
+      if (fresh) c.body_df.push_back(0);
+      ++c.body_df[it->second];
+      terms[r].push_back(it->second);
+    }
+    std::sort(terms[r].begin(), terms[r].end());
+  }
+  const BlockingLimits& blocking = knowledge.blocking();
+  c.body.resize(n);
+  for (size_t r = 0; r < n; ++r) {
+    SparseVector v;
+    double norm = 0;
+    for (uint32_t t : terms[r]) {
+      double idf = std::log((1.0 + static_cast<double>(n)) / (1.0 + c.body_df[t])) + 1.0;
+      v.emplace_back(t, static_cast<float>(idf));
+      norm += idf * idf;
+    }
+    norm = std::sqrt(norm);
+    for (auto& [t, w] : v) w = static_cast<float>(w / std::max(norm, 1e-12));
+    for (const std::string& change : reports[r].known_changes) c.keys[r].push_back("k|" + change);
+    c.body[r] = std::move(v);
+  }
+  if (blocking.rare_body_words > 0 && blocking.word_neighbours > 0) add_word_neighbours(terms, blocking, c);
+}
+
+// Of the words both use, the three rarest: sum of log(n / reports using it), over log n.
+double rare_shared(const SparseVector& a, const SparseVector& b, const std::vector<uint32_t>& df, size_t n) {
+  if (n < 2) return 0;
+  double top[3] = {0, 0, 0};
+  size_t i = 0, j = 0;
+  while (i < a.size() && j < b.size()) {
+    if (a[i].first == b[j].first) {
+      double idf = std::log(static_cast<double>(n) / df[a[i].first]);
+      if (idf > top[2]) {
+        top[2] = idf;
+        std::sort(std::begin(top), std::end(top), std::greater<double>());
+      }
+      ++i, ++j;
+    } else if (a[i].first < b[j].first) {
+      ++i;
+    } else {
+      ++j;
+    }
+  }
+  return (top[0] + top[1] + top[2]) / std::log(static_cast<double>(n));
 }
 
 }  // namespace
@@ -239,6 +335,7 @@ CorpusStatistics corpus_statistics(const std::vector<AggregateReport>& reports, 
   add_title_vectors(reports, knowledge, c);
   const double window_seconds = std::max(kShortestSignatureWindowDays, window_days) * kSecondsPerDay;
   add_libraries_and_signatures(reports, window_seconds, knowledge, c);
+  add_body_vectors(reports, knowledge, c);
   if (!reports.empty()) {
     auto [earliest, latest] = std::minmax_element(reports.begin(), reports.end(),
                                                   [](const auto& a, const auto& b) { return a.created < b.created; });
@@ -276,34 +373,73 @@ LibraryAgreement compare_libraries(const AggregateReport& a, const AggregateRepo
   return out;
 }
 
-double pair_score(const std::vector<AggregateReport>& reports, const CorpusStatistics& c, size_t a, size_t b,
-                  double window_days, const SimilarityKnowledge& knowledge) {
+const std::vector<EvidenceField>& evidence_fields() {
+#define FIRSTMILE_EVIDENCE(name) {#name, &PairEvidence::name, &PairScoreWeights::name}
+  static const std::vector<EvidenceField> fields = {
+      FIRSTMILE_EVIDENCE(same_signature),     FIRSTMILE_EVIDENCE(signature_words),
+      FIRSTMILE_EVIDENCE(signatures_together), FIRSTMILE_EVIDENCE(title_similarity),
+      FIRSTMILE_EVIDENCE(body_similarity),    FIRSTMILE_EVIDENCE(rare_shared_words),
+      FIRSTMILE_EVIDENCE(same_known_change),  FIRSTMILE_EVIDENCE(other_release),
+      FIRSTMILE_EVIDENCE(other_release_same_error_and_model), FIRSTMILE_EVIDENCE(other_patch),
+      FIRSTMILE_EVIDENCE(same_version),       FIRSTMILE_EVIDENCE(version_burst),
+      FIRSTMILE_EVIDENCE(close_in_time),      FIRSTMILE_EVIDENCE(days_apart),
+      FIRSTMILE_EVIDENCE(same_repository),    FIRSTMILE_EVIDENCE(same_family),
+      FIRSTMILE_EVIDENCE(same_model),         FIRSTMILE_EVIDENCE(same_root_cause),
+      FIRSTMILE_EVIDENCE(different_root_cause)};
+#undef FIRSTMILE_EVIDENCE
+  return fields;
+}
+
+PairEvidence pair_evidence(const std::vector<AggregateReport>& reports, const CorpusStatistics& c, size_t a, size_t b,
+                           double window_days, const SimilarityKnowledge& knowledge) {
   const PairScoreWeights& w = knowledge.pair_score();
   const AggregateReport& x = reports[a];
   const AggregateReport& y = reports[b];
-  double z = w.prior;
+  PairEvidence e;
   const int32_t sa = c.signature_id[a], sb = c.signature_id[b];
   if (sa >= 0 && sb >= 0) {
     const auto& wa = c.windows_of_signature[static_cast<size_t>(sa)];
     if (sa == sb) {
-      z += w.same_signature / (1.0 + std::log2(static_cast<double>(wa.size())));
+      e.same_signature = 1.0 / (1.0 + std::log2(static_cast<double>(wa.size())));
     } else {
       const auto& wb = c.windows_of_signature[static_cast<size_t>(sb)];
-      z += w.signature_words * (jaccard(c.signature_words[a], c.signature_words[b]) - w.signature_words_neutral);
-      if (wa.size() <= w.signatures_together_max_windows && wb.size() <= w.signatures_together_max_windows) {
-        z += w.signatures_together * jaccard(wa, wb);
-      }
+      e.signature_words = jaccard(c.signature_words[a], c.signature_words[b]) - w.signature_words_neutral;
+      if (wa.size() <= w.signatures_together_max_windows && wb.size() <= w.signatures_together_max_windows)
+        e.signatures_together = jaccard(wa, wb);
     }
   }
-  z += w.title_similarity * cosine(c.text[a], c.text[b]);
-  add_library_evidence(z, x, y, sa >= 0 && sa == sb, c, window_days, knowledge);
+  e.title_similarity = cosine(c.text[a], c.text[b]);
+  if (!c.body.empty()) {
+    e.body_similarity = cosine(c.body[a], c.body[b]);
+    e.rare_shared_words = rare_shared(c.body[a], c.body[b], c.body_df, reports.size());
+  }
+  for (const std::string& change : x.known_changes) {
+    if (std::find(y.known_changes.begin(), y.known_changes.end(), change) != y.known_changes.end())
+      e.same_known_change = 1;
+  }
+  library_evidence(e, x, y, sa >= 0 && sa == sb, c, window_days, knowledge);
   double days = std::fabs(static_cast<double>(x.created - y.created)) / kSecondsPerDay;
-  z += w.close_in_time * std::exp(-days / std::max(window_days, kShortestEvidenceWindowDays));
-  if (x.repository == y.repository) z += w.same_repository;
-  if (!x.model.empty() && x.model == y.model) z += w.same_model;
+  e.close_in_time = std::exp(-days / std::max(window_days, kShortestEvidenceWindowDays));
+  e.days_apart = std::log1p(days) / std::log1p(365.0);
+  if (x.repository == y.repository) e.same_repository = 1;
+  if (x.repository.substr(0, x.repository.find('/')) == y.repository.substr(0, y.repository.find('/')))
+    e.same_family = 1;
+  if (!x.model.empty() && x.model == y.model) e.same_model = 1;
   if (!x.root_cause.empty() && !y.root_cause.empty())
-    z += x.root_cause == y.root_cause ? w.same_root_cause : w.different_root_cause;
+    (x.root_cause == y.root_cause ? e.same_root_cause : e.different_root_cause) = 1;
+  return e;
+}
+
+double score_of(const PairEvidence& e, const SimilarityKnowledge& knowledge) {
+  const PairScoreWeights& w = knowledge.pair_score();
+  double z = w.prior;
+  for (const EvidenceField& f : evidence_fields()) z += w.*(f.weight) * e.*(f.value);
   return 1.0 / (1.0 + std::exp(-z));
+}
+
+double pair_score(const std::vector<AggregateReport>& reports, const CorpusStatistics& c, size_t a, size_t b,
+                  double window_days, const SimilarityKnowledge& knowledge) {
+  return score_of(pair_evidence(reports, c, a, b, window_days, knowledge), knowledge);
 }
 
 }  // namespace firstmile

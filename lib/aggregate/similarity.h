@@ -22,10 +22,9 @@
 #include <vector>
 
 #include "aggregate/report.h"
+#include "aggregate/similarity_knowledge.h"
 
 namespace firstmile {
-
-class SimilarityKnowledge;
 
 // Lower-case words of two or more characters (not numbers, not stopwords) and bigrams of
 // adjacent CJK ideographs, in order, appended to `out`.
@@ -36,6 +35,9 @@ using SparseVector = std::vector<std::pair<uint32_t, float>>;  // sorted by term
 // What the pair score needs of the whole corpus, by report index.
 struct CorpusStatistics {
   std::vector<SparseVector> text;                                          // TF-IDF of the title words
+  std::vector<SparseVector> body;                                          // TF-IDF of title, prose and error words
+  std::vector<uint32_t> body_df;                                           // by body term: reports using it
+  std::vector<std::vector<uint32_t>> word_neighbours;                      // per report: nearest by shared rare words
   std::vector<std::vector<uint32_t>> signature_words;                      // sorted word ids of the signature
   std::vector<int32_t> signature_id;                                       // -1: no signature
   std::vector<std::vector<uint32_t>> windows_of_signature;                 // by signature id: windows it appears in
@@ -45,8 +47,9 @@ struct CorpusStatistics {
   std::unordered_map<std::string, std::vector<int64_t>> times_of_library;  // "vllm 0.5.4" -> sorted times
 };
 
-// Blocking keys: "s|<signature>", "l|<library version>" and "w|<word>" for the report's
-// rarest title words (BlockingLimits).
+// Blocking keys: "s|<signature>", "l|<library version>", "w|<word>" for the report's
+// rarest title words and "k|<change>" for each known breaking change it shows; and beside the
+// keys, each report's nearest reports by the rare words they share (word_neighbours).
 CorpusStatistics corpus_statistics(const std::vector<AggregateReport>& reports, double window_days,
                                    const SimilarityKnowledge& knowledge);
 
@@ -60,6 +63,35 @@ struct LibraryAgreement {
 };
 LibraryAgreement compare_libraries(const AggregateReport& a, const AggregateReport& b,
                                    const SimilarityKnowledge& knowledge);
+
+// The evidence of one pair: one value per weight of PairScoreWeights of the same name (the
+// score adds weight x value for each, to the prior). 0 where the evidence is absent.
+struct PairEvidence {
+  double same_signature = 0;       // 1 / (1 + log2(windows the signature appears in))
+  double signature_words = 0;      // word overlap of two signatures - the neutral overlap
+  double signatures_together = 0;  // overlap of the windows two signatures appear in
+  double title_similarity = 0, body_similarity = 0;  // TF-IDF cosines
+  double rare_shared_words = 0;
+  double same_known_change = 0;
+  double other_release = 0, other_release_same_error_and_model = 0, other_patch = 0, same_version = 0;
+  double version_burst = 0;  // min(log2(local / expected), cap)
+  double close_in_time = 0;  // exp(-days apart / window days)
+  double days_apart = 0;     // log(1 + days) / log(1 + 365)
+  double same_repository = 0, same_family = 0, same_model = 0, same_root_cause = 0, different_root_cause = 0;
+};
+
+// Each evidence by its name, as in taxonomy/similarity.json's pair_score.
+struct EvidenceField {
+  const char* name;
+  double PairEvidence::*value;
+  double PairScoreWeights::*weight;
+};
+const std::vector<EvidenceField>& evidence_fields();
+
+PairEvidence pair_evidence(const std::vector<AggregateReport>& reports, const CorpusStatistics& corpus, size_t a,
+                           size_t b, double window_days, const SimilarityKnowledge& knowledge);
+// prior + sum of weight x evidence, squashed to [0, 1].
+double score_of(const PairEvidence& e, const SimilarityKnowledge& knowledge);
 
 // The probability-like score that reports a and b belong to one incident.
 double pair_score(const std::vector<AggregateReport>& reports, const CorpusStatistics& corpus, size_t a, size_t b,

@@ -96,9 +96,18 @@ size_t count_field(const json& object, const char* key, const std::string& where
 BlockingLimits blocking_of(const json& doc, const std::string& origin) {
   std::string where = origin + ": blocking";
   const json& b = object_field(doc, "blocking", origin);
-  check_fields(b, {"rare_title_words", "rare_word_most_reports", "rare_word_one_report_in"}, where);
-  return {count_field(b, "rare_title_words", where), count_field(b, "rare_word_most_reports", where),
-          count_field(b, "rare_word_one_report_in", where)};
+  check_fields(b,
+               {"rare_title_words", "rare_body_words", "word_postings", "word_neighbours", "rare_word_most_reports",
+                "rare_word_one_report_in"},
+               where);
+  BlockingLimits out;
+  out.rare_title_words = count_field(b, "rare_title_words", where);
+  if (b.contains("rare_body_words")) out.rare_body_words = count_field(b, "rare_body_words", where);
+  if (b.contains("word_postings")) out.word_postings = count_field(b, "word_postings", where);
+  if (b.contains("word_neighbours")) out.word_neighbours = count_field(b, "word_neighbours", where);
+  out.rare_word_most_reports = count_field(b, "rare_word_most_reports", where);
+  out.rare_word_one_report_in = count_field(b, "rare_word_one_report_in", where);
+  return out;
 }
 
 // Every weight by its name in the file.
@@ -117,11 +126,22 @@ constexpr std::pair<const char*, double PairScoreWeights::*> kWeights[] = {
     {"version_burst_cap", &PairScoreWeights::version_burst_cap},
     {"close_in_time", &PairScoreWeights::close_in_time},
     {"same_repository", &PairScoreWeights::same_repository},
+    {"body_similarity", &PairScoreWeights::body_similarity},
+    {"rare_shared_words", &PairScoreWeights::rare_shared_words},
+    {"same_known_change", &PairScoreWeights::same_known_change},
+    {"days_apart", &PairScoreWeights::days_apart},
+    {"same_family", &PairScoreWeights::same_family},
+    {"mutual_best_min_score", &PairScoreWeights::mutual_best_min_score},
     {"same_model", &PairScoreWeights::same_model},
     {"same_root_cause", &PairScoreWeights::same_root_cause},
     {"different_root_cause", &PairScoreWeights::different_root_cause},
 };
 constexpr const char* kMaxWindows = "signatures_together_max_windows";
+// Weights a file written before them may leave out (0: the evidence does not count).
+bool optional_weight(const std::string& name) {
+  return name == "body_similarity" || name == "rare_shared_words" || name == "same_known_change" ||
+         name == "days_apart" || name == "same_family" || name == "mutual_best_min_score";
+}
 
 PairScoreWeights weights_of(const json& doc, const std::string& origin) {
   std::string where = origin + ": pair_score";
@@ -130,7 +150,10 @@ PairScoreWeights weights_of(const json& doc, const std::string& origin) {
   for (const auto& [name, field] : kWeights) names.push_back(name);
   check_fields(p, names, where);
   PairScoreWeights w;
-  for (const auto& [name, field] : kWeights) w.*field = number_field(p, name, where);
+  for (const auto& [name, field] : kWeights) {
+    if (optional_weight(name) && !p.contains(name)) continue;
+    w.*field = number_field(p, name, where);
+  }
   w.signatures_together_max_windows = count_field(p, kMaxWindows, where);
   return w;
 }
@@ -165,6 +188,55 @@ SimilarityKnowledge SimilarityKnowledge::parse(std::string_view content, const s
   k.blocking_ = blocking_of(doc, origin);
   k.weights_ = weights_of(doc, origin);
   return k;
+}
+
+namespace {
+
+// Lower case, every run of characters that are not letters or digits one space: "KeyError:
+// 'qwen2'" and "KeyError 'qwen2'" read alike.
+std::string folded(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + 2);
+  out.push_back(' ');
+  for (char ch : text) {
+    unsigned char c = static_cast<unsigned char>(ch);
+    if (std::isalnum(c) || c >= 0x80) {
+      out.push_back(static_cast<char>(std::tolower(c)));
+    } else if (out.back() != ' ') {
+      out.push_back(' ');
+    }
+  }
+  if (out.back() != ' ') out.push_back(' ');
+  return out;
+}
+
+}  // namespace
+
+void SimilarityKnowledge::add_known_changes(
+    const std::vector<std::pair<std::string, std::vector<std::string>>>& changes) {
+  for (const auto& [id, fragments] : changes) {
+    std::vector<std::string> f;
+    for (const std::string& fragment : fragments) {
+      std::string x = folded(fragment);
+      if (x.size() > 2) f.push_back(std::move(x));
+    }
+    if (!f.empty()) known_changes_.emplace_back(id, std::move(f));
+  }
+}
+
+std::vector<std::string> SimilarityKnowledge::known_changes_in(const std::string& text) const {
+  std::vector<std::string> out;
+  if (known_changes_.empty()) return out;
+  const std::string t = folded(text);
+  for (const auto& [id, fragments] : known_changes_) {
+    for (const std::string& f : fragments) {
+      if (t.find(f) != std::string::npos) {
+        out.push_back(id);
+        break;
+      }
+    }
+  }
+  return out;
 }
 
 bool SimilarityKnowledge::is_machine_library(std::string_view name) const {

@@ -33,6 +33,9 @@ namespace firstmile {
 // Which reports become candidate pairs through their rarest title words.
 struct BlockingLimits {
   size_t rare_title_words = 0;         // keys per report, the rarest words first
+  size_t rare_body_words = 0;          // words of title, prose and error lines a report looks its neighbours up by
+  size_t word_postings = 100;          // ... each used by 2 to this many reports
+  size_t word_neighbours = 0;          // nearest reports by shared rare words kept per report
   size_t rare_word_most_reports = 0;   // a rare word is used by 2 to this many reports ...
   size_t rare_word_one_report_in = 0;  // ... or by at most one report in this many
 };
@@ -46,6 +49,10 @@ struct PairScoreWeights {
   double signatures_together = 0;  // * overlap of the windows two signatures appear in
   size_t signatures_together_max_windows = 0;
   double title_similarity = 0;  // * TF-IDF cosine of the titles
+  double body_similarity = 0;   // * TF-IDF cosine of title, prose and error lines
+  double rare_shared_words = 0;  // * the rarest words both use (sum of the three largest log(n/df) / log n)
+  double same_known_change = 0;  // both show a tell-tale error of one known breaking change
+  double days_apart = 0;         // * log(1 + days apart) / log(1 + 365): months apart weigh, not forbid
   double other_release = 0;     // the same library at another release
   double other_release_same_error_and_model = 0;
   double other_patch = 0;  // another patch level, or a machine library
@@ -54,9 +61,14 @@ struct PairScoreWeights {
   double version_burst_cap = 0;
   double close_in_time = 0;  // * exp(-days apart / window days)
   double same_repository = 0;
+  double same_family = 0;  // the same owner: code copied across one family's repositories
   double same_model = 0;
   double same_root_cause = 0;
   double different_root_cause = 0;
+  // Besides every pair scoring 0.5 or more, a report and its best-scored candidate are linked
+  // when each is the other's best and they score at least this (1: never; real storms show a
+  // report's true partner as its best candidate far more often than above any one threshold).
+  double mutual_best_min_score = 1;
 };
 
 class SimilarityKnowledge {
@@ -75,6 +87,13 @@ class SimilarityKnowledge {
   // "transformers==4.45.0" -> "transformers 4.45.0", "flash_attn 2.5.8" -> "flash-attn 2.5.8".
   std::vector<std::string> library_versions(const std::string& text) const;
 
+  // Known breaking changes (taxonomy/knowledge, pair_judge.h) as (id, tell-tale fragments):
+  // two reports showing a fragment of one change are evidence of one cause, whatever else
+  // their error lines say. Fragments are compared lower case, punctuation as spaces.
+  void add_known_changes(const std::vector<std::pair<std::string, std::vector<std::string>>>& changes);
+  // The ids of the known changes whose tell-tale fragments `text` shows, in the order added.
+  std::vector<std::string> known_changes_in(const std::string& text) const;
+
   const BlockingLimits& blocking() const { return blocking_; }
   const PairScoreWeights& pair_score() const { return weights_; }
 
@@ -88,6 +107,7 @@ class SimilarityKnowledge {
   std::shared_ptr<const re2::RE2> model_pattern_, library_pattern_;
   BlockingLimits blocking_;
   PairScoreWeights weights_;
+  std::vector<std::pair<std::string, std::vector<std::string>>> known_changes_;  // fragments folded
   std::string origin_, hash_;
 };
 

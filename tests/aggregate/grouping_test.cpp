@@ -2,6 +2,8 @@
 // connected groups, and the quality on held-out storms.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include "aggregate/aggregate_eval.h"
 #include "aggregate/grouping.h"
 #include "aggregate/similarity_knowledge.h"
@@ -50,7 +52,7 @@ PairAsk same_signature_asker(size_t& asked) {
 
 }  // namespace
 
-TEST_CASE("the same bursty error within the window links; another version of the library or a far date does not") {
+TEST_CASE("the same bursty error links; another version of the library or months apart weigh against it") {
   std::vector<AggregateReport> reports = {
       report(0, "KeyError qwen2 on load", "KeyError: 'qwen2'", "transformers 4.33.2"),
       report(2, "Cannot load Qwen2: KeyError", "KeyError: 'qwen2'", "transformers 4.33.2"),
@@ -60,24 +62,44 @@ TEST_CASE("the same bursty error within the window links; another version of the
   Grouping g = group_reports(reports, shipped_similarity(), {});
   REQUIRE(g.groups.size() == 1);
   CHECK(g.groups[0] == std::vector<size_t>{0, 1});
-  for (const PairDecision& d : g.pairs) CHECK_FALSE((d.a == 3 || d.b == 3));  // never a candidate: outside the window
-  // Candidates: every pair of the first three shares the signature key: (0,1), (0,2), (1,2).
-  CHECK(g.candidates == 3);
-  CHECK(g.pairs.size() == 1);  // only the linked pair is kept on the rules route
+  // Time is evidence, not a wall: every pair shares the signature key and is a candidate, the
+  // report of day 200 too; months apart weigh against it, and it is not linked.
+  CHECK(g.candidates == 6);
+  for (const PairDecision& d : g.pairs) {
+    if (d.linked) CHECK_FALSE((d.a == 3 || d.b == 3));
+  }
+  // With a wall of 30 days the far report is never a candidate.
+  GroupingOptions walled;
+  walled.max_days_apart = 30;
+  Grouping w = group_reports(reports, shipped_similarity(), walled);
+  CHECK(w.candidates == 3);
+  for (const PairDecision& d : w.pairs) CHECK_FALSE((d.a == 3 || d.b == 3));
 }
 
-TEST_CASE("candidate pairs share a key, lie within the window and are capped per report and key") {
+TEST_CASE("candidate pairs share a key, the nearest in time first, capped per report and key") {
   std::vector<AggregateReport> reports;
   for (int day : {0, 1, 2, 3, 20}) reports.push_back(report(day, "t", "", ""));
   std::vector<std::vector<std::string>> keys(5, {"k"});
   keys[4] = {"k", "other"};
   GroupingOptions o;
-  o.window_days = 14;
   o.max_neighbours = 2;
-  // Report 0 pairs with 1 and 2 (the cap), 1 with 2 and 3, 2 with 3; 4 is 17 days after 3.
+  // Report 0 pairs with 1 and 2 (the cap), 1 with 2 and 3, 2 with 3 and 4, 3 with 4: however
+  // far apart (4 is 17 days after 3).
   std::vector<uint64_t> pairs = candidate_pairs(reports, keys, o);
   auto key = [](uint64_t a, uint64_t b) { return (a << 32) | b; };
-  CHECK(pairs == std::vector<uint64_t>{key(0, 1), key(0, 2), key(1, 2), key(1, 3), key(2, 3)});
+  CHECK(pairs == std::vector<uint64_t>{key(0, 1), key(0, 2), key(1, 2), key(1, 3), key(2, 3), key(2, 4), key(3, 4)});
+  // A wall of 14 days leaves out 4, 17 days after 3.
+  o.max_days_apart = 14;
+  CHECK(candidate_pairs(reports, keys, o) == std::vector<uint64_t>{key(0, 1), key(0, 2), key(1, 2), key(1, 3), key(2, 3)});
+  // Nearest reports by shared rare words are candidates too, each pair once.
+  o.max_days_apart = 0;
+  std::vector<std::vector<uint32_t>> neighbours(5);
+  neighbours[0] = {4};
+  neighbours[4] = {0, 1};
+  std::vector<uint64_t> with = candidate_pairs(reports, keys, o, &neighbours);
+  CHECK(std::count(with.begin(), with.end(), key(0, 4)) == 1);
+  CHECK(std::count(with.begin(), with.end(), key(1, 4)) == 1);
+  CHECK(with.size() == pairs.size() + 2);
 }
 
 TEST_CASE("connected groups join linked pairs only, largest first, then by first report") {
@@ -120,7 +142,8 @@ TEST_CASE("uncertain pairs go to the LLM, whose valid answers decide and whose f
   for (const PairDecision& d : g.pairs) {
     if (d.by_llm)
       CHECK(d.linked == (reports[d.a].signature == reports[d.b].signature && !reports[d.a].signature.empty()));
-    if (!d.by_llm && !d.reason.empty()) CHECK(d.reason == "no usable LLM answer (invalid JSON): the score decides");
+    if (!d.by_llm && !d.reason.empty() && d.reason != "each is the other's best candidate")
+      CHECK(d.reason == "no usable LLM answer (invalid JSON): the score decides");
   }
 }
 

@@ -76,15 +76,25 @@ TEST_CASE("stopwords and machine libraries are those of the file") {
 }
 
 TEST_CASE("the weights are read as written") {
-  const PairScoreWeights& w = shipped_similarity().pair_score();
+  SimilarityFile f;
+  const PairScoreWeights w = f.parse().pair_score();
   CHECK(w.prior == -5.0);
   CHECK(w.signature_words_neutral == 0.9);
   CHECK(w.signatures_together_max_windows == 64);
   CHECK(w.other_release_same_error_and_model == -1.5);
   CHECK(w.version_burst == 0.7);
   CHECK(w.different_root_cause == -0.6);
+  // Evidence added later may be left out of a file: it then does not count.
+  CHECK(w.body_similarity == 0);
+  CHECK(w.days_apart == 0);
+  CHECK(w.mutual_best_min_score == 1);
+  const PairScoreWeights& shipped = shipped_similarity().pair_score();
+  CHECK(shipped.days_apart < 0);  // months apart weigh against one incident
+  CHECK(shipped.mutual_best_min_score < 0.5);
   const BlockingLimits& b = shipped_similarity().blocking();
   CHECK(b.rare_title_words == 2);
+  CHECK(b.rare_body_words == 30);
+  CHECK(b.word_neighbours == 20);
   CHECK(b.rare_word_most_reports == 50);
   CHECK(b.rare_word_one_report_in == 200);
 }

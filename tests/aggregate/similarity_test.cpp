@@ -2,8 +2,10 @@
 // the pair score, with the shipped weights.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 
+#include "aggregate/report.h"
 #include "aggregate/similarity.h"
 #include "aggregate/similarity_knowledge.h"
 #include "aggregate_fixtures.h"
@@ -85,41 +87,96 @@ TEST_CASE("corpus statistics key each report by its signature, libraries and rar
   CHECK(c.times_of_library.at("vllm 0.5.3") == std::vector<int64_t>{kJanuaryFirst2024});
 }
 
+namespace {
+
+// The score of two reports of one day, repository (and owner) and title (cosine 1) before the
+// evidence a test adds: every term a named weight of the shipped file.
+double base_of(const PairScoreWeights& w) {
+  return w.prior + w.title_similarity + w.close_in_time + w.same_repository + w.same_family;
+}
+
+}  // namespace
+
 TEST_CASE("the pair score adds the named weights in log-odds") {
-  // prior -5, title cosine 1 (x5), same day (x1), same repository 0.3.
-  const double base = -5 + 5 + 1 + 0.3;
+  const PairScoreWeights& w = shipped_similarity().pair_score();
+  const double base = base_of(w);
   CHECK(score_of(report(0, "KeyError qwen2 loading"), report(0, "KeyError qwen2 loading")) ==
         doctest::Approx(squash(base)).epsilon(1e-6));
   AggregateReport x = report(0, "KeyError qwen2 loading"), y = report(0, "KeyError qwen2 loading");
   x.root_cause = "rc.env.cuda";
   y.root_cause = "rc.env.dependency";
-  CHECK(score_of(x, y) == doctest::Approx(squash(base - 0.6)).epsilon(1e-6));
+  CHECK(score_of(x, y) == doctest::Approx(squash(base + w.different_root_cause)).epsilon(1e-6));
   y.root_cause = x.root_cause;
   x.model = y.model = "Qwen2.5";
-  CHECK(score_of(x, y) == doctest::Approx(squash(base + 0.4 + 0.3)).epsilon(1e-6));
+  CHECK(score_of(x, y) == doctest::Approx(squash(base + w.same_root_cause + w.same_model)).epsilon(1e-6));
+  // Another owner: neither the repository nor the family.
+  y.repository = "other/model";
+  CHECK(score_of(x, y) == doctest::Approx(squash(base - w.same_repository - w.same_family + w.same_root_cause +
+                                                 w.same_model))
+                              .epsilon(1e-6));
+  // Every evidence has its weight, by the same name.
+  for (const EvidenceField& f : evidence_fields()) CAPTURE(f.name);
+  CHECK(evidence_fields().size() == 19);
 }
 
 TEST_CASE("the same signature in one window adds its full weight; other releases weigh against") {
-  const double base = -5 + 5 + 1 + 0.3;
+  const PairScoreWeights& w = shipped_similarity().pair_score();
+  const double base = base_of(w);
   const std::string title = "KeyError qwen2 loading";
   CHECK(score_of(report(0, title, {}, "KeyError: x"), report(0, title, {}, "KeyError: x")) ==
-        doctest::Approx(squash(base + 5)).epsilon(1e-6));
-  // Same version: +1; two reports naming it on one day give no burst over the corpus rate.
+        doctest::Approx(squash(base + w.same_signature)).epsilon(1e-6));
+  // Same version; two reports naming it on one day give no burst over the corpus rate.
   CHECK(score_of(report(0, title, {"vllm 0.5.3"}), report(0, title, {"vllm 0.5.3"})) ==
-        doctest::Approx(squash(base + 1)).epsilon(1e-6));
+        doctest::Approx(squash(base + w.same_version)).epsilon(1e-6));
   CHECK(score_of(report(0, title, {"vllm 0.5.3"}), report(0, title, {"vllm 0.5.4"})) ==
-        doctest::Approx(squash(base - 1)).epsilon(1e-6));
+        doctest::Approx(squash(base + w.other_patch)).epsilon(1e-6));
   CHECK(score_of(report(0, title, {"vllm 0.5.3"}), report(0, title, {"vllm 0.6.0"})) ==
-        doctest::Approx(squash(base - 4.5)).epsilon(1e-6));
+        doctest::Approx(squash(base + w.other_release)).epsilon(1e-6));
   AggregateReport x = report(0, title, {"vllm 0.5.3"}, "KeyError: x"),
                   y = report(0, title, {"vllm 0.6.0"}, "KeyError: x");
   x.models = y.models = {"qwen2"};
-  CHECK(score_of(x, y) == doctest::Approx(squash(base + 5 - 1.5)).epsilon(1e-6));
+  CHECK(score_of(x, y) ==
+        doctest::Approx(squash(base + w.same_signature + w.other_release_same_error_and_model)).epsilon(1e-6));
 }
 
 TEST_CASE("reports further apart in time score lower") {
+  const PairScoreWeights& w = shipped_similarity().pair_score();
   const std::string title = "KeyError qwen2 loading";
-  // exp(-14 / 14) instead of exp(0) for the time evidence.
-  CHECK(score_of(report(0, title), report(14, title)) ==
-        doctest::Approx(squash(-5 + 5 + std::exp(-1.0) + 0.3)).epsilon(1e-6));
+  // exp(-14 / 14) instead of exp(0) for closeness, and log(15) / log(366) of the days apart.
+  const double z = w.prior + w.title_similarity + w.close_in_time * std::exp(-1.0) +
+                   w.days_apart * std::log(15.0) / std::log(366.0) + w.same_repository + w.same_family;
+  CHECK(score_of(report(0, title), report(14, title)) == doctest::Approx(squash(z)).epsilon(1e-6));
+  CHECK(score_of(report(0, title), report(200, title)) < score_of(report(0, title), report(14, title)));
+}
+
+TEST_CASE("words shared by two reports: the body cosine, the rarest shared words and known changes") {
+  SimilarityKnowledge k = shipped_similarity();
+  k.add_known_changes({{"transformers-4.37-qwen2", {"KeyError: 'qwen2'", "Qwen2Tokenizer does not exist"}}});
+  std::vector<AggregateReport> reports;
+  const char* const texts[][2] = {{"cli fails", "Tokenizer class Qwen2Tokenizer does not exist or is not imported"},
+                                  {"finetune stops", "KeyError 'qwen2' when loading"},
+                                  {"unrelated", "something else entirely happens here"},
+                                  {"also unrelated", "nothing in common with the others"}};
+  for (const auto& t : texts) {
+    AggregateReport r = report(0, t[0]);
+    read_report_features(r, t[1], nullptr, k, false);
+    reports.push_back(std::move(r));
+  }
+  CHECK(reports[0].known_changes == std::vector<std::string>{"transformers-4.37-qwen2"});
+  CHECK(reports[1].known_changes == std::vector<std::string>{"transformers-4.37-qwen2"});
+  CHECK(reports[2].known_changes.empty());
+  CorpusStatistics c = corpus_statistics(reports, 14, k);
+  PairEvidence linked = pair_evidence(reports, c, 0, 1, 14, k);
+  CHECK(linked.same_known_change == 1);
+  CHECK(pair_evidence(reports, c, 0, 2, 14, k).same_known_change == 0);
+  // One known change is a key: the two are candidates whatever their words.
+  CHECK(std::count(c.keys[0].begin(), c.keys[0].end(), "k|transformers-4.37-qwen2") == 1);
+  // Identical text: body cosine 1; no word in common: 0.
+  std::vector<AggregateReport> twins = {report(0, "a"), report(0, "a"), report(0, "b")};
+  for (AggregateReport& r : twins) read_report_features(r, "vllm engine crashed at startup", nullptr, k, false);
+  twins[2].words.clear();
+  CorpusStatistics t = corpus_statistics(twins, 14, k);
+  CHECK(pair_evidence(twins, t, 0, 1, 14, k).body_similarity == doctest::Approx(1.0));
+  CHECK(pair_evidence(twins, t, 0, 2, 14, k).body_similarity == 0);
+  CHECK(pair_evidence(twins, t, 0, 1, 14, k).rare_shared_words > 0);
 }

@@ -19,6 +19,8 @@ namespace {
 struct AggregateArgs {
   std::string name = "default";
   double window = 14;
+  double max_days_apart = 0;
+  std::string pairs_out;
   std::string route = "rules";
   double threshold = 0.3;
   std::string source;
@@ -98,6 +100,8 @@ void run_aggregate(const Globals& g, const AggregateArgs& args) {
   o.source = args.source;
   o.argv = g.argv;
   o.grouping.window_days = args.window;
+  o.grouping.max_days_apart = args.max_days_apart;
+  o.pairs_out = args.pairs_out;
   o.grouping.route = args.route == "hybrid" ? PairRoute::kHybrid
                      : args.route == "llm"  ? PairRoute::kLlm
                                             : PairRoute::kRules;
@@ -110,12 +114,15 @@ void run_aggregate(const Globals& g, const AggregateArgs& args) {
     };
   }
   std::optional<LlmClient> client;
-  std::optional<Knowledge> knowledge;
+  Knowledge knowledge = Knowledge::load();
+  std::vector<std::pair<std::string, std::vector<std::string>>> changes;
+  for (const KnownChange& c : knowledge.changes) changes.emplace_back(c.id, c.tell_tale_errors);
+  similarity.add_known_changes(changes);
+  o.provenance = {{"pair_knowledge_hash", knowledge.hash}};
   std::optional<PairJudge> judge;
   if (!args.llm.url.empty()) {
     client.emplace(llm_client_options(args.llm, o.grouping.route == PairRoute::kRules), &store);
-    knowledge.emplace(Knowledge::load());
-    judge.emplace(taxonomy, *knowledge, PairPrompt::load());
+    judge.emplace(taxonomy, knowledge, PairPrompt::load());
     o.grouping.ask = llm_pair_asker(*client, *judge);
     o.llm_model = args.llm.model;
     o.provenance = judge->provenance();
@@ -132,12 +139,21 @@ void add_aggregate(CLI::App& app, std::shared_ptr<Globals> g) {
   auto* cmd = app.add_subcommand(
       "aggregate",
       "Group related failure reports into incidents (one root cause, many reports): candidate pairs by\n"
-      "shared error signature, library version or rare title words within a time window; correlation\n"
-      "evidence decides the clear pairs; with --route hybrid only the uncertain rest goes to an LLM.");
+      "shared error signature, library version, rare words or a known breaking change's tell-tale error;\n"
+      "correlation evidence (time apart among it) decides the clear pairs; with --route hybrid only the\n"
+      "uncertain rest goes to an LLM.");
   cmd->add_option("--name", args->name, "Name the result is stored under")->capture_default_str();
-  cmd->add_option("--window", args->window, "Time window in days: reports further apart are not paired")
+  cmd->add_option("--window", args->window,
+                  "Time scale in days: reports this close count as close in time, and bursts are counted in\n"
+                  "windows this long")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  cmd->add_option("--max-days-apart", args->max_days_apart,
+                  "Never pair reports further apart than this (default 0: no limit; time weighs in the score)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--pairs-out", args->pairs_out,
+                  "Write every candidate pair's evidence and score to this CSV (to audit or fit the weights)");
   cmd->add_option("--route", args->route, "rules, hybrid or llm")
       ->check(CLI::IsMember({"rules", "hybrid", "llm"}))
       ->capture_default_str();

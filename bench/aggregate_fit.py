@@ -1,0 +1,282 @@
+#!/usr/bin/python3
+"""aggregate_fit.py — the pair score's weights fitted on real and generated storms, honestly.
+
+    bench/aggregate_fit.py --set NAME PAIRS.csv TRUTH.csv [--set ...] [--folds 5] [--seeds 1,2,3]
+
+Each set is what `firstmile aggregate --pairs-out PAIRS.csv` wrote (every candidate pair and its
+evidence, named as in taxonomy/similarity.json's pair_score) and its gold incidents (TRUTH.csv:
+issue URL or OWNER/NAME#N, incident; `single-...`, 0 or empty: in no incident). The procedure:
+
+1. Logistic regression (L2, Newton's method) of "same incident" on the evidence of the candidate
+   pairs, each set weighing as much as every other however many pairs it has.
+2. Grouped cross-validation: the incidents (a singleton is an incident of one) are dealt into K
+   folds; weights and the link threshold are learnt on the pairs of K-1 folds (the threshold that
+   gives the best pairwise F1 of the connected groups there), and scored on the held-out fold:
+   pairwise precision, recall and F1 of the groups, Recall@k (is a true partner among a report's
+   k best-scored candidates), over several deals of the folds.
+3. Candidate recall: the share of gold pairs that are candidate pairs at all (blocking's bound on
+   recall), per set.
+4. The weights fitted on every set, with the threshold folded into the prior, to write into
+   taxonomy/similarity.json; and their in-sample scores beside the held-out ones.
+
+Never tune on individual reports: the only choices here are the features (the evidence) and the
+regularisation. Needs python3-numpy.
+"""
+import argparse
+import csv
+import itertools
+import math
+import random
+import re
+import sys
+
+import numpy as np
+
+THRESHOLDS = [0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]
+
+
+def issue_key(text):
+    m = re.match(r"https?://github\.com/([^/]+)/([^/]+)/issues/(\d+)", text)
+    if m:
+        return f"{m.group(1)}/{m.group(2)}#{m.group(3)}".lower()
+    return text.strip().lower()
+
+
+def read_truth(path):
+    truth = {}
+    with open(path, newline="") as f:
+        for row in csv.reader(f):
+            if len(row) < 2 or row[0] in ("issue", "url"):
+                continue
+            key, incident = issue_key(row[0]), row[1].strip()
+            if incident in ("", "0") or incident.startswith("single-"):
+                incident = "single:" + key
+            truth[key] = incident
+    return truth
+
+
+def read_pairs(path):
+    with open(path, newline="") as f:
+        r = csv.reader(f)
+        header = next(r)
+        names = header[3:]
+        pairs, rows = [], []
+        for row in r:
+            pairs.append((issue_key(row[0]), issue_key(row[1])))
+            rows.append([float(x) for x in row[3:]])
+    return names, pairs, np.array(rows, dtype=float)
+
+
+def fit(X, y, sw, l2):
+    """Weighted L2 logistic regression; column 0 is the intercept (not penalised)."""
+    w = np.zeros(X.shape[1])
+    penalty = l2 * np.r_[0.0, np.ones(X.shape[1] - 1)]
+    for _ in range(100):
+        p = 1 / (1 + np.exp(-np.clip(X @ w, -35, 35)))
+        g = X.T @ (sw * (p - y)) + penalty * w
+        H = X.T @ (X * (sw * p * (1 - p))[:, None]) + np.diag(penalty) + 1e-9 * np.eye(X.shape[1])
+        step = np.linalg.solve(H, g)
+        w -= step
+        if np.abs(step).max() < 1e-9:
+            break
+    return w
+
+
+def groups_f1(reports, truth, links):
+    """Pairwise P, R, F1 counts of the connected groups `links` make among `reports`."""
+    parent = {r: r for r in reports}
+
+    def find(x):
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in links:
+        parent[find(a)] = find(b)
+    by_group, by_gold = {}, {}
+    for r in reports:
+        by_group.setdefault(find(r), []).append(r)
+        by_gold.setdefault(truth[r], []).append(r)
+    predicted = sum(len(m) * (len(m) - 1) // 2 for m in by_group.values())
+    gold = sum(len(m) * (len(m) - 1) // 2 for m in by_gold.values())
+    right = 0
+    for members in by_group.values():
+        counts = {}
+        for r in members:
+            counts[truth[r]] = counts.get(truth[r], 0) + 1
+        right += sum(c * (c - 1) // 2 for c in counts.values())
+    return right, predicted, gold
+
+
+def prf(right, predicted, gold):
+    p = right / predicted if predicted else 0.0
+    r = right / gold if gold else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def recall_at(reports, truth, pairs, scores, ks=(1, 5, 10)):
+    best = {r: [] for r in reports}
+    for (a, b), s in zip(pairs, scores):
+        best[a].append((s, b))
+        best[b].append((s, a))
+    hits = {k: 0 for k in ks}
+    asked = 0
+    members = {}
+    for r in reports:
+        members.setdefault(truth[r], []).append(r)
+    for r in reports:
+        if len(members[truth[r]]) < 2:
+            continue
+        asked += 1
+        ranked = [x for _, x in sorted(best[r], key=lambda t: -t[0])]
+        for k in ks:
+            hits[k] += any(truth[x] == truth[r] for x in ranked[:k])
+    return {k: (hits[k] / asked if asked else 0.0) for k in ks}, asked
+
+
+MUTUAL = [True]
+
+
+def decide_links(pairs, scores, threshold):
+    """Pairs scoring at least the threshold; with MUTUAL, also each report and its best-scored
+    candidate when that one's best is it too and they score at least a third of the threshold."""
+    links = [pair for pair, p in zip(pairs, scores) if p >= threshold]
+    if MUTUAL[0]:
+        best = {}
+        for (a, b), p in zip(pairs, scores):
+            for u, v in ((a, b), (b, a)):
+                if p > best.get(u, (-1, None))[0]:
+                    best[u] = (p, v)
+        for u, (p, v) in best.items():
+            if u < v and p >= threshold / 3 and best.get(v, (-1, None))[1] == u:
+                links.append((u, v))
+    return links
+
+
+class Set:
+    def __init__(self, name, pairs_path, truth_path):
+        self.name = name
+        self.truth = read_truth(truth_path)
+        self.names, pairs, X = read_pairs(pairs_path)
+        keep = [i for i, (a, b) in enumerate(pairs) if a in self.truth and b in self.truth]
+        self.pairs = [pairs[i] for i in keep]
+        X = X[keep]
+        # Tied evidence: with labels on every report "same" and "different" root cause add up
+        # to a constant and would act as a second prior; one weight w for +1 / -1 (0: unknown).
+        same, different = self.names.index("same_root_cause"), self.names.index("different_root_cause")
+        X[:, same] = X[:, same] - X[:, different]
+        X = np.delete(X, different, axis=1)
+        self.names = [n for n in self.names if n != "different_root_cause"]
+        self.X = np.c_[np.ones(len(keep)), X]
+        self.y = np.array([self.truth[a] == self.truth[b] for a, b in self.pairs], dtype=float)
+        self.reports = sorted(self.truth)
+        members = {}
+        for r in self.reports:
+            members.setdefault(self.truth[r], []).append(r)
+        self.gold_pairs = sum(len(m) * (len(m) - 1) // 2 for m in members.values())
+
+    def candidate_recall(self):
+        return self.y.sum() / self.gold_pairs if self.gold_pairs else 0.0
+
+
+def evaluate(sets, weights, threshold, chosen):
+    """Group scores over the chosen reports of each set: {set: (right, predicted, gold, recall@k, asked)}."""
+    out = {}
+    for s in sets:
+        reports = [r for r in s.reports if chosen(s, r)]
+        inside = set(reports)
+        idx = [i for i, (a, b) in enumerate(s.pairs) if a in inside and b in inside]
+        scores = 1 / (1 + np.exp(-np.clip(s.X[idx] @ weights, -35, 35))) if idx else np.array([])
+        links = decide_links([s.pairs[i] for i in idx], scores, threshold)
+        right, predicted, gold = groups_f1(reports, s.truth, links)
+        rk, asked = recall_at(reports, s.truth, [s.pairs[i] for i in idx], scores)
+        out[s.name] = (right, predicted, gold, rk, asked)
+    return out
+
+
+def train(sets, chosen, l2):
+    rows = [(s, [i for i, (a, b) in enumerate(s.pairs) if chosen(s, a) and chosen(s, b)]) for s in sets]
+    X = np.vstack([s.X[idx] for s, idx in rows if idx])
+    y = np.concatenate([s.y[idx] for s, idx in rows if idx])
+    sw = np.concatenate([np.full(len(idx), 1.0 / len(idx)) for s, idx in rows if idx]) * 1000
+    w = fit(X, y, sw, l2)
+    # The threshold: the best mean F1 of the sets' groups on the training folds.
+    best = (-1.0, 0.5)
+    for t in THRESHOLDS:
+        scores = evaluate(sets, w, t, chosen)
+        f = np.mean([prf(*v[:3])[2] for v in scores.values()])
+        best = max(best, (f, t))
+    return w, best[1]
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--set", nargs=3, action="append", metavar=("NAME", "PAIRS", "TRUTH"), required=True)
+    ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--seeds", default="1,2,3")
+    ap.add_argument("--l2", type=float, default=1.0)
+    ap.add_argument("--no-mutual", action="store_true", help="link by the threshold alone")
+    ap.add_argument("--fit-on", default="", help="comma-separated set names to fit on (default: every set); "
+                    "the others are only scored")
+    args = ap.parse_args()
+    MUTUAL[0] = not args.no_mutual
+    sets = [Set(*s) for s in args.set]
+    names = sets[0].names  # with different_root_cause tied to same_root_cause
+    for s in sets:
+        if s.names != names:
+            sys.exit(f"{s.name}: other evidence columns than {sets[0].name}")
+        print(f"{s.name}: {len(s.reports)} reports, {s.gold_pairs} gold pairs, {len(s.pairs)} candidate pairs, "
+              f"candidate recall {s.candidate_recall():.3f}")
+
+    fit_names = [x for x in args.fit_on.split(",") if x]
+    fit_sets = [s for s in sets if not fit_names or s.name in fit_names]
+    if not fit_sets:
+        sys.exit("--fit-on names no set")
+    print("fitted on: " + ", ".join(s.name for s in fit_sets))
+    totals = {s.name: np.zeros(3) for s in sets}
+    rks = {s.name: [] for s in sets}
+    for seed in [int(x) for x in args.seeds.split(",")]:
+        fold_of = {}
+        for s in sets:
+            incidents = sorted(set(s.truth.values()))
+            random.Random(seed).shuffle(incidents)
+            for k, inc in enumerate(incidents):
+                fold_of[(s.name, inc)] = k % args.folds
+        for f in range(args.folds):
+            in_train = lambda s, r: fold_of[(s.name, s.truth[r])] != f
+            in_test = lambda s, r: fold_of[(s.name, s.truth[r])] == f
+            w, t = train(fit_sets, in_train, args.l2)
+            for name, (right, predicted, gold, rk, asked) in evaluate(sets, w, t, in_test).items():
+                totals[name] += (right, predicted, gold)
+                rks[name].append((rk, asked))
+    print(f"\nheld out: {args.folds} folds by incident, deals {args.seeds} (pooled)")
+    for s in sets:
+        p, r, f1 = prf(*totals[s.name])
+        asked = sum(a for _, a in rks[s.name])
+        rk = {k: sum(x[k] * a for x, a in rks[s.name]) / max(asked, 1) for k in (1, 5, 10)}
+        print(f"  {s.name}: precision {p:.3f} recall {r:.3f} F1 {f1:.3f}  "
+              f"Recall@1 {rk[1]:.3f} @5 {rk[5]:.3f} @10 {rk[10]:.3f}")
+
+    everything = lambda s, r: True
+    w, t = train(fit_sets, everything, args.l2)
+    print(f"\nin sample (weights and threshold {t} fitted on every report of the fitted sets)")
+    for name, (right, predicted, gold, rk, asked) in evaluate(sets, w, t, everything).items():
+        p, r, f1 = prf(right, predicted, gold)
+        print(f"  {name}: precision {p:.3f} recall {r:.3f} F1 {f1:.3f}  "
+              f"Recall@1 {rk[1]:.3f} @5 {rk[5]:.3f} @10 {rk[10]:.3f}")
+    prior = w[0] - math.log(t / (1 - t))
+    print("\nweights for taxonomy/similarity.json (pair_score; the threshold folded into the prior):")
+    print(f'  "prior": {prior:.2f},')
+    if MUTUAL[0]:
+        # A third of the threshold, on the scale of the score with the threshold folded in.
+        z = math.log((t / 3) / (1 - t / 3)) - math.log(t / (1 - t))
+        print(f'  "mutual_best_min_score": {1 / (1 + math.exp(-z)):.3f},')
+    for name, value in zip(names, w[1:]):
+        print(f'  "{name}": {value:.2f},')
+        if name == "same_root_cause":
+            print(f'  "different_root_cause": {-value:.2f},')
+
+
+if __name__ == "__main__":
+    main()
