@@ -49,7 +49,7 @@ struct GroupingOptions {
   double max_days_apart = 0;   // candidates at most this far apart; 0: no limit (time weighs in the score)
   PairRoute route = PairRoute::kRules;
   double threshold = 0.3;   // hybrid: pairs less confident than this go to the LLM
-  int max_neighbours = 40;  // per report and blocking key
+  int max_neighbours = 20;  // per report and blocking key
   PairAsk ask;              // null: no LLM endpoint
   std::function<void(const std::string& phase, int64_t done, int64_t total)> progress;
   // Called for every candidate pair scored, with its evidence (`aggregate --pairs-out`).

@@ -24,7 +24,7 @@ struct AggregateArgs {
   std::string route = "rules";
   double threshold = 0.3;
   std::string source;
-  int max_neighbours = 40;
+  int max_neighbours = 20;
   LlmArgs llm;
 };
 
