@@ -265,6 +265,20 @@ def main():
         p, r, f1 = prf(right, predicted, gold)
         print(f"  {name}: precision {p:.3f} recall {r:.3f} F1 {f1:.3f}  "
               f"Recall@1 {rk[1]:.3f} @5 {rk[5]:.3f} @10 {rk[10]:.3f}")
+    # The LLM route, bounded: pairs whose folded score is within `threshold` of 0.5 in
+    # confidence (|p - 0.5| x 2 < threshold, as `aggregate --route hybrid --threshold`) go to
+    # a judge that is always right (the truth): the share of candidate pairs routed and the F1
+    # it would reach, against no judge (the score decides).
+    print("\nhybrid with a perfect judge (an upper bound), in sample:")
+    shift = math.log(t / (1 - t))
+    for route_threshold in (0.3, 0.6, 0.9):
+        for st in sets:
+            p = 1 / (1 + np.exp(-np.clip(st.X @ w - shift, -35, 35)))
+            unsure = np.abs(p - 0.5) * 2 < route_threshold
+            links = [pair for pair, q, u, same in zip(st.pairs, p, unsure, st.y) if (same > 0 if u else q >= 0.5)]
+            pr, rc, f1 = prf(*groups_f1(st.reports, st.truth, links))
+            print(f"  --threshold {route_threshold}: {st.name}: {unsure.mean():.3f} of {len(st.pairs)} candidate pairs "
+                  f"routed; F1 {f1:.3f} (P {pr:.3f} R {rc:.3f})")
     prior = w[0] - math.log(t / (1 - t))
     print("\nweights for taxonomy/similarity.json (pair_score; the threshold folded into the prior):")
     print(f'  "prior": {prior:.2f},')
