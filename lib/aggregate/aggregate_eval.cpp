@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <optional>
+#include <tuple>
 
 #include "aggregate/union_find.h"
 #include "base/csv.h"
@@ -71,6 +72,74 @@ std::map<int64_t, int64_t> gold_from_csv(Store& store, const std::string& path) 
   return out;
 }
 
+// The candidate pairs of a --pairs-out file, by issue id, with their scores.
+std::vector<std::tuple<int64_t, int64_t, double>> read_scored_pairs(Store& store, const std::string& path) {
+  std::vector<std::tuple<int64_t, int64_t, double>> out;
+  for (const CsvRecord& rec : read_csv_file(path)) {
+    if (rec.line == 1) continue;  // the header
+    std::string where = path + ": line " + std::to_string(rec.line);
+    if (rec.fields.size() < 3) throw Error(where + ": expected issue_a, issue_b, score, ... (aggregate --pairs-out)");
+    int64_t ids[2] = {0, 0};
+    for (int k = 0; k < 2; ++k) {
+      std::optional<IssueLink> link = parse_issue_reference(rec.fields[static_cast<size_t>(k)]);
+      std::optional<int64_t> id = link ? store.find_issue(link->owner, link->name, link->number) : std::nullopt;
+      if (!id) throw Error(where + ": '" + rec.fields[static_cast<size_t>(k)] + "' is not an issue of this database");
+      ids[k] = *id;
+    }
+    char* end = nullptr;
+    double score = std::strtod(rec.fields[2].c_str(), &end);
+    if (end == rec.fields[2].c_str() || *end != '\0') throw Error(where + ": score '" + rec.fields[2] + "' is not a number");
+    out.emplace_back(ids[0], ids[1], score);
+  }
+  return out;
+}
+
+RankingScores ranking_scores(const std::map<int64_t, int64_t>& gold,
+                             const std::vector<std::tuple<int64_t, int64_t, double>>& pairs) {
+  RankingScores r;
+  std::map<int64_t, int64_t> sizes;
+  for (const auto& [id, incident] : gold) {
+    if (incident != 0) ++sizes[incident];
+  }
+  for (const auto& [incident, k] : sizes) r.gold_pairs += k * (k - 1) / 2;
+  auto incident_of = [&gold](int64_t id) {
+    auto it = gold.find(id);
+    return it == gold.end() ? int64_t{0} : it->second;
+  };
+  std::map<int64_t, std::vector<std::pair<double, int64_t>>> candidates;  // by gold report: (score, other)
+  for (const auto& [a, b, score] : pairs) {
+    int64_t ia = incident_of(a), ib = incident_of(b);
+    if (ia != 0 && ia == ib) ++r.candidate_gold_pairs;
+    if (gold.count(a) && gold.count(b)) {
+      candidates[a].emplace_back(score, b);
+      candidates[b].emplace_back(score, a);
+    }
+  }
+  int64_t hits[3] = {0, 0, 0};
+  const size_t ks[3] = {1, 5, 10};
+  for (const auto& [id, incident] : gold) {
+    if (incident == 0 || sizes[incident] < 2) continue;
+    ++r.reports_with_partner;
+    std::vector<std::pair<double, int64_t>>& c = candidates[id];
+    std::stable_sort(c.begin(), c.end(), [](const auto& x, const auto& y) { return x.first > y.first; });
+    for (size_t k = 0; k < 3; ++k) {
+      for (size_t i = 0; i < c.size() && i < ks[k]; ++i) {
+        if (incident_of(c[i].second) == incident) {
+          ++hits[k];
+          break;
+        }
+      }
+    }
+  }
+  const double n = static_cast<double>(std::max<int64_t>(r.reports_with_partner, 1));
+  r.recall_at_1 = static_cast<double>(hits[0]) / n;
+  r.recall_at_5 = static_cast<double>(hits[1]) / n;
+  r.recall_at_10 = static_cast<double>(hits[2]) / n;
+  r.candidate_recall =
+      r.gold_pairs ? static_cast<double>(r.candidate_gold_pairs) / static_cast<double>(r.gold_pairs) : 0;
+  return r;
+}
+
 }  // namespace
 
 PairwiseScores pairwise_scores(const std::vector<int64_t>& gold, const std::vector<int64_t>& predicted) {
@@ -119,7 +188,8 @@ std::map<int64_t, int64_t> load_predicted_incidents(Store& store, const std::str
   return incident_numbers(store, name);
 }
 
-AggregationScores evaluate_aggregation(Store& store, const std::string& name, const std::string& gold) {
+AggregationScores evaluate_aggregation(Store& store, const std::string& name, const std::string& gold,
+                                       const std::string& pairs) {
   std::map<int64_t, int64_t> gold_incidents = load_gold_incidents(store, gold);
   std::map<int64_t, int64_t> predicted = load_predicted_incidents(store, name);
   if (gold_incidents.empty()) throw Error(gold + ": names no issue of " + store.db().path().string());
@@ -129,7 +199,9 @@ AggregationScores evaluate_aggregation(Store& store, const std::string& name, co
     auto it = predicted.find(id);
     pv.push_back(it == predicted.end() ? 0 : it->second);
   }
-  return {name, gold, pairwise_scores(gv, pv)};
+  AggregationScores out{name, gold, pairwise_scores(gv, pv), std::nullopt};
+  if (!pairs.empty()) out.ranking = ranking_scores(gold_incidents, read_scored_pairs(store, pairs));
+  return out;
 }
 
 void print_aggregation_scores(const AggregationScores& a, std::ostream& out) {
@@ -142,11 +214,17 @@ void print_aggregation_scores(const AggregationScores& a, std::ostream& out) {
              format_fixed(s.precision, 4), format_fixed(s.recall, 4), format_fixed(s.f1, 4),
              format_fixed(s.purity, 4)});
   t.print(out);
+  if (const auto& r = a.ranking) {
+    out << "Candidates: " << r->candidate_gold_pairs << " of " << r->gold_pairs << " gold pairs (candidate recall "
+        << format_fixed(r->candidate_recall, 4) << "); of " << r->reports_with_partner
+        << " reports with a gold partner, one among the best-scored 1 / 5 / 10: " << format_fixed(r->recall_at_1, 4)
+        << " / " << format_fixed(r->recall_at_5, 4) << " / " << format_fixed(r->recall_at_10, 4) << "\n";
+  }
 }
 
 nlohmann::json aggregation_scores_json(const AggregationScores& a) {
   const PairwiseScores& s = a.scores;
-  return {{"reports", s.reports},
+  nlohmann::json out = {{"reports", s.reports},
           {"gold_incidents", s.gold_incidents},
           {"predicted_incidents", s.predicted_incidents},
           {"gold_pairs", s.gold_pairs},
@@ -156,6 +234,14 @@ nlohmann::json aggregation_scores_json(const AggregationScores& a) {
           {"recall", s.recall},
           {"f1", s.f1},
           {"purity", s.purity}};
+  if (const auto& r = a.ranking) {
+    out["candidate_recall"] = r->candidate_recall;
+    out["recall_at_1"] = r->recall_at_1;
+    out["recall_at_5"] = r->recall_at_5;
+    out["recall_at_10"] = r->recall_at_10;
+    out["reports_with_partner"] = r->reports_with_partner;
+  }
+  return out;
 }
 
 }  // namespace firstmile

@@ -7,11 +7,13 @@
 // The gold is a CSV of (issue URL or OWNER/NAME#N, incident) rows, or "duplicates": issues
 // joined by the "Duplicate of ..." comments mined from GitHub (base/issue_references.h,
 // duplicate_of). Scores are COLA's pairwise precision, recall and F1 over the issues the gold
-// names, and the purity of the predicted groups.
+// names, and the purity of the predicted groups; with the candidate pairs' scores, Recall@k and
+// candidate recall as the duplicate-detection literature reports them.
 #pragma once
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -40,13 +42,25 @@ std::map<int64_t, int64_t> load_gold_incidents(Store& store, const std::string& 
 // throws Error when there is no such aggregation.
 std::map<int64_t, int64_t> load_predicted_incidents(Store& store, const std::string& name);
 
+// Duplicate-detection metrics of the candidate pairs and their scores (`aggregate --pairs-out`):
+// Recall@k, of the gold reports that have a gold partner, the share with one among their k
+// best-scored candidates; candidate recall, the share of gold pairs that are candidates at all.
+struct RankingScores {
+  int64_t reports_with_partner = 0, gold_pairs = 0, candidate_gold_pairs = 0;
+  double recall_at_1 = 0, recall_at_5 = 0, recall_at_10 = 0, candidate_recall = 0;
+};
+
 struct AggregationScores {
   std::string name;  // the aggregation
   std::string gold;  // as given
   PairwiseScores scores;
+  std::optional<RankingScores> ranking;  // with a pairs file
 };
-// Throws Error when the gold names no issue of the database.
-AggregationScores evaluate_aggregation(Store& store, const std::string& name, const std::string& gold);
+// Throws Error when the gold names no issue of the database. With `pairs` (a CSV `aggregate
+// --pairs-out` wrote: issue_a, issue_b, score, ...), also the ranking scores; a row naming an
+// issue the database does not know is an Error naming the file and line.
+AggregationScores evaluate_aggregation(Store& store, const std::string& name, const std::string& gold,
+                                       const std::string& pairs = "");
 
 void print_aggregation_scores(const AggregationScores& scores, std::ostream& out);
 nlohmann::json aggregation_scores_json(const AggregationScores& scores);

@@ -169,3 +169,42 @@ TEST_CASE("a gold that names no issue of the database is an error") {
   std::string expected = path + ": names no issue of ";
   CHECK_THROWS_WITH_AS(evaluate_aggregation(s.store(), "default", path), doctest::Contains(expected.c_str()), Error);
 }
+
+TEST_CASE("with the candidate pairs and their scores: Recall@k and candidate recall") {
+  EvalStore s;
+  TempDir dir;
+  std::string gold = (dir / "gold.csv").string();
+  // Gold a = {1, 2, 3}, b = {4, 5}; 6 in none. Four reports of a and b have a partner: 5 reports.
+  write_file(gold, "acme/model#1,a\nacme/model#2,a\nacme/model#3,a\nacme/model#4,b\nacme/model#5,b\nacme/model#6,0\n");
+  std::string pairs = (dir / "pairs.csv").string();
+  // Candidates: (1,2) true, (1,6) false and scored higher, (3,6) false, (4,5) true, (2,3) true.
+  write_file(pairs,
+             "issue_a,issue_b,score,same_signature\n"
+             "acme/model#1,acme/model#2,0.60,1\n"
+             "acme/model#1,acme/model#6,0.90,0\n"
+             "acme/model#3,acme/model#6,0.95,0\n"
+             "acme/model#4,acme/model#5,0.20,0\n"
+             "acme/model#2,acme/model#3,0.10,0\n");
+  AggregationScores scores = evaluate_aggregation(s.store(), "default", gold, pairs);
+  REQUIRE(scores.ranking);
+  const RankingScores& r = *scores.ranking;
+  // Gold pairs: 3 in a, 1 in b; candidates among them: (1,2), (2,3), (4,5).
+  CHECK(r.gold_pairs == 4);
+  CHECK(r.candidate_gold_pairs == 3);
+  CHECK(r.candidate_recall == doctest::Approx(0.75));
+  // Best candidate: 1 -> 6 (miss), 2 -> 1 (hit), 3 -> 6 (miss), 4 -> 5, 5 -> 4 (hits): 3 of 5 at 1;
+  // within 5 every one of them has a partner among its candidates.
+  CHECK(r.reports_with_partner == 5);
+  CHECK(r.recall_at_1 == doctest::Approx(0.6));
+  CHECK(r.recall_at_5 == doctest::Approx(1.0));
+  std::ostringstream table;
+  print_aggregation_scores(scores, table);
+  CHECK(table.str().find("Candidates: 3 of 4 gold pairs (candidate recall 0.7500); of 5 reports with a gold "
+                         "partner, one among the best-scored 1 / 5 / 10: 0.6000 / 1.0000 / 1.0000\n") !=
+        std::string::npos);
+  CHECK(aggregation_scores_json(scores)["recall_at_1"] == doctest::Approx(0.6));
+
+  write_file(pairs, "issue_a,issue_b,score\nacme/model#1,nobody/none#9,0.5\n");
+  CHECK_THROWS_WITH_AS(evaluate_aggregation(s.store(), "default", gold, pairs),
+                       doctest::Contains("pairs.csv: line 2: 'nobody/none#9' is not an issue of this database"), Error);
+}

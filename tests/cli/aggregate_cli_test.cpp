@@ -1,6 +1,8 @@
 // aggregate synth, aggregate, aggregate eval and incidents end to end.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "support/firstmile_process.h"
@@ -32,6 +34,38 @@ TEST_CASE("synthetic storms go through import, aggregate, eval and incidents") {
   CHECK(incidents["aggregation"]["route"] == "hybrid");
   CHECK(incidents["aggregation"]["summary"]["reports"] == 400);
   CHECK(incidents["incidents"].size() == incidents["aggregation"]["incidents"].get<size_t>());
+}
+
+TEST_CASE("aggregate --pairs-out writes every candidate pair's evidence, which eval --pairs ranks") {
+  TempDir dir;
+  std::string db = (dir / "t.db").string(), storms = (dir / "storms").string(), pairs = (dir / "pairs.csv").string();
+  REQUIRE(run_firstmile({"aggregate", "synth", "--seed", "5", "--reports", "200", "--out", storms}).exit_code == 0);
+  REQUIRE(run_firstmile({"import", "issues", storms + "/issues.jsonl", "--db", db}).exit_code == 0);
+  CommandResult agg = run_firstmile({"aggregate", "--db", db, "--pairs-out", pairs});
+  REQUIRE_MESSAGE(agg.exit_code == 0, agg.err);
+  std::string csv = file_bytes(pairs);
+  CHECK(csv.rfind("issue_a,issue_b,score,same_signature,", 0) == 0);
+  CHECK(csv.find(",days_apart,") != std::string::npos);
+  // One line per candidate pair, as many as the summary counts.
+  size_t rows = static_cast<size_t>(std::count(csv.begin(), csv.end(), '\n')) - 1;
+  CHECK(agg.out.find("\n" + std::to_string(rows) + " candidate pairs (not all 19900)") != std::string::npos);
+  CommandResult eval = run_firstmile(
+      {"aggregate", "eval", "--db", db, "--gold", storms + "/incidents.csv", "--pairs", pairs, "--format", "json"});
+  REQUIRE_MESSAGE(eval.exit_code == 0, eval.err);
+  nlohmann::json j = nlohmann::json::parse(eval.out);
+  CHECK(j["candidate_recall"].get<double>() > 0.5);
+  CHECK(j["recall_at_10"].get<double>() >= j["recall_at_1"].get<double>());
+  // A wall of one day leaves fewer candidates than none.
+  CommandResult walled = run_firstmile({"aggregate", "--db", db, "--max-days-apart", "1", "--name", "walled"});
+  REQUIRE_MESSAGE(walled.exit_code == 0, walled.err);
+  auto candidates = [](const std::string& out) {
+    size_t at = out.find('\n') + 1;
+    return std::stoll(out.substr(at, out.find(' ', at) - at));
+  };
+  CHECK(candidates(walled.out) < candidates(agg.out));
+  CommandResult unwritable = run_firstmile({"aggregate", "--db", db, "--pairs-out", (dir / "no/such/dir.csv").string()});
+  CHECK(unwritable.exit_code == 2);
+  CHECK(unwritable.err.find("cannot write") != std::string::npos);
 }
 
 TEST_CASE("aggregate eval --gold duplicates joins the sample's 'Duplicate of #9001' comment to its issue") {

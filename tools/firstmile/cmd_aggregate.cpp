@@ -39,6 +39,7 @@ struct SynthArgs {
 struct EvalArgs {
   std::string name = "default";
   std::string gold;
+  std::string pairs;
   std::string format = "table";
 };
 
@@ -70,18 +71,22 @@ CLI::App* add_synth(CLI::App* cmd) {
 CLI::App* add_eval(CLI::App* cmd, std::shared_ptr<Globals> g) {
   auto eval = std::make_shared<EvalArgs>();
   auto* ev =
-      cmd->add_subcommand("eval", "Pairwise precision, recall, F1 and purity of an aggregation against gold incidents");
+      cmd->add_subcommand("eval",
+                          "Pairwise precision, recall, F1 and purity of an aggregation against gold incidents; with\n"
+                          "--pairs, Recall@k and candidate recall of its candidate pairs");
   ev->add_option("--gold", eval->gold,
                  "CSV of (issue URL or OWNER/NAME#N, incident), or 'duplicates' (mined \"Duplicate of #N\")")
       ->required();
   ev->add_option("--name", eval->name, "Aggregation to evaluate")->capture_default_str();
+  ev->add_option("--pairs", eval->pairs,
+                 "The candidate pairs `aggregate --pairs-out` wrote: adds Recall@1/5/10 and candidate recall");
   ev->add_option("--format", eval->format, "table or json")
       ->check(CLI::IsMember({"table", "json"}))
       ->capture_default_str();
   ev->fallthrough();
   ev->callback([g, eval] {
     Store store = Store::open(g->db, Database::kReadOnly);
-    AggregationScores scores = evaluate_aggregation(store, eval->name, eval->gold);
+    AggregationScores scores = evaluate_aggregation(store, eval->name, eval->gold, eval->pairs);
     if (eval->format == "json") {
       std::cout << aggregation_scores_json(scores).dump(2) << "\n";
     } else {
