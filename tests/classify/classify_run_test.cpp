@@ -78,11 +78,7 @@ TEST_CASE(
     }
     return reply_text("not JSON at all");
   });
-  LlmClientOptions lo;
-  lo.base_url = llm.url();
-  lo.model = "fake-7b";
-  lo.max_retries = 1;
-  lo.retry_wait = std::chrono::milliseconds(1);
+  LlmClientOptions lo = quick_client(llm.url(), "fake-7b");
   LlmClient client(lo, &f.store);
   LlmLabeler labeler(f.taxonomy);
   ClassifyOptions o;
@@ -115,11 +111,7 @@ TEST_CASE("an LLM that fails or is over budget leaves the rules' guess marked fo
   Fixture f;
   FakeLlm llm;
   llm.set_responder([](const nlohmann::json&) { return reply_status(500); });
-  LlmClientOptions lo;
-  lo.base_url = llm.url();
-  lo.model = "fake";
-  lo.max_retries = 1;
-  lo.retry_wait = std::chrono::milliseconds(1);
+  LlmClientOptions lo = quick_client(llm.url(), "fake");
   lo.budget = 1;
   LlmClient client(lo, &f.store);
   LlmLabeler labeler(f.taxonomy);

@@ -2,9 +2,11 @@
 // once, and a store holding four short reports to classify, calibrate and explain.
 #pragma once
 
+#include <chrono>
 #include <string>
 
 #include "classify/rules.h"
+#include "llm/llm_client.h"
 #include "store/calibrations.h"
 #include "store/store.h"
 #include "support/files.h"
@@ -12,6 +14,16 @@
 #include "taxonomy/taxonomy.h"
 
 namespace firstmile::testing {
+
+// A client of the loopback server that gives up after one quick retry.
+inline LlmClientOptions quick_client(const std::string& url, const std::string& model) {
+  LlmClientOptions o;
+  o.base_url = url;
+  o.model = model;
+  o.max_retries = 1;
+  o.retry_wait = std::chrono::milliseconds(1);
+  return o;
+}
 
 inline const RuleSet& shipped_rules() {
   static const RuleSet r = RuleSet::load(shipped_taxonomy(), source_file("taxonomy/rules"));

@@ -92,11 +92,7 @@ TEST_CASE("hybrid by gain sends at most --max-route of the issues and uses the L
                        {"root_cause", "rc.config.inference"},
                        {"rationale", "asked"}});
   });
-  LlmClientOptions lo;
-  lo.base_url = llm.url();
-  lo.model = "fake-7b";
-  lo.max_retries = 1;
-  lo.retry_wait = std::chrono::milliseconds(1);
+  LlmClientOptions lo = quick_client(llm.url(), "fake-7b");
   LlmClient client(lo, &f.store);
   LlmLabeler labeler(f.taxonomy);
   // The shipped routing block: the LLM gains where the rules are less sure than it is.
