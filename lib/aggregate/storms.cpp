@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <ctime>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <random>
@@ -165,6 +166,10 @@ const char* const kRepos[][2] = {{"QwenLM", "Qwen2.5"},
                                  {"ollama", "ollama"},
                                  {"huggingface", "transformers"}};
 constexpr int kRepoCount = sizeof kRepos / sizeof kRepos[0];
+// The model owners' repositories (the first ten of kRepos), where the real profile draws from.
+constexpr int kModelRepoCount = 10;
+// Sizes of the real storms' incidents of two or more (../shared/storms): drawn uniformly.
+const int kRealSizes[] = {2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 4, 4, 4, 4, 5};
 
 // Noise: failures of their own, spread over the same libraries and models.
 const char* const kNoiseErrors[] = {
@@ -256,8 +261,10 @@ std::string body_for(const std::string& error, const std::string& model, const s
 
 // The corpus being drawn: reports with their creation times, before they are numbered.
 struct Drafting {
-  Drafting(uint64_t seed, int64_t span_seconds) : draw(seed), span(span_seconds) {}
+  Drafting(uint64_t seed, int64_t span_seconds, bool real_profile)
+      : draw(seed), real(real_profile), span(span_seconds) {}
   Draw draw;
+  const bool real = false;  // the "real" profile (StormOptions::profile)
   const std::time_t base = 1704067200;                   // 2024-01-01
   const int64_t span;                                    // seconds the reports are spread over
   std::map<std::string, std::vector<std::time_t>> used;  // incident starts by cause and variant
@@ -301,7 +308,26 @@ void draft_incident(Drafting& d, const IncidentPlan& plan, int64_t id, int64_t s
   const Cause& cause = *plan.cause;
   const std::string model = draw.pick(kModels);
   std::vector<int> repos;
-  for (uint64_t k = 0, n = 1 + draw(4); k < n; ++k) repos.push_back(static_cast<int>(draw(kRepoCount)));
+  if (d.real) {
+    // One owner; a second of its repositories in three incidents of five (members drawn from
+    // the two, so that two in five end up spanning both, as measured).
+    std::vector<int> owned;
+    const int first = static_cast<int>(draw(kModelRepoCount));
+    for (int k = 0; k < kModelRepoCount; ++k) {
+      if (k != first && std::string(kRepos[k][0]) == kRepos[first][0]) owned.push_back(k);
+    }
+    repos.push_back(first);
+    if (draw(5) < 3) repos.push_back(owned[draw(owned.size())]);
+  } else {
+    for (uint64_t k = 0, n = 1 + draw(4); k < n; ++k) repos.push_back(static_cast<int>(draw(kRepoCount)));
+  }
+  // The real profile's span: half within a month, three in ten over one to six months, two in
+  // ten over six to eighteen.
+  double span_days = 14;
+  if (d.real) {
+    const double u = draw.unit();
+    span_days = u < 0.5 ? 30 * draw.unit() : u < 0.8 ? 30 + 150 * draw.unit() : 180 + 360 * draw.unit();
+  }
   for (int64_t i = 0; i < size; ++i) {
     StormReport r;
     const auto& repo = kRepos[repos[draw(repos.size())]];
@@ -313,13 +339,16 @@ void draft_incident(Drafting& d, const IncidentPlan& plan, int64_t id, int64_t s
     std::string title = chinese ? draw.pick(cause.titles_zh) : draw.pick(cause.titles_en);
     title = replace_all(replace_all(replace_all(title, "{a}", plan.variant), "{v}", plan.version), "{m}", model);
     r.title = title;
-    // One in six reports does not paste the error: the symptom and version must carry it.
-    std::string error = cause.error[0] && draw(6) != 0
+    // One in six reports does not paste the error (one in two in the real profile): the
+    // symptom and version must carry it.
+    std::string error = cause.error[0] && draw(d.real ? 2 : 6) != 0
                             ? vary(replace_all(replace_all(cause.error, "{a}", plan.variant), "{m}", model), draw)
                             : "";
     r.body = body_for(error, model, cause.library, plan.version, draw.pick(kGpus), chinese, draw);
-    // Most reports come in the first days; a tail follows for weeks.
-    std::time_t at = plan.start + static_cast<std::time_t>(draw.unit() * draw.unit() * 14 * 86400);
+    // Bursts: most reports come in the first days, a tail follows for weeks. Real: the first
+    // report starts the incident, the others anywhere in its span.
+    std::time_t at = d.real ? plan.start + static_cast<std::time_t>(i == 0 ? 0 : draw.unit() * span_days * 86400)
+                            : plan.start + static_cast<std::time_t>(draw.unit() * draw.unit() * span_days * 86400);
     d.drafts.emplace_back(at, std::move(r));
   }
 }
@@ -329,7 +358,7 @@ void draft_noise(Drafting& d, int64_t count) {
   Draw& draw = d.draw;
   for (int64_t i = 0; i < count; ++i) {
     StormReport r;
-    const auto& repo = kRepos[draw(kRepoCount)];
+    const auto& repo = kRepos[draw(d.real ? kModelRepoCount : kRepoCount)];
     r.owner = repo[0];
     r.name = repo[1];
     const Cause& lib = draw.pick(causes());
@@ -354,14 +383,17 @@ std::string StormReport::url() const {
 
 StormCorpus generate_storms(const StormOptions& o) {
   if (o.reports < 0 || o.days < 1 || o.noise_share < 0 || o.noise_share > 1) throw Error("storms: bad options");
-  Drafting d(o.seed, static_cast<int64_t>(o.days) * 86400);
+  if (o.profile != "burst" && o.profile != "real")
+    throw Error("storms: profile must be 'burst' or 'real', not '" + o.profile + "'");
+  Drafting d(o.seed, static_cast<int64_t>(o.days) * 86400, o.profile == "real");
   StormCorpus corpus;
   const int64_t incident_reports = static_cast<int64_t>(o.reports * (1 - o.noise_share));
   int64_t made = 0;
   while (made < incident_reports) {
     // Sizes: mostly small storms, a few large ones.
     Draw& draw = d.draw;
-    int64_t size = 2 + static_cast<int64_t>(draw(6)) + (draw(5) == 0 ? static_cast<int64_t>(draw(30)) : 0);
+    int64_t size = d.real ? kRealSizes[draw(std::size(kRealSizes))]
+                          : 2 + static_cast<int64_t>(draw(6)) + (draw(5) == 0 ? static_cast<int64_t>(draw(30)) : 0);
     size = std::min(size, incident_reports - made);
     if (size < 2) break;
     std::optional<IncidentPlan> plan = plan_incident(d);

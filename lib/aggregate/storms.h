@@ -6,7 +6,8 @@
 //   firstmile aggregate
 //   firstmile aggregate eval --gold storms/incidents.csv
 //
-// What makes them realistic (and hard): an incident is a breaking change or a misconfiguration
+// Two profiles (StormOptions::profile): "burst", the first generator, and "real", whose
+// statistics follow the real storms of ../shared/storms. In the burst profile, an incident is a breaking change or a misconfiguration
 // that many users hit over days, across repositories and model series; its reports paraphrase
 // the title (English and Chinese), paste the same error with their own paths, numbers and
 // addresses, or no error at all (only the symptom and the library version); several incidents
@@ -28,6 +29,12 @@ struct StormOptions {
   double noise_share = 0.3;  // reports that belong to no incident
   int days = 365;            // the span the reports are spread over
   int first_number = 1;      // issue numbers start here (per repository)
+  // "burst": incidents of a week, 2 to 37 reports, across repositories and owners, most with an
+  // error line. "real": as measured on real storms (bench/storm_stats.py on ../shared/storms):
+  // 2 to 5 reports, half of them chronic (spread over one to eighteen months), half of the
+  // reports without an error line, inside one owner's repositories (two of them in about two
+  // incidents of five), and the noise in the same owners' repositories.
+  std::string profile = "burst";
 };
 
 struct StormReport {

@@ -92,3 +92,20 @@ TEST_CASE("aggregate refuses an LLM endpoint on the rules route and an unknown a
   CHECK(eval.exit_code == 2);
   CHECK(eval.err.find("no aggregation named 'nope'") != std::string::npos);
 }
+
+TEST_CASE("aggregate synth --profile real writes storms shaped like real ones, four fifths singletons") {
+  TempDir dir;
+  std::string storms = (dir / "real").string();
+  CommandResult synth =
+      run_firstmile({"aggregate", "synth", "--seed", "4", "--reports", "500", "--profile", "real", "--out", storms});
+  REQUIRE_MESSAGE(synth.exit_code == 0, synth.err);
+  std::string truth = file_bytes(std::filesystem::path(storms) / "incidents.csv");
+  size_t rows = static_cast<size_t>(std::count(truth.begin(), truth.end(), '\n')) - 1;
+  size_t none = 0;  // rows whose incident is 0 (the CSV ends its rows with CRLF)
+  for (size_t at = truth.find(",0\r\n"); at != std::string::npos; at = truth.find(",0\r\n", at + 1)) ++none;
+  CHECK(rows == 500);
+  CHECK(none >= 395);  // 0.8 of 500, and the remainder a last incident could not take
+  CHECK(none <= 405);
+  CommandResult bad = run_firstmile({"aggregate", "synth", "--profile", "weird", "--out", storms});
+  CHECK(bad.exit_code != 0);
+}

@@ -33,6 +33,7 @@ struct SynthArgs {
   int reports = 1000;
   double noise = 0.3;
   int days = 365;
+  std::string profile = "burst";
   std::string out;
 };
 
@@ -51,16 +52,22 @@ CLI::App* add_synth(CLI::App* cmd) {
   sy->add_option("--reports", synth->reports, "Number of reports")
       ->capture_default_str()
       ->check(CLI::Range(0, 100000000));
-  sy->add_option("--noise", synth->noise, "Share of reports in no incident")
-      ->capture_default_str()
-      ->check(CLI::Range(0.0, 1.0));
+  auto* noise = sy->add_option("--noise", synth->noise, "Share of reports in no incident (default 0.3; 0.8 with --profile real)")
+                    ->check(CLI::Range(0.0, 1.0));
   sy->add_option("--days", synth->days, "Days the reports are spread over")
       ->capture_default_str()
       ->check(CLI::Range(1, 10000000));
+  sy->add_option("--profile", synth->profile,
+                 "burst: incidents of a week, across owners; real: as measured on real storms (2-5 reports,\n"
+                 "half chronic, half without an error line, within one owner's repositories)")
+      ->check(CLI::IsMember({"burst", "real"}))
+      ->capture_default_str();
   sy->add_option("--out", synth->out, "Folder to write")->required();
   sy->fallthrough();
-  sy->callback([synth] {
-    StormCorpus c = generate_storms({synth->seed, synth->reports, synth->noise, synth->days, 1});
+  sy->callback([synth, noise] {
+    // The real storms are four fifths singletons.
+    if (synth->profile == "real" && noise->count() == 0) synth->noise = 0.8;
+    StormCorpus c = generate_storms({synth->seed, synth->reports, synth->noise, synth->days, 1, synth->profile});
     write_storm_files(c, synth->out);
     std::cout << "Wrote " << c.reports.size() << " reports in " << c.incidents << " incidents to " << synth->out
               << "/issues.jsonl, truth in " << synth->out << "/incidents.csv\n";
