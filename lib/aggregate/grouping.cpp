@@ -17,10 +17,23 @@ namespace firstmile {
 namespace {
 
 // Step 2 and the score's half of step 3: only the pairs that matter are kept, the linked ones
-// and those the LLM will be asked about (their indexes in `routed`).
+// and those the LLM will be asked about (their indexes in `routed`). The score's decision is
+// "linked" at 0.5 or more, and for a report and its best candidate when each is the other's
+// best above the floor; an uncertain pair routed to the LLM keeps that decision when no usable
+// answer comes back.
 void score_pairs(const std::vector<AggregateReport>& reports, const std::vector<uint64_t>& candidates,
                  const CorpusStatistics& corpus, const SimilarityKnowledge& knowledge, const GroupingOptions& options,
                  Grouping& g, std::vector<size_t>& routed) {
+  const double floor = knowledge.pair_score().mutual_best_min_score;
+  // Pairs scoring below all of these can be neither linked nor uncertain: they are not kept.
+  double keep_from = std::min(0.5, floor);
+  if (options.route == PairRoute::kHybrid) keep_from = std::min(keep_from, 0.5 - options.threshold / 2);
+  if (options.route == PairRoute::kLlm) keep_from = -1;
+  struct Scored {
+    size_t a, b;
+    double score;
+  };
+  std::vector<Scored> kept;
   // Each report's best-scored candidate (score, other; other == SIZE_MAX: none yet).
   std::vector<std::pair<double, size_t>> best(reports.size(), {-1.0, SIZE_MAX});
   for (uint64_t key : candidates) {
@@ -30,32 +43,22 @@ void score_pairs(const std::vector<AggregateReport>& reports, const std::vector<
     if (options.on_pair) options.on_pair(a, b, evidence, score);
     if (score > best[a].first) best[a] = {score, b};
     if (score > best[b].first) best[b] = {score, a};
-    bool unsure = options.route == PairRoute::kLlm || std::fabs(score - 0.5) * 2 < options.threshold;
-    g.uncertain += unsure;
-    bool to_llm = unsure && options.route != PairRoute::kRules;
-    if (score < 0.5 && !to_llm) continue;
-    PairDecision d;
-    d.a = a;
-    d.b = b;
-    d.score = score;
-    d.linked = score >= 0.5;
-    if (to_llm) routed.push_back(g.pairs.size());
-    g.pairs.push_back(std::move(d));
+    if (score >= keep_from) kept.push_back({a, b, score});
   }
-  // Mutual best candidates above the floor are linked too (the pairs already decided aside).
-  const double floor = knowledge.pair_score().mutual_best_min_score;
-  if (floor >= 1) return;
-  for (size_t a = 0; a < reports.size(); ++a) {
-    const auto [score, b] = best[a];
-    if (b == SIZE_MAX || b <= a || best[b].second != a || score < floor || score >= 0.5) continue;
-    bool unsure = options.route == PairRoute::kLlm || std::fabs(score - 0.5) * 2 < options.threshold;
-    if (unsure && options.route != PairRoute::kRules) continue;  // the LLM decides it
+  for (const Scored& p : kept) {
+    const bool mutual = floor < 1 && p.score >= floor && best[p.a].second == p.b && best[p.b].second == p.a;
+    const bool by_score = p.score >= 0.5 || mutual;
+    const bool unsure = options.route == PairRoute::kLlm || std::fabs(p.score - 0.5) * 2 < options.threshold;
+    g.uncertain += unsure;
+    const bool to_llm = unsure && options.route != PairRoute::kRules;
+    if (!by_score && !to_llm) continue;
     PairDecision d;
-    d.a = a;
-    d.b = b;
-    d.score = score;
-    d.linked = true;
-    d.reason = "each is the other's best candidate";
+    d.a = p.a;
+    d.b = p.b;
+    d.score = p.score;
+    d.linked = by_score;
+    if (mutual && p.score < 0.5) d.reason = "each is the other's best candidate";
+    if (to_llm) routed.push_back(g.pairs.size());
     g.pairs.push_back(std::move(d));
   }
 }

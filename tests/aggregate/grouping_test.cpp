@@ -160,3 +160,32 @@ TEST_CASE("on the llm route every candidate pair is asked") {
   CHECK(static_cast<int64_t>(asked) == g.candidates);
   CHECK(g.pairs.size() == asked);
 }
+
+TEST_CASE("without usable LLM answers hybrid links exactly what the rules route links") {
+  StormCorpus corpus = generate_storms({.seed = 13, .reports = 400, .noise_share = 0.8, .profile = "real"});
+  std::vector<AggregateReport> reports = reports_of(corpus);
+  auto linked = [](const Grouping& g) {
+    std::vector<std::pair<size_t, size_t>> out;
+    for (const PairDecision& d : g.pairs) {
+      if (d.linked) out.emplace_back(d.a, d.b);
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  Grouping rules = group_reports(reports, shipped_similarity(), {});
+  GroupingOptions o;
+  o.route = PairRoute::kHybrid;
+  o.threshold = 0.9;
+  size_t asked = 0;
+  o.ask = [&asked](const std::vector<PairQuestion>& questions) {
+    asked += questions.size();
+    std::vector<PairAnswer> none(questions.size());
+    for (PairAnswer& a : none) a.reason = "HTTP 503";
+    return none;
+  };
+  Grouping hybrid = group_reports(reports, shipped_similarity(), o);
+  REQUIRE(asked > 0);
+  // Mutual best candidates among the routed pairs keep their link when the LLM does not answer.
+  CHECK(linked(hybrid) == linked(rules));
+  CHECK(hybrid.groups == rules.groups);
+}
