@@ -119,6 +119,7 @@ struct LlmClient::Worker {
 
 std::string llm_api_key_from_env() {
   const char* v = std::getenv("FIRSTMILE_LLM_API_KEY");
+  if (v) register_secret(v);  // never on screen or in the database, whoever echoes it
   return v ? v : "";
 }
 
@@ -133,6 +134,7 @@ LlmClient::LlmClient(LlmClientOptions options, Store* store) : options_(std::mov
   if (options_.base_url.empty()) throw Error("no LLM server URL given (--llm-url)");
   if (options_.model.empty()) throw Error("no LLM model given (--llm-model)");
   endpoint_ = chat_completions_url(options_.base_url);
+  register_secret(options_.api_key);  // whoever echoes it, it is not shown or stored
   options_.in_flight = std::max(1, options_.in_flight);
   options_.max_retries = std::max(0, options_.max_retries);
   if (!options_.sleep) options_.sleep = [](milliseconds d) { std::this_thread::sleep_for(d); };
@@ -146,7 +148,7 @@ std::string LlmClient::scrub(std::string text) const {
     for (size_t p = text.find(key); p != std::string::npos; p = text.find(key, p))
       text.replace(p, key.size(), "<redacted>");
   }
-  return redact_url_credentials(text);
+  return redact_secrets(text);
 }
 
 void LlmClient::say(const std::function<void(const std::string&)>& sink, const std::string& line) {

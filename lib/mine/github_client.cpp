@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "base/json_file.h"
+#include "base/redact.h"
 #include "base/version.h"
 
 namespace firstmile {
@@ -79,7 +80,8 @@ void answered(const HttpResponse& r, const std::string& url, GithubPage& page) {
 
 // An answer no retry or wait will change: an Error with the URL, GitHub's message and a hint.
 [[noreturn]] void refused(const HttpResponse& r, const std::string& url) {
-  std::string why = message_of(r.body);
+  // A server may echo the Authorization header it refused.
+  std::string why = redact_secrets(message_of(r.body));
   if (r.status == 401) {
     throw Error(url + ": HTTP 401 " + why + " (check GITHUB_TOKEN or GH_TOKEN; the token is not shown)");
   }
@@ -104,7 +106,10 @@ std::optional<int64_t> query_int(const std::string& url, const std::string& name
 std::string github_token_from_env() {
   for (const char* name : {"GITHUB_TOKEN", "GH_TOKEN"}) {
     const char* v = std::getenv(name);
-    if (v && *v) return v;
+    if (v && *v) {
+      register_secret(v);  // never on screen or in the database, whoever echoes it
+      return v;
+    }
   }
   return "";
 }
@@ -134,11 +139,12 @@ GithubClient::GithubClient(GithubClientOptions options)
                         .user_agent = std::string("firstmile/") + kToolVersion}),
       jitter_(std::random_device{}()) {
   while (!options_.api_url.empty() && options_.api_url.back() == '/') options_.api_url.pop_back();
+  register_secret(options_.token);  // whoever echoes it, it is not shown or stored
   if (!options_.sleep) options_.sleep = [](milliseconds d) { std::this_thread::sleep_for(d); };
 }
 
 void GithubClient::wait(milliseconds how_long, const std::string& why) {
-  if (options_.notice) options_.notice(why);
+  if (options_.notice) options_.notice(redact_secrets(why));
   options_.sleep(how_long);
 }
 
@@ -180,7 +186,7 @@ HttpResponse GithubClient::send(const std::string& url, const std::string& etag)
     auto ms = std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - start).count();
     std::string line = "GET " + url + " -> " + std::to_string(r.status) + " (" + std::to_string(ms) + " ms";
     if (!r.header("x-ratelimit-remaining").empty()) line += ", " + r.header("x-ratelimit-remaining") + " left";
-    options_.log(line + ")");
+    options_.log(redact_secrets(line + ")"));
   }
   return r;
 }

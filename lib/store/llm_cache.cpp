@@ -2,6 +2,7 @@
 #include "store/llm_cache.h"
 
 #include "base/clock.h"
+#include "base/redact.h"
 #include "store/store.h"
 
 namespace firstmile {
@@ -25,7 +26,8 @@ void save_cached_answers(Store& store, const std::vector<CachedAnswer>& answers)
       "VALUES (?, ?, ?, ?, ?, ?)");
   const std::string now = utc_now_iso8601();
   for (const CachedAnswer& a : answers) {
-    insert.bind(1, a.model).bind(2, a.request_hash).bind(3, a.response);
+    // An endpoint may echo the key in its answer: what is cached is what may be shown.
+    insert.bind(1, a.model).bind(2, a.request_hash).bind(3, redact_secrets(a.response));
     insert.bind(4, a.prompt_tokens).bind(5, a.completion_tokens).bind(6, now);
     insert.run();
   }

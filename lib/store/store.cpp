@@ -45,7 +45,7 @@ int64_t Store::begin_run(const std::string& command, const std::vector<std::stri
 
 void Store::finish_run(int64_t run_id, const std::string& status, const std::string& summary_json) {
   db_.query("UPDATE runs SET finished_at = ?, status = ?, summary = ? WHERE id = ?")
-      .bind_all(utc_now_iso8601(), status, summary_json, run_id)
+      .bind_all(utc_now_iso8601(), status, redact_secrets(summary_json), run_id)
       .run();
 }
 

@@ -104,6 +104,30 @@ TEST_CASE("the token is sent to GitHub but never shown in output, verbose logs, 
   }
 }
 
+TEST_CASE("a server that echoes the token it refused puts it neither on screen nor in the database") {
+  FakeGithub server;
+  server.add(make_repository("acme", "model", 20, 10, 4));
+  FakeFaults faults;
+  faults.required_token = "ghp_TheRightOneTheRightOneTheRight00";
+  faults.echo_authorization = true;
+  server.set_faults(faults);
+  TempDir dir;
+  const std::string token = "EchoedTopSecret-1234567";  // no known key shape: only registration hides it
+  setenv("GITHUB_TOKEN", token.c_str(), 1);
+  std::vector<std::string> args = mine_args(server, dir / "t.db");
+  args.push_back("--verbose");
+  CommandResult rejected = run_firstmile(args);
+  unsetenv("GITHUB_TOKEN");
+  CHECK(rejected.exit_code == 2);
+  INFO(rejected.err);
+  CHECK(contains(rejected.err, "HTTP 401 Bad credentials (Authorization: <redacted>"));  // to the end of the line
+  CHECK_FALSE(contains(rejected.err, token));
+  CHECK_FALSE(contains(rejected.out, token));
+  for (const char* file : {"t.db", "t.db-wal", "t.db.lock"}) {
+    if (fs::exists(dir / file)) CHECK_FALSE(contains(file_bytes(dir / file), "EchoedTopSecret"));
+  }
+}
+
 TEST_CASE("a mine killed with SIGKILL at 20 random moments and resumed ends with the uninterrupted database") {
   FakeGithub server;
   server.add(make_repository("acme", "model", 220, 350, 11));

@@ -262,7 +262,7 @@ void FakeGithub::State::handle(const httplib::Request& req, httplib::Response& r
                     "application/json; charset=utf-8");
   };
   if (!faults.required_token.empty() && auth != "Bearer " + faults.required_token) {
-    return error(401, "Bad credentials");
+    return error(401, faults.echo_authorization ? "Bad credentials (Authorization: " + auth + ")" : "Bad credentials");
   }
   if (faults.quota == 0) {
     if (reset_at == 0) reset_at = now + 1;

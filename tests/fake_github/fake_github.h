@@ -46,6 +46,7 @@ struct FakeFaults {
   int delay_ms = 0;            // every answer waits this long
   std::string malformed_when;  // a request whose path+query contains this gets broken JSON
   std::string required_token;  // non-empty: other Authorization headers get 401
+  bool echo_authorization = false;  // that 401's message quotes the Authorization header it got
 };
 
 struct FakeStats {

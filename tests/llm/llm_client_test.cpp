@@ -460,3 +460,28 @@ TEST_CASE("a client without a URL or a model is an error") {
   CHECK_THROWS_AS(LlmClient({.base_url = "", .model = "m"}), Error);
   CHECK_THROWS_AS(LlmClient({.base_url = "http://localhost:8000", .model = ""}), Error);
 }
+
+TEST_CASE("an answer that echoes the API key is cached and returned without it") {
+  const std::string key = "EchoedKeyWithoutAShape-778899";  // only the key's registration hides it
+  TempDir dir;
+  FakeLlm server;
+  server.set_responder([&key](const json&) { return reply_text("{\"note\": \"you sent " + key + "\"}"); });
+  Recorder rec;
+  LlmClientOptions o = options_for(server, rec);
+  o.api_key = key;
+  {
+    Store store = Store::open(dir / "echo.db");
+    LlmClient client(o, &store);
+    std::vector<LlmResult> results = client.complete_all(questions(2));
+    REQUIRE(results[0].ok());
+    // What is stored may be shown: the cache holds the answer with the key taken out.
+    LlmClient again(o, &store);
+    std::vector<LlmResult> cached = again.complete_all(questions(2));
+    REQUIRE(cached[0].ok());
+    CHECK(cached[0].content.find(key) == std::string::npos);
+    CHECK(cached[0].content.find("<redacted>") != std::string::npos);
+  }
+  for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
+    CHECK(file_bytes(entry.path()).find(key) == std::string::npos);
+  }
+}

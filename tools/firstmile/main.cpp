@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 
 #include "base/error.h"
+#include "base/redact.h"
 #include "base/version.h"
 #include "globals.h"
 
@@ -49,10 +50,10 @@ int main(int argc, char** argv) {
     int code = app.exit(e);
     return code == 0 ? kExitOk : kExitError;
   } catch (const Error& e) {
-    std::cerr << "firstmile: " << e.what() << "\n";
+    std::cerr << "firstmile: " << redact_secrets(e.what()) << "\n";
     return kExitError;
   } catch (const std::exception& e) {
-    std::cerr << "firstmile: internal error: " << e.what() << "\n";
+    std::cerr << "firstmile: internal error: " << redact_secrets(e.what()) << "\n";
     return kExitError;
   }
   return g->exit_code;
