@@ -9,6 +9,9 @@
 namespace firstmile {
 
 std::string read_file(const std::filesystem::path& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) throw Error(path.string() + ": is a folder, not a file");
+  if (!std::filesystem::exists(path, ec)) throw Error(path.string() + ": no such file");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(path.string() + ": cannot open file");
   std::ostringstream out;

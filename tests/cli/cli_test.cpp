@@ -1,6 +1,8 @@
 // End-to-end tests of the firstmile binary: exit codes, messages, files left untouched.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "support/firstmile_process.h"
@@ -23,6 +25,28 @@ TEST_CASE("firstmile --help lists the subcommands") {
 TEST_CASE("an unknown subcommand or flag exits 2") {
   CHECK(run_firstmile({"frobnicate"}).exit_code == 2);
   CHECK(run_firstmile({"summary", "--no-such-flag"}).exit_code == 2);
+}
+
+TEST_CASE("usage errors are one line saying what is wrong, a mistyped command its nearest name") {
+  CommandResult typo = run_firstmile({"--db", "x.db", "sumary"});
+  CHECK(typo.exit_code == 2);
+  CHECK(typo.err == "firstmile: unknown command 'sumary'; did you mean 'summary'? (firstmile --help lists them)\n");
+  CommandResult far = run_firstmile({"frobnicate"});
+  CHECK(far.err == "firstmile: unknown command 'frobnicate' (firstmile --help lists them)\n");
+  TempDir dir;
+  CommandResult missing = run_firstmile({"import", "issues", (dir / "none.json").string(), "--db", (dir / "t.db").string()});
+  CHECK(missing.exit_code == 2);
+  CHECK(std::count(missing.err.begin(), missing.err.end(), '\n') == 1);  // no "Run with --help" line
+  CHECK(missing.err.find("none.json") != std::string::npos);
+  CommandResult folder = run_firstmile({"--taxonomy", dir.path().string(), "summary", "--db", (dir / "t.db").string()});
+  CHECK(folder.exit_code == 2);
+  CHECK(folder.err == "firstmile: " + dir.path().string() + ": is a folder, not a file\n");
+  CommandResult bad_value = run_firstmile({"classify", "--route", "nope"});
+  CHECK(bad_value.exit_code == 2);
+  CHECK(std::count(bad_value.err.begin(), bad_value.err.end(), '\n') == 1);
+  // --help and --version still print and succeed.
+  CHECK(run_firstmile({"summary", "--help"}).exit_code == 0);
+  CHECK(run_firstmile({"--version"}).out.rfind("firstmile ", 0) == 0);
 }
 
 TEST_CASE("import-dataset then summary --format json on one database file") {
