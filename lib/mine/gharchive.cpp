@@ -19,7 +19,6 @@
 #include "dataset/preset.h"
 #include "mine/gharchive_parser.h"
 #include "store/issue_rows.h"
-#include "store/rollback_journal.h"
 #include "store/store.h"
 
 namespace firstmile {
@@ -277,7 +276,9 @@ GharchiveImportSummary import_gharchive(Store& store, const Preset& preset,
   WantedRepositories wanted = wanted_repositories(options.repositories);
   unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
 
-  RollbackJournalForImport journal(store);  // outlives the transaction
+  // WAL throughout: readers keep the last committed state while the import runs, a second writer
+  // waits for it (busy timeout) instead of failing on a journal-mode switch, and a killed import
+  // leaves no hot journal that read-only commands cannot roll back.
   Transaction tx(store.db());
   s.run_id = store.begin_run("import gharchive", options.argv, nullptr);
   Importer importer(store, preset, s);

@@ -25,8 +25,9 @@
 // mine/gharchive_event.h filters and parses one line (the fast scanner is mine/json_scanner.h);
 // mine/gharchive_parser.h runs both on several threads and hands batches out in file order;
 // this import writes them, with a look-ahead over a window of batches that leaves out a write
-// a later event of the window makes pointless (counted as superseded). The transaction runs
-// with a rollback journal (store/rollback_journal.h).
+// a later event of the window makes pointless (counted as superseded). The one transaction
+// runs in WAL mode, as every write does: readers see the state before it until it commits, a
+// second writer waits for it, and a killed import leaves nothing that blocks a reader.
 #pragma once
 
 #include <cstdint>

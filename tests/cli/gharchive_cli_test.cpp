@@ -2,8 +2,13 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <csignal>
+#include <chrono>
 #include <cstdint>
+#include <thread>
 
+#include "store/store.h"
+#include "support/files.h"
 #include "support/firstmile_process.h"
 
 using namespace firstmile::testing;
@@ -122,4 +127,48 @@ TEST_CASE("import gharchive with a malformed issue event exits 2 naming file and
       run_firstmile({"import", "gharchive", (dir / "bad.json.gz").string(), "--db", (dir / "t.db").string()});
   CHECK(r.exit_code == 2);
   CHECK(r.err.find("bad.json.gz: line 3") != std::string::npos);
+}
+
+TEST_CASE("two imports started together both succeed, and readers are answered while one runs") {
+  TempDir dir;
+  std::string db = (dir / "t.db").string();
+  // Two dumps of 20,000 issues each: long enough for the second import and the reader to meet
+  // the first one's open transaction.
+  for (int k : {1, 2}) {
+    std::string events;
+    for (int n = 1; n <= 20000; ++n) events += issue_event("acme/model" + std::to_string(k), n, "issue " + std::to_string(n));
+    write_file(dir / ("d" + std::to_string(k) + ".json.gz"), gzip_stored(events));
+  }
+  REQUIRE(run_firstmile({"import", "gharchive", (dir / "d1.json.gz").string(), "--db", db, "--repo", "none/none"})
+              .exit_code == 0);  // the database exists, empty of issues
+  int first = start_firstmile({"import", "gharchive", (dir / "d1.json.gz").string(), "--db", db});
+  int second = start_firstmile({"import", "gharchive", (dir / "d2.json.gz").string(), "--db", db});
+  // `check` reads every table: 0 or 1 (findings), never 2 (an error such as "database is locked").
+  CommandResult reader = run_firstmile({"check", "--db", db});
+  CHECK_MESSAGE(reader.exit_code != 2, reader.err);
+  CHECK(wait_firstmile(first) == 0);
+  CHECK(wait_firstmile(second) == 0);
+  firstmile::Store store = firstmile::Store::open(db, firstmile::Database::kMustExist);
+  CHECK(store.db().query_int("SELECT count(*) FROM issues") == 40000);
+}
+
+TEST_CASE("an import killed with SIGKILL leaves the database readable by read-only commands at once") {
+  TempDir dir;
+  std::string db = (dir / "t.db").string();
+  std::string events;
+  for (int n = 1; n <= 40000; ++n) events += issue_event("acme/model", n, "issue " + std::to_string(n));
+  write_file(dir / "d.json.gz", gzip_stored(events));
+  REQUIRE(run_firstmile({"import", "gharchive", (dir / "d.json.gz").string(), "--db", db, "--repo", "none/none"})
+              .exit_code == 0);
+  int pid = start_firstmile({"import", "gharchive", (dir / "d.json.gz").string(), "--db", db});
+  std::this_thread::sleep_for(std::chrono::milliseconds(150));
+  kill(pid, SIGKILL);
+  wait_firstmile(pid);
+  CommandResult check = run_firstmile({"check", "--db", db});
+  CHECK_MESSAGE(check.exit_code != 2, check.err);
+  CHECK(check.err.find("readonly") == std::string::npos);
+  // All or nothing: the killed import wrote none of its issues, or (if it had finished) all.
+  firstmile::Store store = firstmile::Store::open(db, firstmile::Database::kReadOnly);
+  int64_t issues = store.db().query_int("SELECT count(*) FROM issues");
+  CHECK((issues == 0 || issues == 40000));
 }
