@@ -167,7 +167,7 @@ IncidentLink link_of(const std::vector<AggregateReport>& reports, const PairDeci
           std::round(d.score * 1000) / 1000,
           d.by_llm ? "llm" : "score",
           d.linked,
-          evidence.dump()};
+          evidence.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)};
 }
 
 json summary_json(const AggregateSummary& s, const std::string& llm_model) {
@@ -198,7 +198,7 @@ void store_aggregation(Store& store, const Taxonomy& taxonomy, const SimilarityK
   aggregation.threshold = options.grouping.threshold;
   aggregation.run_id = s.run_id;
   aggregation.created_at = utc_now_iso8601();
-  aggregation.summary = summary.dump();
+  aggregation.summary = summary.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   replace_aggregation(store, aggregation);
   int64_t number = 0;
   for (const auto& group : g.groups)
@@ -209,7 +209,7 @@ void store_aggregation(Store& store, const Taxonomy& taxonomy, const SimilarityK
   // The run also records which data decided: the aggregation's own summary stays as it was.
   summary["similarity_hash"] = knowledge.hash();
   for (const auto& [name, hash] : options.provenance) summary[name] = hash;
-  store.finish_run(s.run_id, "ok", summary.dump());
+  store.finish_run(s.run_id, "ok", summary.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   tx.commit();
 }
 
@@ -218,6 +218,7 @@ void store_aggregation(Store& store, const Taxonomy& taxonomy, const SimilarityK
 AggregateSummary aggregate_reports(Store& store, const Taxonomy& taxonomy, const SimilarityKnowledge& knowledge,
                                    const AggregateOptions& options) {
   if (options.grouping.window_days <= 0) throw Error("aggregate: --window must be more than 0 days");
+  require_utf8(options.name, "aggregate --name");
   if (options.grouping.route == PairRoute::kLlm && !options.grouping.ask) {
     throw Error("aggregate --route llm needs an LLM endpoint (--llm-url)");
   }

@@ -432,7 +432,7 @@ void write_storm_files(const StormCorpus& corpus, const std::filesystem::path& d
                         {"created_at", r.created_at},
                         {"updated_at", r.created_at},
                         {"html_url", r.url()}};
-    issues << j.dump() << '\n';
+    issues << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
     csv.row({r.url(), std::to_string(r.incident)});
   }
   if (!issues || !truth) throw Error(directory.string() + ": write failed");

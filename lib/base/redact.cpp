@@ -36,7 +36,8 @@ std::string redacted_argv_json(const std::vector<std::string>& argv) {
       out.push_back(redact_url_credentials(arg));
     }
   }
-  return out.dump();
+  // A path is bytes: a name that is not UTF-8 is stored with U+FFFD where it is not.
+  return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 std::string redact_url_credentials(std::string_view text) {

@@ -22,6 +22,11 @@ std::string join(const std::vector<std::string>& parts, std::string_view separat
 
 std::string to_lower_ascii(std::string_view text);
 
+// True when `text` is well-formed UTF-8 (no stray, overlong or truncated sequences).
+bool valid_utf8(std::string_view text);
+// Throws Error "<what>: '<text, invalid bytes as U+FFFD>' is not UTF-8 text" unless valid_utf8.
+void require_utf8(std::string_view text, const std::string& what);
+
 // At most `max_bytes` of `text`, cut at a UTF-8 character boundary (never inside a character).
 std::string_view utf8_prefix(std::string_view text, size_t max_bytes);
 

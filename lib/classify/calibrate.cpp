@@ -409,7 +409,7 @@ void save_calibration(Store& store, const Taxonomy& taxonomy, const RuleSet& rul
         {"accuracy", c.accuracy},
         {"counts", c.counts},
         {"rules_hash",
-         rules.hash()}}.dump();
+         rules.hash()}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     add_calibration(store, record);
   }
   json routing = {{"threshold", report.threshold},
@@ -452,9 +452,9 @@ void save_calibration(Store& store, const Taxonomy& taxonomy, const RuleSet& rul
         {"fold_sizes", cv->fold_sizes}, {"dimensions", dimensions}, {"classes", classes}};
   }
   record.dimension = "routing";
-  record.model = routing.dump();
+  record.model = routing.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   add_calibration(store, record);
-  store.finish_run(report.run_id, "ok", summary.dump());
+  store.finish_run(report.run_id, "ok", summary.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   tx.commit();
 }
 

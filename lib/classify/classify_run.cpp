@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/error.h"
+#include "base/text.h"
 #include "base/text_table.h"
 #include "classify/calibrate.h"
 #include "classify/routing.h"
@@ -126,6 +127,7 @@ class ClassifyRun {
         break;
     }
     if (!options_.source.empty()) s_.source = options_.source;
+    require_utf8(s_.source, "classify --source");
     if (options_.route == Route::kLlm && !options_.ask_llm)
       throw Error("classify --route llm needs an LLM endpoint (--llm-url)");
     // Uncalibrated confidences are raw margins: without a calibration, hybrid routes the least clear cases.
@@ -260,7 +262,7 @@ class ClassifyRun {
       evidence["gain"] = std::round(b.gains[k].total * 1000) / 1000;
       if (uncertain) evidence["routed_for"] = b.gains[k].dimensions;
     }
-    a.evidence = evidence.dump();
+    a.evidence = evidence.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     return a;
   }
 
@@ -293,7 +295,7 @@ class ClassifyRun {
                     {"rules_hash", rules_.hash()}};
     if (options_.ask_llm && !options_.llm_prompt_hash.empty()) summary["llm_prompt_hash"] = options_.llm_prompt_hash;
     Transaction tx(store_.db());
-    store_.finish_run(s_.run_id, "ok", summary.dump());
+    store_.finish_run(s_.run_id, "ok", summary.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     tx.commit();
   }
 
@@ -312,7 +314,7 @@ class ClassifyRun {
 }  // namespace
 
 std::string evidence_json(const Classification& c, const std::string& rules_hash) {
-  return evidence_object(c, rules_hash).dump();
+  return evidence_object(c, rules_hash).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 LlmAsk llm_asker(LlmClient& client, const LlmLabeler& labeler) {

@@ -269,15 +269,15 @@ std::string text_model_file(const TextModel& m) {
       << "// (classify/text_model.h), trained on " << m.learnt_from() << ".\n"
       << "// Written by `firstmile train`; re-run it rather than editing the counts by hand.\n"
       << "{\n  \"text_model\": {\n";
-  for (const auto& [key, value] : head.items()) out << "    " << nlohmann::json(key).dump() << ": " << value.dump() << ",\n";
+  for (const auto& [key, value] : head.items()) out << "    " << nlohmann::json(key).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << ": " << value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << ",\n";
   out << "    \"dimensions\": {\n";
   size_t di = 0;
   for (const auto& [name, d] : dims.items()) {
-    out << "      " << nlohmann::json(name).dump() << ": {\n        \"classes\": " << d["classes"].dump()
-        << ",\n        \"documents\": " << d["documents"].dump() << ",\n        \"counts\": {\n";
+    out << "      " << nlohmann::json(name).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << ": {\n        \"classes\": " << d["classes"].dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+        << ",\n        \"documents\": " << d["documents"].dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << ",\n        \"counts\": {\n";
     size_t ti = 0;
     for (const auto& [token, row] : d["counts"].items()) {
-      out << "          " << nlohmann::json(token).dump() << ": " << row.dump()
+      out << "          " << nlohmann::json(token).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << ": " << row.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
           << (++ti < d["counts"].size() ? ",\n" : "\n");
     }
     out << "        }\n      }" << (++di < dims.size() ? ",\n" : "\n");

@@ -221,7 +221,7 @@ CheckReport check_store(Store& store, const Taxonomy& taxonomy, const CheckOptio
 void print_check_report(const CheckReport& report, const std::string& db, const std::string& format,
                         std::ostream& out) {
   if (format == "json") {
-    out << nlohmann::json{{"database", db}, {"findings", report.to_json()}}.dump(2) << "\n";
+    out << nlohmann::json{{"database", db}, {"findings", report.to_json()}}.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     return;
   }
   out << "check " << db << ": " << report.findings.size() << " findings\n";

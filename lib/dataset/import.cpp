@@ -161,7 +161,7 @@ class RecordWriter {
     a.mapped = p.symptom.node && p.root_cause.node && p.stage.node;
     a.confidence = 1.0;
     a.evidence =
-        nlohmann::json{{"dataset", options_.name}, {"file", p.file->relative_path}, {"record", r.record_index}}.dump();
+        nlohmann::json{{"dataset", options_.name}, {"file", p.file->relative_path}, {"record", r.record_index}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     a.run_id = summary_.run_id;
     return a;
   }
@@ -181,7 +181,7 @@ std::string run_summary(const DatasetImportSummary& summary) {
   nlohmann::json run_summary = {{"source", summary.source},         {"files", summary.files},
                                 {"records", summary.records},       {"issues", summary.issues},
                                 {"new_issues", summary.new_issues}, {"unmapped_labels", summary.unmapped_labels}};
-  return run_summary.dump();
+  return run_summary.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace

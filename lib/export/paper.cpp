@@ -48,7 +48,7 @@ PaperFiles write_paper(const StudyReport& report, const std::filesystem::path& d
     out.files.insert(out.files.end(), names.begin(), names.end());
   };
   if (formats.count("json")) {
-    write_file_atomically(dir / "report.json", study_to_json(report).dump(2) + "\n");
+    write_file_atomically(dir / "report.json", study_to_json(report).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
     out.files.push_back("report.json");
   }
   if (formats.count("csv")) add(write_csv_tables(report, dir));

@@ -268,6 +268,11 @@ class SheetReader {
       error(r, "", std::to_string(r.fields.size()) + " fields, the header has " + std::to_string(width_));
       return std::nullopt;
     }
+    // Text that is not UTF-8 is named where it is, not stored.
+    for (const auto& [name, index] : column_) {
+      if (index < r.fields.size() && !valid_utf8(r.fields[index])) error(r, name, "not UTF-8 text");
+    }
+    if (errors_.size() > errors_before) return std::nullopt;
     SheetRow row;
     row.line = r.line;
     Annotation& a = row.annotation;
@@ -284,7 +289,7 @@ class SheetReader {
     }
     nlohmann::json evidence{{"sheet", origin_}, {"line", r.line}};
     if (!cell(r, "notes").empty()) evidence["notes"] = cell(r, "notes");
-    a.evidence = evidence.dump();
+    a.evidence = evidence.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     if (errors_.size() != errors_before) return std::nullopt;
     return row;
   }
@@ -303,6 +308,7 @@ class SheetReader {
 LabelImport import_label_sheet(Store& store, const Taxonomy& taxonomy, const std::filesystem::path& sheet,
                                const LabelImportOptions& options) {
   if (options.name.empty()) throw Error("--as needs an annotator name");
+  require_utf8(options.name, "label import --as");
   LabelImport summary;
   summary.source = "manual:" + options.name;
   std::vector<SheetRow> rows = SheetReader(store, taxonomy, sheet).read(summary);
@@ -321,7 +327,7 @@ LabelImport import_label_sheet(Store& store, const Taxonomy& taxonomy, const std
                              {"rows", summary.rows},
                              {"imported", summary.imported},
                              {"skipped", summary.skipped}};
-  store.finish_run(summary.run_id, "ok", run_summary.dump());
+  store.finish_run(summary.run_id, "ok", run_summary.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   tx.commit();
   return summary;
 }

@@ -261,7 +261,7 @@ std::string run_summary(const GharchiveImportSummary& s, const GharchiveOptions&
                             {"deleted_comments", s.deleted_comments},
                             {"repositories", s.repositories},
                             {"repository_filter", options.repositories}};
-  return summary.dump();
+  return summary.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace

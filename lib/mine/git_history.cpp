@@ -453,7 +453,7 @@ std::string run_summary(const GitImportOptions& o, const GitImportSummary& s) {
       {"repository", o.repository},         {"head", s.head},           {"commits_walked", s.commits_walked},
       {"new_commits", s.new_commits},       {"file_rows", s.file_rows}, {"closes_links", s.closes_links},
       {"mentions_links", s.mentions_links}, {"new_tags", s.new_tags},   {"updated_tags", s.updated_tags}};
-  return summary.dump();
+  return summary.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace

@@ -187,7 +187,7 @@ TimelineEvent timeline_event_from_json(const json& o, const std::string& where) 
     if (auto message = optional_string(o, "message", where))
       detail["message"] = message->substr(0, message->find('\n'));
   }
-  e.detail = detail.dump();
+  e.detail = detail.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   return e;
 }
 

@@ -314,13 +314,13 @@ MineSummary mine_repositories(Store& store, const Preset& preset, GithubClient& 
     json failed = summary_json(summary);
     failed["error"] = e.what();
     Transaction tx(store.db());
-    store.finish_run(summary.run_id, "failed", failed.dump());
+    store.finish_run(summary.run_id, "failed", failed.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     tx.commit();
     throw;
   }
   summary.counters = github.counters();
   Transaction tx(store.db());
-  store.finish_run(summary.run_id, "ok", summary_json(summary).dump());
+  store.finish_run(summary.run_id, "ok", summary_json(summary).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   tx.commit();
   return summary;
 }

@@ -135,7 +135,7 @@ json funnel_to_json(const Funnel& f) {
 
 void print_funnel(const Funnel& funnel, const std::string& format, std::ostream& out) {
   if (format == "json") {
-    out << funnel_to_json(funnel).dump(2) << "\n";
+    out << funnel_to_json(funnel).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   } else if (format == "csv") {
     print_funnel_csv(funnel, out);
   } else {

@@ -244,7 +244,7 @@ void save_selection(Store& store, const FailureFilter& keywords, const Selection
   StepCounts counts{};
   for (const Candidate& c : candidates) {
     std::optional<std::string> excluded;
-    if (!c.excluded_by.is_null()) excluded = c.excluded_by.dump();
+    if (!c.excluded_by.is_null()) excluded = c.excluded_by.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     rows.push_back({c.id, static_cast<int64_t>(c.reached), std::move(excluded)});
     for (size_t k = 0; k < step_index(c.reached) + 1; ++k) ++counts[k];
   }
@@ -258,7 +258,7 @@ void save_selection(Store& store, const FailureFilter& keywords, const Selection
   store.finish_run(
       run_id, "ok",
       json{{"name", options.name}, {"options", asked}, {"funnel", funnel}, {"duplicates_kept", duplicates_kept}}
-          .dump());
+          .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   tx.commit();
 }
 

@@ -1,6 +1,7 @@
 // Tests of base/text.h: white-space normalisation and label splitting.
 #include <doctest/doctest.h>
 
+#include "base/error.h"
 #include "base/text.h"
 
 using namespace firstmile;
@@ -29,4 +30,18 @@ TEST_CASE("split_label keeps a single level whole") {
   auto parts = split_label("Fine-tuning");
   REQUIRE(parts.size() == 1);
   CHECK(parts[0] == "Fine-tuning");
+}
+
+TEST_CASE("well-formed UTF-8 is told from stray, truncated, overlong and surrogate bytes") {
+  CHECK(valid_utf8("plain ascii"));
+  CHECK(valid_utf8("显存不足 and ünïcödé 😀"));
+  CHECK(valid_utf8(""));
+  CHECK_FALSE(valid_utf8("bad\xff"));
+  CHECK_FALSE(valid_utf8("cut \xe6\x98"));         // a three-byte character missing its last byte
+  CHECK_FALSE(valid_utf8("\xc0\x80"));             // an overlong NUL
+  CHECK_FALSE(valid_utf8("\xed\xa0\x80"));         // a UTF-16 surrogate
+  CHECK_FALSE(valid_utf8("\xf4\x90\x80\x80"));     // beyond U+10FFFF
+  CHECK_NOTHROW(require_utf8("ok", "--as"));
+  CHECK_THROWS_WITH_AS(require_utf8("x\xff", "label import --as"),
+                       "label import --as: 'x\xef\xbf\xbd' is not UTF-8 text", Error);
 }

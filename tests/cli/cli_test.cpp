@@ -230,3 +230,20 @@ TEST_CASE("analyze refuses a malformed version pair with exit code 2") {
   CHECK(r.exit_code == 2);
   CHECK(r.err.find("--evolution 'llama': expected EARLIER:LATER") != std::string::npos);
 }
+
+TEST_CASE("bytes that are not UTF-8: a path imports, a name or a sheet cell is refused where it is") {
+  TempDir dir;
+  std::string db = (dir / "t.db").string();
+  const std::string odd = (dir / "bad\xff\xfename.json").string();  // a path is bytes
+  write_file(odd, file_bytes(source_file("data/sample/issues.json")));
+  CommandResult imported = run_firstmile({"import", "issues", odd, "--db", db});
+  CHECK_MESSAGE(imported.exit_code == 0, imported.err);
+  CHECK(imported.err.find("internal error") == std::string::npos);
+  CommandResult source = run_firstmile({"classify", "--db", db, "--source", "mine\xff"});
+  CHECK(source.exit_code == 2);
+  CHECK(source.err.find("classify --source: 'mine\xef\xbf\xbd' is not UTF-8 text") != std::string::npos);
+  CommandResult name = run_firstmile({"aggregate", "--db", db, "--name", "n\xff"});
+  CHECK(name.exit_code == 2);
+  CHECK(name.err.find("is not UTF-8 text") != std::string::npos);
+  for (const CommandResult* r : {&source, &name}) CHECK(r->err.find("internal error") == std::string::npos);
+}

@@ -119,6 +119,16 @@ TEST_CASE("an unknown label is refused naming file, line and column, and nothing
   CHECK(f.annotations() == 0);
 }
 
+TEST_CASE("a cell that is not UTF-8 is refused naming file, line and column, and nothing is written") {
+  Fixture f;
+  std::string sheet = std::string(kHeader) + "o/r,1,yes,Inference,Crash,,\r\no/r,2,yes,Infer\xffnce,Crash,,\r\n";
+  CHECK_THROWS_WITH_AS(f.import(sheet),
+                       ((f.dir / "sheet.csv").string() + ": line 3, column 4 (stage): not UTF-8 text; nothing was imported")
+                           .c_str(),
+                       Error);
+  CHECK(f.annotations() == 0);
+}
+
 TEST_CASE("a duplicate row names the line it repeats") {
   Fixture f;
   std::string sheet = std::string(kHeader) + "o/r,1,yes,,,,\r\no/r,1,no,,,,\r\n";

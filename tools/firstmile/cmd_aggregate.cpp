@@ -95,7 +95,7 @@ CLI::App* add_eval(CLI::App* cmd, std::shared_ptr<Globals> g) {
     Store store = Store::open(g->db, Database::kReadOnly);
     AggregationScores scores = evaluate_aggregation(store, eval->name, eval->gold, eval->pairs);
     if (eval->format == "json") {
-      std::cout << aggregation_scores_json(scores).dump(2) << "\n";
+      std::cout << aggregation_scores_json(scores).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     } else {
       print_aggregation_scores(scores, std::cout);
     }

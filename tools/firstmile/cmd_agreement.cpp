@@ -39,7 +39,7 @@ void add_agreement(CLI::App& app, std::shared_ptr<Globals> g) {
     LabelView view(store, taxonomy, args->crosswalk);
     AnnotatorAgreement a = annotator_agreement(store, taxonomy, view.resolver(), args->sources);
     if (args->format == "json") {
-      std::cout << agreement_to_json(a, args->dimension, args->level).dump(2) << "\n";
+      std::cout << agreement_to_json(a, args->dimension, args->level).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     } else {
       print_agreement(a, args->dimension, args->level, std::cout);
     }

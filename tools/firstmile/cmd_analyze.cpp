@@ -91,7 +91,7 @@ void add_analyze(CLI::App& app, std::shared_ptr<Globals> g) {
                 << "/README.md)\n";
     }
     if (args->format == "json") {
-      std::cout << study_to_json(report).dump(2) << "\n";
+      std::cout << study_to_json(report).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     } else {
       print_study_report(report, std::cout);
     }

@@ -34,7 +34,7 @@ void add_summary(CLI::App& app, std::shared_ptr<Globals> g) {
     LabelView view(store, taxonomy, args->crosswalk);
     Summary s = summarize(store, view, args->options);
     if (args->format == "json") {
-      std::cout << summary_to_json(s).dump(2) << "\n";
+      std::cout << summary_to_json(s).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     } else if (args->format == "csv") {
       print_summary_csv(s, std::cout);
     } else {

@@ -22,7 +22,7 @@ void add_taxonomy(CLI::App& app, std::shared_ptr<Globals> g) {
   cmd->callback([g, args] {
     Taxonomy t = g->load_taxonomy();
     if (args->format == "json") {
-      std::cout << taxonomy_summary_json(t).dump(2) << "\n";
+      std::cout << taxonomy_summary_json(t).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     } else {
       print_taxonomy_tree(t, args->definitions, std::cout);
     }
