@@ -461,6 +461,8 @@ std::string run_summary(const GitImportOptions& o, const GitImportSummary& s) {
 GitImportSummary import_git_history(Store& store, const Preset& preset, const GitImportOptions& o) {
   auto [owner, name] = split_repository(o.repository, "--repo");
   if (o.source.empty()) throw Error("git: no repository path or URL given");
+  if (!o.since.empty() && !valid_iso8601(o.since))
+    throw Error("git --since: '" + o.since + "' is not a date (YYYY-MM-DD, or YYYY-MM-DDTHH:MM:SSZ)");
   LibGit2 session;
   // libgit2 re-hashes every object it reads unless told not to; git itself does not, and the
   // check costs a tenth of the import.

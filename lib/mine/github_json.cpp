@@ -1,7 +1,9 @@
 // mine/github_json.cpp — field-by-field conversion with precise error messages.
 #include "mine/github_json.h"
 
+#include "base/clock.h"
 #include "base/error.h"
+#include "base/text.h"
 #include "base/json_file.h"
 
 namespace firstmile {
@@ -51,11 +53,20 @@ bool is_comment_json(const json& object) {
   return object.is_object() && object.contains("issue_url") && !object.contains("title");
 }
 
+// An optional time field: absent or null, or an ISO 8601 time; anything else names the field.
+std::optional<std::string> optional_time(const json& o, const char* key, const std::string& where) {
+  std::optional<std::string> t = optional_string(o, key, where);
+  if (t && !valid_iso8601(*t))
+    throw Error(where + ": field '" + key + "' must be an ISO 8601 time such as 2024-05-01T10:00:00Z, got '" + *t + "'");
+  return t;
+}
+
 GithubIssue issue_from_json(const json& o, const std::string& where) {
   if (!o.is_object()) throw Error(where + ": expected an issue object, got " + json_type_name(o));
   GithubIssue issue;
   std::optional<int64_t> number = optional_integer(o, "number", where);
-  if (!number || *number <= 0) throw Error(where + ": missing field 'number'");
+  if (!number) throw Error(where + ": missing field 'number'");
+  if (*number <= 0) throw Error(where + ": field 'number' must be a positive integer, got " + std::to_string(*number));
   std::optional<std::string> html_url = optional_string(o, "html_url", where);
   std::optional<IssueLink> link = html_url ? parse_issue_link(*html_url) : std::nullopt;
   if (!link) {
@@ -74,12 +85,17 @@ GithubIssue issue_from_json(const json& o, const std::string& where) {
   d.title = optional_string(o, "title", where);
   d.body = optional_string(o, "body", where);
   d.state = optional_string(o, "state", where);
+  if (d.state) {
+    *d.state = to_lower_ascii(*d.state);  // gh writes OPEN and CLOSED
+    if (*d.state != "open" && *d.state != "closed")
+      throw Error(where + ": field 'state' must be 'open' or 'closed', got '" + *d.state + "'");
+  }
   d.state_reason = optional_string(o, "state_reason", where);
   d.author = login_of(o, where);
   d.author_association = optional_string(o, "author_association", where);
-  d.created_at = optional_string(o, "created_at", where);
-  d.updated_at = optional_string(o, "updated_at", where);
-  d.closed_at = optional_string(o, "closed_at", where);
+  d.created_at = optional_time(o, "created_at", where);
+  d.updated_at = optional_time(o, "updated_at", where);
+  d.closed_at = optional_time(o, "closed_at", where);
   d.is_pull_request = o.contains("pull_request") && !o["pull_request"].is_null();
   d.url = html_url.value_or(link->url());
   if (auto labels = o.find("labels"); labels != o.end() && !labels->is_null()) {
@@ -121,7 +137,7 @@ GithubComment comment_from_json(const json& o, const std::string& where) {
   c.data.author = login_of(o, where);
   c.data.author_association = optional_string(o, "author_association", where);
   c.data.body = optional_string(o, "body", where);
-  c.data.created_at = optional_string(o, "created_at", where);
+  c.data.created_at = optional_time(o, "created_at", where);
   c.data.updated_at = optional_string(o, "updated_at", where);
   c.data.url = optional_string(o, "html_url", where);
   // The issue it belongs to: html_url "https://github.com/o/r/issues/N#issuecomment-X", or

@@ -1,6 +1,7 @@
 // Tests of base/text.h: white-space normalisation and label splitting.
 #include <doctest/doctest.h>
 
+#include "base/clock.h"
 #include "base/error.h"
 #include "base/text.h"
 
@@ -44,4 +45,13 @@ TEST_CASE("well-formed UTF-8 is told from stray, truncated, overlong and surroga
   CHECK_NOTHROW(require_utf8("ok", "--as"));
   CHECK_THROWS_WITH_AS(require_utf8("x\xff", "label import --as"),
                        "label import --as: 'x\xef\xbf\xbd' is not UTF-8 text", Error);
+}
+
+TEST_CASE("a date or time is ISO 8601 and real") {
+  for (const char* ok : {"2024-05-01", "2024-05-01T10:00:00Z", "2024-05-01T10:00:00", "2024-05-01T10:00:00.5Z",
+                         "2024-02-29T23:59:59+08:00", "2024-05-01 10:00:00"})
+    CHECK_MESSAGE(valid_iso8601(ok), ok);
+  for (const char* bad : {"yesterday", "2099-13-45", "2023-02-29", "2024-05-01T25:00:00Z", "2024-05-01T10:00",
+                          "2024-05-01Tx", "2024-5-1", "2024-05-01T10:00:00Zjunk", ""})
+    CHECK_FALSE_MESSAGE(valid_iso8601(bad), bad);
 }

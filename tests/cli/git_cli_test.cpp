@@ -79,3 +79,18 @@ TEST_CASE("firstmile git never prints credentials of a URL") {
   CHECK(r.out.find("ghp_s3cret") == std::string::npos);
   CHECK(r.err.find("https://<redacted>@127.0.0.1:1/acme/demo.git") != std::string::npos);
 }
+
+TEST_CASE("firstmile git --since refuses what is not a date, naming it") {
+  TempDir dir;
+  GitFixture repo(dir / "repo");
+  build_small_history(repo);
+  std::string db = (dir / "t.db").string();
+  for (const char* bad : {"yesterday", "2099-13-45"}) {
+    CommandResult r = run_firstmile({"git", (dir / "repo").string(), "--repo", "acme/demo", "--db", db, "--since", bad});
+    CHECK(r.exit_code == 2);
+    CHECK(r.err == std::string("firstmile: git --since: '") + bad +
+                       "' is not a date (YYYY-MM-DD, or YYYY-MM-DDTHH:MM:SSZ)\n");
+  }
+  CHECK(run_firstmile({"git", (dir / "repo").string(), "--repo", "acme/demo", "--db", db, "--since", "2020-01-01"})
+            .exit_code == 0);
+}

@@ -105,7 +105,7 @@ std::vector<std::string> storm_lines() {
     int64_t number = 1 + static_cast<int64_t>(next(40));
     const std::string& repo = repos[static_cast<size_t>(number % 3)];
     // Mostly newer as the file goes on; sometimes an hour older, sometimes the same second.
-    int64_t minute = i / 10 - static_cast<int64_t>(next(4) == 0 ? 60 : 0);
+    int64_t minute = 120 + i / 10 - static_cast<int64_t>(next(4) == 0 ? 60 : 0);  // never before midnight
     char stamp[32];
     std::snprintf(stamp, sizeof stamp, "2024-05-%02d T%02d:%02d:00Z", 1 + static_cast<int>(minute / 1440 % 28),
                   static_cast<int>(minute / 60 % 24), static_cast<int>(minute % 60));

@@ -69,3 +69,22 @@ TEST_CASE("a timeline event keeps who, when, the commit and a trimmed detail") {
   CHECK(c.source_url == "https://github.com/o/r/pull/1006");
   CHECK(c.detail == R"({"source_is_pull_request":true,"source_number":1006,"source_title":"Fix"})");
 }
+
+TEST_CASE("dates and states are checked where they enter, naming the record and the field") {
+  auto issue = [](const std::string& extra) {
+    return json::parse(R"({"number": 3, "html_url": "https://github.com/o/r/issues/3", "title": "t")" + extra + "}");
+  };
+  CHECK_THROWS_WITH_AS(issue_from_json(issue(R"(, "created_at": "yesterday")"), "f.json: element 2"),
+                       "f.json: element 2: field 'created_at' must be an ISO 8601 time such as 2024-05-01T10:00:00Z, "
+                       "got 'yesterday'",
+                       Error);
+  CHECK_THROWS_WITH_AS(issue_from_json(issue(R"(, "closed_at": "2024-02-30T00:00:00Z")"), "f"),
+                       doctest::Contains("field 'closed_at' must be an ISO 8601 time"), Error);
+  CHECK_THROWS_WITH_AS(issue_from_json(issue(R"(, "state": "weird")"), "f"),
+                       "f: field 'state' must be 'open' or 'closed', got 'weird'", Error);
+  CHECK(issue_from_json(issue(R"(, "state": "CLOSED")"), "f").data.state == "closed");  // gh's spelling
+  CHECK(issue_from_json(issue(R"(, "created_at": "2024-05-01T10:00:00.123+08:00")"), "f").data.created_at);
+  CHECK_THROWS_WITH_AS(
+      issue_from_json(json::parse(R"({"number": -3, "html_url": "https://github.com/o/r/issues/3"})"), "f"),
+      "f: field 'number' must be a positive integer, got -3", Error);
+}
