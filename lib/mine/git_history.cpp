@@ -213,7 +213,12 @@ void differing_paths(git_repository* repo, const git_tree* a, const git_tree* b,
   }
 }
 
-std::vector<CommitFileRow> changed_files(git_repository* repo, git_commit* commit, const std::string& sha) {
+// A blob the object database does not hold (a blobless partial clone fetches them on demand,
+// and libgit2 cannot): the file is still recorded, without its line counts.
+bool missing_object(int error) { return error == GIT_ENOTFOUND; }
+
+std::vector<CommitFileRow> changed_files(git_repository* repo, git_commit* commit, const std::string& sha,
+                                         int64_t& missing_blobs) {
   git_tree* tree_raw = nullptr;
   check(git_commit_tree(&tree_raw, commit), sha, "cannot read its tree");
   TreePtr tree(tree_raw);
@@ -243,14 +248,19 @@ std::vector<CommitFileRow> changed_files(git_repository* repo, git_commit* commi
   DiffPtr diff(diff_raw);
   git_diff_find_options find = GIT_DIFF_FIND_OPTIONS_INIT;
   find.flags = GIT_DIFF_FIND_RENAMES;
-  check(git_diff_find_similar(diff.get(), &find), sha, "cannot find renames");
+  // Rename detection reads the blobs; without them, renames read as a deletion and an addition.
+  if (int e = git_diff_find_similar(diff.get(), &find); e != 0 && !missing_object(e)) check(e, sha, "cannot find renames");
 
   std::vector<CommitFileRow> files;
   size_t count = git_diff_num_deltas(diff.get());
   files.reserve(count);
   for (size_t i = 0; i < count; ++i) {
     git_patch* patch_raw = nullptr;
-    check(git_patch_from_diff(&patch_raw, diff.get(), i), sha, "cannot diff a file");
+    if (int e = git_patch_from_diff(&patch_raw, diff.get(), i); e != 0) {
+      if (!missing_object(e)) check(e, sha, "cannot diff a file");
+      ++missing_blobs;
+      patch_raw = nullptr;
+    }
     PatchPtr patch(patch_raw);
     // The patch, once made, knows whether the blobs are binary.
     const git_diff_delta* delta = patch ? git_patch_get_delta(patch.get()) : git_diff_get_delta(diff.get(), i);
@@ -282,7 +292,7 @@ class HistoryWriter {
   bool known(const std::string& sha) const { return known_.count(sha) > 0; }
 
   void add(git_repository* repo, git_commit* commit, const std::string& sha, GitImportSummary& s) {
-    std::vector<CommitFileRow> files = changed_files(repo, commit, sha);
+    std::vector<CommitFileRow> files = changed_files(repo, commit, sha, s.files_without_line_counts);
     int64_t insertions = 0, deletions = 0;
     for (const CommitFileRow& f : files) {
       insertions += f.insertions.value_or(0);
@@ -496,7 +506,12 @@ void print_git_summary(const GitImportSummary& s, const GitImportOptions& o, con
       << "Commits: " << s.commits_walked << " walked, " << s.new_commits << " new, " << s.known_commits
       << " already stored";
   if (s.before_since) out << ", " << s.before_since << " before " << o.since;
-  out << "\nFiles changed: " << s.file_rows << " rows\n"
+  out << "\nFiles changed: " << s.file_rows << " rows";
+  if (s.files_without_line_counts) {
+    out << " (" << s.files_without_line_counts
+        << " without line counts: their blobs are not in the clone, as in a blobless partial clone)";
+  }
+  out << "\n"
       << "Issue links: " << s.closes_links << " closes, " << s.mentions_links << " mentions\n"
       << "Tags: " << s.new_tags << " new, " << s.updated_tags << " updated, " << s.unchanged_tags << " unchanged\n";
 }

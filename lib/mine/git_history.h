@@ -54,6 +54,7 @@ struct GitImportSummary {
   int64_t new_commits = 0;
   int64_t known_commits = 0;  // stored by an earlier run, skipped
   int64_t before_since = 0;   // committed before --since, skipped
+  int64_t files_without_line_counts = 0;  // changed files whose blobs the clone lacks
   int64_t file_rows = 0;      // commit_files rows written
   int64_t closes_links = 0;
   int64_t mentions_links = 0;

@@ -1,6 +1,8 @@
 // End-to-end tests of `firstmile git`: summary, idempotent re-run, errors and exit codes.
 #include <doctest/doctest.h>
 
+#include "base/content_hash.h"
+#include "store/store.h"
 #include "support/firstmile_process.h"
 #include "support/git_fixture.h"
 
@@ -93,4 +95,25 @@ TEST_CASE("firstmile git --since refuses what is not a date, naming it") {
   }
   CHECK(run_firstmile({"git", (dir / "repo").string(), "--repo", "acme/demo", "--db", db, "--since", "2020-01-01"})
             .exit_code == 0);
+}
+
+TEST_CASE("a clone missing a blob imports every commit, the file without its line counts, and says so") {
+  TempDir dir;
+  GitFixture repo(dir / "repo");
+  repo.commit({{"a.txt", "1\n2\n"}, {"b.txt", "x\n"}}, "Add a and b", 1714564800);
+  repo.commit({{"a.txt", "1\n2\n3\n"}}, "Grow a", 1714568400);
+  // Delete the loose object of the second version of a.txt, as a blobless clone lacks it.
+  std::filesystem::path objects = dir / "repo" / ".git" / "objects";
+  std::string content = "1\n2\n3\n";
+  std::string id = firstmile::git_blob_hash(content);
+  std::filesystem::path loose = objects / id.substr(0, 2) / id.substr(2);
+  REQUIRE(std::filesystem::exists(loose));
+  std::filesystem::remove(loose);
+  std::string db = (dir / "t.db").string();
+  CommandResult r = run_firstmile({"git", (dir / "repo").string(), "--repo", "acme/demo", "--db", db});
+  CHECK_MESSAGE(r.exit_code == 0, r.err);
+  CHECK(r.out.find("Commits: 2 walked, 2 new") != std::string::npos);
+  CHECK(r.out.find("(1 without line counts: their blobs are not in the clone") != std::string::npos);
+  firstmile::Store store = firstmile::Store::open(db, firstmile::Database::kReadOnly);
+  CHECK(store.db().query_int("SELECT count(*) FROM commit_files WHERE path = 'a.txt' AND insertions IS NULL") == 1);
 }
