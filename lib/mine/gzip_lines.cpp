@@ -72,8 +72,11 @@ bool GzipLineReader::fill() {
   int code = Z_OK;
   const char* message = gzerror(file_, &code);
   if (n < 0 || (n == 0 && code != Z_OK)) {
+    // zlib's message starts with the path itself: the error names it once.
+    std::string detail = message ? message : "";
+    if (detail.rfind(path_ + ": ", 0) == 0) detail.erase(0, path_.size() + 2);
     std::string reason = code == Z_BUF_ERROR ? "the gzip stream is truncated (unexpected end of file)"
-                                             : std::string("corrupt gzip stream: ") + message;
+                                             : "corrupt gzip stream: " + detail;
     throw Error(path_ + ": line " + std::to_string(line_number_ + 1) + ": " + reason);
   }
   pos_ = 0;
