@@ -338,11 +338,11 @@ std::string eta_text(double seconds) {
 }  // namespace
 
 std::string mine_progress_text(const MineProgress& p) {
-  std::string line = p.repository + "  " + p.phase + " ";
+  std::string line = p.repository + "  " + p.phase;
   if (p.phase == "timelines") {
-    line += std::to_string(p.done) + "/" + std::to_string(p.total.value_or(0));
+    line += " " + std::to_string(p.done) + "/" + std::to_string(p.total.value_or(0));
   } else if (p.phase != "repository") {
-    line += "page " + std::to_string(p.done) + (p.total ? "/" + std::to_string(*p.total) : "") + ", " +
+    line += " page " + std::to_string(p.done) + (p.total ? "/" + std::to_string(*p.total) : "") + ", " +
             std::to_string(p.items) + " " + p.phase;
   }
   if (p.counters) {

@@ -257,4 +257,7 @@ TEST_CASE("the progress line names the repository, the phase, how far it is, the
   p.phase = "timelines";
   p.total = 40;
   CHECK(mine_progress_text(p) == "QwenLM/Qwen  timelines 3/40");
+  p.phase = "repository";
+  p.counters = &counters;
+  CHECK(mine_progress_text(p) == "QwenLM/Qwen  repository, 17 requests, 4983 left");  // no space before the comma
 }
