@@ -168,3 +168,17 @@ TEST_CASE("a malformed issue event is an error naming file, line and column") {
   CHECK_THROWS_WITH_AS(parse_issue_event(line, "bad.json.gz", 7, kAll, e),
                        doctest::Contains("bad.json.gz: line 7, column"), Error);
 }
+
+TEST_CASE("a type written with \\u escapes is not lost by the pre-filter, and the parser reads it") {
+  std::string line = issues_event("o/r", issue(1, "2024-05-01T10:00:00Z"));
+  size_t at = line.find("\"IssuesEvent\"");
+  REQUIRE(at != std::string::npos);
+  line.replace(at, 13, "\"Issue\\u0073Event\"");
+  CHECK(is_issue_event_line(line));
+  // The fast parser hands the line to the reference one, which reads the escape.
+  IssueEvent e;
+  CHECK(parse_issue_event_quickly(line, kAll, e) == QuickParse::kDeclined);
+  CHECK(reference(line) != "-");
+  // A line of another type with escapes passes the pre-filter but parses to nothing.
+  CHECK(is_issue_event_line(R"({"type":"Push\u0045vent","repo":{"name":"x/y"},"payload":{}})"));
+}
