@@ -55,6 +55,11 @@ nlohmann::json parse_json(std::string_view text, const std::string& origin, size
     auto [line, column] = line_and_column(text, e.byte > 0 ? e.byte - 1 : 0);
     throw Error(origin + ": line " + std::to_string(line + first_line - 1) + ", column " + std::to_string(column) +
                 ": invalid JSON: " + reason_of(e));
+  } catch (const nlohmann::json::exception& e) {
+    // A number too large for a double ("1e999") and the like: the value, not the syntax.
+    std::string what = e.what();
+    auto close = what.find("] ");
+    throw Error(origin + ": invalid JSON: " + (close == std::string::npos ? what : what.substr(close + 2)));
   }
 }
 
