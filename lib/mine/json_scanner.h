@@ -111,7 +111,11 @@ class JsonScanner {
     peek();
     const char* start = p_;
     int64_t value = 0;
-    while (p_ < end_ && *p_ >= '0' && *p_ <= '9') value = value * 10 + (*p_++ - '0');
+    // Digits past the 18th are counted, not added: the number is declined below, and adding
+    // them would overflow first.
+    for (; p_ < end_ && *p_ >= '0' && *p_ <= '9'; ++p_) {
+      if (p_ - start < 18) value = value * 10 + (*p_ - '0');
+    }
     size_t digits = static_cast<size_t>(p_ - start);
     if (digits == 0 || digits > 18 || (digits > 1 && *start == '0')) throw Decline{};
     if (p_ < end_ && (*p_ == '.' || *p_ == 'e' || *p_ == 'E')) throw Decline{};

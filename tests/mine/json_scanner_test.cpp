@@ -98,4 +98,8 @@ TEST_CASE("the scanner declines what it is not sure of") {
   CHECK_THROWS_AS(big.integer(), Decline);
   JsonScanner fine("123456789012345678");
   CHECK(fine.integer() == 123456789012345678);
+  // Far past int64 (found by scripts/fuzz.sh under UBSan: the digits overflowed before the
+  // length was checked): declined, without overflowing on the way.
+  JsonScanner huge("29000090162900009012900009016290000901");
+  CHECK_THROWS_AS(huge.integer(), Decline);
 }
