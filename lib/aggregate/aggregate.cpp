@@ -18,6 +18,7 @@
 #include "base/clock.h"
 #include "base/csv.h"
 #include "base/error.h"
+#include "base/json_file.h"
 #include "base/text.h"
 #include "base/text_table.h"
 #include "llm/llm_client.h"
@@ -167,7 +168,7 @@ IncidentLink link_of(const std::vector<AggregateReport>& reports, const PairDeci
           std::round(d.score * 1000) / 1000,
           d.by_llm ? "llm" : "score",
           d.linked,
-          evidence.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)};
+          json_text(evidence)};
 }
 
 json summary_json(const AggregateSummary& s, const std::string& llm_model) {
@@ -198,7 +199,7 @@ void store_aggregation(Store& store, const Taxonomy& taxonomy, const SimilarityK
   aggregation.threshold = options.grouping.threshold;
   aggregation.run_id = s.run_id;
   aggregation.created_at = utc_now_iso8601();
-  aggregation.summary = summary.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  aggregation.summary = json_text(summary);
   replace_aggregation(store, aggregation);
   int64_t number = 0;
   for (const auto& group : g.groups)
@@ -209,7 +210,7 @@ void store_aggregation(Store& store, const Taxonomy& taxonomy, const SimilarityK
   // The run also records which data decided: the aggregation's own summary stays as it was.
   summary["similarity_hash"] = knowledge.hash();
   for (const auto& [name, hash] : options.provenance) summary[name] = hash;
-  store.finish_run(s.run_id, "ok", summary.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  store.finish_run(s.run_id, "ok", json_text(summary));
   tx.commit();
 }
 

@@ -15,6 +15,7 @@
 #include "base/clock.h"
 #include "base/csv.h"
 #include "base/error.h"
+#include "base/json_file.h"
 
 namespace firstmile {
 
@@ -432,7 +433,7 @@ void write_storm_files(const StormCorpus& corpus, const std::filesystem::path& d
                         {"created_at", r.created_at},
                         {"updated_at", r.created_at},
                         {"html_url", r.url()}};
-    issues << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+    issues << json_text(j) << '\n';
     csv.row({r.url(), std::to_string(r.incident)});
   }
   if (!issues || !truth) throw Error(directory.string() + ": write failed");

@@ -23,6 +23,14 @@ nlohmann::json parse_json(std::string_view text, const std::string& origin, size
 
 nlohmann::json read_json_file(const std::filesystem::path& path);
 
+// The JSON text of `value` (compact, or indented by `indent` spaces), written whatever its
+// strings hold: bytes that are not UTF-8 (a path, a name) come out as U+FFFD instead of an
+// exception. What firstmile stores and prints as JSON goes through here.
+template <typename Json>
+std::string json_text(const Json& value, int indent = -1) {
+  return value.dump(indent, ' ', false, Json::error_handler_t::replace);
+}
+
 // "string", "number", "object", ... for messages such as "expected a string, got number".
 std::string json_type_name(const nlohmann::json& value);
 

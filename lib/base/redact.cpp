@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/json_file.h"
 #include "base/text.h"
 
 namespace firstmile {
@@ -37,7 +38,7 @@ std::string redacted_argv_json(const std::vector<std::string>& argv) {
     }
   }
   // A path is bytes: a name that is not UTF-8 is stored with U+FFFD where it is not.
-  return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return json_text(out);
 }
 
 std::string redact_url_credentials(std::string_view text) {

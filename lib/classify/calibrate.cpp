@@ -12,6 +12,7 @@
 #include "base/clock.h"
 #include "base/content_hash.h"
 #include "base/error.h"
+#include "base/json_file.h"
 #include "base/text.h"
 #include "base/text_table.h"
 #include "classify/features.h"
@@ -404,12 +405,12 @@ void save_calibration(Store& store, const Taxonomy& taxonomy, const RuleSet& rul
       .taxonomy = taxonomy.id(), .gold_source = options.gold, .run_id = report.run_id, .created_at = utc_now_iso8601()};
   for (const Calibration& c : report.calibrations) {
     record.dimension = c.dimension;
-    record.model = json{
+    record.model = json_text(json{
         {"upper_edges", c.upper_edges},
         {"accuracy", c.accuracy},
         {"counts", c.counts},
         {"rules_hash",
-         rules.hash()}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+         rules.hash()}});
     add_calibration(store, record);
   }
   json routing = {{"threshold", report.threshold},
@@ -452,9 +453,9 @@ void save_calibration(Store& store, const Taxonomy& taxonomy, const RuleSet& rul
         {"fold_sizes", cv->fold_sizes}, {"dimensions", dimensions}, {"classes", classes}};
   }
   record.dimension = "routing";
-  record.model = routing.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  record.model = json_text(routing);
   add_calibration(store, record);
-  store.finish_run(report.run_id, "ok", summary.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  store.finish_run(report.run_id, "ok", json_text(summary));
   tx.commit();
 }
 

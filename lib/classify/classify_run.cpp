@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/error.h"
+#include "base/json_file.h"
 #include "base/text.h"
 #include "base/text_table.h"
 #include "classify/calibrate.h"
@@ -262,7 +263,7 @@ class ClassifyRun {
       evidence["gain"] = std::round(b.gains[k].total * 1000) / 1000;
       if (uncertain) evidence["routed_for"] = b.gains[k].dimensions;
     }
-    a.evidence = evidence.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    a.evidence = json_text(evidence);
     return a;
   }
 
@@ -295,7 +296,7 @@ class ClassifyRun {
                     {"rules_hash", rules_.hash()}};
     if (options_.ask_llm && !options_.llm_prompt_hash.empty()) summary["llm_prompt_hash"] = options_.llm_prompt_hash;
     Transaction tx(store_.db());
-    store_.finish_run(s_.run_id, "ok", summary.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    store_.finish_run(s_.run_id, "ok", json_text(summary));
     tx.commit();
   }
 
@@ -314,7 +315,7 @@ class ClassifyRun {
 }  // namespace
 
 std::string evidence_json(const Classification& c, const std::string& rules_hash) {
-  return evidence_object(c, rules_hash).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return json_text(evidence_object(c, rules_hash));
 }
 
 LlmAsk llm_asker(LlmClient& client, const LlmLabeler& labeler) {

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/error.h"
+#include "base/json_file.h"
 #include "labels/source_labels.h"
 #include "store/store.h"
 #include "taxonomy/taxonomy.h"
@@ -156,8 +157,9 @@ std::string priors_file(const LearntPriors& learnt) {
       << learnt.min_labels << " labels left out.\n"
       << "// Written by `firstmile priors`; re-run it rather than editing the numbers by hand.\n"
       << "{\n  \"given\": {\n    \"weight\": " << learnt.priors.weight
-      << ",\n    \"learnt_from\": " << nlohmann::json(learnt.priors.learnt_from).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << ",\n    \"cells\": [\n";
-  for (size_t i = 0; i < cells.size(); ++i) out << "      " << cells[i].dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << (i + 1 < cells.size() ? ",\n" : "\n");
+      << ",\n    \"learnt_from\": " << json_text(nlohmann::json(learnt.priors.learnt_from)) << ",\n    \"cells\": [\n";
+  for (size_t i = 0; i < cells.size(); ++i)
+    out << "      " << json_text(cells[i]) << (i + 1 < cells.size() ? ",\n" : "\n");
   out << "    ]\n  }\n}\n";
   return out.str();
 }

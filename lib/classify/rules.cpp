@@ -253,7 +253,7 @@ Rule parse_rule(const nlohmann::json& r, const Taxonomy& taxonomy, const std::st
     for (const auto& id : *o) {
       const TaxonomyNode* n = id.is_string() ? taxonomy.find(id.get<std::string>()) : nullptr;
       if (!n || n->dimension != rule.dimension) {
-        throw Error(where + ": 'overrides' names " + id.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + ", which is not a " + rule.dimension +
+        throw Error(where + ": 'overrides' names " + json_text(id) + ", which is not a " + rule.dimension +
                     " node of taxonomy " + taxonomy.id());
       }
       rule.overrides.push_back(n->id);

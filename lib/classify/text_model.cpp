@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/error.h"
+#include "base/json_file.h"
 #include "base/text.h"
 #include "taxonomy/taxonomy.h"
 
@@ -144,7 +145,8 @@ void TextModel::derive() {
     double labelled = 0;
     for (int n : d.documents) labelled += n;
     d.log_prior.assign(k, 0.0);
-    for (size_t c = 0; c < k; ++c) d.log_prior[c] = std::log((d.documents[c] + 1.0) / (labelled + static_cast<double>(k)));
+    for (size_t c = 0; c < k; ++c)
+      d.log_prior[c] = std::log((d.documents[c] + 1.0) / (labelled + static_cast<double>(k)));
     const double vocabulary = static_cast<double>(d.counts.size());
     d.log_likelihood.clear();
     for (const auto& [t, row] : d.counts) {
@@ -269,15 +271,16 @@ std::string text_model_file(const TextModel& m) {
       << "// (classify/text_model.h), trained on " << m.learnt_from() << ".\n"
       << "// Written by `firstmile train`; re-run it rather than editing the counts by hand.\n"
       << "{\n  \"text_model\": {\n";
-  for (const auto& [key, value] : head.items()) out << "    " << nlohmann::json(key).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << ": " << value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << ",\n";
+  for (const auto& [key, value] : head.items())
+    out << "    " << json_text(nlohmann::json(key)) << ": " << json_text(value) << ",\n";
   out << "    \"dimensions\": {\n";
   size_t di = 0;
   for (const auto& [name, d] : dims.items()) {
-    out << "      " << nlohmann::json(name).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << ": {\n        \"classes\": " << d["classes"].dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
-        << ",\n        \"documents\": " << d["documents"].dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << ",\n        \"counts\": {\n";
+    out << "      " << json_text(nlohmann::json(name)) << ": {\n        \"classes\": " << json_text(d["classes"])
+        << ",\n        \"documents\": " << json_text(d["documents"]) << ",\n        \"counts\": {\n";
     size_t ti = 0;
     for (const auto& [token, row] : d["counts"].items()) {
-      out << "          " << nlohmann::json(token).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << ": " << row.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+      out << "          " << json_text(nlohmann::json(token)) << ": " << json_text(row)
           << (++ti < d["counts"].size() ? ",\n" : "\n");
     }
     out << "        }\n      }" << (++di < dims.size() ? ",\n" : "\n");

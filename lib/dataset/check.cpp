@@ -4,6 +4,7 @@
 #include <map>
 #include <ostream>
 
+#include "base/json_file.h"
 #include "base/text.h"
 #include "store/checks.h"
 #include "store/issue_rows.h"
@@ -221,7 +222,7 @@ CheckReport check_store(Store& store, const Taxonomy& taxonomy, const CheckOptio
 void print_check_report(const CheckReport& report, const std::string& db, const std::string& format,
                         std::ostream& out) {
   if (format == "json") {
-    out << nlohmann::json{{"database", db}, {"findings", report.to_json()}}.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    out << json_text(nlohmann::json{{"database", db}, {"findings", report.to_json()}}, 2) << "\n";
     return;
   }
   out << "check " << db << ": " << report.findings.size() << " findings\n";

@@ -10,6 +10,7 @@
 #include "base/clock.h"
 #include "base/error.h"
 #include "base/issue_link.h"
+#include "base/json_file.h"
 #include "base/text_table.h"
 #include "dataset/preset.h"
 #include "dataset/published_dataset.h"
@@ -160,8 +161,8 @@ class RecordWriter {
     a.stage_label = r.stage;
     a.mapped = p.symptom.node && p.root_cause.node && p.stage.node;
     a.confidence = 1.0;
-    a.evidence =
-        nlohmann::json{{"dataset", options_.name}, {"file", p.file->relative_path}, {"record", r.record_index}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    a.evidence = json_text(
+        nlohmann::json{{"dataset", options_.name}, {"file", p.file->relative_path}, {"record", r.record_index}});
     a.run_id = summary_.run_id;
     return a;
   }
@@ -181,7 +182,7 @@ std::string run_summary(const DatasetImportSummary& summary) {
   nlohmann::json run_summary = {{"source", summary.source},         {"files", summary.files},
                                 {"records", summary.records},       {"issues", summary.issues},
                                 {"new_issues", summary.new_issues}, {"unmapped_labels", summary.unmapped_labels}};
-  return run_summary.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return json_text(run_summary);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include "analyze/report.h"
 #include "base/atomic_file.h"
 #include "base/error.h"
+#include "base/json_file.h"
 #include "export/figures.h"
 #include "export/latex.h"
 #include "export/tables.h"
@@ -48,7 +49,7 @@ PaperFiles write_paper(const StudyReport& report, const std::filesystem::path& d
     out.files.insert(out.files.end(), names.begin(), names.end());
   };
   if (formats.count("json")) {
-    write_file_atomically(dir / "report.json", study_to_json(report).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+    write_file_atomically(dir / "report.json", json_text(study_to_json(report), 2) + "\n");
     out.files.push_back("report.json");
   }
   if (formats.count("csv")) add(write_csv_tables(report, dir));

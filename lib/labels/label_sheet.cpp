@@ -11,6 +11,7 @@
 
 #include "base/csv.h"
 #include "base/error.h"
+#include "base/json_file.h"
 #include "base/text.h"
 #include "store/issue_scope.h"
 #include "store/label_rows.h"
@@ -289,7 +290,7 @@ class SheetReader {
     }
     nlohmann::json evidence{{"sheet", origin_}, {"line", r.line}};
     if (!cell(r, "notes").empty()) evidence["notes"] = cell(r, "notes");
-    a.evidence = evidence.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    a.evidence = json_text(evidence);
     if (errors_.size() != errors_before) return std::nullopt;
     return row;
   }
@@ -327,7 +328,7 @@ LabelImport import_label_sheet(Store& store, const Taxonomy& taxonomy, const std
                              {"rows", summary.rows},
                              {"imported", summary.imported},
                              {"skipped", summary.skipped}};
-  store.finish_run(summary.run_id, "ok", run_summary.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  store.finish_run(summary.run_id, "ok", json_text(run_summary));
   tx.commit();
   return summary;
 }

@@ -14,6 +14,7 @@
 #include <curl/curl.h>
 
 #include "base/content_hash.h"
+#include "base/json_file.h"
 #include "base/redact.h"
 #include "base/text.h"
 #include "net/json_poster.h"
@@ -42,7 +43,7 @@ std::string message_of(const std::string& body) {
     } else if (j.contains("message") && j["message"].is_string()) {
       m = j["message"].get<std::string>();
     } else if (j.contains("detail")) {
-      m = j["detail"].is_string() ? j["detail"].get<std::string>() : j["detail"].dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      m = j["detail"].is_string() ? j["detail"].get<std::string>() : json_text(j["detail"]);
     }
   }
   m = normalize_space(m);
@@ -166,7 +167,7 @@ std::string LlmClient::request_hash(const LlmRequest& request) const {
               {"temperature", options_.temperature},
               {"max_tokens", options_.max_tokens},
               {"seed", options_.seed ? json(*options_.seed) : json(nullptr)}};
-  return git_blob_hash(key.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  return git_blob_hash(json_text(key));
 }
 
 json LlmClient::body_at_level(const LlmRequest& request, int level) const {
@@ -280,7 +281,7 @@ void LlmClient::run_job(Job& job, Worker& worker) {
   int level = format_level_.load();
   for (bool again = true; again;) {
     level = std::max(level, format_level_.load());
-    std::string body = body_at_level(*job.request, level).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    std::string body = json_text(body_at_level(*job.request, level));
     ++job.result.attempts;
     auto start = std::chrono::steady_clock::now();
     HttpResponse r;

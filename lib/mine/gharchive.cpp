@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/error.h"
+#include "base/json_file.h"
 #include "base/text.h"
 #include "base/text_table.h"
 #include "dataset/preset.h"
@@ -261,7 +262,7 @@ std::string run_summary(const GharchiveImportSummary& s, const GharchiveOptions&
                             {"deleted_comments", s.deleted_comments},
                             {"repositories", s.repositories},
                             {"repository_filter", options.repositories}};
-  return summary.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return json_text(summary);
 }
 
 }  // namespace

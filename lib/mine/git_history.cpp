@@ -17,6 +17,7 @@
 #include "base/clock.h"
 #include "base/error.h"
 #include "base/issue_references.h"
+#include "base/json_file.h"
 #include "base/redact.h"
 #include "dataset/preset.h"
 #include "store/git_tables.h"
@@ -463,7 +464,7 @@ std::string run_summary(const GitImportOptions& o, const GitImportSummary& s) {
       {"repository", o.repository},         {"head", s.head},           {"commits_walked", s.commits_walked},
       {"new_commits", s.new_commits},       {"file_rows", s.file_rows}, {"closes_links", s.closes_links},
       {"mentions_links", s.mentions_links}, {"new_tags", s.new_tags},   {"updated_tags", s.updated_tags}};
-  return summary.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return json_text(summary);
 }
 
 }  // namespace

@@ -3,8 +3,8 @@
 
 #include "base/clock.h"
 #include "base/error.h"
-#include "base/text.h"
 #include "base/json_file.h"
+#include "base/text.h"
 
 namespace firstmile {
 
@@ -203,7 +203,7 @@ TimelineEvent timeline_event_from_json(const json& o, const std::string& where) 
     if (auto message = optional_string(o, "message", where))
       detail["message"] = message->substr(0, message->find('\n'));
   }
-  e.detail = detail.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  e.detail = json_text(detail);
   return e;
 }
 

@@ -98,7 +98,7 @@ IssueImportSummary import_issue_files(Store& store, const Preset& preset,
                             {"new_issues", s.new_issues},
                             {"updated_issues", s.updated_issues},
                             {"new_comments", s.new_comments}};
-  store.finish_run(s.run_id, "ok", summary.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  store.finish_run(s.run_id, "ok", json_text(summary));
   tx.commit();
   return s;
 }

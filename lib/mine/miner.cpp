@@ -314,13 +314,13 @@ MineSummary mine_repositories(Store& store, const Preset& preset, GithubClient& 
     json failed = summary_json(summary);
     failed["error"] = e.what();
     Transaction tx(store.db());
-    store.finish_run(summary.run_id, "failed", failed.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    store.finish_run(summary.run_id, "failed", json_text(failed));
     tx.commit();
     throw;
   }
   summary.counters = github.counters();
   Transaction tx(store.db());
-  store.finish_run(summary.run_id, "ok", summary_json(summary).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  store.finish_run(summary.run_id, "ok", json_text(summary_json(summary)));
   tx.commit();
   return summary;
 }

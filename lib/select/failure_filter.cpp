@@ -19,7 +19,7 @@ std::vector<std::string> string_list(const nlohmann::json& doc, const char* key,
   if (!it->is_array()) throw Error(origin + ": '" + key + "' must be a list of strings");
   for (const auto& v : *it) {
     if (!v.is_string() || v.get<std::string>().empty()) {
-      throw Error(origin + ": '" + key + "' must hold non-empty strings, got " + v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+      throw Error(origin + ": '" + key + "' must hold non-empty strings, got " + json_text(v));
     }
     out.push_back(v.get<std::string>());
   }

@@ -7,6 +7,7 @@
 
 #include "base/csv.h"
 #include "base/error.h"
+#include "base/json_file.h"
 #include "base/text_table.h"
 #include "store/selections.h"
 
@@ -135,7 +136,7 @@ json funnel_to_json(const Funnel& f) {
 
 void print_funnel(const Funnel& funnel, const std::string& format, std::ostream& out) {
   if (format == "json") {
-    out << funnel_to_json(funnel).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    out << json_text(funnel_to_json(funnel), 2) << "\n";
   } else if (format == "csv") {
     print_funnel_csv(funnel, out);
   } else {

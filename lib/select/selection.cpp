@@ -8,6 +8,7 @@
 
 #include "base/error.h"
 #include "base/issue_references.h"
+#include "base/json_file.h"
 #include "base/text.h"
 #include "classify/classifier.h"
 #include "dataset/preset.h"
@@ -244,7 +245,7 @@ void save_selection(Store& store, const FailureFilter& keywords, const Selection
   StepCounts counts{};
   for (const Candidate& c : candidates) {
     std::optional<std::string> excluded;
-    if (!c.excluded_by.is_null()) excluded = c.excluded_by.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    if (!c.excluded_by.is_null()) excluded = json_text(c.excluded_by);
     rows.push_back({c.id, static_cast<int64_t>(c.reached), std::move(excluded)});
     for (size_t k = 0; k < step_index(c.reached) + 1; ++k) ++counts[k];
   }
@@ -257,8 +258,8 @@ void save_selection(Store& store, const FailureFilter& keywords, const Selection
   replace_selection(store, options.name, rows, run_id);
   store.finish_run(
       run_id, "ok",
-      json{{"name", options.name}, {"options", asked}, {"funnel", funnel}, {"duplicates_kept", duplicates_kept}}
-          .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+      json_text(json{
+          {"name", options.name}, {"options", asked}, {"funnel", funnel}, {"duplicates_kept", duplicates_kept}}));
   tx.commit();
 }
 

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/error.h"
+#include "base/json_file.h"
 #include "base/text.h"
 #include "store/store.h"
 
@@ -47,7 +48,7 @@ int64_t insert_incident(Store& store, const std::string& aggregation, const NewI
       "root_cause) "
       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
   incident.bind(1, aggregation).bind(2, n.number).bind(3, n.title).bind(4, static_cast<int64_t>(n.members.size()));
-  incident.bind(5, n.first_at).bind(6, n.last_at).bind(7, json(n.repositories).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  incident.bind(5, n.first_at).bind(6, n.last_at).bind(7, json_text(json(n.repositories)));
   incident.bind(8, null_if_empty(n.signature)).bind(9, null_if_empty(n.root_cause));
   std::optional<int64_t> id = incident.first_int();
   if (!id) throw Error("aggregate: incident insert returned no id");

@@ -3,6 +3,7 @@
 
 #include "base/clock.h"
 #include "base/error.h"
+#include "base/json_file.h"
 #include "store/store.h"
 
 namespace firstmile {
@@ -108,7 +109,7 @@ std::pair<int64_t, UpsertResult> Store::upsert_issue(const IssueData& issue) {
       "author_association IS ?8 AND labels IS ?9 AND comments_count IS ?10 AND created_at IS ?11 AND "
       "updated_at IS ?12 AND closed_at IS ?13 AND is_pull_request IS ?14 AND url IS ?15)");
   update.bind(1, *id).bind(2, issue.github_id).bind(3, issue.title).bind(4, issue.body).bind(5, issue.state);
-  update.bind(6, issue.state_reason).bind(7, issue.author).bind(8, issue.author_association).bind(9, labels.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  update.bind(6, issue.state_reason).bind(7, issue.author).bind(8, issue.author_association).bind(9, json_text(labels));
   update.bind(10, issue.comments_count).bind(11, issue.created_at).bind(12, issue.updated_at);
   update.bind(13, issue.closed_at).bind(14, issue.is_pull_request ? 1 : 0).bind(15, issue.url);
   update.bind(16, utc_now_iso8601());

@@ -6,6 +6,7 @@
 #include "aggregate/pair_judge.h"
 #include "aggregate/similarity_knowledge.h"
 #include "aggregate/storms.h"
+#include "base/json_file.h"
 #include "base/progress_line.h"
 #include "globals.h"
 #include "llm/llm_client.h"
@@ -95,7 +96,7 @@ CLI::App* add_eval(CLI::App* cmd, std::shared_ptr<Globals> g) {
     Store store = Store::open(g->db, Database::kReadOnly);
     AggregationScores scores = evaluate_aggregation(store, eval->name, eval->gold, eval->pairs);
     if (eval->format == "json") {
-      std::cout << aggregation_scores_json(scores).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+      std::cout << json_text(aggregation_scores_json(scores), 2) << "\n";
     } else {
       print_aggregation_scores(scores, std::cout);
     }

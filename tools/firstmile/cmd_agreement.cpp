@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "analyze/label_view.h"
+#include "base/json_file.h"
 #include "globals.h"
 #include "labels/annotator_agreement.h"
 #include "store/store.h"
@@ -39,7 +40,7 @@ void add_agreement(CLI::App& app, std::shared_ptr<Globals> g) {
     LabelView view(store, taxonomy, args->crosswalk);
     AnnotatorAgreement a = annotator_agreement(store, taxonomy, view.resolver(), args->sources);
     if (args->format == "json") {
-      std::cout << agreement_to_json(a, args->dimension, args->level).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+      std::cout << json_text(agreement_to_json(a, args->dimension, args->level), 2) << "\n";
     } else {
       print_agreement(a, args->dimension, args->level, std::cout);
     }

@@ -7,6 +7,7 @@
 #include "analyze/report.h"
 #include "analyze/study.h"
 #include "base/error.h"
+#include "base/json_file.h"
 #include "dataset/preset.h"
 #include "export/paper.h"
 #include "globals.h"
@@ -91,7 +92,7 @@ void add_analyze(CLI::App& app, std::shared_ptr<Globals> g) {
                 << "/README.md)\n";
     }
     if (args->format == "json") {
-      std::cout << study_to_json(report).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+      std::cout << json_text(study_to_json(report), 2) << "\n";
     } else {
       print_study_report(report, std::cout);
     }

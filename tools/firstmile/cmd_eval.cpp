@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "analyze/label_view.h"
+#include "base/json_file.h"
 #include "globals.h"
 #include "labels/evaluation.h"
 #include "labels/evaluation_report.h"
@@ -54,7 +55,7 @@ void add_eval(CLI::App& app, std::shared_ptr<Globals> g) {
     if (args->by == "lang") {
       std::vector<Evaluation> by_language = evaluate_by_language(store, taxonomy, view.resolver(), args->options);
       if (args->format == "json") {
-        std::cout << evaluations_to_json(by_language).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+        std::cout << json_text(evaluations_to_json(by_language), 2) << "\n";
       } else {
         print_evaluation_by_language(by_language, std::cout);
       }
@@ -66,7 +67,7 @@ void add_eval(CLI::App& app, std::shared_ptr<Globals> g) {
       std::cerr << "Wrote " << files.size() << " files to " << args->out << "\n";
     }
     if (args->format == "json") {
-      std::cout << evaluation_to_json(e).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+      std::cout << json_text(evaluation_to_json(e), 2) << "\n";
     } else if (args->format == "csv") {
       print_evaluation_summary_csv(e, std::cout);
     } else {

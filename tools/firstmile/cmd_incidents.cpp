@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "aggregate/incidents.h"
+#include "base/json_file.h"
 #include "globals.h"
 #include "store/store.h"
 
@@ -38,7 +39,7 @@ void add_incidents(CLI::App& app, std::shared_ptr<Globals> g) {
     AggregationInfo aggregation = load_aggregation(store, args->name);
     std::vector<IncidentRow> rows = load_incidents(store, args->name, args->query);
     if (args->format == "json") {
-      std::cout << incidents_to_json(aggregation, rows, args->query.members).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+      std::cout << json_text(incidents_to_json(aggregation, rows, args->query.members), 2) << "\n";
     } else if (args->format == "csv") {
       print_incidents_csv(rows, args->query.members, std::cout);
     } else {

@@ -3,6 +3,7 @@
 
 #include "analyze/label_view.h"
 #include "analyze/summary.h"
+#include "base/json_file.h"
 #include "globals.h"
 #include "store/store.h"
 
@@ -34,7 +35,7 @@ void add_summary(CLI::App& app, std::shared_ptr<Globals> g) {
     LabelView view(store, taxonomy, args->crosswalk);
     Summary s = summarize(store, view, args->options);
     if (args->format == "json") {
-      std::cout << summary_to_json(s).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+      std::cout << json_text(summary_to_json(s), 2) << "\n";
     } else if (args->format == "csv") {
       print_summary_csv(s, std::cout);
     } else {

@@ -1,6 +1,7 @@
 // cmd_taxonomy.cpp — `firstmile taxonomy`: validate and show a taxonomy file.
 #include <iostream>
 
+#include "base/json_file.h"
 #include "globals.h"
 
 namespace firstmile {
@@ -22,7 +23,7 @@ void add_taxonomy(CLI::App& app, std::shared_ptr<Globals> g) {
   cmd->callback([g, args] {
     Taxonomy t = g->load_taxonomy();
     if (args->format == "json") {
-      std::cout << taxonomy_summary_json(t).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+      std::cout << json_text(taxonomy_summary_json(t), 2) << "\n";
     } else {
       print_taxonomy_tree(t, args->definitions, std::cout);
     }
