@@ -34,15 +34,21 @@ const char* const kDimensions[] = {"stage", "symptom", "root_cause"};
 
 const TaxonomyNode& top_of(const Taxonomy& t, const std::string& id) { return t.ancestor_at_level(t.node(id), 1); }
 
-// Each decided dimension with a usable gold label, and whether the two agree at the top level.
-std::vector<std::pair<const DimensionDecision*, bool>> top_level_outcomes(const Taxonomy& taxonomy,
-                                                                          const Classification& c, const GoldLabel& g) {
+// One decided dimension against its gold label, at the top level.
+struct TopLevelOutcome {
+  const DimensionDecision* decision = nullptr;
+  std::string predicted, gold;  // top-level node ids
+  bool right() const { return predicted == gold; }
+};
+
+// Each decided dimension with a usable gold label.
+std::vector<TopLevelOutcome> top_level_outcomes(const Taxonomy& taxonomy, const Classification& c, const GoldLabel& g) {
   const std::pair<const DimensionDecision*, const std::string*> pairs[] = {
       {&c.stage, &g.stage}, {&c.symptom, &g.symptom}, {&c.root_cause, &g.root_cause}};
-  std::vector<std::pair<const DimensionDecision*, bool>> out;
+  std::vector<TopLevelOutcome> out;
   for (const auto& [d, label] : pairs) {
     if (label->empty() || !taxonomy.find(*label) || d->node.empty()) continue;
-    out.emplace_back(d, top_of(taxonomy, d->node).id == top_of(taxonomy, *label).id);
+    out.push_back({d, top_of(taxonomy, d->node).id, top_of(taxonomy, *label).id});
   }
   return out;
 }
@@ -103,8 +109,8 @@ using Outcomes = std::vector<std::pair<std::string, std::pair<double, bool>>>;
 Outcomes raw_outcome(const RuleClassifier& raw, const Taxonomy& taxonomy, const LabelledIssue& issue) {
   Classification c = raw.classify(issue.features);
   Outcomes o;
-  for (const auto& [d, right] : top_level_outcomes(taxonomy, c, issue.gold))
-    o.push_back({d->dimension, {d->margin, right}});
+  for (const TopLevelOutcome& t : top_level_outcomes(taxonomy, c, issue.gold))
+    o.push_back({t.decision->dimension, {t.decision->margin, t.right()}});
   return o;
 }
 
@@ -182,13 +188,9 @@ Scored score(const RuleClassifier& classifier, const Taxonomy& taxonomy, const L
   s.gain = route_gain(c, llm);
   s.least = c.least_confident().dimension;
   double right = 0;
-  const std::pair<const DimensionDecision*, const std::string*> gold[] = {
-      {&c.stage, &issue.gold.stage}, {&c.symptom, &issue.gold.symptom}, {&c.root_cause, &issue.gold.root_cause}};
-  for (const auto& [d, label] : gold) {
-    if (label->empty() || !taxonomy.find(*label) || d->node.empty()) continue;
-    const std::string predicted = top_of(taxonomy, d->node).id, truth = top_of(taxonomy, *label).id;
-    right += predicted == truth;
-    s.dimensions.push_back({d->dimension, predicted, truth, d->confidence});
+  for (TopLevelOutcome& t : top_level_outcomes(taxonomy, c, issue.gold)) {
+    right += t.right();
+    s.dimensions.push_back({t.decision->dimension, std::move(t.predicted), std::move(t.gold), t.decision->confidence});
   }
   s.accuracy = s.dimensions.empty() ? 0 : right / static_cast<double>(s.dimensions.size());
   return s;
@@ -360,8 +362,8 @@ CrossValidation cross_validate(const Taxonomy& taxonomy, const RuleSet& rules, c
       bins = learn_bins(inner, train, options.bins);
       model = model_without(examples, fold, {f}, taxonomy, o);
     }
-    RuleClassifier classifier = examples.empty() ? RuleClassifier(taxonomy, rules, bins.calibrations)
-                                                 : with_model(taxonomy, rules, bins.calibrations, model);
+    // Without examples the rules have no model, and `model` is empty: no model either way.
+    RuleClassifier classifier = with_model(taxonomy, rules, bins.calibrations, model);
     for (size_t i : test) {
       held_out[i] = score(classifier, taxonomy, issues[i], rules.llm_accuracy());
       for (const Scored::Outcome& o : held_out[i].dimensions) {
