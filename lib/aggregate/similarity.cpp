@@ -261,14 +261,16 @@ void add_body_vectors(const std::vector<AggregateReport>& reports, const Similar
   if (blocking.rare_body_words > 0 && blocking.word_neighbours > 0) add_word_neighbours(terms, blocking, c);
 }
 
-// Of the words both use, the three rarest: sum of log(n / reports using it), over log n.
-double rare_shared(const SparseVector& a, const SparseVector& b, const std::vector<uint32_t>& df, size_t n) {
-  if (n < 2) return 0;
-  double top[3] = {0, 0, 0};
+// The body evidence of two reports in one walk over their shared words: the TF-IDF cosine, and
+// of the words both use, the three rarest (sum of log(n / reports using it), over log n).
+void shared_body_words(const SparseVector& a, const SparseVector& b, const std::vector<uint32_t>& df, size_t n,
+                       PairEvidence& e) {
+  double dot = 0, top[3] = {0, 0, 0};
   size_t i = 0, j = 0;
   while (i < a.size() && j < b.size()) {
     if (a[i].first == b[j].first) {
-      double idf = std::log(static_cast<double>(n) / df[a[i].first]);
+      dot += static_cast<double>(a[i].second) * b[j].second;
+      double idf = n < 2 ? 0 : std::log(static_cast<double>(n) / df[a[i].first]);
       if (idf > top[2]) {
         top[2] = idf;
         std::sort(std::begin(top), std::end(top), std::greater<double>());
@@ -280,7 +282,8 @@ double rare_shared(const SparseVector& a, const SparseVector& b, const std::vect
       ++j;
     }
   }
-  return (top[0] + top[1] + top[2]) / std::log(static_cast<double>(n));
+  e.body_similarity = dot;
+  e.rare_shared_words = n < 2 ? 0 : (top[0] + top[1] + top[2]) / std::log(static_cast<double>(n));
 }
 
 }  // namespace
@@ -410,8 +413,7 @@ PairEvidence pair_evidence(const std::vector<AggregateReport>& reports, const Co
   }
   e.title_similarity = cosine(c.text[a], c.text[b]);
   if (!c.body.empty()) {
-    e.body_similarity = cosine(c.body[a], c.body[b]);
-    e.rare_shared_words = rare_shared(c.body[a], c.body[b], c.body_df, reports.size());
+    shared_body_words(c.body[a], c.body[b], c.body_df, reports.size(), e);
   }
   for (const std::string& change : x.known_changes) {
     if (std::find(y.known_changes.begin(), y.known_changes.end(), change) != y.known_changes.end())
