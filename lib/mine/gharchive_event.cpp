@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/clock.h"
 #include "base/error.h"
 #include "base/issue_link.h"
 #include "base/json_file.h"
@@ -181,6 +182,10 @@ namespace {
 
 using Decline = JsonScanner::Decline;
 
+void decline_unless_time(const std::optional<std::string>& time) {
+  if (time && !valid_iso8601(*time)) throw Decline{};
+}
+
 // Marks a wanted member seen; a repeated one is left to the reference parser.
 inline void once(bool& seen) {
   if (seen) throw Decline{};
@@ -292,6 +297,11 @@ void scan_issue(JsonScanner& s, const IssueEvent& event, IssueData& d) {
   // Trimmed payloads may leave out html_url; the event names the repository.
   d.url = url ? *url : IssueLink{event.owner, event.name, d.number}.url();
   if (!parse_issue_link(d.url)) throw Decline{};
+  // A state or time the store would refuse is the reference parser's to name, with its field.
+  if (d.state && *d.state != "open" && *d.state != "closed") throw Decline{};
+  decline_unless_time(d.created_at);
+  decline_unless_time(d.updated_at);
+  decline_unless_time(d.closed_at);
 }
 
 void scan_comment(JsonScanner& s, CommentData& c) {
@@ -331,6 +341,8 @@ void scan_comment(JsonScanner& s, CommentData& c) {
   });
   if (!github_id) throw Decline{};
   c.github_id = *github_id;
+  decline_unless_time(c.created_at);
+  decline_unless_time(c.updated_at);
 }
 
 void scan_payload(JsonScanner& s, IssueEvent& event) {

@@ -138,7 +138,7 @@ GithubComment comment_from_json(const json& o, const std::string& where) {
   c.data.author_association = optional_string(o, "author_association", where);
   c.data.body = optional_string(o, "body", where);
   c.data.created_at = optional_time(o, "created_at", where);
-  c.data.updated_at = optional_string(o, "updated_at", where);
+  c.data.updated_at = optional_time(o, "updated_at", where);
   c.data.url = optional_string(o, "html_url", where);
   // The issue it belongs to: html_url "https://github.com/o/r/issues/N#issuecomment-X", or
   // issue_url "https://api.github.com/repos/o/r/issues/N".

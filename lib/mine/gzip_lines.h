@@ -4,20 +4,21 @@
 //   std::string_view line;
 //   while (reader.next(line)) ...line, reader.line_number()...   // throws Error("PATH: line N: ...")
 //
-// Concatenated gzip members read as one stream (GH Archive files may be such). A file whose
-// name ends in ".gz" must be gzip; any other is read as it is. A line comes without its "\n"
+// Concatenated gzip members read as one stream (GH Archive files may be such); bytes after the
+// last member that begin no new one are an error. A file whose name ends in ".gz" must be gzip;
+// any other is read as it is (inflated if it starts like gzip). A line comes without its "\n"
 // (and "\r\n"), as a view into the reader's chunk: valid until the next call. Only a line that
 // straddles two chunks is copied. A corrupt or truncated stream throws, naming the file and
 // the line it stopped in.
 #pragma once
 
 #include <cstdint>
+#include <cstdio>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
-
-typedef struct gzFile_s* gzFile;
 
 namespace firstmile {
 
@@ -41,11 +42,21 @@ class GzipLineReader {
   const std::string& path() const { return path_; }
 
  private:
+  struct Inflater;
   bool fill();
+  void read_input();
+  [[noreturn]] void fail(const std::string& reason) const;
 
   std::string path_;
-  gzFile file_ = nullptr;
-  std::vector<char> buffer_;
+  std::FILE* file_ = nullptr;
+  std::vector<char> buffer_;  // what the lines are cut from
+  std::vector<char> input_;   // bytes of the file not yet inflated
+  size_t input_pos_ = 0, input_end_ = 0;
+  int64_t input_read_ = 0;
+  bool input_eof_ = false;
+  std::unique_ptr<Inflater> inflater_;  // none for a plain file
+  bool member_ended_ = false, finished_ = false;
+  std::string pending_error_;  // found after bytes still to hand out
   size_t pos_ = 0, end_ = 0;
   std::string carry_;  // the start of a line the previous chunk cut
   bool carry_used_ = false;

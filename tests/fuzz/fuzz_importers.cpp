@@ -3,7 +3,8 @@
 //   fuzz_importers TARGET SECONDS SEED FILE...      (scripts/fuzz.sh builds it with sanitizers)
 //
 // TARGET: issues (import issues: GitHub issue JSON), dataset (one file of the published
-// dataset), gharchive (one GH Archive line, fast and reference parsers), labels (a filled
+// dataset), gharchive (one GH Archive line, fast and reference parsers), gzip (a GH Archive
+// file's gzip members, read line by line), labels (a filled
 // label sheet), rules (a rule file). FILE...: the seed corpus. Each round takes a seed input,
 // mutates it (bytes flipped, replaced by JSON/CSV punctuation, bytes that are not UTF-8 or \u
 // escapes, runs inserted, deleted or repeated, cut short, spliced with another input) and
@@ -31,6 +32,7 @@
 #include "dataset/published_dataset.h"
 #include "labels/label_sheet.h"
 #include "mine/gharchive_event.h"
+#include "mine/gzip_lines.h"
 #include "mine/issue_import.h"
 #include "store/store.h"
 #include "taxonomy/taxonomy.h"
@@ -93,6 +95,14 @@ struct Target {
     if (parse_issue_event_quickly(input, {}, quick) == QuickParse::kDeclined)
       parse_issue_event_reference(input, "h.json", 1, {}, reference);
   }
+  void gzip(const std::string& input) {
+    fs::path file = scratch / "h.json.gz";
+    std::ofstream(file, std::ios::binary) << input;
+    GzipLineReader reader(file);
+    std::string_view line;
+    while (reader.next(line)) {
+    }
+  }
   void labels(const std::string& input) {
     Store store = Store::open_memory();
     fs::path file = scratch / "sheet.csv";
@@ -105,6 +115,7 @@ struct Target {
     if (name == "issues") return issues(input);
     if (name == "dataset") return dataset(input);
     if (name == "gharchive") return gharchive(input);
+    if (name == "gzip") return gzip(input);
     if (name == "labels") return labels(input);
     if (name == "rules") return rules(input);
     throw std::invalid_argument("unknown target " + name);
@@ -115,7 +126,7 @@ struct Target {
 
 int main(int argc, char** argv) {
   if (argc < 5) {
-    std::cerr << "usage: fuzz_importers issues|dataset|gharchive|labels|rules SECONDS SEED FILE...\n";
+    std::cerr << "usage: fuzz_importers issues|dataset|gharchive|gzip|labels|rules SECONDS SEED FILE...\n";
     return 2;
   }
   const std::string name = argv[1];

@@ -161,6 +161,31 @@ TEST_CASE("an issue event with a field of the wrong type names file, line and fi
       "h.json: line 3: repo.name 'nobody' is not OWNER/NAME", Error);
 }
 
+TEST_CASE("a time or state the store would refuse is declined by the fast parser and named by the reference") {
+  IssueEvent e;
+  json bad_time = issue(1, "2024-05-01T10:00:00Z");
+  bad_time["created_at"] = "yesterday";
+  std::string line = issues_event("o/r", bad_time);
+  CHECK(quickly(line, QuickParse::kDeclined) == "-");
+  CHECK_THROWS_WITH_AS(parse_issue_event(line, "h.json.gz", 4, kAll, e),
+                       doctest::Contains("h.json.gz: line 4: payload.issue: field 'created_at' must be an ISO 8601 time"),
+                       Error);
+  json bad_state = issue(1, "2024-05-01T10:00:00Z");
+  bad_state["state"] = "weird";
+  line = issues_event("o/r", bad_state);
+  CHECK(quickly(line, QuickParse::kDeclined) == "-");
+  CHECK_THROWS_WITH_AS(parse_issue_event(line, "h.json.gz", 5, kAll, e),
+                       doctest::Contains("field 'state' must be 'open' or 'closed', got 'weird'"), Error);
+  json bad_comment = comment(7, "x");
+  bad_comment["updated_at"] = "2099-13-45T00:00:00Z";
+  line = comment_event("o/r", issue(1, "2024-05-01T10:00:00Z"), bad_comment);
+  CHECK(quickly(line, QuickParse::kDeclined) == "-");
+  CHECK_THROWS_WITH_AS(parse_issue_event(line, "h.json.gz", 6, kAll, e),
+                       doctest::Contains("field 'updated_at' must be an ISO 8601 time"), Error);
+  // GitHub's own spelling passes the fast parser.
+  CHECK(quickly(issues_event("o/r", issue(1, "2024-05-01T10:00:00Z")), QuickParse::kEvent) != "-");
+}
+
 TEST_CASE("a malformed issue event is an error naming file, line and column") {
   std::string line = issues_event("o/r", issue(1, "2024-05-01T10:00:00Z"));
   line = line.substr(0, line.size() - 2);  // the closing brace cut off

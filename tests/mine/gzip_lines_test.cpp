@@ -108,3 +108,39 @@ TEST_CASE("a corrupt gzip stream is an error naming the file and saying what zli
   CHECK_THROWS_WITH_AS(reader.next(line),
                        (path + ": line 1: corrupt gzip stream: incorrect data check").c_str(), Error);  // the path once
 }
+
+TEST_CASE("bytes after the last gzip member are an error after its lines, naming where they start") {
+  TempDir dir;
+  write_gzip(dir / "whole.json.gz", {"one\ntwo\n"});
+  const std::string whole = file_bytes(dir / "whole.json.gz");
+  write_file(dir / "tail.json.gz", whole + "<html>appended</html>\n");
+  GzipLineReader reader(dir / "tail.json.gz");
+  std::string_view line;
+  REQUIRE(reader.next(line));
+  CHECK(line == "one");
+  REQUIRE(reader.next(line));
+  CHECK(line == "two");
+  const std::string expected =
+      "tail.json.gz: line 3: unexpected bytes after the end of the gzip data, at byte " + std::to_string(whole.size());
+  CHECK_THROWS_WITH_AS(reader.next(line), doctest::Contains(expected.c_str()), Error);
+  // One stray byte is as wrong as many; a second whole member is not garbage.
+  write_file(dir / "byte.json.gz", whole + "x");
+  GzipLineReader one_byte(dir / "byte.json.gz");
+  CHECK_THROWS_WITH_AS(all_lines(one_byte), doctest::Contains("unexpected bytes after the end"), Error);
+  write_file(dir / "two.json.gz", whole + whole);
+  GzipLineReader two(dir / "two.json.gz");
+  CHECK(all_lines(two) == std::vector<std::string>{"one", "two", "one", "two"});
+}
+
+TEST_CASE("a plain file that starts like gzip is inflated, and an empty .gz file is not gzip") {
+  TempDir dir;
+  write_gzip(dir / "h.json.gz", {"a\nb\n"});
+  write_file(dir / "h.jsonl", file_bytes(dir / "h.json.gz"));
+  GzipLineReader reader(dir / "h.jsonl");
+  CHECK(all_lines(reader) == std::vector<std::string>{"a", "b"});
+  write_file(dir / "empty.json.gz", "");
+  CHECK_THROWS_WITH_AS(GzipLineReader(dir / "empty.json.gz"), doctest::Contains("not a gzip file"), Error);
+  write_file(dir / "empty.jsonl", "");
+  GzipLineReader empty(dir / "empty.jsonl");
+  CHECK(all_lines(empty).empty());
+}
