@@ -7,6 +7,8 @@
 
 #include "aggregate/similarity.h"
 #include "aggregate/similarity_knowledge.h"
+#include <re2/re2.h>
+
 #include "base/error.h"
 #include "base/text.h"
 #include "classify/features.h"
@@ -37,12 +39,32 @@ uint32_t word_hash(std::string_view word) {
   return h;
 }
 
+std::string without_exception_class(const std::string& line) {
+  static const RE2 leading_class(R"re(^(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Warning)\s*:\s*)re");
+  re2::StringPiece rest(line);
+  if (RE2::Consume(&rest, leading_class) && !rest.empty()) return std::string(rest.data(), rest.size());
+  return line;
+}
+
 void read_report_features(AggregateReport& r, const std::string& body, const std::string* comments,
                           const SimilarityKnowledge& knowledge, bool llm_view) {
   std::vector<std::string> thread;
   if (comments) thread.push_back(*comments);
   IssueFeatures f = extract_features(r.title, body, thread);
   r.signature = f.error_signature;
+  r.error_keys.clear();
+  for (const std::string& line : f.error_lines) {
+    if (r.error_keys.size() == kErrorKeys) break;
+    std::string key = without_exception_class(normalize_error_line(line));
+    uint64_t h = 1469598103934665603ull;  // FNV-1a, 64 bits
+    for (char ch : key) {
+      h ^= static_cast<unsigned char>(ch);
+      h *= 1099511628211ull;
+    }
+    r.error_keys.push_back(h);
+  }
+  std::sort(r.error_keys.begin(), r.error_keys.end());
+  r.error_keys.erase(std::unique(r.error_keys.begin(), r.error_keys.end()), r.error_keys.end());
   if (llm_view) {
     r.error_lines = f.error_lines;
     if (r.error_lines.size() > kErrorLinesShown) r.error_lines.resize(kErrorLinesShown);

@@ -31,6 +31,9 @@ struct AggregateReport {
   std::string url, title, created_at;
   int64_t created = 0;    // epoch seconds
   std::string signature;  // normalised error signature ("" when the report shows no error)
+  // Each error line, normalised and without its exception class, as a 64-bit hash; sorted,
+  // once each, at most kErrorKeys: two reports pasting one line anywhere in their errors.
+  std::vector<uint64_t> error_keys;
   std::vector<std::string> error_lines;
   std::vector<std::string> libraries;  // "transformers 4.45.0", lower case, as precise as the report
   std::vector<std::string> models;     // model families the title and opening name: "qwen2.5", "llama"
@@ -44,6 +47,13 @@ struct AggregateReport {
 
 // The 32-bit FNV-1a hash a word is kept as (AggregateReport::words).
 uint32_t word_hash(std::string_view word);
+
+constexpr size_t kErrorKeys = 8;
+
+// A normalised error line without the exception class that may lead it: users paste
+// "RuntimeError: Distributed package doesn't have NCCL built in" and the bare message alike.
+// "KeyError: 'qwen2'" -> "'qwen2'"; a line without such a class is returned as it is.
+std::string without_exception_class(const std::string& normalised_line);
 
 // Fills the report's signature, libraries and models (and, with `llm_view`, its error lines
 // and excerpt) from its title, `body` and `comments` (the thread as one text; "" for none).

@@ -127,13 +127,16 @@ void add_libraries_and_signatures(const std::vector<AggregateReport>& reports, d
       c.keys[r].push_back("l|" + library);
       c.times_of_library[library].push_back(report.created);
     }
+    for (uint64_t key : report.error_keys) ++c.error_df[key];
     if (report.signature.empty()) continue;
-    auto [it, fresh] = signature_ids.emplace(report.signature, static_cast<int32_t>(signature_ids.size()));
+    // One message is one signature, with or without the exception class before it.
+    const std::string key = without_exception_class(report.signature);
+    auto [it, fresh] = signature_ids.emplace(key, static_cast<int32_t>(signature_ids.size()));
     if (fresh) c.windows_of_signature.emplace_back();
     c.signature_id[r] = it->second;
     c.windows_of_signature[static_cast<size_t>(it->second)].push_back(
         static_cast<uint32_t>(static_cast<double>(report.created) / window_seconds));
-    c.keys[r].push_back("s|" + report.signature);
+    c.keys[r].push_back("s|" + key);
     words.clear();
     title_words(report.signature, knowledge, words);
     std::vector<uint32_t>& ids = c.signature_words[r];
@@ -286,6 +289,25 @@ void shared_body_words(const SparseVector& a, const SparseVector& b, const std::
   e.rare_shared_words = n < 2 ? 0 : (top[0] + top[1] + top[2]) / std::log(static_cast<double>(n));
 }
 
+// Of the error lines two reports both paste, the rarest: log(n / reports pasting it) / log n.
+double shared_error_line(const std::vector<uint64_t>& a, const std::vector<uint64_t>& b,
+                         const std::unordered_map<uint64_t, uint32_t>& df, size_t n) {
+  if (n < 2) return 0;
+  double best = 0;
+  size_t i = 0, j = 0;
+  while (i < a.size() && j < b.size()) {
+    if (a[i] == b[j]) {
+      best = std::max(best, std::log(static_cast<double>(n) / df.at(a[i])));
+      ++i, ++j;
+    } else if (a[i] < b[j]) {
+      ++i;
+    } else {
+      ++j;
+    }
+  }
+  return best / std::log(static_cast<double>(n));
+}
+
 }  // namespace
 
 void title_words(const std::string& text, const SimilarityKnowledge& knowledge, std::vector<std::string>& out) {
@@ -382,6 +404,7 @@ const std::vector<EvidenceField>& evidence_fields() {
       FIRSTMILE_EVIDENCE(same_signature),     FIRSTMILE_EVIDENCE(signature_words),
       FIRSTMILE_EVIDENCE(signatures_together), FIRSTMILE_EVIDENCE(title_similarity),
       FIRSTMILE_EVIDENCE(body_similarity),    FIRSTMILE_EVIDENCE(rare_shared_words),
+      FIRSTMILE_EVIDENCE(shared_error_line),  FIRSTMILE_EVIDENCE(same_error_far),
       FIRSTMILE_EVIDENCE(same_known_change),  FIRSTMILE_EVIDENCE(other_release),
       FIRSTMILE_EVIDENCE(other_release_same_error_and_model), FIRSTMILE_EVIDENCE(other_patch),
       FIRSTMILE_EVIDENCE(same_version),       FIRSTMILE_EVIDENCE(version_burst),
@@ -420,9 +443,11 @@ PairEvidence pair_evidence(const std::vector<AggregateReport>& reports, const Co
       e.same_known_change = 1;
   }
   library_evidence(e, x, y, sa >= 0 && sa == sb, c, window_days, knowledge);
+  e.shared_error_line = shared_error_line(x.error_keys, y.error_keys, c.error_df, reports.size());
   double days = std::fabs(static_cast<double>(x.created - y.created)) / kSecondsPerDay;
   e.close_in_time = std::exp(-days / std::max(window_days, kShortestEvidenceWindowDays));
   e.days_apart = std::log1p(days) / std::log1p(365.0);
+  if (e.same_signature > 0 || e.shared_error_line > 0) e.same_error_far = e.days_apart;
   if (x.repository == y.repository) e.same_repository = 1;
   if (x.repository.substr(0, x.repository.find('/')) == y.repository.substr(0, y.repository.find('/')))
     e.same_family = 1;

@@ -41,6 +41,7 @@ struct CorpusStatistics {
   std::vector<std::vector<uint32_t>> signature_words;                      // sorted word ids of the signature
   std::vector<int32_t> signature_id;                                       // -1: no signature
   std::vector<std::vector<uint32_t>> windows_of_signature;                 // by signature id: windows it appears in
+  std::unordered_map<uint64_t, uint32_t> error_df;                         // by error key: reports pasting that line
   std::vector<std::vector<std::string>> keys;                              // blocking keys per report (grouping.h)
   size_t windows = 1;                                                      // windows the corpus spans
   int64_t span = 1;                                                        // seconds the corpus spans
@@ -72,6 +73,8 @@ struct PairEvidence {
   double signatures_together = 0;  // overlap of the windows two signatures appear in
   double title_similarity = 0, body_similarity = 0;  // TF-IDF cosines
   double rare_shared_words = 0;
+  double shared_error_line = 0;  // the rarest error line both paste: log(n / reports pasting it) / log n
+  double same_error_far = 0;     // days_apart, when the two share their signature or an error line
   double same_known_change = 0;
   double other_release = 0, other_release_same_error_and_model = 0, other_patch = 0, same_version = 0;
   double version_burst = 0;  // min(log2(local / expected), cap)

@@ -128,6 +128,8 @@ constexpr std::pair<const char*, double PairScoreWeights::*> kWeights[] = {
     {"same_repository", &PairScoreWeights::same_repository},
     {"body_similarity", &PairScoreWeights::body_similarity},
     {"rare_shared_words", &PairScoreWeights::rare_shared_words},
+    {"shared_error_line", &PairScoreWeights::shared_error_line},
+    {"same_error_far", &PairScoreWeights::same_error_far},
     {"same_known_change", &PairScoreWeights::same_known_change},
     {"days_apart", &PairScoreWeights::days_apart},
     {"same_family", &PairScoreWeights::same_family},
@@ -140,7 +142,8 @@ constexpr const char* kMaxWindows = "signatures_together_max_windows";
 // Weights a file written before them may leave out (0: the evidence does not count).
 bool optional_weight(const std::string& name) {
   return name == "body_similarity" || name == "rare_shared_words" || name == "same_known_change" ||
-         name == "days_apart" || name == "same_family" || name == "mutual_best_min_score";
+         name == "days_apart" || name == "same_family" || name == "mutual_best_min_score" ||
+         name == "shared_error_line" || name == "same_error_far";
 }
 
 PairScoreWeights weights_of(const json& doc, const std::string& origin) {

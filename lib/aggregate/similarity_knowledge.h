@@ -52,6 +52,8 @@ struct PairScoreWeights {
   double body_similarity = 0;   // * TF-IDF cosine of title, prose and error lines
   double rare_shared_words = 0;  // * the rarest words both use (sum of the three largest log(n/df) / log n)
   double same_known_change = 0;  // both show a tell-tale error of one known breaking change
+  double shared_error_line = 0;  // * the rarest error line both paste (log(n / df) / log n)
+  double same_error_far = 0;     // * days_apart when they share an error: chronic incidents
   double days_apart = 0;         // * log(1 + days apart) / log(1 + 365): months apart weigh, not forbid
   double other_release = 0;     // the same library at another release
   double other_release_same_error_and_model = 0;

@@ -116,7 +116,7 @@ TEST_CASE("the pair score adds the named weights in log-odds") {
                               .epsilon(1e-6));
   // Every evidence has its weight, by the same name.
   for (const EvidenceField& f : evidence_fields()) CAPTURE(f.name);
-  CHECK(evidence_fields().size() == 19);
+  CHECK(evidence_fields().size() == 21);
 }
 
 TEST_CASE("the same signature in one window adds its full weight; other releases weigh against") {
@@ -179,4 +179,54 @@ TEST_CASE("words shared by two reports: the body cosine, the rarest shared words
   CHECK(pair_evidence(twins, t, 0, 1, 14, k).body_similarity == doctest::Approx(1.0));
   CHECK(pair_evidence(twins, t, 0, 2, 14, k).body_similarity == 0);
   CHECK(pair_evidence(twins, t, 0, 1, 14, k).rare_shared_words > 0);
+}
+
+TEST_CASE("an error message is one signature with or without the exception class before it") {
+  CHECK(without_exception_class("RuntimeError: Distributed package doesn't have NCCL built in") ==
+        "Distributed package doesn't have NCCL built in");
+  CHECK(without_exception_class("torch.cuda.OutOfMemoryError: CUDA out of memory") == "CUDA out of memory");
+  CHECK(without_exception_class("KeyError: 'qwen2'") == "'qwen2'");
+  CHECK(without_exception_class("UserWarning: NCCL support is not compiled") == "NCCL support is not compiled");
+  // No class, or nothing after it: as it is.
+  CHECK(without_exception_class("Segmentation fault (core dumped)") == "Segmentation fault (core dumped)");
+  CHECK(without_exception_class("KeyError:") == "KeyError:");
+  CHECK(without_exception_class("the error: x") == "the error: x");
+  std::vector<AggregateReport> reports = {
+      report(0, "a", {}, "RuntimeError: Distributed package doesn't have NCCL built in"),
+      report(0, "b", {}, "Distributed package doesn't have NCCL built in"),
+      report(0, "c", {}, "RuntimeError: something else")};
+  CorpusStatistics c = corpus_statistics(reports, 14, shipped_similarity());
+  CHECK(c.signature_id[0] == c.signature_id[1]);
+  CHECK(c.signature_id[0] != c.signature_id[2]);
+  CHECK(pair_evidence(reports, c, 0, 1, 14, shipped_similarity()).same_signature > 0);
+}
+
+TEST_CASE("an error line both paste anywhere in their errors counts by its rarity, and months apart with it") {
+  const SimilarityKnowledge& k = shipped_similarity();
+  const char* const bodies[] = {
+      "It stops.\n```\nValueError: first thing went wrong\nKeyError: 'mystery_model'\n```\n",
+      "Loading fails.\n```\nOSError: can not find the file\nKeyError: 'mystery_model'\n```\n",
+      "Loading fails.\n```\nOSError: can not find the file\n```\n",
+      "Nothing shared here.\n```\nTypeError: another one\n```\n"};
+  std::vector<AggregateReport> reports;
+  for (int i = 0; i < 4; ++i) {
+    AggregateReport r = report(i == 1 ? 200 : 0, "report " + std::to_string(i));
+    read_report_features(r, bodies[i], nullptr, k, false);
+    reports.push_back(std::move(r));
+  }
+  REQUIRE(reports[0].error_keys.size() == 2);
+  CorpusStatistics c = corpus_statistics(reports, 14, k);
+  PairEvidence one_line = pair_evidence(reports, c, 0, 1, 14, k);
+  // Their first exceptions (the signatures) differ; the KeyError line, in 2 of 4 reports, is shared.
+  CHECK(one_line.same_signature == 0);
+  CHECK(one_line.shared_error_line == doctest::Approx(std::log(4.0 / 2) / std::log(4.0)));
+  CHECK(one_line.same_error_far == doctest::Approx(one_line.days_apart));
+  CHECK(one_line.days_apart > 0.8);
+  PairEvidence nothing = pair_evidence(reports, c, 0, 3, 14, k);
+  CHECK(nothing.shared_error_line == 0);
+  CHECK(nothing.same_error_far == 0);
+  // The same day: the shared error counts, the time apart does not.
+  PairEvidence same_day = pair_evidence(reports, c, 0, 2, 14, k);
+  CHECK(same_day.shared_error_line == 0);
+  CHECK(pair_evidence(reports, c, 1, 2, 14, k).shared_error_line > 0);
 }
