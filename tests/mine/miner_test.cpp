@@ -70,6 +70,28 @@ TEST_CASE("a full mine spends one request per 100 issues and per 100 comments, p
   CHECK(count(m.store, "SELECT sum(comments_count) FROM issues") == 420);
 }
 
+TEST_CASE("a mine stores the reactions of issues and comments, with no extra request") {
+  FakeGithub server;
+  FakeRepository repository = make_repository("acme", "model", 120, 150, 3);
+  // What the server's objects say, summed: the stored columns must add up to it.
+  int64_t issue_total = 0, comment_total = 0, issue_hearts = 0;
+  for (const auto& i : repository.issues) {
+    issue_total += i["reactions"]["total_count"].get<int64_t>();
+    issue_hearts += i["reactions"]["heart"].get<int64_t>();
+  }
+  for (const auto& c : repository.comments) comment_total += c["reactions"]["total_count"].get<int64_t>();
+  REQUIRE(issue_total > 0);
+  REQUIRE(comment_total > 0);
+  server.add(repository);
+  Miner m;
+  m.run(server, {"acme/model"});
+  CHECK(server.stats().requests == 1 + (2 + 1) + (2 + 1));  // as without reactions
+  CHECK(count(m.store, "SELECT count(*) FROM issues WHERE reactions IS NULL") == 0);
+  CHECK(count(m.store, "SELECT sum(reactions_total) FROM issues") == issue_total);
+  CHECK(count(m.store, "SELECT sum(json_extract(reactions, '$.heart')) FROM issues") == issue_hearts);
+  CHECK(count(m.store, "SELECT sum(reactions_total) FROM comments") == comment_total);
+}
+
 TEST_CASE("a repeated mine with no changes is answered by 304s only") {
   FakeGithub server;
   server.add(make_repository("acme", "model", 250, 420, 7));
