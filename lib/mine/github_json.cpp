@@ -10,8 +10,6 @@ namespace firstmile {
 
 using nlohmann::json;
 
-namespace {
-
 std::optional<std::string> optional_string(const json& o, const char* key, const std::string& where) {
   auto it = o.find(key);
   if (it == o.end() || it->is_null()) return std::nullopt;
@@ -27,6 +25,8 @@ std::optional<int64_t> optional_integer(const json& o, const char* key, const st
   }
   return it->get<int64_t>();
 }
+
+namespace {
 
 std::optional<std::string> login_of(const json& o, const std::string& where) {
   auto it = o.find("user");
