@@ -12,7 +12,7 @@ using nlohmann::json;
 namespace {
 
 // gh's reaction contents, in the order of Reactions::kKinds.
-constexpr const char* kContents[8] = {"THUMBS_UP", "THUMBS_DOWN", "LAUGH", "HOORAY",
+constexpr const char* kContents[8] = {"THUMBS_UP", "THUMBS_DOWN", "LAUGH",  "HOORAY",
                                       "CONFUSED",  "HEART",       "ROCKET", "EYES"};
 
 // "reactionGroups": [{"content": "THUMBS_UP", "users": {"totalCount": 3}}, ...]. A content gh
@@ -29,12 +29,13 @@ std::optional<Reactions> reaction_groups(const json& o, const std::string& where
     std::optional<std::string> content = optional_string(group, "content", at);
     if (!content) throw Error(at + ": missing field 'content'");
     auto users = group.find("users");
-    const json* count = users != group.end() && users->is_object() && users->contains("totalCount")
-                            ? &(*users)["totalCount"]
-                            : nullptr;
+    const json* count =
+        users != group.end() && users->is_object() && users->contains("totalCount") ? &(*users)["totalCount"] : nullptr;
     if (!count || !count->is_number_integer() || count->get<int64_t>() < 0) {
       throw Error(at + ": field 'users.totalCount' must be a non-negative integer, got " +
-                  (!count ? std::string("nothing") : count->is_number() ? count->dump() : json_type_name(*count)));
+                  (!count               ? std::string("nothing")
+                   : count->is_number() ? count->dump()
+                                        : json_type_name(*count)));
     }
     int64_t n = count->get<int64_t>();
     for (int k = 0; k < 8; ++k) {

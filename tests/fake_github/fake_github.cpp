@@ -415,6 +415,54 @@ void FakeGithub::edit_issue(const std::string& full_name, int64_t number, const 
   }
 }
 
+int64_t FakeGithub::add_issue(const std::string& full_name, const std::string& title) {
+  std::lock_guard<std::mutex> lock(state_->mutex);
+  for (auto& r : state_->repositories) {
+    if (r.owner + "/" + r.name != full_name) continue;
+    int64_t number = static_cast<int64_t>(r.issues.size()) + 1;
+    std::string now = iso(std::time(nullptr));
+    r.issues.push_back({{"id", r.id * 100000 + number},
+                        {"number", number},
+                        {"title", title},
+                        {"body", "It crashes."},
+                        {"state", "open"},
+                        {"user", user("late")},
+                        {"labels", json::array()},
+                        {"comments", 0},
+                        {"created_at", now},
+                        {"updated_at", now},
+                        {"closed_at", nullptr},
+                        {"html_url", "https://github.com/" + full_name + "/issues/" + std::to_string(number)},
+                        {"reactions", reactions("https://api.github.com/repos/" + full_name + "/issues/" +
+                                                    std::to_string(number),
+                                                number)}});
+    return number;
+  }
+  return 0;
+}
+
+void FakeGithub::add_comment(const std::string& full_name, int64_t number, const std::string& body) {
+  std::lock_guard<std::mutex> lock(state_->mutex);
+  for (auto& r : state_->repositories) {
+    if (r.owner + "/" + r.name != full_name) continue;
+    int64_t id = r.id * 1000000 + static_cast<int64_t>(r.comments.size()) + 1;
+    std::string now = iso(std::time(nullptr));
+    r.comments.push_back(
+        {{"id", id},
+         {"html_url", "https://github.com/" + full_name + "/issues/" + std::to_string(number) + "#issuecomment-" +
+                          std::to_string(id)},
+         {"issue_url", "https://api.github.com/repos/" + full_name + "/issues/" + std::to_string(number)},
+         {"user", user("late")},
+         {"body", body},
+         {"created_at", now},
+         {"updated_at", now}});
+    // As on GitHub, the issue counts the comment and its updated_at moves.
+    json& issue = r.issues[static_cast<size_t>(number - 1)];
+    issue["comments"] = issue["comments"].get<int64_t>() + 1;
+    issue["updated_at"] = now;
+  }
+}
+
 void FakeGithub::set_faults(const FakeFaults& faults) {
   std::lock_guard<std::mutex> lock(state_->mutex);
   state_->faults = faults;

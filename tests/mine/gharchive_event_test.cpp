@@ -19,12 +19,13 @@ std::string text(const std::optional<Reactions>& r) { return r ? r->json() : "nu
 // Every field an event carries to the store, spelled out.
 std::string describe(const IssueEvent& e) {
   const IssueData& d = e.issue;
-  std::string out =
-      e.owner + "/" + e.name + " #" + std::to_string(d.number) + " id=" + text(d.github_id) +
-      " title=" + text(d.title) + " body=" + text(d.body) + " state=" + text(d.state) +
-      " reason=" + text(d.state_reason) + " author=" + text(d.author) + " assoc=" + text(d.author_association) +
-      " created=" + text(d.created_at) + " updated=" + text(d.updated_at) + " closed=" + text(d.closed_at) +
-      " comments=" + text(d.comments_count) + " pr=" + std::to_string(d.is_pull_request) + " url=" + d.url + " reactions=" + text(d.reactions) + " labels=";
+  std::string out = e.owner + "/" + e.name + " #" + std::to_string(d.number) + " id=" + text(d.github_id) +
+                    " title=" + text(d.title) + " body=" + text(d.body) + " state=" + text(d.state) +
+                    " reason=" + text(d.state_reason) + " author=" + text(d.author) +
+                    " assoc=" + text(d.author_association) + " created=" + text(d.created_at) +
+                    " updated=" + text(d.updated_at) + " closed=" + text(d.closed_at) +
+                    " comments=" + text(d.comments_count) + " pr=" + std::to_string(d.is_pull_request) +
+                    " url=" + d.url + " reactions=" + text(d.reactions) + " labels=";
   for (const std::string& l : d.labels) out += l + ",";
   if (!e.comment_event) return out;
   const CommentData& c = e.comment;

@@ -192,7 +192,8 @@ TEST_CASE("gh issue view --json writes one object; its comment and the REST one 
 TEST_CASE("gh api --paginate --slurp: an array of pages of issues") {
   TempDir dir;
   nlohmann::json issues = nlohmann::json::parse(kIssues);
-  nlohmann::json slurped = nlohmann::json::array({nlohmann::json::array({issues[0]}), nlohmann::json::array({issues[1]})});
+  nlohmann::json slurped =
+      nlohmann::json::array({nlohmann::json::array({issues[0]}), nlohmann::json::array({issues[1]})});
   write_file(dir / "slurp.json", slurped.dump() + "\n");
   write_file(dir / "plain.json", kIssues);
   Store store = Store::open_memory();
@@ -217,8 +218,8 @@ TEST_CASE("gh's shape with a missing url, a bad reaction count or a comment url 
     nlohmann::json list = nlohmann::json::parse(kGhList);
     spoil(list);
     write_file(dir / "list.json", list.dump());
-    CHECK_THROWS_WITH_AS(import_issue_files(store, preset(), {dir / "list.json"}, {}), doctest::Contains(message.c_str()),
-                         Error);
+    CHECK_THROWS_WITH_AS(import_issue_files(store, preset(), {dir / "list.json"}, {}),
+                         doctest::Contains(message.c_str()), Error);
   };
   refused([](nlohmann::json& l) { l[1].erase("url"); },
           "list.json: line 1: element 2: issue 6: no field 'url' to tell its repository (add url to gh's --json");

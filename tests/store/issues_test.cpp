@@ -124,9 +124,10 @@ TEST_CASE("a version 5 database migrates: its issues and comments gain reactions
   {
     // A version 5 file: today's schema without the columns version 6 added.
     Store store = Store::open(dir / "old.db");
-    for (const char* sql : {"ALTER TABLE issues DROP COLUMN reactions", "ALTER TABLE issues DROP COLUMN reactions_total",
-                            "ALTER TABLE comments DROP COLUMN reactions",
-                            "ALTER TABLE comments DROP COLUMN reactions_total", "PRAGMA user_version = 5"}) {
+    for (const char* sql :
+         {"ALTER TABLE issues DROP COLUMN reactions", "ALTER TABLE issues DROP COLUMN reactions_total",
+          "ALTER TABLE comments DROP COLUMN reactions", "ALTER TABLE comments DROP COLUMN reactions_total",
+          "PRAGMA user_version = 5"}) {
       store.db().exec(sql);
     }
     int64_t repo = store.upsert_repository({"o", "r", "", "", ""});
