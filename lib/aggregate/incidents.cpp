@@ -35,11 +35,26 @@ std::string repositories_cell(const std::vector<std::string>& repositories) {
   return cell;
 }
 
+std::string optional_count(const std::optional<int64_t>& n) { return n ? std::to_string(*n) : ""; }
+
+// "reactions: 12 on 2 of 3 reports": the users an incident hit beyond those who reported it.
+std::string reactions_line(const IncidentRow& r) {
+  return "reactions: " + optional_count(r.reactions) + " on " + std::to_string(r.reports_with_reactions) + " of " +
+         count_of(r.size, "report");
+}
+
 void print_members(const IncidentRow& row, std::ostream& out) {
   out << "\nIncident " << row.number << ": " << row.title << "\n";
-  TextTable t({"Report", "Created", "Title", "URL"});
+  // The reactions column only when some member's reactions are known (mined or imported with them).
+  bool reactions = row.reports_with_reactions > 0;
+  TextTable t(reactions ? std::vector<std::string>{"Report", "Created", "Reactions", "Title", "URL"}
+                        : std::vector<std::string>{"Report", "Created", "Title", "URL"});
+  if (reactions) t.align_right(2);
   for (const IncidentMember& m : row.members) {
-    t.add_row({m.repository + "#" + std::to_string(m.number), date_of(m.created_at), shorten(m.title, 60), m.url});
+    std::vector<std::string> cells = {m.repository + "#" + std::to_string(m.number), date_of(m.created_at),
+                                      shorten(m.title, 60), m.url};
+    if (reactions) cells.insert(cells.begin() + 2, optional_count(m.reactions));
+    t.add_row(cells);
   }
   t.print(out, "  ");
 }
@@ -54,7 +69,8 @@ std::vector<std::string> incident_fields(const IncidentRow& r) {
           r.signature,
           r.root_cause,
           r.root_cause_path,
-          r.title};
+          r.title,
+          optional_count(r.reactions)};
 }
 
 }  // namespace
@@ -79,6 +95,7 @@ void print_incidents_table(const AggregationInfo& a, const std::vector<IncidentR
                format_fixed(r.span_days, 1), repositories_cell(r.repositories), shorten(r.title, 80)});
     if (!r.root_cause_path.empty()) t.add_row({"", "", "", "", "", "", "root cause: " + r.root_cause_path});
     if (!r.signature.empty()) t.add_row({"", "", "", "", "", "", "signature: " + shorten(r.signature, 69)});
+    if (r.reports_with_reactions > 0) t.add_row({"", "", "", "", "", "", reactions_line(r)});
   }
   t.print(out);
   if (members) {
@@ -89,18 +106,21 @@ void print_incidents_table(const AggregationInfo& a, const std::vector<IncidentR
 void print_incidents_csv(const std::vector<IncidentRow>& rows, bool members, std::ostream& out) {
   CsvWriter csv(out);
   std::vector<std::string> header = {"number",       "size",      "first_at",   "last_at",         "span_days",
-                                     "repositories", "signature", "root_cause", "root_cause_path", "title"};
+                                     "repositories", "signature", "root_cause", "root_cause_path", "title",
+                                     "reactions"};
   if (!members) {
     csv.row(header);
     for (const IncidentRow& r : rows) csv.row(incident_fields(r));
     return;
   }
-  for (const char* column : {"member", "member_created_at", "member_title", "member_url"}) header.push_back(column);
+  for (const char* column : {"member", "member_created_at", "member_title", "member_url", "member_reactions"})
+    header.push_back(column);
   csv.row(header);
   for (const IncidentRow& r : rows) {
     for (const IncidentMember& m : r.members) {
       std::vector<std::string> fields = incident_fields(r);
-      for (std::string field : {m.repository + "#" + std::to_string(m.number), m.created_at, m.title, m.url}) {
+      for (std::string field : {m.repository + "#" + std::to_string(m.number), m.created_at, m.title, m.url,
+                                optional_count(m.reactions)}) {
         fields.push_back(std::move(field));
       }
       csv.row(fields);
@@ -120,7 +140,9 @@ ordered_json incidents_to_json(const AggregationInfo& a, const std::vector<Incid
                       {"signature", r.signature},
                       {"root_cause", r.root_cause},
                       {"root_cause_path", r.root_cause_path},
-                      {"title", r.title}};
+                      {"title", r.title},
+                      {"reactions", r.reactions ? ordered_json(*r.reactions) : ordered_json(nullptr)},
+                      {"reports_with_reactions", r.reports_with_reactions}};
     if (members) {
       ordered_json list = ordered_json::array();
       for (const IncidentMember& m : r.members) {
@@ -128,7 +150,8 @@ ordered_json incidents_to_json(const AggregationInfo& a, const std::vector<Incid
                         {"number", m.number},
                         {"created_at", m.created_at},
                         {"title", m.title},
-                        {"url", m.url}});
+                        {"url", m.url},
+                        {"reactions", m.reactions ? ordered_json(*m.reactions) : ordered_json(nullptr)}});
       }
       j["members"] = std::move(list);
     }

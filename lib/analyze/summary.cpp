@@ -63,6 +63,10 @@ Summary summarize(Store& store, LabelView& view, const SummaryOptions& options) 
     }
   }
   s.issues = selected.issues;
+  ReactionTotals reactions = store.reaction_totals(query);
+  s.issues_with_reactions = reactions.issues_with_reactions;
+  s.issue_reactions = reactions.issue_reactions;
+  s.comment_reactions = reactions.comment_reactions;
   s.tables.push_back(attribute_table("series", "Series", by_series));
   s.tables.push_back(attribute_table("model", "Model", by_model));
   for (const char* d : dimensions) {
@@ -79,6 +83,11 @@ void print_summary_table(const Summary& s, std::ostream& out) {
       << " issues";
   if (s.unmapped) out << " (" << s.unmapped << " with labels outside the taxonomy)";
   out << "\n";
+  if (s.issues_with_reactions) {
+    // A reaction is a user saying "me too" without a report of their own.
+    out << "Reactions: " << s.issue_reactions << " on " << s.issues_with_reactions << " of the " << s.issues
+        << " issues whose reactions are known, " << s.comment_reactions << " on their comments\n";
+  }
   for (const SummaryTable& t : s.tables) {
     out << "\n";
     TextTable table({t.title, "Count", "Share"});
@@ -121,6 +130,9 @@ nlohmann::ordered_json summary_to_json(const Summary& s) {
   out["annotations"] = s.annotations;
   out["issues"] = s.issues;
   out["unmapped"] = s.unmapped;
+  out["reactions"] = {{"issues_with_reactions", s.issues_with_reactions},
+                      {"issues", s.issue_reactions},
+                      {"comments", s.comment_reactions}};
   for (const SummaryTable& t : s.tables) {
     nlohmann::ordered_json counts = nlohmann::ordered_json::object();
     for (const CategoryCount& c : t.rows) counts[c.name] = c.count;

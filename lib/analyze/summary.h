@@ -47,6 +47,8 @@ struct Summary {
   int64_t issues = 0;
   int64_t unmapped = 0;
   std::vector<SummaryTable> tables;
+  // Reactions on the issues counted and their comments (store.reaction_totals).
+  int64_t issues_with_reactions = 0, issue_reactions = 0, comment_reactions = 0;
 };
 
 Summary summarize(Store& store, LabelView& view, const SummaryOptions& options);

@@ -110,13 +110,13 @@ json& member(json& object, const char* key, const std::string& where, json::valu
   return *it;
 }
 
-// Whether a member is one the import never reads: avatars, API links, node ids, reactions,
-// the actor... Leaving them out of the parsed tree saves most of its allocations.
+// Whether a member is one the import never reads: avatars, API links, node ids, the actor...
+// Leaving them out of the parsed tree saves most of its allocations.
 bool unused_member(const std::string& key) {
   static const std::unordered_set<std::string> kUnused = {
-      "url",       "node_id",           "actor", "org",         "reactions",  "performed_via_github_app", "assignee",
-      "assignees", "milestone",         "label", "gravatar_id", "site_admin", "active_lock_reason",       "locked",
-      "draft",     "sub_issues_summary"};
+      "url",       "node_id",   "actor", "org",         "performed_via_github_app", "assignee",
+      "assignees", "milestone", "label", "gravatar_id", "site_admin",               "active_lock_reason",
+      "locked",    "draft",     "sub_issues_summary"};
   if (key.ends_with("_url")) return key != "html_url" && key != "repository_url" && key != "issue_url";
   return kUnused.count(key) > 0;
 }
@@ -206,6 +206,34 @@ void scan_login(JsonScanner& s, std::optional<std::string>& author) {
   });
 }
 
+// {"url": ..., "total_count": 4, "+1": 3, ...}: the counts, each an unsigned integer; a sign,
+// a fraction or a repeated count declines (the reference names a bad one).
+void scan_reactions(JsonScanner& s, std::optional<Reactions>& out) {
+  if (s.null()) return;
+  if (s.peek() != '{') throw Decline{};
+  Reactions& r = out.emplace();
+  bool seen[9] = {};
+  std::optional<int64_t> total;
+  s.object([&](std::string_view key) {
+    for (int k = 0; k < 8; ++k) {
+      if (key == Reactions::kKinds[k]) {
+        once(seen[k]);
+        r.counts[k] = s.integer();
+        return;
+      }
+    }
+    if (key == "total_count") {
+      once(seen[8]);
+      total = s.integer();
+    } else {
+      s.skip();
+    }
+  });
+  int64_t sum = 0;
+  for (int64_t c : r.counts) sum += c;
+  r.total = total.value_or(sum);
+}
+
 // Labels as names, or as objects with a name.
 void scan_labels(JsonScanner& s, std::vector<std::string>& labels) {
   if (s.null()) return;
@@ -235,13 +263,13 @@ void scan_issue(JsonScanner& s, const IssueEvent& event, IssueData& d) {
   if (s.peek() != '{') throw Decline{};
   bool number = false, html_url = false, repository_url = false, id = false, title = false, body = false, state = false,
        state_reason = false, user = false, association = false, created = false, updated = false, closed = false,
-       pull_request = false, labels = false, comments = false;
+       pull_request = false, labels = false, comments = false, reactions = false;
   std::optional<std::string> url, ignored;
-  std::optional<int64_t> n;
+  int64_t n = 0;  // 0: null or absent (a plain integer: GCC 12 takes an optional for maybe uninitialised)
   s.object([&](std::string_view key) {
     if (key == "number") {
       once(number);
-      s.optional_integer(n);
+      if (!s.null()) n = s.integer();
     } else if (key == "html_url") {
       once(html_url);
       s.optional_string(url);
@@ -288,12 +316,15 @@ void scan_issue(JsonScanner& s, const IssueEvent& event, IssueData& d) {
     } else if (key == "comments") {
       once(comments);
       s.optional_integer(d.comments_count);  // an array of embedded comments declines
+    } else if (key == "reactions") {
+      once(reactions);
+      scan_reactions(s, d.reactions);
     } else {
       s.skip();
     }
   });
-  if (!n || *n <= 0) throw Decline{};
-  d.number = *n;
+  if (n <= 0) throw Decline{};
+  d.number = n;
   // Trimmed payloads may leave out html_url; the event names the repository.
   d.url = url ? *url : IssueLink{event.owner, event.name, d.number}.url();
   if (!parse_issue_link(d.url)) throw Decline{};
@@ -307,13 +338,13 @@ void scan_issue(JsonScanner& s, const IssueEvent& event, IssueData& d) {
 void scan_comment(JsonScanner& s, CommentData& c) {
   if (s.peek() != '{') throw Decline{};
   bool id = false, user = false, association = false, body = false, created = false, updated = false, html_url = false,
-       issue_url = false;
-  std::optional<int64_t> github_id;
+       issue_url = false, reactions = false;
+  int64_t github_id = -1;  // -1: null or absent (not an optional, as for the issue's number)
   std::optional<std::string> ignored;
   s.object([&](std::string_view key) {
     if (key == "id") {
       once(id);
-      s.optional_integer(github_id);
+      if (!s.null()) github_id = s.integer();
     } else if (key == "user") {
       once(user);
       scan_login(s, c.author);
@@ -335,12 +366,15 @@ void scan_comment(JsonScanner& s, CommentData& c) {
     } else if (key == "issue_url") {
       once(issue_url);
       s.optional_string(ignored);  // must be a string or null when read
+    } else if (key == "reactions") {
+      once(reactions);
+      scan_reactions(s, c.reactions);
     } else {
       s.skip();
     }
   });
-  if (!github_id) throw Decline{};
-  c.github_id = *github_id;
+  if (github_id < 0) throw Decline{};
+  c.github_id = github_id;
   decline_unless_time(c.created_at);
   decline_unless_time(c.updated_at);
 }

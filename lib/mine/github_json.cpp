@@ -10,8 +10,6 @@ namespace firstmile {
 
 using nlohmann::json;
 
-namespace {
-
 std::optional<std::string> optional_string(const json& o, const char* key, const std::string& where) {
   auto it = o.find(key);
   if (it == o.end() || it->is_null()) return std::nullopt;
@@ -27,6 +25,8 @@ std::optional<int64_t> optional_integer(const json& o, const char* key, const st
   }
   return it->get<int64_t>();
 }
+
+namespace {
 
 std::optional<std::string> login_of(const json& o, const std::string& where) {
   auto it = o.find("user");
@@ -45,6 +45,28 @@ std::optional<std::pair<std::string, std::string>> repository_from_api_url(const
   std::string name = rest.substr(slash + 1);
   if (auto more = name.find('/'); more != std::string::npos) name = name.substr(0, more);
   return std::make_pair(rest.substr(0, slash), name);
+}
+
+// "reactions": {"url": ..., "total_count": 4, "+1": 3, ..., "eyes": 1}, absent or null when the
+// source left it out. Every count must be a non-negative integer; keys GitHub may add are ignored.
+std::optional<Reactions> reactions_of(const json& o, const std::string& where) {
+  auto it = o.find("reactions");
+  if (it == o.end() || it->is_null()) return std::nullopt;
+  if (!it->is_object()) throw Error(where + ": field 'reactions' must be an object, got " + json_type_name(*it));
+  auto count = [&](const char* kind) -> std::optional<int64_t> {
+    auto c = it->find(kind);
+    if (c == it->end()) return std::nullopt;
+    if (!c->is_number_integer() || c->get<int64_t>() < 0) {
+      throw Error(where + ": field 'reactions." + kind + "' must be a non-negative integer, got " +
+                  (c->is_number() ? c->dump() : json_type_name(*c)));
+    }
+    return c->get<int64_t>();
+  };
+  Reactions r;
+  int64_t sum = 0;
+  for (int k = 0; k < 8; ++k) sum += r.counts[k] = count(Reactions::kKinds[k]).value_or(0);
+  r.total = count("total_count").value_or(sum);
+  return r;
 }
 
 }  // namespace
@@ -98,6 +120,7 @@ GithubIssue issue_from_json(const json& o, const std::string& where) {
   d.closed_at = optional_time(o, "closed_at", where);
   d.is_pull_request = o.contains("pull_request") && !o["pull_request"].is_null();
   d.url = html_url.value_or(link->url());
+  d.reactions = reactions_of(o, where);
   if (auto labels = o.find("labels"); labels != o.end() && !labels->is_null()) {
     if (!labels->is_array()) throw Error(where + ": field 'labels' must be an array, got " + json_type_name(*labels));
     for (const json& l : *labels) {
@@ -140,6 +163,7 @@ GithubComment comment_from_json(const json& o, const std::string& where) {
   c.data.created_at = optional_time(o, "created_at", where);
   c.data.updated_at = optional_time(o, "updated_at", where);
   c.data.url = optional_string(o, "html_url", where);
+  c.data.reactions = reactions_of(o, where);
   // The issue it belongs to: html_url "https://github.com/o/r/issues/N#issuecomment-X", or
   // issue_url "https://api.github.com/repos/o/r/issues/N".
   std::optional<IssueLink> link;

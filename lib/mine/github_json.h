@@ -30,6 +30,12 @@ struct GithubIssue {
   std::vector<GithubComment> comments;  // when the export embeds them ("comments": [...])
 };
 
+// Field readers the shapes share: absent or null gives nullopt; another type, or a time that is
+// not ISO 8601, throws Error naming `where` and the field.
+std::optional<std::string> optional_string(const nlohmann::json& object, const char* key, const std::string& where);
+std::optional<int64_t> optional_integer(const nlohmann::json& object, const char* key, const std::string& where);
+std::optional<std::string> optional_time(const nlohmann::json& object, const char* key, const std::string& where);
+
 // A comment object has an "issue_url" and no "title"; an issue has "number" and "title".
 bool is_comment_json(const nlohmann::json& object);
 

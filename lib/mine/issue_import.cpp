@@ -7,6 +7,7 @@
 #include "base/error.h"
 #include "base/json_file.h"
 #include "dataset/preset.h"
+#include "mine/gh_cli_json.h"
 #include "mine/github_json.h"
 #include "mine/json_stream.h"
 #include "store/issue_rows.h"
@@ -34,14 +35,24 @@ void parse_file(const std::filesystem::path& path, Parsed& out) {
           throw Error(at + ": cannot tell which issue the comment belongs to (no html_url or issue_url)");
         out.comments.push_back(std::move(c));
       } else {
-        GithubIssue issue = issue_from_json(object, at);
+        GithubIssue issue =
+            is_gh_cli_issue_json(object) ? gh_cli_issue_from_json(object, at) : issue_from_json(object, at);
         for (GithubComment& c : issue.comments) out.comments.push_back(std::move(c));
         issue.comments.clear();
         out.issues.push_back(std::move(issue));
       }
     };
     if (value.is_array()) {
-      for (size_t i = 0; i < value.size(); ++i) take(value[i], where + ": element " + std::to_string(i + 1));
+      for (size_t i = 0; i < value.size(); ++i) {
+        const nlohmann::json& element = value[i];
+        if (!element.is_array()) {
+          take(element, where + ": element " + std::to_string(i + 1));
+          continue;
+        }
+        // `gh api --paginate --slurp`: an array of pages, each an array of objects.
+        std::string page = where + ": page " + std::to_string(i + 1);
+        for (size_t k = 0; k < element.size(); ++k) take(element[k], page + ": element " + std::to_string(k + 1));
+      }
     } else {
       take(value, where);
     }

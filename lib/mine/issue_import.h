@@ -5,8 +5,11 @@
 //   print_issue_import_summary(s, "firstmile.db", std::cout);
 //
 // Each file holds issues and/or comments in GitHub's REST shape: one JSON array, the
-// concatenated arrays `gh api --paginate` prints, or JSON Lines. Comments may be embedded in
-// their issue ("comments": [...]) or stand in a file of their own (found by their issue_url).
+// concatenated arrays `gh api --paginate` prints, the array of pages `gh api --paginate
+// --slurp` prints, or JSON Lines. Comments may be embedded in their issue ("comments": [...])
+// or stand in a file of their own (found by their issue_url). The GitHub CLI's own shape —
+// `gh issue list --json ...` (an array) and `gh issue view N --json ...` (one object), camelCase
+// with comments nested — is read too (mine/gh_cli_json.h).
 // Everything is parsed and checked before anything is written, then written in one
 // transaction: bad input leaves the database as it was. Re-importing is idempotent, and an
 // older copy of an issue never overwrites a newer one.

@@ -22,18 +22,24 @@ namespace firstmile {
 namespace {
 
 using nlohmann::json;
-using ItemWriter = std::function<void(const json& item, const std::string& where)>;
+// Writes one listed item; false when it was left out (created after --until).
+using ItemWriter = std::function<bool(const json& item, const std::string& where)>;
 
-// GitHub wants a full timestamp; a date means the start of that day (UTC).
-std::string since_parameter(const std::string& since) {
-  if (since.empty()) return since;
-  bool date_only = since.size() == 10 && since[4] == '-' && since[7] == '-';
-  bool timestamp = since.size() >= 20 && since[4] == '-' && since[10] == 'T' && since.back() == 'Z';
-  if (!date_only && !timestamp) {
-    throw Error("--since '" + since + "': expected a date (2024-05-01) or a UTC timestamp (2024-05-01T12:00:00Z)");
+// A bound of the window as a UTC timestamp GitHub and the stored times compare with: a date
+// means the start of that day for --since, its last second for --until. Offsets are refused
+// (stored times are UTC text, compared as text).
+std::string window_bound(const char* option, const std::string& value, bool end_of_day) {
+  if (value.empty()) return value;
+  bool date_only = value.size() == 10;
+  if (!valid_iso8601(value) || (!date_only && value.back() != 'Z')) {
+    throw Error(std::string(option) + " '" + value +
+                "': expected a date (2024-05-01) or a UTC timestamp (2024-05-01T12:00:00Z)");
   }
-  return date_only ? since + "T00:00:00Z" : since;
+  if (date_only) return value + (end_of_day ? "T23:59:59Z" : "T00:00:00Z");
+  return value.substr(0, 19) + "Z";  // fractions of a second dropped: GitHub's times have none
 }
+
+std::string since_parameter(const std::string& since) { return window_bound("--since", since, false); }
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -41,9 +47,10 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 
 class RepositoryMiner {
  public:
-  RepositoryMiner(Store& store, GithubClient& github, const MineOptions& options, int64_t repository_id,
-                  RepositoryMineSummary& summary)
-      : store_(store),
+  RepositoryMiner(Store& store, GithubClient& github, const MineOptions& options, const std::string& until,
+                  int64_t repository_id, RepositoryMineSummary& summary)
+      : until_(until),
+        store_(store),
         github_(github),
         options_(options),
         repository_id_(repository_id),
@@ -55,9 +62,9 @@ class RepositoryMiner {
     resolve_name();
     const std::string repo = "/repos/" + canonical_;
     listing("issues", repo + "/issues?state=all&sort=updated&direction=desc&per_page=100",
-            [this](const json& item, const std::string& where) { write_issue(item, where); });
+            [this](const json& item, const std::string& where) { return write_issue(item, where); });
     listing("comments", repo + "/issues/comments?sort=updated&direction=desc&per_page=100",
-            [this](const json& item, const std::string& where) { write_comment(item, where); });
+            [this](const json& item, const std::string& where) { return write_comment(item, where); });
     int64_t before_timelines = github_.counters().requests;
     if (options_.timelines != TimelineMode::kNone) timelines();
     summary_.timeline_requests = github_.counters().requests - before_timelines;
@@ -96,6 +103,7 @@ class RepositoryMiner {
   // changed meanwhile and leaves an ETag for the next run's identical first request.
   void listing(const std::string& resource, const std::string& path, const ItemWriter& write) {
     for (int walk = 0; walk < 3; ++walk) {
+      left_out_since_.clear();
       SyncState state = load_sync_state(store_, repository_id_, resource);
       const bool resumed = !state.next_url.empty();
       std::string url = state.next_url;
@@ -105,7 +113,8 @@ class RepositoryMiner {
         url = github_.api_url() + path + (state.pass_since.empty() ? "" : "&since=" + state.pass_since);
       }
       bool first = !resumed;
-      int64_t items = 0, pages_now = 0;
+      const std::string first_url = url;
+      int64_t items = 0, written = 0, pages_now = 0;
       auto started = std::chrono::steady_clock::now();
       for (;;) {
         GithubPage page = github_.get(url, first ? cached_etag(store_, url) : "");
@@ -114,7 +123,8 @@ class RepositoryMiner {
           throw Error(url + ": expected a JSON array of " + resource + ", got " + json_type_name(page.body));
         }
         Transaction tx(store_.db());
-        for (size_t i = 0; i < page.body.size(); ++i) write(page.body[i], url + ": element " + std::to_string(i + 1));
+        for (size_t i = 0; i < page.body.size(); ++i)
+          written += write(page.body[i], url + ": element " + std::to_string(i + 1));
         items += static_cast<int64_t>(page.body.size());
         if (first) {
           state.pass_started = page.server_time.empty() ? utc_now_iso8601() : page.server_time;
@@ -126,7 +136,15 @@ class RepositoryMiner {
         if (last) {
           // A walk that saw nothing leaves `since` as it was, so the next run repeats this
           // very request and gets a 304 for it.
-          state.since = (items > 0 || resumed) ? state.pass_started : state.pass_since;
+          state.since = (written > 0 || resumed) ? state.pass_started : state.pass_since;
+          // What --until left out is asked for again from the oldest change among it, so a
+          // later run with a later bound (or none) still gets it. (Kept in memory only: a pass
+          // killed and resumed forgets what its earlier pages left out.)
+          if (!left_out_since_.empty() && (state.since.empty() || left_out_since_ < state.since))
+            state.since = left_out_since_;
+          // Nor may the next run take a 304 for "nothing new": what it would write depends on
+          // its bound, not only on the answer.
+          if (!left_out_since_.empty()) forget_etag(store_, first_url);
           state.pass_since.clear();
           state.pass_started.clear();
           state.pages = 0;
@@ -142,7 +160,7 @@ class RepositoryMiner {
         }
         report(resource, at, last ? std::optional<int64_t>(at) : page.last_page, items, eta);
         if (last) {
-          if (items == 0 && !resumed) return;
+          if (written == 0 && !resumed) return;
           break;
         }
         url = page.next_url;
@@ -151,22 +169,42 @@ class RepositoryMiner {
     }
   }
 
-  void write_issue(const json& item, const std::string& where) {
+  // Whether an item created at `created_at` falls after --until; if so, notes its updated_at.
+  bool after_until(const std::optional<std::string>& created_at, const std::optional<std::string>& updated_at) {
+    if (until_.empty() || !created_at || *created_at <= until_) return false;
+    std::string since = updated_at.value_or(*created_at);
+    if (left_out_since_.empty() || since < left_out_since_) left_out_since_ = since;
+    return true;
+  }
+
+  bool write_issue(const json& item, const std::string& where) {
     GithubIssue issue = issue_from_json(item, where);
+    if (after_until(issue.data.created_at, issue.data.updated_at)) {
+      ++summary_.issues_after_until;
+      return false;
+    }
     issue.data.repository_id = repository_id_;
     ++summary_.issues;
     summary_.pull_requests += issue.data.is_pull_request;
     UpsertResult r = store_.upsert_issue(issue.data).second;
     summary_.new_issues += r == UpsertResult::kInserted;
     summary_.updated_issues += r == UpsertResult::kUpdated;
+    return true;
   }
 
-  void write_comment(const json& item, const std::string& where) {
+  bool write_comment(const json& item, const std::string& where) {
     GithubComment c = comment_from_json(item, where);
     if (c.issue.number == 0) throw Error(where + ": cannot tell which issue the comment belongs to");
+    // A comment made after --until is left out, like the issues created after it (whose
+    // comments are all later still).
+    if (after_until(c.data.created_at, c.data.updated_at)) {
+      ++summary_.comments_after_until;
+      return false;
+    }
     int64_t issue_id = store_.ensure_issue(repository_id_, c.issue.number, c.issue.url());
     ++summary_.comments;
     summary_.new_comments += store_.upsert_comment(issue_id, c.data) == UpsertResult::kInserted;
+    return true;
   }
 
   struct TimelineCandidate {
@@ -252,6 +290,8 @@ class RepositoryMiner {
     options_.progress(p);
   }
 
+  const std::string until_;     // --until as a UTC timestamp; empty: none
+  std::string left_out_since_;  // this walk: the oldest updated_at of what --until left out
   Store& store_;
   GithubClient& github_;
   const MineOptions& options_;
@@ -272,9 +312,16 @@ json summary_json(const MineSummary& s) {
                      {"new_comments", r.new_comments},
                      {"timelines", r.timelines},
                      {"requests", r.requests},
-                     {"not_modified", r.not_modified}});
+                     {"not_modified", r.not_modified},
+                     {"issues_after_until", r.issues_after_until},
+                     {"comments_after_until", r.comments_after_until}});
   }
-  return {{"repositories", repos}, {"requests", s.counters.requests}, {"not_modified", s.counters.not_modified}};
+  // The window the run mined ("as of" until), for the provenance of what it stored.
+  return {{"repositories", repos},
+          {"requests", s.counters.requests},
+          {"not_modified", s.counters.not_modified},
+          {"since", s.since.empty() ? json(nullptr) : json(s.since)},
+          {"until", s.until.empty() ? json(nullptr) : json(s.until)}};
 }
 
 }  // namespace
@@ -283,7 +330,11 @@ MineSummary mine_repositories(Store& store, const Preset& preset, GithubClient& 
   if (options.repositories.empty()) throw Error("mine: no repositories given (OWNER/NAME, or --preset)");
   std::vector<std::pair<std::string, std::string>> wanted;
   for (const std::string& r : options.repositories) wanted.push_back(split_repository(r, "mine"));
-  since_parameter(options.since);  // reject a bad --since before any request
+  // Bad bounds are refused before any request.
+  const std::string since = since_parameter(options.since);
+  const std::string until = window_bound("--until", options.until, true);
+  if (!since.empty() && !until.empty() && until < since)
+    throw Error("--until '" + options.until + "' is before --since '" + options.since + "'");
   if (options.timelines == TimelineMode::kFailureLike && !options.failure_like) {
     throw Error("mine: timelines of failure-like issues need a failure filter");
   }
@@ -291,6 +342,8 @@ MineSummary mine_repositories(Store& store, const Preset& preset, GithubClient& 
   std::optional<RunLock> lock;
   if (store.db().path() != ":memory:") lock.emplace(RunLock::acquire(store.db().path(), "mine"));
   MineSummary summary;
+  summary.since = since;
+  summary.until = until;
   {
     Transaction tx(store.db());
     summary.run_id = store.begin_run("mine", options.argv, nullptr);
@@ -307,7 +360,7 @@ MineSummary mine_repositories(Store& store, const Preset& preset, GithubClient& 
       }
       summary.repositories.push_back({});
       summary.repositories.back().repository = owner + "/" + name;
-      RepositoryMiner(store, github, options, repository_id, summary.repositories.back()).run();
+      RepositoryMiner(store, github, options, summary.until, repository_id, summary.repositories.back()).run();
     }
   } catch (const std::exception& e) {
     summary.counters = github.counters();
@@ -364,6 +417,15 @@ void print_mine_summary(const MineSummary& s, const std::string& db, std::ostrea
       << s.counters.not_modified << " answered 304 (no quota)";
   if (s.counters.remaining) out << ", " << *s.counters.remaining << " left this hour";
   out << "\n";
+  if (!s.until.empty()) {
+    int64_t issues = 0, comments = 0;
+    for (const RepositoryMineSummary& r : s.repositories) {
+      issues += r.issues_after_until;
+      comments += r.comments_after_until;
+    }
+    out << "As of " << s.until << ": " << issues << " issues and " << comments
+        << " comments created later left out\n";
+  }
   for (size_t c = 1; c < 10; ++c) table.align_right(c);
   table.print(out);
 }

@@ -60,6 +60,9 @@ struct MineProgress {
 struct MineOptions {
   std::vector<std::string> repositories;  // OWNER/NAME
   std::string since;                      // first mine of a repository: only what changed since (ISO 8601)
+  // The study's data "as of" this date or UTC time: issues and comments created after it are
+  // not stored (a date means through its last second). Empty: no bound.
+  std::string until;
   TimelineMode timelines = TimelineMode::kFailureLike;
   FailureLike failure_like;       // required with kFailureLike
   std::vector<std::string> argv;  // recorded in the run
@@ -73,16 +76,19 @@ struct RepositoryMineSummary {
   int64_t comments = 0, new_comments = 0;
   int64_t timelines = 0, timelines_unchanged = 0;
   int64_t requests = 0, not_modified = 0, timeline_requests = 0;
+  int64_t issues_after_until = 0, comments_after_until = 0;  // left out by MineOptions::until
 };
 
 struct MineSummary {
   int64_t run_id = 0;
+  std::string since, until;  // the window asked for, as UTC times (recorded in the run); empty: none
   std::vector<RepositoryMineSummary> repositories;
   GithubCounters counters;
 };
 
 // Mines each repository in turn. Throws Error (naming the URL) on what it cannot get past;
-// every page written before stays, and the next run resumes from there.
+// every page written before stays, and the next run resumes from there. A bad --since or
+// --until is refused before any request.
 MineSummary mine_repositories(Store& store, const Preset& preset, GithubClient& github, const MineOptions& options);
 
 // "QwenLM/Qwen  issues page 3/12, 300 issues, 17 requests, 4983 left ETA 0:09": the progress

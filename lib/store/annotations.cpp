@@ -192,6 +192,24 @@ void count_incident(const IncidentVotes& votes, GroupTally& tally) {
 
 }  // namespace
 
+ReactionTotals Store::reaction_totals(const AnnotationQuery& query) {
+  std::vector<std::string> parameters;
+  std::string chosen = "SELECT DISTINCT a.issue_id" + std::string(kAnnotationJoin) + where_clause(query, parameters);
+  Query s = db_.query("WITH chosen(id) AS (" + chosen +
+                      ") SELECT count(*), count(i.reactions_total), coalesce(sum(i.reactions_total), 0), "
+                      "(SELECT coalesce(sum(c.reactions_total), 0) FROM comments c WHERE c.issue_id IN chosen) "
+                      "FROM chosen JOIN issues i ON i.id = chosen.id");
+  bind_all(s, parameters);
+  ReactionTotals t;
+  if (s.step()) {
+    t.issues = s.column_int(0);
+    t.issues_with_reactions = s.column_int(1);
+    t.issue_reactions = s.column_int(2);
+    t.comment_reactions = s.column_int(3);
+  }
+  return t;
+}
+
 std::vector<std::string> Store::aggregation_names() {
   std::vector<std::string> out;
   Query s = db_.query("SELECT name FROM aggregations ORDER BY name");

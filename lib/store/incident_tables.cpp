@@ -101,7 +101,11 @@ std::vector<IncidentRow> load_incidents(Store& store, const std::string& name, c
       "coalesce(round(julianday(n.last_at) - julianday(n.first_at), 2), 0), n.repositories, "
       "coalesce(n.signature, ''), coalesce(n.root_cause, ''), "
       "coalesce((SELECT t.path FROM taxonomy_nodes t WHERE t.id = n.root_cause AND t.dimension = 'root_cause' "
-      "ORDER BY t.taxonomy LIMIT 1), n.root_cause, '') "
+      "ORDER BY t.taxonomy LIMIT 1), n.root_cause, ''), "
+      "(SELECT sum(i.reactions_total) FROM incident_members m JOIN issues i ON i.id = m.issue_id "
+      "WHERE m.incident_id = n.id), "
+      "(SELECT count(i.reactions_total) FROM incident_members m JOIN issues i ON i.id = m.issue_id "
+      "WHERE m.incident_id = n.id) "
       "FROM incidents n WHERE n.aggregation = ? AND n.size >= ? ORDER BY n.number LIMIT ?");
   s.bind(1, name).bind(2, query.min_size).bind(3, query.limit > 0 ? query.limit : int64_t{-1});
   std::vector<IncidentRow> out;
@@ -119,6 +123,8 @@ std::vector<IncidentRow> load_incidents(Store& store, const std::string& name, c
     r.signature = s.column_text(8);
     r.root_cause = s.column_text(9);
     r.root_cause_path = s.column_text(10);
+    if (!s.column_is_null(11)) r.reactions = s.column_int(11);
+    r.reports_with_reactions = s.column_int(12);
     out.push_back(std::move(r));
   }
   if (query.members) {
@@ -129,14 +135,21 @@ std::vector<IncidentRow> load_incidents(Store& store, const std::string& name, c
 
 std::vector<IncidentMember> load_incident_members(Store& store, int64_t incident_id) {
   Query s = store.db().query(
-      "SELECT i.id, r.owner || '/' || r.name, i.number, coalesce(i.created_at, ''), coalesce(i.title, ''), i.url "
+      "SELECT i.id, r.owner || '/' || r.name, i.number, coalesce(i.created_at, ''), coalesce(i.title, ''), i.url, "
+      "i.reactions_total "
       "FROM incident_members m JOIN issues i ON i.id = m.issue_id JOIN repositories r ON r.id = i.repository_id "
       "WHERE m.incident_id = ? ORDER BY i.created_at IS NULL, i.created_at, lower(r.owner || '/' || r.name), i.number");
   s.bind(1, incident_id);
   std::vector<IncidentMember> out;
   while (s.step()) {
-    out.push_back(
-        {s.column_int(0), s.column_text(1), s.column_int(2), s.column_text(3), s.column_text(4), s.column_text(5)});
+    IncidentMember& m = out.emplace_back();
+    m.issue_id = s.column_int(0);
+    m.repository = s.column_text(1);
+    m.number = s.column_int(2);
+    m.created_at = s.column_text(3);
+    m.title = s.column_text(4);
+    m.url = s.column_text(5);
+    if (!s.column_is_null(6)) m.reactions = s.column_int(6);
   }
   return out;
 }

@@ -46,6 +46,7 @@ struct IncidentMember {
   std::string created_at;  // empty when unknown
   std::string title;
   std::string url;
+  std::optional<int64_t> reactions{};  // the issue's reactions (total_count); unknown when not mined
 };
 
 struct IncidentRow {
@@ -60,6 +61,10 @@ struct IncidentRow {
   std::string root_cause;                 // node id; empty when the members carry none
   std::string root_cause_path;  // "Environment Compatibility Issues / ..."; the id when not in a stored taxonomy
   std::vector<IncidentMember> members;  // filled when IncidentQuery::members
+  // Reactions on the member issues (their total_count summed): the users the failure hit
+  // who did not write a report of their own. Unknown when no member's reactions are.
+  std::optional<int64_t> reactions{};
+  int64_t reports_with_reactions = 0;  // members whose reactions are known
 };
 
 struct IncidentQuery {

@@ -8,6 +8,25 @@
 
 namespace firstmile {
 
+std::string Reactions::json() const {
+  nlohmann::ordered_json out;
+  for (int k = 0; k < 8; ++k) out[kKinds[k]] = counts[k];
+  out["total_count"] = total;
+  return out.dump();
+}
+
+namespace {
+
+// The two reactions columns' values: NULL both when unknown.
+std::optional<std::string> reactions_text(const std::optional<Reactions>& r) {
+  return r ? std::optional<std::string>(r->json()) : std::nullopt;
+}
+std::optional<int64_t> reactions_total(const std::optional<Reactions>& r) {
+  return r ? std::optional<int64_t>(r->total) : std::nullopt;
+}
+
+}  // namespace
+
 std::optional<int64_t> Store::find_repository(const std::string& owner, const std::string& name) {
   Query s = db_.query(
       "SELECT id FROM repositories WHERE owner = ?1 AND name = ?2 "
@@ -104,15 +123,18 @@ std::pair<int64_t, UpsertResult> Store::upsert_issue(const IssueData& issue) {
   Query update = db_.query(
       "UPDATE issues SET github_id = ?2, title = ?3, body = ?4, state = ?5, state_reason = ?6, author = ?7, "
       "author_association = ?8, labels = ?9, comments_count = ?10, created_at = ?11, updated_at = ?12, "
-      "closed_at = ?13, is_pull_request = ?14, url = ?15, fetched_at = ?16 WHERE id = ?1 AND NOT ("
+      "closed_at = ?13, is_pull_request = ?14, url = ?15, fetched_at = ?16, "
+      "reactions = ?17, reactions_total = ?18 WHERE id = ?1 AND NOT ("
       "github_id IS ?2 AND title IS ?3 AND body IS ?4 AND state IS ?5 AND state_reason IS ?6 AND author IS ?7 AND "
       "author_association IS ?8 AND labels IS ?9 AND comments_count IS ?10 AND created_at IS ?11 AND "
-      "updated_at IS ?12 AND closed_at IS ?13 AND is_pull_request IS ?14 AND url IS ?15)");
+      "updated_at IS ?12 AND closed_at IS ?13 AND is_pull_request IS ?14 AND url IS ?15 AND "
+      "reactions IS ?17)");
   update.bind(1, *id).bind(2, issue.github_id).bind(3, issue.title).bind(4, issue.body).bind(5, issue.state);
   update.bind(6, issue.state_reason).bind(7, issue.author).bind(8, issue.author_association).bind(9, json_text(labels));
   update.bind(10, issue.comments_count).bind(11, issue.created_at).bind(12, issue.updated_at);
   update.bind(13, issue.closed_at).bind(14, issue.is_pull_request ? 1 : 0).bind(15, issue.url);
   update.bind(16, utc_now_iso8601());
+  update.bind(17, reactions_text(issue.reactions)).bind(18, reactions_total(issue.reactions));
   update.run();
   if (placeholder) return {*id, UpsertResult::kInserted};
   return {*id, db_.changes() > 0 ? UpsertResult::kUpdated : UpsertResult::kUnchanged};
@@ -127,13 +149,16 @@ UpsertResult Store::upsert_comment(int64_t issue_id, const CommentData& c) {
     return UpsertResult::kOlder;
   }
   Query s = db_.query(
-      "INSERT INTO comments (github_id, issue_id, author, author_association, body, created_at, updated_at, url) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (github_id) DO UPDATE SET issue_id = ?2, author = ?3, "
-      "author_association = ?4, body = ?5, created_at = ?6, updated_at = ?7, url = ?8 WHERE NOT ("
+      "INSERT INTO comments (github_id, issue_id, author, author_association, body, created_at, updated_at, url, "
+      "reactions, reactions_total) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
+      "ON CONFLICT (github_id) DO UPDATE SET issue_id = ?2, author = ?3, "
+      "author_association = ?4, body = ?5, created_at = ?6, updated_at = ?7, url = ?8, "
+      "reactions = ?9, reactions_total = ?10 WHERE NOT ("
       "issue_id IS ?2 AND author IS ?3 AND author_association IS ?4 AND body IS ?5 AND created_at IS ?6 AND "
-      "updated_at IS ?7 AND url IS ?8)");
+      "updated_at IS ?7 AND url IS ?8 AND reactions IS ?9)");
   s.bind(1, c.github_id).bind(2, issue_id).bind(3, c.author).bind(4, c.author_association).bind(5, c.body);
   s.bind(6, c.created_at).bind(7, c.updated_at).bind(8, c.url);
+  s.bind(9, reactions_text(c.reactions)).bind(10, reactions_total(c.reactions));
   s.run();
   if (!exists) return UpsertResult::kInserted;
   return db_.changes() > 0 ? UpsertResult::kUpdated : UpsertResult::kUnchanged;

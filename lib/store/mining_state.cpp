@@ -48,6 +48,10 @@ std::string cached_etag(Store& store, const std::string& url) {
   return etag;
 }
 
+void forget_etag(Store& store, const std::string& url) {
+  store.db().query("DELETE FROM http_cache WHERE url = ?").bind(1, url).run();
+}
+
 void save_etag(Store& store, const std::string& url, const std::string& etag) {
   if (etag.empty()) return;
   store.db()

@@ -32,6 +32,8 @@ void save_sync_state(Store& store, const SyncState& state);
 
 std::string cached_etag(Store& store, const std::string& url);
 void save_etag(Store& store, const std::string& url, const std::string& etag);
+// Drops the validator of `url`, so its next request is answered in full, never 304.
+void forget_etag(Store& store, const std::string& url);
 
 struct TimelineEvent {
   std::string event;  // 'closed', 'cross-referenced', 'marked_as_duplicate', 'committed', ...

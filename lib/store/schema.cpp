@@ -354,7 +354,17 @@ CREATE TABLE incident_links (
 );
 )sql";
 
-constexpr const char* kMigrations[] = {kVersion1, kVersion2, kVersion3, kVersion4, kVersion5};
+// Version 6: the reactions GitHub counts on issues and comments (how many users a report hit).
+constexpr const char* kVersion6 = R"sql(
+-- JSON {"+1":3,"-1":0,"laugh":0,"hooray":0,"confused":0,"heart":0,"rocket":0,"eyes":1,"total_count":4};
+-- NULL when the source did not carry them (rows mined before version 6, exports without them).
+ALTER TABLE issues ADD COLUMN reactions TEXT;
+ALTER TABLE issues ADD COLUMN reactions_total INTEGER;   -- total_count, for sums without json_extract
+ALTER TABLE comments ADD COLUMN reactions TEXT;
+ALTER TABLE comments ADD COLUMN reactions_total INTEGER;
+)sql";
+
+constexpr const char* kMigrations[] = {kVersion1, kVersion2, kVersion3, kVersion4, kVersion5, kVersion6};
 
 }  // namespace
 

@@ -32,6 +32,16 @@ struct RepositoryInfo {
   std::string architecture;
 };
 
+// The reactions GitHub counts on an issue or a comment ("reactions": {"+1": 3, ...}). Kinds
+// are in GitHub's order; total is GitHub's total_count (the kinds' sum when it is not given).
+struct Reactions {
+  static constexpr const char* kKinds[8] = {"+1", "-1", "laugh", "hooray", "confused", "heart", "rocket", "eyes"};
+  int64_t counts[8] = {};
+  int64_t total = 0;
+  // {"+1":3,"-1":0,...,"total_count":3}: the column `reactions` holds this text.
+  std::string json() const;
+};
+
 // An issue's text and metadata as GitHub gives them (REST, GH Archive or an export).
 struct IssueData {
   int64_t repository_id = 0;
@@ -42,7 +52,8 @@ struct IssueData {
   std::vector<std::string> labels;
   std::optional<int64_t> comments_count;
   bool is_pull_request = false;
-  std::string url;  // html_url
+  std::string url;                       // html_url
+  std::optional<Reactions> reactions{};  // unknown when the source did not carry them
 };
 
 // An issue's text as classifiers read it.
@@ -55,6 +66,7 @@ struct IssueText {
 struct CommentData {
   int64_t github_id = 0;
   std::optional<std::string> author, author_association, body, created_at, updated_at, url;
+  std::optional<Reactions> reactions{};
 };
 
 // What an upsert did.
@@ -114,6 +126,14 @@ struct AnnotationGroup {
   std::string symptom, root_cause, stage;  // node ids; empty when not set
   bool mapped = true;
   int64_t count = 0;
+};
+
+// Reactions on the issues an AnnotationQuery selects (each issue once) and on their comments.
+struct ReactionTotals {
+  int64_t issues = 0;                 // distinct issues selected
+  int64_t issues_with_reactions = 0;  // of those, whose reactions are known
+  int64_t issue_reactions = 0;        // their total_count summed
+  int64_t comment_reactions = 0;      // on their comments
 };
 
 struct AnnotationGroups {
@@ -187,6 +207,9 @@ class Store {
   // common among those annotations (ties: the oldest repository). Reports in no incident count
   // as under the report unit, once per failure. Throws Error for an unknown aggregation.
   AnnotationGroups annotation_groups(const AnnotationQuery& query, const StageFilter& keep_stage = nullptr);
+
+  // Reactions on the issues `query` selects (its `incidents` is ignored) and their comments.
+  ReactionTotals reaction_totals(const AnnotationQuery& query);
 
   // Names of the aggregations written by `firstmile aggregate`, sorted.
   std::vector<std::string> aggregation_names();

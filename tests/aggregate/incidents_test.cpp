@@ -74,14 +74,40 @@ TEST_CASE("CSV gives one row per incident, or per member with the incident's col
   std::ostringstream plain;
   print_incidents_csv({incident()}, false, plain);
   CHECK(plain.str() ==
-        "number,size,first_at,last_at,span_days,repositories,signature,root_cause,root_cause_path,title\r\n"
+        "number,size,first_at,last_at,span_days,repositories,signature,root_cause,root_cause_path,title,reactions\r\n"
         "1,2,2024-05-07T10:00:00Z,2024-05-08T10:00:00Z,1.00,QwenLM/Qwen2.5,RuntimeError: x,rc.env.dependency,Env / Dep,"
-        "Qwen2.5 repeats itself\r\n");
+        "Qwen2.5 repeats itself,\r\n");
   std::ostringstream members;
   print_incidents_csv({incident()}, true, members);
-  CHECK(members.str().find(",member,member_created_at,member_title,member_url\r\n") != std::string::npos);
-  CHECK(members.str().find("Qwen2.5 repeats itself,QwenLM/Qwen2.5#8,2024-05-08T10:00:00Z,repetition after 8,"
-                           "https://github.com/QwenLM/Qwen2.5/issues/8\r\n") != std::string::npos);
+  CHECK(members.str().find(",member,member_created_at,member_title,member_url,member_reactions\r\n") !=
+        std::string::npos);
+  CHECK(members.str().find("Qwen2.5 repeats itself,,QwenLM/Qwen2.5#8,2024-05-08T10:00:00Z,repetition after 8,"
+                           "https://github.com/QwenLM/Qwen2.5/issues/8,\r\n") != std::string::npos);
+}
+
+TEST_CASE("an incident whose members' reactions are known shows their sum, the users it hit") {
+  IncidentRow r = incident();
+  r.members[0].reactions = 5;
+  r.reactions = 5;
+  r.reports_with_reactions = 1;
+  std::ostringstream table;
+  print_incidents_table(aggregation(), {r}, true, table);
+  CHECK(table.str().find("reactions: 5 on 1 of 2 reports\n") != std::string::npos);
+  CHECK(table.str().find("  Report            Created     Reactions  Title") != std::string::npos);
+  CHECK(table.str().find("  QwenLM/Qwen2.5#7  2024-05-07          5  repetition after 7") != std::string::npos);
+  std::ostringstream csv;
+  print_incidents_csv({r}, true, csv);
+  CHECK(csv.str().find("Qwen2.5 repeats itself,5,QwenLM/Qwen2.5#7,2024-05-07T10:00:00Z,repetition after 7,"
+                       "https://github.com/QwenLM/Qwen2.5/issues/7,5\r\n") != std::string::npos);
+  nlohmann::ordered_json j = incidents_to_json(aggregation(), {r}, true);
+  CHECK(j["incidents"][0]["reactions"] == 5);
+  CHECK(j["incidents"][0]["members"][0]["reactions"] == 5);
+  CHECK(j["incidents"][0]["members"][1]["reactions"].is_null());
+  // Unknown everywhere: no line, no column, an empty cell, null.
+  std::ostringstream none;
+  print_incidents_table(aggregation(), {incident()}, true, none);
+  CHECK(none.str().find("reactions") == std::string::npos);
+  CHECK(incidents_to_json(aggregation(), {incident()}, false)["incidents"][0]["reactions"].is_null());
 }
 
 TEST_CASE("JSON holds the aggregation with its summary parsed, and the incidents") {

@@ -97,3 +97,31 @@ TEST_CASE("summary json and csv carry the same counts as the table") {
   CHECK(csv.str().find("gold:small,open-llm-failures,symptom,") != std::string::npos);
   CHECK(csv.str().find(",Crash,2,0.333333\r\n") != std::string::npos);
 }
+
+TEST_CASE("summary sums the reactions on the counted issues and their comments, once per issue") {
+  const Taxonomy& taxonomy = shipped_taxonomy();
+  Store store = loaded_store(taxonomy);
+  LabelView view(store, taxonomy, {});
+  std::ostringstream before;
+  print_summary_table(summarize(store, view, {}), before);
+  CHECK(before.str().find("Reactions") == std::string::npos);  // none known: no line
+  // Reactions on two annotated issues (one of them with two failures: counted once), and on a
+  // comment of one of them; an issue outside the annotations is not counted.
+  Database& db = store.db();
+  db.exec("UPDATE issues SET reactions_total = 3, reactions = '{}' WHERE id IN "
+          "(SELECT issue_id FROM annotations GROUP BY issue_id ORDER BY count(*) DESC, issue_id LIMIT 2)");
+  int64_t reacted = db.query_int("SELECT min(id) FROM issues WHERE reactions_total IS NOT NULL");
+  db.exec("INSERT INTO comments (github_id, issue_id, reactions_total) VALUES (1, " + std::to_string(reacted) + ", 4)");
+  int64_t repo = db.query_int("SELECT min(id) FROM repositories");
+  db.exec("INSERT INTO issues (repository_id, number, url, reactions_total) VALUES (" + std::to_string(repo) +
+          ", 999, 'https://github.com/o/r/issues/999', 100)");
+  Summary s = summarize(store, view, {});
+  CHECK(s.issues_with_reactions == 2);
+  CHECK(s.issue_reactions == 6);
+  CHECK(s.comment_reactions == 4);
+  std::ostringstream out;
+  print_summary_table(s, out);
+  CHECK(out.str().find("Reactions: 6 on 2 of the " + std::to_string(s.issues) +
+                       " issues whose reactions are known, 4 on their comments\n") != std::string::npos);
+  CHECK(summary_to_json(s)["reactions"]["issues"] == 6);
+}

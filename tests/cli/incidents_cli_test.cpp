@@ -75,7 +75,9 @@ TEST_CASE("incidents --format csv writes one row per incident, or per member wit
   CommandResult plain = d.run({"incidents", "--format", "csv"});
   REQUIRE(plain.exit_code == 0);
   CHECK(plain.out.rfind(
-            "number,size,first_at,last_at,span_days,repositories,signature,root_cause,root_cause_path,title\r\n", 0) ==
+            "number,size,first_at,last_at,span_days,repositories,signature,root_cause,root_cause_path,title,"
+            "reactions\r\n",
+            0) ==
         0);
   CHECK(plain.out.find("1,2,2024-05-07T10:00:00Z,2024-05-08T10:00:00Z,1.00,QwenLM/Qwen2.5,") != std::string::npos);
   CommandResult members = d.run({"incidents", "--format", "csv", "--members"});

@@ -30,6 +30,19 @@ std::string http_date(std::time_t t) {
   return text;
 }
 
+// GitHub's "reactions" object of an issue or comment, its counts derived from `k` (no dice drawn).
+json reactions(const std::string& api_url, int64_t k) {
+  json r = {{"url", api_url + "/reactions"}};
+  int64_t total = 0, index = 0;
+  for (const char* kind : {"+1", "-1", "laugh", "hooray", "confused", "heart", "rocket", "eyes"}) {
+    int64_t n = (k + index++) % 3 == 0 ? k % 5 : 0;  // a few kinds, some counts zero
+    r[kind] = n;
+    total += n;
+  }
+  r["total_count"] = total;
+  return r;
+}
+
 json user(const std::string& login) { return {{"login", login}, {"id", std::hash<std::string>{}(login) % 100000}}; }
 
 const char* const kFailureTitles[] = {
@@ -91,6 +104,7 @@ FakeRepository make_repository(const std::string& owner, const std::string& name
                   {"closed_at", i % 3 == 0 ? json(iso(updated)) : json(nullptr)},
                   {"html_url", "https://github.com/" + full + "/issues/" + std::to_string(i)},
                   {"repository_url", "https://api.github.com/repos/" + full}};
+    issue["reactions"] = reactions("https://api.github.com/repos/" + full + "/issues/" + std::to_string(i), i);
     if (i % 7 == 0) {
       issue["pull_request"] = {{"url", "https://api.github.com/repos/" + full + "/pulls/" + std::to_string(i)}};
       issue["html_url"] = "https://github.com/" + full + "/pull/" + std::to_string(i);
@@ -131,7 +145,10 @@ FakeRepository make_repository(const std::string& owner, const std::string& name
          {"author_association", c % 4 == 0 ? "CONTRIBUTOR" : "NONE"},
          {"body", c % 9 == 0 ? json(nullptr) : json("Same here, 同样的问题 (comment " + std::to_string(c) + ")")},
          {"created_at", iso(created)},
-         {"updated_at", iso(created + (c % 5) * 30)}});
+         {"updated_at", iso(created + (c % 5) * 30)},
+         {"reactions", reactions("https://api.github.com/repos/" + full + "/issues/comments/" +
+                                     std::to_string(r.id * 1000000 + c),
+                                 c)}});
   }
   return r;
 }
@@ -395,6 +412,54 @@ void FakeGithub::edit_issue(const std::string& full_name, int64_t number, const 
       issue["title"] = title;
       issue["updated_at"] = iso(std::time(nullptr));
     }
+  }
+}
+
+int64_t FakeGithub::add_issue(const std::string& full_name, const std::string& title) {
+  std::lock_guard<std::mutex> lock(state_->mutex);
+  for (auto& r : state_->repositories) {
+    if (r.owner + "/" + r.name != full_name) continue;
+    int64_t number = static_cast<int64_t>(r.issues.size()) + 1;
+    std::string now = iso(std::time(nullptr));
+    r.issues.push_back({{"id", r.id * 100000 + number},
+                        {"number", number},
+                        {"title", title},
+                        {"body", "It crashes."},
+                        {"state", "open"},
+                        {"user", user("late")},
+                        {"labels", json::array()},
+                        {"comments", 0},
+                        {"created_at", now},
+                        {"updated_at", now},
+                        {"closed_at", nullptr},
+                        {"html_url", "https://github.com/" + full_name + "/issues/" + std::to_string(number)},
+                        {"reactions", reactions("https://api.github.com/repos/" + full_name + "/issues/" +
+                                                    std::to_string(number),
+                                                number)}});
+    return number;
+  }
+  return 0;
+}
+
+void FakeGithub::add_comment(const std::string& full_name, int64_t number, const std::string& body) {
+  std::lock_guard<std::mutex> lock(state_->mutex);
+  for (auto& r : state_->repositories) {
+    if (r.owner + "/" + r.name != full_name) continue;
+    int64_t id = r.id * 1000000 + static_cast<int64_t>(r.comments.size()) + 1;
+    std::string now = iso(std::time(nullptr));
+    r.comments.push_back(
+        {{"id", id},
+         {"html_url", "https://github.com/" + full_name + "/issues/" + std::to_string(number) + "#issuecomment-" +
+                          std::to_string(id)},
+         {"issue_url", "https://api.github.com/repos/" + full_name + "/issues/" + std::to_string(number)},
+         {"user", user("late")},
+         {"body", body},
+         {"created_at", now},
+         {"updated_at", now}});
+    // As on GitHub, the issue counts the comment and its updated_at moves.
+    json& issue = r.issues[static_cast<size_t>(number - 1)];
+    issue["comments"] = issue["comments"].get<int64_t>() + 1;
+    issue["updated_at"] = now;
   }
 }
 

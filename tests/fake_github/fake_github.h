@@ -69,6 +69,10 @@ class FakeGithub {
   void add(FakeRepository repository);
   // Changes an issue's title and sets its updated_at to now, as an edit on GitHub would.
   void edit_issue(const std::string& full_name, int64_t number, const std::string& title);
+  // A new issue, or a comment on issue `number`, created and updated now (the next number or
+  // id), as GitHub gains them after a study's date. Returns the new issue's number.
+  int64_t add_issue(const std::string& full_name, const std::string& title);
+  void add_comment(const std::string& full_name, int64_t number, const std::string& body);
   void set_faults(const FakeFaults& faults);
   FakeStats stats() const;
   void reset_stats();

@@ -14,22 +14,25 @@ namespace {
 
 std::string text(const std::optional<std::string>& s) { return s ? "'" + *s + "'" : "null"; }
 std::string text(const std::optional<int64_t>& n) { return n ? std::to_string(*n) : "null"; }
+std::string text(const std::optional<Reactions>& r) { return r ? r->json() : "null"; }
 
 // Every field an event carries to the store, spelled out.
 std::string describe(const IssueEvent& e) {
   const IssueData& d = e.issue;
-  std::string out =
-      e.owner + "/" + e.name + " #" + std::to_string(d.number) + " id=" + text(d.github_id) +
-      " title=" + text(d.title) + " body=" + text(d.body) + " state=" + text(d.state) +
-      " reason=" + text(d.state_reason) + " author=" + text(d.author) + " assoc=" + text(d.author_association) +
-      " created=" + text(d.created_at) + " updated=" + text(d.updated_at) + " closed=" + text(d.closed_at) +
-      " comments=" + text(d.comments_count) + " pr=" + std::to_string(d.is_pull_request) + " url=" + d.url + " labels=";
+  std::string out = e.owner + "/" + e.name + " #" + std::to_string(d.number) + " id=" + text(d.github_id) +
+                    " title=" + text(d.title) + " body=" + text(d.body) + " state=" + text(d.state) +
+                    " reason=" + text(d.state_reason) + " author=" + text(d.author) +
+                    " assoc=" + text(d.author_association) + " created=" + text(d.created_at) +
+                    " updated=" + text(d.updated_at) + " closed=" + text(d.closed_at) +
+                    " comments=" + text(d.comments_count) + " pr=" + std::to_string(d.is_pull_request) +
+                    " url=" + d.url + " reactions=" + text(d.reactions) + " labels=";
   for (const std::string& l : d.labels) out += l + ",";
   if (!e.comment_event) return out;
   const CommentData& c = e.comment;
   return out + " | comment " + std::to_string(c.github_id) + " deleted=" + std::to_string(e.deleted) +
          " author=" + text(c.author) + " assoc=" + text(c.author_association) + " body=" + text(c.body) +
-         " created=" + text(c.created_at) + " updated=" + text(c.updated_at) + " url=" + text(c.url);
+         " created=" + text(c.created_at) + " updated=" + text(c.updated_at) + " url=" + text(c.url) +
+         " reactions=" + text(c.reactions);
 }
 
 const WantedRepositories kAll;
@@ -74,18 +77,30 @@ TEST_CASE("the fast parser reads an issue event and a comment event as the refer
   i["state_reason"] = nullptr;
   i["pull_request"] = {{"url", "x"}};
   i["labels"] = json::array({{{"name", "bug"}, {"color", "d73a4a"}}, "question"});
+  i["reactions"] = {{"url", "https://api.github.com/repos/QwenLM/Qwen2.5/issues/5/reactions"},
+                    {"total_count", 4},
+                    {"+1", 3},
+                    {"-1", 0},
+                    {"laugh", 0},
+                    {"hooray", 0},
+                    {"confused", 0},
+                    {"heart", 0},
+                    {"rocket", 0},
+                    {"eyes", 1}};
   std::string opened = issues_event("QwenLM/Qwen2.5", i);
   CHECK(quickly(opened, QuickParse::kEvent) ==
         "QwenLM/Qwen2.5 #5 id=1005 title='Model fails to load' body='Traceback (most recent call last):\n  ...' "
         "state='open' reason=null author='alice' assoc=null created='2024-05-01T10:00:00Z' "
         "updated='2024-05-01T11:00:00Z' closed=null comments=0 pr=1 "
-        "url=https://github.com/QwenLM/Qwen2.5/issues/5 labels=bug,question,");
+        "url=https://github.com/QwenLM/Qwen2.5/issues/5 reactions={\"+1\":3,\"-1\":0,\"laugh\":0,\"hooray\":0,"
+        "\"confused\":0,\"heart\":0,\"rocket\":0,\"eyes\":1,\"total_count\":4} labels=bug,question,");
   CHECK(quickly(opened, QuickParse::kEvent) == reference(opened));
   std::string deleted = comment_event("QwenLM/Qwen2.5", i, comment(77, "spam \u00e9\n"), "deleted");
   CHECK(quickly(deleted, QuickParse::kEvent) == reference(deleted));
   CHECK(
       reference(deleted).ends_with(" | comment 77 deleted=1 author='bob' assoc=null body='spam \u00e9\n' "
-                                   "created='2024-05-01T11:00:00Z' updated='2024-05-01T11:00:00Z' url=null"));
+                                   "created='2024-05-01T11:00:00Z' updated='2024-05-01T11:00:00Z' url=null "
+                                   "reactions=null"));
 }
 
 TEST_CASE("the fast parser and the reference parser read every event of the storm alike") {
@@ -113,6 +128,10 @@ TEST_CASE("the fast parser declines what it is unsure of, and the reference deci
   std::string exponent = line;
   exponent.replace(exponent.find("\"comments\":0"), 12, "\"comments\":0e0");
   CHECK(quickly(exponent, QuickParse::kDeclined) == "-");
+  // A negative reaction count: the fast parser declines, the reference names the field.
+  json negative = issue(1, "2024-05-01T10:00:00Z");
+  negative["reactions"] = {{"+1", -2}, {"total_count", 0}};
+  CHECK(quickly(issues_event("o/r", negative), QuickParse::kDeclined) == "-");
 }
 
 TEST_CASE("other events and repositories not wanted are not imported, by either parser") {
@@ -148,6 +167,21 @@ TEST_CASE("a BigQuery row whose payload is a string of JSON is read like an even
   CHECK(quickly(row.dump(), QuickParse::kEvent) == reference(plain.dump()));
   CHECK(reference(row.dump()) == reference(plain.dump()));
   CHECK(reference(row.dump()).find("body='same here'") != std::string::npos);
+}
+
+TEST_CASE("a reaction count that is not a non-negative integer names file, line and field") {
+  json bad = issue(1, "2024-05-01T10:00:00Z");
+  bad["reactions"] = {{"total_count", 2}, {"heart", 1.5}};
+  IssueEvent e;
+  CHECK_THROWS_WITH_AS(parse_issue_event(issues_event("o/r", bad), "bad.json.gz", 3, kAll, e),
+                       "bad.json.gz: line 3: payload.issue: field 'reactions.heart' must be a non-negative integer, "
+                       "got 1.5",
+                       Error);
+  json c = comment(9, "x");
+  c["reactions"] = {{"+1", -1}};
+  CHECK_THROWS_WITH_AS(
+      parse_issue_event(comment_event("o/r", issue(1, "2024-05-01T10:00:00Z"), c), "bad.json.gz", 4, kAll, e),
+      "bad.json.gz: line 4: payload.comment: field 'reactions.+1' must be a non-negative integer, got -1", Error);
 }
 
 TEST_CASE("an issue event with a field of the wrong type names file, line and field") {

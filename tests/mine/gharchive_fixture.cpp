@@ -6,6 +6,7 @@
 
 #include <cstdio>
 
+#include "store/store.h"
 #include "support/files.h"
 
 namespace firstmile::testing {
@@ -120,6 +121,17 @@ std::vector<std::string> storm_lines() {
       object["labels"].push_back({{"name", "label" + std::to_string(next(5))}});
     if (number % 7 == 0) object["pull_request"] = {{"url", "x"}};
     if (next(2)) object["html_url"] = "https://github.com/" + repo + "/issues/" + std::to_string(number);
+    // Reactions on some snapshots, derived from i so the dice's sequence stays as it was:
+    // all kinds, some kinds without a total (the sum is taken), none.
+    auto reactions = [&](int salt) {
+      json r = {{"url", "https://api.github.com/repos/" + repo + "/issues/" + std::to_string(number) + "/reactions"}};
+      for (int k = 0; k < 8; ++k) {
+        if ((i + salt + k) % 3 != 0) r[Reactions::kKinds[k]] = (i * (k + 1) + salt) % 7;
+      }
+      if ((i + salt) % 4 != 1) r["total_count"] = (i + salt) % 11;
+      return r;
+    };
+    if (i % 3 != 2) object["reactions"] = reactions(0);
     std::string line;
     if (next(3) == 0) {
       line = issues_event(repo, object, next(2) ? "edited" : "closed");
@@ -137,6 +149,7 @@ std::vector<std::string> storm_lines() {
       while (cut < body.size() && (static_cast<unsigned char>(body[cut]) & 0xC0) == 0x80) --cut;  // whole characters
       json c = comment(id, next(10) == 0 ? "" : body.substr(0, cut), updated);
       if (next(8) == 0) c["body"] = nullptr;
+      if (i % 5 != 0) c["reactions"] = reactions(1);
       line = comment_event(repo, object, c, action);
     }
     if (next(5) == 0) {  // BigQuery's shape: the payload as a string of JSON

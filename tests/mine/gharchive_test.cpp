@@ -24,10 +24,11 @@ std::string database_content(Store& store) {
   std::string out;
   Query s = store.db().query(
       "SELECT i.number, i.title, i.body, i.state, i.labels, i.is_pull_request, i.updated_at, i.url, "
-      "(SELECT group_concat(github_id || '=' || body, '|') FROM comments c WHERE c.issue_id = i.id) "
+      "(SELECT group_concat(github_id || '=' || body || '=' || coalesce(c.reactions, 'null'), '|') FROM comments c "
+      "WHERE c.issue_id = i.id), i.reactions, i.reactions_total "
       "FROM issues i ORDER BY i.id");
   while (s.step()) {
-    for (int c = 0; c < 9; ++c) out += s.column_text(c) + ";";
+    for (int c = 0; c < 11; ++c) out += s.column_text(c) + ";";
     out += "\n";
   }
   return out + "runs=" + std::to_string(store.db().query_int("SELECT count(*) FROM runs"));
@@ -54,6 +55,19 @@ TEST_CASE("issue and comment events fill issues and comments, with the repositor
   CHECK(store.db().query_int("SELECT count(*) FROM comments WHERE github_id = 77 AND body = 'try bf16'") == 1);
   CHECK(store.db().query_int("SELECT count(*) FROM repositories WHERE series = 'Qwen' AND model = 'Qwen2.5'") == 1);
   CHECK(store.db().query_int("SELECT count(*) FROM runs WHERE command = 'import gharchive' AND status = 'ok'") == 1);
+}
+
+TEST_CASE("the reactions of an event's issue and comment are stored") {
+  TempDir dir;
+  json i = issue(5, "2024-05-01T10:00:00Z");
+  i["reactions"] = {{"url", "u"}, {"total_count", 3}, {"+1", 2}, {"eyes", 1}};
+  json c = comment(77, "me too");
+  c["reactions"] = {{"url", "u"}, {"total_count", 1}, {"heart", 1}};
+  write_gzip(dir / "h.json.gz", {comment_event("QwenLM/Qwen2.5", i, c)});
+  Store store = Store::open_memory();
+  import_gharchive(store, preset(), {dir / "h.json.gz"}, {});
+  CHECK(store.db().query_int("SELECT reactions_total * 10 + json_extract(reactions, '$.eyes') FROM issues") == 31);
+  CHECK(store.db().query_int("SELECT json_extract(reactions, '$.heart') FROM comments WHERE github_id = 77") == 1);
 }
 
 TEST_CASE("events other than issue events are skipped unparsed, malformed or not") {

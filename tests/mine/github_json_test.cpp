@@ -88,3 +88,41 @@ TEST_CASE("dates and states are checked where they enter, naming the record and 
       issue_from_json(json::parse(R"({"number": -3, "html_url": "https://github.com/o/r/issues/3"})"), "f"),
       "f: field 'number' must be a positive integer, got -3", Error);
 }
+
+TEST_CASE("reactions of an issue and a comment are read, the total summed when GitHub leaves it out") {
+  json issue = json::parse(R"({"number": 4, "html_url": "https://github.com/o/r/issues/4", "title": "t",
+      "reactions": {"url": "https://api.github.com/repos/o/r/issues/4/reactions", "total_count": 5, "+1": 3,
+                    "-1": 0, "laugh": 0, "hooray": 0, "confused": 1, "heart": 0, "rocket": 0, "eyes": 1}})");
+  GithubIssue i = issue_from_json(issue, "f");
+  REQUIRE(i.data.reactions);
+  CHECK(i.data.reactions->counts[0] == 3);  // +1
+  CHECK(i.data.reactions->counts[4] == 1);  // confused
+  CHECK(i.data.reactions->total == 5);
+  CHECK(i.data.reactions->json() ==
+        R"({"+1":3,"-1":0,"laugh":0,"hooray":0,"confused":1,"heart":0,"rocket":0,"eyes":1,"total_count":5})");
+  json comment = json::parse(R"({"id": 9, "html_url": "https://github.com/o/r/issues/4#issuecomment-9",
+      "reactions": {"heart": 2, "rocket": 1}})");
+  GithubComment c = comment_from_json(comment, "f");
+  REQUIRE(c.data.reactions);
+  CHECK(c.data.reactions->total == 3);
+  issue.erase("reactions");
+  CHECK_FALSE(issue_from_json(issue, "f").data.reactions);  // unknown, not zero
+}
+
+TEST_CASE("a reaction count that is not a non-negative integer names the record and the field") {
+  auto issue = [](const std::string& reactions) {
+    return json::parse(R"({"number": 3, "html_url": "https://github.com/o/r/issues/3", "reactions": )" + reactions +
+                       "}");
+  };
+  CHECK_THROWS_WITH_AS(issue_from_json(issue(R"({"+1": -1})"), "f.json: element 2"),
+                       "f.json: element 2: field 'reactions.+1' must be a non-negative integer, got -1", Error);
+  CHECK_THROWS_WITH_AS(issue_from_json(issue(R"({"total_count": "7"})"), "f"),
+                       "f: field 'reactions.total_count' must be a non-negative integer, got string", Error);
+  CHECK_THROWS_WITH_AS(issue_from_json(issue(R"({"eyes": 2.5})"), "f"),
+                       "f: field 'reactions.eyes' must be a non-negative integer, got 2.5", Error);
+  CHECK_THROWS_WITH_AS(issue_from_json(issue(R"([1, 2])"), "f"), "f: field 'reactions' must be an object, got array",
+                       Error);
+  CHECK_THROWS_WITH_AS(
+      comment_from_json(json::parse(R"({"id": 1, "reactions": {"heart": null}})"), "c.json: element 1"),
+      "c.json: element 1: field 'reactions.heart' must be a non-negative integer, got null", Error);
+}

@@ -22,6 +22,20 @@ namespace {
 
 int64_t count(Store& store, const std::string& sql) { return store.db().query_int(sql); }
 
+// Every stored field of issues and comments but fetched_at (when a row was last written).
+std::string rows(Store& store) {
+  std::string out;
+  Query s = store.db().query(
+      "SELECT number, title, body, state, labels, comments_count, created_at, updated_at, reactions, "
+      "(SELECT group_concat(github_id || '=' || coalesce(body, '') || '@' || created_at, '|') FROM comments c "
+      "WHERE c.issue_id = i.id) FROM issues i ORDER BY repository_id, number");
+  while (s.step()) {
+    for (int c = 0; c < 10; ++c) out += s.column_text(c) + ";";
+    out += "\n";
+  }
+  return out;
+}
+
 struct Miner {
   TempDir dir;
   Store store = Store::open(dir / "t.db");
@@ -30,7 +44,7 @@ struct Miner {
   std::vector<std::string> notices;
 
   MineSummary run(const FakeGithub& server, std::vector<std::string> repositories,
-                  TimelineMode timelines = TimelineMode::kNone, int retries = 6) {
+                  TimelineMode timelines = TimelineMode::kNone, int retries = 6, const std::string& until = "") {
     GithubClientOptions o;
     o.api_url = server.url();
     o.max_retries = retries;
@@ -40,6 +54,7 @@ struct Miner {
     MineOptions m;
     m.repositories = std::move(repositories);
     m.timelines = timelines;
+    m.until = until;
     m.failure_like = [this](const std::string& title, const std::string& body, const std::vector<std::string>& labels) {
       return filter.matches(title, body, labels);
     };
@@ -68,6 +83,28 @@ TEST_CASE("a full mine spends one request per 100 issues and per 100 comments, p
   // Chinese bodies: every 5th issue, but for the four that every 11th (a null body) takes.
   CHECK(count(m.store, "SELECT count(*) FROM issues WHERE body LIKE '%显存%' OR body LIKE '%推理%'") == 50 - 4);
   CHECK(count(m.store, "SELECT sum(comments_count) FROM issues") == 420);
+}
+
+TEST_CASE("a mine stores the reactions of issues and comments, with no extra request") {
+  FakeGithub server;
+  FakeRepository repository = make_repository("acme", "model", 120, 150, 3);
+  // What the server's objects say, summed: the stored columns must add up to it.
+  int64_t issue_total = 0, comment_total = 0, issue_hearts = 0;
+  for (const auto& i : repository.issues) {
+    issue_total += i["reactions"]["total_count"].get<int64_t>();
+    issue_hearts += i["reactions"]["heart"].get<int64_t>();
+  }
+  for (const auto& c : repository.comments) comment_total += c["reactions"]["total_count"].get<int64_t>();
+  REQUIRE(issue_total > 0);
+  REQUIRE(comment_total > 0);
+  server.add(repository);
+  Miner m;
+  m.run(server, {"acme/model"});
+  CHECK(server.stats().requests == 1 + (2 + 1) + (2 + 1));  // as without reactions
+  CHECK(count(m.store, "SELECT count(*) FROM issues WHERE reactions IS NULL") == 0);
+  CHECK(count(m.store, "SELECT sum(reactions_total) FROM issues") == issue_total);
+  CHECK(count(m.store, "SELECT sum(json_extract(reactions, '$.heart')) FROM issues") == issue_hearts);
+  CHECK(count(m.store, "SELECT sum(reactions_total) FROM comments") == comment_total);
 }
 
 TEST_CASE("a repeated mine with no changes is answered by 304s only") {
@@ -220,6 +257,65 @@ TEST_CASE(
   m.run(server, {"acme/model"});
   CHECK(count(m.store, "SELECT count(*) FROM issues") == 250);
   CHECK(server.stats().targets.at(1).find("page=2") != std::string::npos);  // resumed, not restarted
+}
+
+TEST_CASE("mine --until gives the same rows on a re-run after the server gained newer issues") {
+  FakeGithub server;
+  server.add(make_repository("acme", "model", 120, 150, 5));  // created in January 2024
+  Miner m;
+  m.run(server, {"acme/model"}, TimelineMode::kNone, 6, "2024-12-31");
+  const std::string as_of = rows(m.store);
+  CHECK(count(m.store, "SELECT count(*) FROM issues") == 120);
+  CHECK(count(m.store, "SELECT count(*) FROM comments") == 150);
+  CHECK(count(m.store, "SELECT count(*) FROM runs WHERE json_extract(summary, '$.until') = '2024-12-31T23:59:59Z'") ==
+        1);
+  // The server gains issues, and a comment on one of them, all created now.
+  int64_t late = 0;
+  for (int k = 0; k < 3; ++k)
+    late = server.add_issue("acme/model", "Crash after upgrading (late " + std::to_string(k) + ")");
+  server.add_comment("acme/model", late, "me too");
+  MineSummary again = m.run(server, {"acme/model"}, TimelineMode::kNone, 6, "2024-12-31");
+  CHECK(rows(m.store) == as_of);
+  CHECK(again.repositories[0].issues_after_until == 3);
+  CHECK(again.repositories[0].comments_after_until == 1);
+  // Left out, not skipped for good: a run without the bound gets them.
+  m.run(server, {"acme/model"});
+  CHECK(count(m.store, "SELECT count(*) FROM issues WHERE title LIKE '%(late %'") == 3);
+  CHECK(count(m.store, "SELECT count(*) FROM comments WHERE body = 'me too'") == 1);
+}
+
+TEST_CASE("mine --until leaves out a comment made after it on an issue it keeps") {
+  FakeGithub server;
+  server.add(make_repository("acme", "model", 30, 20, 6));
+  Miner m;
+  m.run(server, {"acme/model"}, TimelineMode::kNone, 6, "2024-12-31T23:59:59Z");
+  server.add_comment("acme/model", 2, "a year later");
+  m.run(server, {"acme/model"}, TimelineMode::kNone, 6, "2024-12-31T23:59:59Z");
+  CHECK(count(m.store, "SELECT count(*) FROM comments") == 20);
+  CHECK(count(m.store, "SELECT count(*) FROM comments WHERE body = 'a year later'") == 0);
+}
+
+TEST_CASE("a bad --until, or one before --since, is refused before any request, naming the option") {
+  FakeGithub server;
+  Miner m;
+  GithubClientOptions o;
+  o.api_url = server.url();
+  GithubClient client(o);
+  MineOptions options;
+  options.repositories = {"acme/model"};
+  for (const char* bad : {"2024-13-01", "tomorrow", "2024-05-01T12:00:00+08:00"}) {
+    options.until = bad;
+    CHECK_THROWS_WITH_AS(mine_repositories(m.store, m.preset, client, options),
+                         ("--until '" + std::string(bad) +
+                          "': expected a date (2024-05-01) or a UTC timestamp (2024-05-01T12:00:00Z)")
+                             .c_str(),
+                         Error);
+  }
+  options.until = "2024-01-01";
+  options.since = "2024-06-01";
+  CHECK_THROWS_WITH_AS(mine_repositories(m.store, m.preset, client, options),
+                       "--until '2024-01-01' is before --since '2024-06-01'", Error);
+  CHECK(server.stats().requests == 0);
 }
 
 TEST_CASE("a bad --since is refused before any request") {

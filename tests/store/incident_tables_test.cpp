@@ -156,6 +156,24 @@ TEST_CASE("load_incidents lists an aggregation's incidents by number with their 
   CHECK(rows[0].members.empty());
 }
 
+TEST_CASE("an incident sums its members' reactions, unknown when none of theirs is known") {
+  IncidentStore s;
+  const std::vector<int64_t>& mixed = s.mixed();
+  s.store().db().exec("UPDATE issues SET reactions_total = 7, reactions = '{}' WHERE id = " + std::to_string(mixed[0]));
+  s.store().db().exec("UPDATE issues SET reactions_total = 0, reactions = '{}' WHERE id = " + std::to_string(mixed[1]));
+  IncidentQuery q;
+  q.members = true;
+  std::vector<IncidentRow> rows = load_incidents(s.store(), "default", q);
+  REQUIRE(rows.size() == 2);
+  CHECK_FALSE(rows[0].reactions);
+  CHECK(rows[0].reports_with_reactions == 0);
+  CHECK(rows[1].reactions == 7);
+  CHECK(rows[1].reports_with_reactions == 2);
+  int64_t known = 0;
+  for (const IncidentMember& m : rows[1].members) known += m.reactions.has_value();
+  CHECK(known == 2);
+}
+
 TEST_CASE("an incident's root cause reads as its path in the stored taxonomy") {
   IncidentStore s;
   std::vector<IncidentRow> rows = load_incidents(s.store(), "default");

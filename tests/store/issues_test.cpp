@@ -87,3 +87,56 @@ TEST_CASE("issue_text gives title, body and comments oldest first, and nothing f
   CHECK(t->url == "https://github.com/o/r/issues/2");
   CHECK(t->comments == std::vector<std::string>{"first", "second"});
 }
+
+TEST_CASE("an issue's and a comment's reactions are stored as JSON and a total, and a change updates the row") {
+  Store store = Store::open_memory();
+  int64_t repo = store.upsert_repository({"o", "r", "", "", ""});
+  IssueData issue;
+  issue.repository_id = repo;
+  issue.number = 1;
+  issue.title = "t";
+  issue.updated_at = "2024-05-01T10:00:00Z";
+  issue.url = "https://github.com/o/r/issues/1";
+  auto [id, inserted] = store.upsert_issue(issue);
+  CHECK(inserted == UpsertResult::kInserted);
+  CHECK(store.db().query_int("SELECT count(*) FROM issues WHERE reactions IS NULL AND reactions_total IS NULL") == 1);
+  issue.reactions = Reactions{};
+  issue.reactions->counts[0] = 4;  // +1
+  issue.reactions->total = 4;
+  CHECK(store.upsert_issue(issue).second == UpsertResult::kUpdated);  // same updated_at, new reactions
+  CHECK(store.upsert_issue(issue).second == UpsertResult::kUnchanged);
+  CHECK(store.db().query_int("SELECT reactions_total FROM issues") == 4);
+  CHECK(store.db().query_int("SELECT json_extract(reactions, '$.\"+1\"') FROM issues") == 4);
+  CommentData c;
+  c.github_id = 77;
+  c.reactions = Reactions{};
+  c.reactions->counts[5] = 2;  // heart
+  c.reactions->total = 2;
+  CHECK(store.upsert_comment(id, c) == UpsertResult::kInserted);
+  c.reactions->counts[5] = 3;
+  c.reactions->total = 3;
+  CHECK(store.upsert_comment(id, c) == UpsertResult::kUpdated);
+  CHECK(store.db().query_int("SELECT json_extract(reactions, '$.heart') + reactions_total FROM comments") == 6);
+}
+
+TEST_CASE("a version 5 database migrates: its issues and comments gain reactions columns, unknown (NULL)") {
+  TempDir dir;
+  {
+    // A version 5 file: today's schema without the columns version 6 added.
+    Store store = Store::open(dir / "old.db");
+    for (const char* sql :
+         {"ALTER TABLE issues DROP COLUMN reactions", "ALTER TABLE issues DROP COLUMN reactions_total",
+          "ALTER TABLE comments DROP COLUMN reactions", "ALTER TABLE comments DROP COLUMN reactions_total",
+          "PRAGMA user_version = 5"}) {
+      store.db().exec(sql);
+    }
+    int64_t repo = store.upsert_repository({"o", "r", "", "", ""});
+    store.db().exec("INSERT INTO issues (repository_id, number, title, url) VALUES (" + std::to_string(repo) +
+                    ", 1, 'old', 'https://github.com/o/r/issues/1')");
+  }
+  Store store = Store::open(dir / "old.db");
+  CHECK(schema_version(store.db()) == kSchemaVersion);
+  CHECK(store.db().query_int("SELECT count(*) FROM issues WHERE title = 'old' AND reactions IS NULL") == 1);
+  CHECK(store.db().query_int("SELECT count(*) FROM pragma_table_info('comments') WHERE name = 'reactions_total'") ==
+        1);
+}

@@ -1,4 +1,4 @@
-// cmd_mine.cpp — `firstmile mine OWNER/REPO... [--preset NAME] [--since DATE]`: GitHub → SQLite.
+// cmd_mine.cpp — `firstmile mine OWNER/REPO... [--preset NAME] [--since DATE] [--until DATE]`: GitHub → SQLite.
 #include <iostream>
 
 #include "base/progress_line.h"
@@ -16,7 +16,7 @@ namespace {
 struct MineArgs {
   std::vector<std::string> repositories;
   std::string preset;
-  std::string since;
+  std::string since, until;
   std::string api_url = "https://api.github.com";
   bool timeline_all = false;
   bool no_timelines = false;
@@ -35,6 +35,7 @@ MineOptions mine_options(const MineArgs& args, const Preset& preset, const Globa
     for (const PresetRepository& r : preset.repositories) options.repositories.push_back(r.owner + "/" + r.name);
   }
   options.since = args.since;
+  options.until = args.until;
   options.timelines = args.no_timelines   ? TimelineMode::kNone
                       : args.timeline_all ? TimelineMode::kAll
                                           : TimelineMode::kFailureLike;
@@ -66,6 +67,9 @@ void add_mine_flags(CLI::App* cmd, MineArgs& args) {
   cmd->add_option("--since", args.since,
                   "First mine of a repository: only issues and comments updated since DATE (2024-05-01 or "
                   "2024-05-01T12:00:00Z); later runs continue from where the last one ended");
+  cmd->add_option("--until", args.until,
+                  "The data as of DATE (2024-12-31, through its last second, or 2024-12-31T12:00:00Z): issues and "
+                  "comments created after it are not stored, so a re-run gives the same rows");
   cmd->add_flag("--timeline", args.timeline_all,
                 "Fetch the timeline of every issue (default: only issues that look like failure reports)");
   cmd->add_flag("--no-timelines", args.no_timelines, "Fetch no timelines");
