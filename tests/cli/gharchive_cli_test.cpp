@@ -178,3 +178,32 @@ TEST_CASE("an import killed with SIGKILL leaves the database readable by read-on
   int64_t issues = store.db().query_int("SELECT count(*) FROM issues");
   CHECK((issues == 0 || issues == 40000));
 }
+
+TEST_CASE("gharchive-coverage lists the hour missing from a run of hourly dumps, as text and as JSON") {
+  TempDir dir;
+  std::vector<std::string> args = {"gharchive-coverage"};
+  for (int hour : {0, 1, 2, 4, 5}) {  // 03:00 is gone
+    std::string text;
+    for (int i = 0; i < 30; ++i) {
+      text += R"({"type":"PushEvent","repo":{"name":"o/r"},"payload":{},"created_at":"2024-05-01T0)" +
+              std::to_string(hour) + ":" + (i < 10 ? "0" : "") + std::to_string(i) + ":00Z\"}\n";
+    }
+    std::string file = (dir / ("2024-05-01-" + std::to_string(hour) + ".json.gz")).string();
+    write_file(file, gzip_stored(text));
+    args.push_back(file);
+  }
+  args.insert(args.end(), {"--repo", "O/R"});
+  CommandResult text = run_firstmile(args);
+  CHECK(text.exit_code == 0);
+  CHECK(text.out.find("5 files, 150 events (0 issue events), 2024-05-01 00:00 to 2024-05-01 05:00 UTC (6 hours)") !=
+        std::string::npos);
+  CHECK(text.out.find("Hours without any event: 1 run\n  2024-05-01 03:00 (1 hour, 25 events expected)") !=
+        std::string::npos);
+  CHECK(text.out.find("o/r: 150 events (0 issue events), 25.00 an hour") != std::string::npos);
+  args.insert(args.end(), {"--format", "json"});
+  CommandResult json = run_firstmile(args);
+  CHECK(json.exit_code == 0);
+  CHECK(json.out.find("\"from\": \"2024-05-01 03:00\"") != std::string::npos);
+  CommandResult bad = run_firstmile({"gharchive-coverage", (dir / "missing.json.gz").string()});
+  CHECK(bad.exit_code == 2);
+}
