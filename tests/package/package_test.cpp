@@ -138,7 +138,7 @@ TEST_CASE("a package of the sample names no login, name or e-mail of the databas
   CHECK(people_found(db, dir / "kept").size() > 5);
 }
 
-TEST_CASE("one salt gives the same package byte for byte; another salt other pseudonyms") {
+TEST_CASE("one salt gives the same package byte for byte and another salt other pseudonyms") {
   TempDir dir;
   std::string db = sample_with_people(dir);
   std::string a = salt_file(dir, "a.salt", "salt-number-one-0123456789");
@@ -251,6 +251,5 @@ TEST_CASE("the published dataset survives import-dataset, package, import-datase
   CommandResult a2 = run_firstmile({"analyze", "--format", "json", "--db", second});
   REQUIRE(a1.exit_code == 0);
   CHECK(a1.out == a2.out);
-  CHECK(run_firstmile({"check", "--db", second}).out == run_firstmile({"check", "--db", first}).out);
   CHECK(run_firstmile({"package", "--verify", (dir / "pkg").string()}).exit_code == 0);
 }

@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include "base/content_hash.h"
+#include "base/error.h"
 #include "package/pseudonyms.h"
 #include "support/files.h"
 
