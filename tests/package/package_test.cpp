@@ -128,6 +128,10 @@ TEST_CASE("a package of the sample names no login, name or e-mail of the databas
   std::string list;
   for (const std::string& f : found) list += "\n  " + f;
   CHECK_MESSAGE(found.empty(), "people in the package:" << list);
+  for (const auto& [path, bytes] : files_of(dir / "pkg")) {
+    CAPTURE(path);
+    CHECK(bytes.find("0123456789abcdef0123456789abcdef") == std::string::npos);  // the salt stays out
+  }
   // The text is there, pseudonymised: the check above looked at real content.
   std::string comments = file_bytes(dir / "pkg" / "tables" / "comments.csv");
   CHECK(comments.find("anon-") != std::string::npos);
