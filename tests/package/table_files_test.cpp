@@ -84,3 +84,19 @@ TEST_CASE("annotations of sources not selected are left out") {
   CHECK(rows["annotations"] == 1);
   CHECK(file_bytes(dir / "annotations.csv").find(",rules,") == std::string::npos);
 }
+
+TEST_CASE("secrets in run command lines and summaries do not reach the package") {
+  Store store = one_issue_store();
+  const std::string token = "ghp_abcdefghijklmnopqrstuvwxyz0123456789";
+  int64_t run = store.begin_run("mine", {"mine", "acme/model", "--token", token}, nullptr);
+  store.finish_run(run, "ok", nlohmann::json{{"error", "401: Bearer " + token + " rejected"}}.dump());
+  TempDir dir;
+  write_table_files(store, Pseudonymizer::keeping(), {}, dir.path());
+  for (const char* file : {"runs.csv", "runs.jsonl"}) {
+    CAPTURE(file);
+    std::string bytes = file_bytes(dir / file);
+    CHECK(bytes.find(token) == std::string::npos);
+    CHECK(bytes.find("<redacted>") != std::string::npos);
+    CHECK(bytes.find("acme/model") != std::string::npos);
+  }
+}
