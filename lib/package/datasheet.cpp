@@ -69,15 +69,16 @@ void collection(std::ostream& out, Store& store, const ordered_json& m) {
   std::map<std::string, int64_t> commands;
   for (const auto& run : m["runs"]) ++commands[run["command"].get<std::string>()];
   for (const auto& [command, n] : commands) out << "- `firstmile " << command << "`: " << n << "\n";
-  out << "\nHow current each repository's data is (server time of the last complete mining pass; newest commit):\n\n"
-      << "| repository | issues as of | comments as of | newest commit |\n|---|---|---|---|\n";
+  out << "\nHow current each repository's data is (server time of the last complete mining pass, when issue text "
+         "last came in, newest commit):\n\n"
+      << "| repository | issues as of | comments as of | text fetched | newest commit |\n|---|---|---|---|---|\n";
   for (const auto& r : m["repositories"]) {
     auto cell = [&](const char* key) {
       std::string v = r[key].is_string() ? r[key].get<std::string>() : "";
       return v.empty() ? std::string("-") : v;
     };
     out << "| " << r["repository"].get<std::string>() << " | " << cell("issues_as_of") << " | "
-        << cell("comments_as_of") << " | " << cell("newest_commit") << " |\n";
+        << cell("comments_as_of") << " | " << cell("text_fetched_at") << " | " << cell("newest_commit") << " |\n";
   }
   out << "\n";
   std::vector<std::string> selections = selection_names(store);

@@ -1,6 +1,8 @@
 // package/manifest.cpp — hashing a package's files and checking them against its manifest.
 #include "package/manifest.h"
 
+#include <algorithm>
+
 #include "base/atomic_file.h"
 #include "base/content_hash.h"
 #include "base/error.h"
@@ -32,6 +34,29 @@ void write_manifest(const fs::path& dir, nlohmann::ordered_json manifest) {
   write_file_atomically(dir / kPackageManifest, json_text(manifest, 2) + "\n");
 }
 
+namespace {
+
+// The manifest's row counts against the JSON Lines files (one row a line): a manifest edited
+// by hand no longer matches the data it describes.
+void check_row_counts(const fs::path& dir, const nlohmann::json& manifest) {
+  if (!manifest.contains("row_counts") || !manifest["row_counts"].is_object()) return;
+  for (const auto& [table, count] : manifest["row_counts"].items()) {
+    for (const char* folder : {"tables", "llm"}) {
+      const fs::path file = dir / folder / (table + ".jsonl");
+      std::error_code ec;
+      if (!fs::is_regular_file(file, ec)) continue;
+      std::string text = read_file(file);
+      auto rows = static_cast<int64_t>(std::count(text.begin(), text.end(), '\n'));
+      if (!count.is_number_integer() || count.get<int64_t>() != rows) {
+        throw Error(dir.string() + ": MANIFEST.json was changed: row_counts." + table + " is " + count.dump() + " but " +
+                    folder + "/" + table + ".jsonl holds " + std::to_string(rows) + " rows");
+      }
+    }
+  }
+}
+
+}  // namespace
+
 PackageCheck verify_package(const fs::path& dir) {
   const fs::path manifest_path = dir / kPackageManifest;
   std::error_code ec;
@@ -58,6 +83,7 @@ PackageCheck verify_package(const fs::path& dir) {
       throw Error(dir.string() + ": file " + path + " is not listed in MANIFEST.json (added after packaging)");
     }
   }
+  check_row_counts(dir, manifest);
   return check;
 }
 

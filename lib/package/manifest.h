@@ -27,8 +27,9 @@ struct PackageCheck {
   int64_t files = 0;  // files whose hash matched
 };
 
-// Checks every file of the manifest against the folder. Throws Error with one line naming the
-// package and the first changed, missing or unlisted file (in that order of checking).
+// Checks every file of the manifest against the folder, then the manifest's row counts against
+// the JSON Lines files. Throws Error with one line naming the package and the first changed,
+// missing or unlisted file (in that order of checking), or the row count that differs.
 PackageCheck verify_package(const std::filesystem::path& dir);
 
 }  // namespace firstmile

@@ -212,6 +212,7 @@ PackageSummary write_parts(Store& store, const Taxonomy& taxonomy, const Package
     repositories.push_back({{"repository", r.repository},
                             {"issues_as_of", value(r.issues_since)},
                             {"comments_as_of", value(r.comments_since)},
+                            {"text_fetched_at", value(r.text_fetched)},
                             {"newest_commit", value(r.newest_commit)}});
   }
   m["repositories"] = std::move(repositories);

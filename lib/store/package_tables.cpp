@@ -167,10 +167,13 @@ std::vector<RepositoryAsOf> repositories_as_of(Store& store) {
       "SELECT r.owner || '/' || r.name, "
       "(SELECT since FROM sync_state s WHERE s.repository_id = r.id AND s.resource = 'issues'), "
       "(SELECT since FROM sync_state s WHERE s.repository_id = r.id AND s.resource = 'comments'), "
+      "(SELECT max(fetched_at) FROM issues i WHERE i.repository_id = r.id), "
       "(SELECT max(committed_at) FROM commits c WHERE c.repository_id = r.id) "
       "FROM repositories r ORDER BY r.owner, r.name");
   std::vector<RepositoryAsOf> out;
-  while (q.step()) out.push_back({q.column_text(0), q.column_text(1), q.column_text(2), q.column_text(3)});
+  while (q.step()) {
+    out.push_back({q.column_text(0), q.column_text(1), q.column_text(2), q.column_text(3), q.column_text(4)});
+  }
   return out;
 }
 

@@ -50,10 +50,11 @@ struct PeopleInStore {
 PeopleInStore people_in_store(Store& store);
 
 // How current the mined data of a repository is: the server time the last complete pass over
-// each listing started (sync_state.since), and the newest commit recorded.
+// each listing started (sync_state.since; `mine` only), when issue text last came in by any
+// importer (issues.fetched_at), and the newest commit recorded.
 struct RepositoryAsOf {
   std::string repository;  // OWNER/NAME
-  std::string issues_since, comments_since, newest_commit;  // "" when none
+  std::string issues_since, comments_since, text_fetched, newest_commit;  // "" when none
 };
 std::vector<RepositoryAsOf> repositories_as_of(Store& store);
 

@@ -4,6 +4,8 @@
 
 #include <filesystem>
 
+#include <nlohmann/json.hpp>
+
 #include "support/files.h"
 #include "support/firstmile_process.h"
 
@@ -22,6 +24,10 @@ TEST_CASE("the datasheet counts what the database holds and leaves marked blanks
   CHECK(sheet.find("1. mined: 55") != std::string::npos);
   CHECK(sheet.find("[TO BE WRITTEN: purpose, research questions]") != std::string::npos);
   CHECK(sheet.find("Only one human source") != std::string::npos);
+  CHECK(sheet.find("| deepseek-ai/DeepSeek-Coder | - | - | 20") != std::string::npos);  // when its text came in
+  auto manifest = nlohmann::json::parse(file_bytes(dir / "pkg" / "MANIFEST.json"));
+  CHECK(manifest["repositories"][0]["text_fetched_at"].is_string());
+  CHECK(manifest["repositories"][0]["issues_as_of"].is_null());  // imported offline, never mined
   std::string citation = file_bytes(dir / "pkg" / "CITATION.cff");
   CHECK(citation.find("cff-version: 1.2.0") != std::string::npos);
   CHECK(citation.find("title: \"[TO BE WRITTEN: title of the dataset]\"") != std::string::npos);

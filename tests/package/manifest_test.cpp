@@ -60,3 +60,15 @@ TEST_CASE("verify of a folder without a manifest says it is not a package") {
   write_file(dir / "a.csv", "x");
   CHECK_THROWS_WITH_AS(verify_package(dir.path()), doctest::Contains("MANIFEST.json: missing"), Error);
 }
+
+TEST_CASE("verify notices a manifest whose row counts were edited") {
+  TempDir dir;
+  fs::create_directories(dir / "tables");
+  write_file(dir / "tables" / "issues.jsonl", "{}\n{}\n");
+  write_manifest(dir.path(), {{"row_counts", {{"issues", 2}}}});
+  CHECK(verify_package(dir.path()).files == 1);
+  write_manifest(dir.path(), {{"row_counts", {{"issues", 3}}}});
+  CHECK_THROWS_WITH_AS(verify_package(dir.path()),
+                       doctest::Contains("MANIFEST.json was changed: row_counts.issues is 3 but tables/issues.jsonl holds 2"),
+                       Error);
+}
