@@ -21,6 +21,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -45,13 +46,19 @@ class Pseudonymizer {
 
  private:
   Pseudonymizer() = default;
-  std::string rewrite_phrases(std::string text, const std::vector<std::string>& phrases, bool whole_words) const;
+  std::string rewrite_emails(std::string_view text) const;
+  std::string rewrite_odd_names(std::string text) const;
   std::string rewrite_tokens(std::string_view text) const;
+  // The longest known name that starts at `at` with the word `first_word`, if any.
+  const std::string* name_at(std::string_view text, size_t at, const std::string& first_word) const;
 
   bool keep_ = false;
   std::string salt_;
-  std::unordered_set<std::string> logins_;  // lower case
-  std::vector<std::string> names_, emails_;  // lower case, longest first
+  // All lower case. Text is scanned once per kind, whatever the number of people: logins and
+  // e-mails are looked up whole, names by their first word (longest name first).
+  std::unordered_set<std::string> logins_, emails_;
+  std::unordered_map<std::string, std::vector<std::string>> names_by_first_word_;
+  std::vector<std::string> odd_names_;  // names that do not start with a word: searched for
 };
 
 }  // namespace firstmile

@@ -71,3 +71,13 @@ TEST_CASE("a salt file shorter than 16 bytes is refused, naming the file") {
                        Error);
   CHECK(read_salt(dir / "good.salt") == "0123456789abcdef-more");
 }
+
+TEST_CASE("addresses are found whole, at a sentence's end or behind a prefix, and longer names win") {
+  Pseudonymizer p(kSalt, {{}, {"Jane", "Jane Doe", ".hidden name"}, {"jane@example.com", "j.doe@example.org"}});
+  CHECK(p.text("mail jane@example.com.") == "mail " + p.person("jane@example.com") + ".");
+  CHECK(p.text("mailto:J.Doe@Example.org") == "mailto:" + p.person("j.doe@example.org"));
+  CHECK(p.text("xjane@example.com") == "xjane@example.com");  // another address
+  CHECK(p.text("by JANE DOE and Jane") == "by " + p.person("jane doe") + " and " + p.person("jane"));
+  CHECK(p.text("Janet") == "Janet");
+  CHECK(p.text("see .hidden name here") == "see " + p.person(".hidden name") + " here");
+}
