@@ -26,6 +26,7 @@
 #include "package/manifest.h"
 #include "package/pseudonyms.h"
 #include "package/table_files.h"
+#include "package/zip_archive.h"
 #include "store/package_tables.h"
 #include "store/store.h"
 
@@ -45,6 +46,10 @@ bool inside(const fs::path& file, const fs::path& dir) {
   return end == d.end();
 }
 
+fs::path zip_path(const fs::path& out_dir) {
+  return fs::absolute(out_dir).lexically_normal().string() + ".zip";
+}
+
 void check_options(const PackageOptions& o) {
   if (o.out_dir.empty()) throw Error("package: give the folder to write (OUT_DIR)");
   std::error_code ec;
@@ -52,6 +57,8 @@ void check_options(const PackageOptions& o) {
     throw Error(o.out_dir.string() + ": exists and is not a folder");
   if (fs::is_directory(o.out_dir, ec) && !fs::is_empty(o.out_dir, ec) && !o.force)
     throw Error(o.out_dir.string() + ": folder exists and is not empty; --force replaces it");
+  if (o.zip && fs::exists(zip_path(o.out_dir), ec) && !o.force)
+    throw Error(zip_path(o.out_dir).string() + ": exists; --force replaces it");
   if (!o.keep_logins && !o.salt) {
     throw Error(
         "package: pseudonyms need a salt: --salt-file FILE (kept outside the package), or --keep-logins to keep "
@@ -253,6 +260,10 @@ PackageSummary write_package(Store& store, const Taxonomy& taxonomy, const Packa
     throw;
   }
   fs::remove_all(replaced, ec);
+  if (o.zip) {
+    s.zip = zip_path(o.out_dir);
+    write_zip_archive(target, s.zip);
+  }
   return s;
 }
 
@@ -269,6 +280,7 @@ void print_package_summary(const PackageSummary& s, std::ostream& out) {
   out << "\n";
   out << (s.pseudonymised ? "People are pseudonymised (HMAC-SHA-256 under the salt; keep the salt file private)\n"
                           : "People are NOT pseudonymised (--keep-logins): logins, names and e-mails as stored\n");
+  if (!s.zip.empty()) out << "Archived as " << s.zip.string() << "\n";
   if (!s.paper_note.empty()) out << "No paper outputs: " << s.paper_note << "\n";
   out << "Check it with: firstmile package --verify " << s.out_dir.string() << "\n";
 }

@@ -22,7 +22,8 @@
 // The same database, options and salt give byte-identical files: nothing depends on the clock
 // (the manifest's created_at is the latest run's finish). The package is written into a
 // temporary folder beside OUT_DIR and renamed into place at the end, so a failed run leaves
-// no OUT_DIR that looks complete; a non-empty OUT_DIR is refused unless `force`.
+// no OUT_DIR that looks complete; a non-empty OUT_DIR is refused unless `force`. With `zip`, the
+// finished folder is also archived as OUT_DIR.zip (package/zip_archive.h).
 #pragma once
 
 #include <cstdint>
@@ -46,7 +47,8 @@ struct PackageOptions {
   bool keep_logins = false;
   bool include_text = false;
   bool include_llm_log = false;
-  bool force = false;                        // replace a non-empty out_dir
+  bool force = false;                        // replace a non-empty out_dir (and its .zip)
+  bool zip = false;                          // also write OUT_DIR.zip beside the folder
   std::string preset = "open-llm-failures";  // RQ6 version pairs of the paper outputs
 };
 
@@ -59,6 +61,7 @@ struct PackageSummary {
   int64_t llm_labels = 0;
   bool pseudonymised = true;
   std::string paper_note = {};  // why paper/ is missing, if it is
+  std::filesystem::path zip = {};  // the archive, when asked for
 };
 
 PackageSummary write_package(Store& store, const Taxonomy& taxonomy, const PackageOptions& options);

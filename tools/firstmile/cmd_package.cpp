@@ -20,6 +20,7 @@ struct PackageArgs {
   bool include_text = false;
   bool include_llm_log = false;
   bool force = false;
+  bool zip = false;
   std::string preset = "open-llm-failures";
 };
 }  // namespace
@@ -37,7 +38,8 @@ void add_package(CLI::App& app, std::shared_ptr<Globals> g) {
   cmd->add_flag("--keep-logins", args->keep_logins, "Keep logins, names and e-mails instead of pseudonyms");
   cmd->add_flag("--include-text", args->include_text, "Include report bodies, comments, commit and tag messages");
   cmd->add_flag("--include-llm-log", args->include_llm_log, "Include the cached LLM answers (llm/llm_log.*)");
-  cmd->add_flag("--force", args->force, "Replace OUT_DIR when it exists and is not empty");
+  cmd->add_flag("--force", args->force, "Replace OUT_DIR (and OUT_DIR.zip) when it exists and is not empty");
+  cmd->add_flag("--zip", args->zip, "Also archive the package as OUT_DIR.zip (deflate; same files, same bytes)");
   cmd->add_option("--preset", args->preset, "Preset giving the RQ6 version pairs of paper/")->capture_default_str();
   cmd->callback([g, args] {
     if (!args->verify.empty()) {
@@ -53,6 +55,7 @@ void add_package(CLI::App& app, std::shared_ptr<Globals> g) {
     options.include_text = args->include_text;
     options.include_llm_log = args->include_llm_log;
     options.force = args->force;
+    options.zip = args->zip;
     options.preset = args->preset;
     if (!args->salt_file.empty()) {
       if (args->keep_logins) throw Error("package: --salt-file and --keep-logins exclude each other");
