@@ -190,9 +190,11 @@ std::string run_summary(const DatasetImportSummary& summary) {
 DatasetImportSummary import_dataset(Store& store, const Taxonomy& taxonomy, const Preset& preset,
                                     const std::filesystem::path& dir, const DatasetImportOptions& options) {
   if (options.name.empty()) throw Error("import-dataset: the dataset needs a name");
-  std::vector<DatasetFile> files = read_published_dataset(dir);
+  // A replication package's folder holds the dataset in a folder of its own.
+  const std::filesystem::path data_dir = locate_dataset(dir).dir;
+  std::vector<DatasetFile> files = read_published_dataset(data_dir);
   DatasetImportSummary summary;
-  std::vector<PlannedRecord> planned = plan(files, taxonomy, dir, options.lenient, summary.unmapped_labels);
+  std::vector<PlannedRecord> planned = plan(files, taxonomy, data_dir, options.lenient, summary.unmapped_labels);
 
   summary.source = "gold:" + options.name;
   summary.files = static_cast<int64_t>(files.size());
@@ -212,7 +214,7 @@ DatasetImportSummary import_dataset(Store& store, const Taxonomy& taxonomy, cons
   writer.finish();
   summary.new_issues = issue_count(store) - issues_before;
   save_dataset_import(store, {.source = summary.source,
-                              .path = std::filesystem::absolute(dir).lexically_normal().string(),
+                              .path = std::filesystem::absolute(data_dir).lexically_normal().string(),
                               .files = summary.files,
                               .records = summary.records,
                               .stated_records = summary.stated_records,

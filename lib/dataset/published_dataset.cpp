@@ -79,4 +79,25 @@ std::vector<DatasetFile> read_published_dataset(const fs::path& dir) {
   return files;
 }
 
+DatasetLocation locate_dataset(const fs::path& dir) {
+  std::error_code ec;
+  const fs::path manifest = dir / kPackageManifest;
+  if (!fs::is_regular_file(manifest, ec) || !fs::is_directory(dir / kPackageDatasetFolder, ec)) return {dir, ""};
+  json doc = read_json_file(manifest);
+  std::string name;
+  if (doc.is_object() && doc.contains("dataset") && doc["dataset"].is_object()) {
+    const json& n = doc["dataset"].value("name", json());
+    if (n.is_string()) name = n.get<std::string>();
+  }
+  return {dir / kPackageDatasetFolder, name};
+}
+
+std::string default_dataset_name(const fs::path& dir) {
+  DatasetLocation located = locate_dataset(dir);
+  if (!located.name.empty()) return located.name;
+  std::string name = fs::path(dir).lexically_normal().filename().string();
+  if (name.empty()) name = fs::absolute(dir).parent_path().filename().string();
+  return name;
+}
+
 }  // namespace firstmile

@@ -38,6 +38,22 @@ struct DatasetFile {
 // All *.json files below `dir` (any depth), in byte order of their relative paths.
 std::vector<DatasetFile> read_published_dataset(const std::filesystem::path& dir);
 
+// A replication package (`firstmile package`) keeps its labelled dataset in the folder
+// kPackageDatasetFolder beside kPackageManifest, whose "dataset": {"name": ...} names it. Given
+// a package's folder, where its dataset is and its name; given any other folder, the folder
+// itself and an empty name.
+inline constexpr const char* kPackageManifest = "MANIFEST.json";
+inline constexpr const char* kPackageDatasetFolder = "dataset";
+struct DatasetLocation {
+  std::filesystem::path dir;
+  std::string name;  // from a package's manifest; empty otherwise
+};
+DatasetLocation locate_dataset(const std::filesystem::path& dir);
+
+// The name a dataset gets when the user gives none: a package's recorded name, else the
+// folder's name.
+std::string default_dataset_name(const std::filesystem::path& dir);
+
 // One file; `relative_path` names it in messages.
 DatasetFile parse_dataset_file(const std::string& content, const std::string& relative_path,
                                const std::string& display_path);

@@ -69,6 +69,13 @@ std::string_view Statement::column_view(int column) const {
   return {reinterpret_cast<const char*>(text), static_cast<size_t>(sqlite3_column_bytes(stmt_, column))};
 }
 
+int Statement::column_count() const { return sqlite3_column_count(stmt_); }
+std::string Statement::column_name(int column) const {
+  const char* name = sqlite3_column_name(stmt_, column);
+  return name ? name : "";
+}
+int Statement::column_type(int column) const { return sqlite3_column_type(stmt_, column); }
+
 Query::~Query() {
   if (!statement_) return;  // moved from
   statement_->reset();

@@ -52,6 +52,11 @@ class Statement {
   int64_t column_int(int column) const;
   double column_double(int column) const;
   std::string_view column_view(int column) const;
+  // The result's shape, known once prepared: how many columns, their names, and the type of
+  // a column's value in the current row (SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_TEXT, ...).
+  int column_count() const;
+  std::string column_name(int column) const;
+  int column_type(int column) const;
 
  private:
   void restart_if_stepped();
@@ -108,6 +113,9 @@ class Query {
   std::string_view column_view(int column) const { return statement_->column_view(column); }
   std::optional<std::string> column_optional_text(int column) const;
   std::optional<int64_t> column_optional_int(int column) const;
+  int column_count() const { return statement_->column_count(); }
+  std::string column_name(int column) const { return statement_->column_name(column); }
+  int column_type(int column) const { return statement_->column_type(column); }
 
  private:
   std::unique_ptr<Statement> statement_;

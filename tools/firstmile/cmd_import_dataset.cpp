@@ -3,6 +3,7 @@
 
 #include "dataset/import.h"
 #include "dataset/preset.h"
+#include "dataset/published_dataset.h"
 #include "globals.h"
 #include "store/store.h"
 
@@ -22,7 +23,7 @@ void add_import_dataset(CLI::App& app, std::shared_ptr<Globals> g) {
   auto args = std::make_shared<ImportDatasetArgs>();
   auto* cmd = app.add_subcommand("import-dataset",
                                  "Import a published labelled dataset (Open-LLM-Failures layout) as gold annotations");
-  cmd->add_option("dir", args->dir, "Dataset folder: <owner>/<model>/<file>.json")->required();
+  cmd->add_option("dir", args->dir, "Dataset folder: <owner>/<model>/<file>.json, or a package of `firstmile package`")->required();
   cmd->add_option("--name", args->name, "Dataset name; labels get source gold:NAME (default: the folder's name)");
   cmd->add_option("--preset", args->preset, "Repository preset for series, models and aliases (name or file)")
       ->capture_default_str();
@@ -33,9 +34,7 @@ void add_import_dataset(CLI::App& app, std::shared_ptr<Globals> g) {
     Taxonomy taxonomy = g->load_taxonomy();
     Preset preset = load_preset(args->preset);
     DatasetImportOptions options;
-    options.name =
-        args->name.empty() ? std::filesystem::path(args->dir).lexically_normal().filename().string() : args->name;
-    if (options.name.empty()) options.name = std::filesystem::absolute(args->dir).parent_path().filename().string();
+    options.name = args->name.empty() ? default_dataset_name(args->dir) : args->name;
     options.lenient = args->lenient;
     if (args->stated_records >= 0) options.stated_records = args->stated_records;
     options.argv = g->argv;

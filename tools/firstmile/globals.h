@@ -38,5 +38,6 @@ void add_incidents(CLI::App& app, std::shared_ptr<Globals> g);
 void add_priors(CLI::App& app, std::shared_ptr<Globals> g);
 void add_train(CLI::App& app, std::shared_ptr<Globals> g);
 void add_gharchive_coverage(CLI::App& app, std::shared_ptr<Globals> g);
+void add_package(CLI::App& app, std::shared_ptr<Globals> g);
 
 }  // namespace firstmile

@@ -73,6 +73,7 @@ int main(int argc, char** argv) {
   add_label(app, g);
   add_incidents(app, g);
   add_gharchive_coverage(app, g);
+  add_package(app, g);
 
   // A mistyped command gets its nearest name, not "A subcommand is required".
   // The first word that is neither an option nor the value of a global one.
