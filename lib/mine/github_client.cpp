@@ -192,6 +192,12 @@ HttpResponse GithubClient::send(const std::string& url, const std::string& etag)
 }
 
 GithubPage GithubClient::get(const std::string& path_or_url, const std::string& etag) {
+  return fetch(path_or_url, etag, false);
+}
+
+GithubPage GithubClient::get_if_there(const std::string& path_or_url) { return fetch(path_or_url, "", true); }
+
+GithubPage GithubClient::fetch(const std::string& path_or_url, const std::string& etag, bool gone_ok) {
   std::string url = path_or_url.find("://") != std::string::npos ? path_or_url : options_.api_url + path_or_url;
   GithubPage page;
   page.url = url;
@@ -251,6 +257,11 @@ GithubPage GithubClient::get(const std::string& path_or_url, const std::string& 
     if (status >= 500) {
       retry_or_throw("HTTP " + std::to_string(status), std::nullopt);
       continue;
+    }
+    if (gone_ok && (status == 404 || status == 410)) {
+      page.gone = true;
+      page.final_url = url;
+      return page;
     }
     refused(r, url);
   }

@@ -50,6 +50,7 @@ struct GithubPage {
   std::string final_url;  // after redirects
   bool redirected = false;
   bool not_modified = false;  // 304: `body` is null
+  bool gone = false;          // 404 or 410 where the caller allowed it: `body` is null
   nlohmann::json body;
   std::string etag;
   std::string server_time;           // the response's Date header, ISO 8601 ("" if none)
@@ -72,11 +73,15 @@ class GithubClient {
 
   // `path_or_url`: an absolute URL (e.g. a Link header's) or a path under the API URL.
   GithubPage get(const std::string& path_or_url, const std::string& etag = "");
+  // The same, but a 404 or 410 answers with page.gone instead of an Error: for one issue that
+  // may have been deleted, transferred away or be a discussion.
+  GithubPage get_if_there(const std::string& path_or_url);
 
   const GithubCounters& counters() const { return counters_; }
   const std::string& api_url() const { return options_.api_url; }
 
  private:
+  GithubPage fetch(const std::string& path_or_url, const std::string& etag, bool gone_ok);
   HttpResponse send(const std::string& url, const std::string& etag);
   void wait(std::chrono::milliseconds how_long, const std::string& why);
   std::chrono::milliseconds backoff(int attempt);

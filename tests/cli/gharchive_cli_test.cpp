@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <thread>
 
+#include "fake_github.h"
 #include "store/store.h"
 #include "support/files.h"
 #include "support/firstmile_process.h"
@@ -206,4 +207,36 @@ TEST_CASE("gharchive-coverage lists the hour missing from a run of hourly dumps,
   CHECK(json.out.find("\"from\": \"2024-05-01 03:00\"") != std::string::npos);
   CommandResult bad = run_firstmile({"gharchive-coverage", (dir / "missing.json.gz").string()});
   CHECK(bad.exit_code == 2);
+}
+
+TEST_CASE("gharchive-coverage --fill-from-api fetches the numbers never opened, stores those found, counts the rest") {
+  FakeGithub server;
+  server.add(make_repository("acme", "model", 12, 0, 5));
+  TempDir dir;
+  std::string text;
+  for (int number : {1, 2, 5, 9, 15}) {  // 3, 4, 6-8, 10-14 never opened; the server has 1-12
+    text += R"({"type":"IssuesEvent","repo":{"name":"acme/model"},"payload":{"action":"opened","issue":{"number":)" +
+            std::to_string(number) + R"(}},"created_at":"2024-05-01T01:00:00Z"})" + "\n";
+  }
+  write_file(dir / "h.json", text);
+  const std::string db = (dir / "t.db").string();
+  std::vector<std::string> args = {"gharchive-coverage", (dir / "h.json").string(), "--repo", "acme/model",
+                                   "--fill-from-api", "--api-url", server.url(), "--db", db};
+  unsetenv("GITHUB_TOKEN");
+  unsetenv("GH_TOKEN");
+  CommandResult no_token = run_firstmile(args);
+  CHECK(no_token.exit_code == 2);
+  CHECK(no_token.err.find("--fill-from-api needs a token") != std::string::npos);
+  CHECK(server.stats().requests == 0);
+  setenv("GITHUB_TOKEN", "ghp_test", 1);
+  CommandResult r = run_firstmile(args);
+  unsetenv("GITHUB_TOKEN");
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("10 never opened: #3, #4, #6, #7, #8, #10, #11, #12, #13, #14") != std::string::npos);
+  CHECK(r.out.find("Filled from the API: 10 numbers asked for in 10 requests; 8 stored (of them 1 pull requests), 2 not there "
+                   "(404/410") != std::string::npos);
+  firstmile::Store store = firstmile::Store::open(db, firstmile::Database::kReadOnly);
+  CHECK(store.db().query_int("SELECT count(*) FROM issues") == 8);
+  CHECK(store.db().query_int("SELECT count(*) FROM issues WHERE number IN (13, 14)") == 0);
+  CHECK(r.out.find("ghp_test") == std::string::npos);
 }

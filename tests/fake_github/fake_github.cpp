@@ -379,6 +379,15 @@ void FakeGithub::State::handle(const httplib::Request& req, httplib::Response& r
     if (it == repo->timelines.end()) return error(404, "Not Found");
     return listing(req, res, self_prefix + rest, it->second, false);
   }
+  if (rest.rfind("/issues/", 0) == 0 && rest.size() > 8 &&
+      rest.find_first_not_of("0123456789", 8) == std::string::npos) {
+    // One issue (or pull request) by number, as GET /repos/O/N/issues/K answers it.
+    const int64_t number = std::atoll(rest.substr(8).c_str());
+    for (const json& issue : repo->issues) {
+      if (issue["number"].get<int64_t>() == number) return answer_json(req, res, issue.dump(), "");
+    }
+    return error(404, "Not Found");
+  }
   return error(404, "Not Found");
 }
 

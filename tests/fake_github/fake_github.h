@@ -6,7 +6,8 @@
 //   gh.stats().requests, gh.stats().not_modified
 //
 // It serves GET /repos/O/N, /repos/O/N/issues (state, sort=updated, direction, since,
-// per_page, page), /repos/O/N/issues/comments, /repos/O/N/issues/K/timeline, and the same
+// per_page, page), /repos/O/N/issues/comments, /repos/O/N/issues/K (one issue),
+// /repos/O/N/issues/K/timeline, and the same
 // under /repositories/ID/...; with Link pagination, ETags and 304s, rate-limit headers,
 // gzip when asked for, and 301 redirects from a repository's old name. Faults (5xx bursts,
 // primary and secondary rate limits, slow answers, malformed bodies) are switched on by tests.
