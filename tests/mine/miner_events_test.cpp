@@ -37,6 +37,7 @@ struct EventMiner {
   Store store = Store::open(dir / "t.db");
   Preset preset = load_preset("open-llm-failures");
   FailureFilter filter = FailureFilter::load();
+  std::string until;
 
   MineSummary run(const FakeGithub& server, TimelineMode timelines = TimelineMode::kNone,
                   std::function<void(const std::string&)> notice = {}) {
@@ -47,6 +48,7 @@ struct EventMiner {
     MineOptions m;
     m.repositories = {"acme/model"};
     m.timelines = timelines;
+    m.until = until;
     m.notice = std::move(notice);
     m.failure_like = [this](const std::string& title, const std::string& body, const std::vector<std::string>& labels) {
       return filter.matches(title, body, labels);
@@ -160,4 +162,20 @@ TEST_CASE("cross-references are asked for, and their cost is announced before th
   CHECK(server.stats().timeline_requests == s.repositories.at(0).timelines);
   CHECK(count(m.store, "SELECT count(*) FROM timeline_events WHERE event = 'cross-referenced'") ==
         s.repositories.at(0).timelines);
+}
+
+TEST_CASE("mine --until leaves out events after it, and a run without the bound gets them") {
+  FakeGithub server;
+  server.add(make_repository("acme", "model", 120, 0, 5));  // events in 2024
+  EventMiner m;
+  m.until = "2024-12-31";
+  m.run(server);
+  REQUIRE(count(m.store, "SELECT count(*) FROM issue_events") == 240);
+  server.add_event("acme/model", 4, "marked_as_duplicate");  // now
+  MineSummary again = m.run(server);
+  CHECK(again.repositories.at(0).events_after_until == 1);
+  CHECK(count(m.store, "SELECT count(*) FROM issue_events") == 240);
+  m.until.clear();
+  m.run(server);
+  CHECK(count(m.store, "SELECT count(*) FROM issue_events WHERE event = 'marked_as_duplicate'") == 1);
 }
