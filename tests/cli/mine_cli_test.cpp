@@ -254,3 +254,22 @@ TEST_CASE("mine without repositories or preset says what it needs") {
   CHECK(r.exit_code == 2);
   CHECK(contains(r.err, "no repositories given"));
 }
+
+TEST_CASE("mine --cross-references prints its cost before it starts, even with --quiet; --no-events excludes it") {
+  FakeGithub server;
+  server.add(make_repository("acme", "model", 40, 10, 4));
+  TempDir dir;
+  std::vector<std::string> args = mine_cross_references_args(server, dir / "t.db");  // --quiet too
+  CommandResult r = run_firstmile(args);
+  REQUIRE(r.exit_code == 0);
+  CHECK(contains(r.err, "acme/model  cross-references: "));
+  CHECK(contains(r.err, " requests (one per failure-like issue"));
+  CommandResult plain = run_firstmile({"mine", "acme/model", "--db", (dir / "u.db").string(), "--api-url",
+                                       server.url()});
+  REQUIRE(plain.exit_code == 0);
+  CHECK_FALSE(contains(plain.err, "cross-references"));
+  args.push_back("--no-events");
+  CommandResult both = run_firstmile(args);
+  CHECK(both.exit_code != 0);
+  CHECK(contains(both.err, "--no-events"));
+}

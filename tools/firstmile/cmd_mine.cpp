@@ -115,9 +115,10 @@ void add_mine(CLI::App& app, std::shared_ptr<Globals> g) {
     if (progress.enabled()) {
       options.progress = [&progress](const MineProgress& p) { progress.show(mine_progress_text(p)); };
     }
-    options.notice = [&progress, quiet = args->quiet](const std::string& line) {
+    // The cost of what is about to start is said even with --quiet: it is not progress.
+    options.notice = [&progress](const std::string& line) {
       progress.clear();
-      if (!quiet) std::cerr << "firstmile: " << line << "\n";
+      std::cerr << "firstmile: " << line << "\n";
     };
     GithubClient github(client_options(*args, progress));
     FailureFilter keywords = FailureFilter::load();
