@@ -3,10 +3,11 @@
 list the issues 100 a page, then ask each issue for its comments (PyGithub's
 issue.get_comments(), and most research scripts built on it), writing to SQLite.
 
-    baseline_mine_per_issue.py API_URL OWNER/NAME DB [--skip-uncommented]
+    baseline_mine_per_issue.py API_URL OWNER/NAME DB [--skip-uncommented] [--timelines]
 
 --skip-uncommented asks only issues whose "comments" count is above zero (the thriftier
-variant). Prints the requests it sent. A rerun does the same work again: it keeps no ETags
+variant). --timelines also asks each issue for its timeline (issue.get_timeline(): closings,
+labels, duplicates, cross-references), as miners that want events do. Prints the requests it sent. A rerun does the same work again: it keeps no ETags
 and no cursor.
 """
 import json
@@ -31,12 +32,15 @@ def get(url, counter):
 def main():
     api, repo, db_path = sys.argv[1], sys.argv[2], sys.argv[3]
     skip = "--skip-uncommented" in sys.argv
+    timelines = "--timelines" in sys.argv
     counter = [0]
     db = sqlite3.connect(db_path)
     db.execute("CREATE TABLE IF NOT EXISTS issues (number INTEGER PRIMARY KEY, title TEXT, body TEXT, "
                "updated_at TEXT, raw TEXT)")
     db.execute("CREATE TABLE IF NOT EXISTS comments (id INTEGER PRIMARY KEY, number INTEGER, body TEXT, "
                "updated_at TEXT)")
+    db.execute("CREATE TABLE IF NOT EXISTS events (number INTEGER, position INTEGER, event TEXT, raw TEXT, "
+               "PRIMARY KEY (number, position))")
     url = f"{api}/repos/{repo}/issues?state=all&per_page=100"
     issues = []
     while url:
@@ -45,6 +49,16 @@ def main():
         db.executemany("INSERT OR REPLACE INTO issues VALUES (?, ?, ?, ?, ?)",
                        [(i["number"], i["title"], i["body"], i["updated_at"], json.dumps(i)) for i in page])
     for issue in issues:
+        if timelines:
+            url = f"{api}/repos/{repo}/issues/{issue['number']}/timeline?per_page=100"
+            position = 0
+            while url:
+                page, url = get(url, counter)
+                rows = []
+                for e in page:
+                    position += 1
+                    rows.append((issue["number"], position, e.get("event"), json.dumps(e)))
+                db.executemany("INSERT OR REPLACE INTO events VALUES (?, ?, ?, ?)", rows)
         if skip and issue.get("comments", 0) == 0:
             continue
         url = f"{api}/repos/{repo}/issues/{issue['number']}/comments?per_page=100"

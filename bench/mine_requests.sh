@@ -31,11 +31,13 @@ run() {  # label command...: wall time, peak RSS, then the server's count
   printf '%-52s %8.2f s %7d KiB  %s\n' "$label" "$(awk -v ns=$((end - start)) 'BEGIN{print ns/1e9}')" "$rss" "$(stats)"
 }
 
-echo "repository: $issues issues (every 7th a pull request), $comments comments"
-run "firstmile mine, first run, --no-timelines" "$fm" mine acme/model --db "$tmp/a.db" --api-url "$url" --no-timelines -q
-run "firstmile mine, rerun, nothing changed" "$fm" mine acme/model --db "$tmp/a.db" --api-url "$url" --no-timelines -q
-run "firstmile mine, first run, timelines of failure-like" "$fm" mine acme/model --db "$tmp/b.db" --api-url "$url" -q
-run "firstmile mine, rerun with timelines, nothing changed" "$fm" mine acme/model --db "$tmp/b.db" --api-url "$url" -q
+echo "repository: $issues issues (every 7th a pull request), $comments comments, 2 issue events per issue"
+run "firstmile mine, first run (issues, comments, events)" "$fm" mine acme/model --db "$tmp/a.db" --api-url "$url" -q
+run "firstmile mine, rerun, nothing changed" "$fm" mine acme/model --db "$tmp/a.db" --api-url "$url" -q
+run "firstmile mine, first run, --no-events" "$fm" mine acme/model --db "$tmp/e.db" --api-url "$url" --no-events -q
+run "firstmile mine, first run, --cross-references" "$fm" mine acme/model --db "$tmp/b.db" --api-url "$url" --cross-references -q
+run "firstmile mine, rerun --cross-references, unchanged" "$fm" mine acme/model --db "$tmp/b.db" --api-url "$url" --cross-references -q
 run "per-issue baseline (comments of every issue)" /usr/bin/python3 bench/baseline_mine_per_issue.py "$url" acme/model "$tmp/c.db"
 run "per-issue baseline, rerun" /usr/bin/python3 bench/baseline_mine_per_issue.py "$url" acme/model "$tmp/c.db"
 run "per-issue baseline, only issues with comments" /usr/bin/python3 bench/baseline_mine_per_issue.py "$url" acme/model "$tmp/d.db" --skip-uncommented
+run "per-issue baseline, comments and timeline of every issue" /usr/bin/python3 bench/baseline_mine_per_issue.py "$url" acme/model "$tmp/f.db" --timelines

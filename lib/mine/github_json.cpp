@@ -209,7 +209,7 @@ TimelineEvent timeline_event_from_json(const json& o, const std::string& where) 
         "user",         "author",    "committer",  "reactions", "performed_via_github_app",
         "url",          "html_url",  "commit_url", "tree",      "parents",
         "verification", "source",    "id",         "event",     "created_at",
-        "commit_id",    "sha"};
+        "commit_id",    "sha",       "issue"};
     bool dropped = false;
     for (const char* d : kDropped) dropped = dropped || it.key() == d;
     if (!dropped) detail[it.key()] = it.value();
@@ -229,6 +229,20 @@ TimelineEvent timeline_event_from_json(const json& o, const std::string& where) 
   }
   e.detail = json_text(detail);
   return e;
+}
+
+GithubIssueEvent issue_event_from_json(const json& o, const std::string& where) {
+  if (!o.is_object()) throw Error(where + ": expected an issue event object, got " + json_type_name(o));
+  GithubIssueEvent out;
+  out.event = timeline_event_from_json(o, where);
+  if (!out.event.github_id) throw Error(where + ": missing field 'id'");
+  auto issue = o.find("issue");
+  if (issue == o.end() || !issue->is_object()) throw Error(where + ": missing field 'issue'");
+  std::optional<int64_t> number = optional_integer(*issue, "number", where + ": issue");
+  if (!number) throw Error(where + ": issue: missing field 'number'");
+  out.number = *number;
+  out.html_url = optional_string(*issue, "html_url", where + ": issue").value_or("");
+  return out;
 }
 
 }  // namespace firstmile

@@ -46,4 +46,13 @@ GithubComment comment_from_json(const nlohmann::json& object, const std::string&
 // comments table already holds; user objects; the whole referring issue) are cut from `detail`.
 TimelineEvent timeline_event_from_json(const nlohmann::json& object, const std::string& where);
 
+// One entry of GET /repos/{o}/{r}/issues/events: the event (its "id" required) and the issue it
+// happened to (the embedded "issue" object, cut from `detail`).
+struct GithubIssueEvent {
+  int64_t number = 0;    // the issue's
+  std::string html_url;  // the issue's, "" if absent
+  TimelineEvent event{};
+};
+GithubIssueEvent issue_event_from_json(const nlohmann::json& object, const std::string& where);
+
 }  // namespace firstmile

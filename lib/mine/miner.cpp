@@ -1,4 +1,4 @@
-// mine/miner.cpp — walks of the issues and comments listings, then timelines, per repository.
+// mine/miner.cpp — walks of the issues, comments and issue events listings, then timelines, per repository.
 #include "mine/miner.h"
 
 #include <chrono>
@@ -41,6 +41,16 @@ std::string window_bound(const char* option, const std::string& value, bool end_
 
 std::string since_parameter(const std::string& since) { return window_bound("--since", since, false); }
 
+// 8182 -> "8,182", for costs a reader takes in at a glance.
+std::string grouped(int64_t n) {
+  std::string digits = std::to_string(n), out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
 double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
@@ -65,6 +75,12 @@ class RepositoryMiner {
             [this](const json& item, const std::string& where) { return write_issue(item, where); });
     listing("comments", repo + "/issues/comments?sort=updated&direction=desc&per_page=100",
             [this](const json& item, const std::string& where) { return write_comment(item, where); });
+    int64_t before_events = github_.counters().requests;
+    if (options_.events) {
+      listing("events", repo + "/issues/events?per_page=100",
+              [this](const json& item, const std::string& where) { return write_event(item, where); });
+    }
+    summary_.event_requests = github_.counters().requests - before_events;
     int64_t before_timelines = github_.counters().requests;
     if (options_.timelines != TimelineMode::kNone) timelines();
     summary_.timeline_requests = github_.counters().requests - before_timelines;
@@ -101,17 +117,28 @@ class RepositoryMiner {
   // One or more walks over a listing, each page in one transaction with its cursor. A walk
   // that found changes is followed by another from the time it started, which catches what
   // changed meanwhile and leaves an ETag for the next run's identical first request.
+  // The events listing takes no `since`: its pass keeps, in pass_since, the newest event id
+  // stored before it began, and ends at the first page reaching it (write_event notes that).
   void listing(const std::string& resource, const std::string& path, const ItemWriter& write) {
+    const bool by_event_id = resource == "events";
     for (int walk = 0; walk < 3; ++walk) {
       left_out_since_.clear();
       SyncState state = load_sync_state(store_, repository_id_, resource);
       const bool resumed = !state.next_url.empty();
       std::string url = state.next_url;
-      if (!resumed) {
+      if (!resumed && by_event_id) {
+        std::optional<int64_t> newest = newest_issue_event(store_, repository_id_);
+        state.pass_since = newest ? std::to_string(*newest) : "";
+        state.pages = 0;
+        url = github_.api_url() + path;
+      } else if (!resumed) {
         state.pass_since = !state.since.empty() ? state.since : since_parameter(options_.since);
         state.pages = 0;
         url = github_.api_url() + path + (state.pass_since.empty() ? "" : "&since=" + state.pass_since);
       }
+      known_events_below_.reset();
+      if (by_event_id && !state.pass_since.empty()) known_events_below_ = std::stoll(state.pass_since);
+      reached_known_events_ = false;
       bool first = !resumed;
       const std::string first_url = url;
       int64_t items = 0, written = 0, pages_now = 0;
@@ -132,7 +159,7 @@ class RepositoryMiner {
         }
         ++state.pages;
         ++pages_now;
-        const bool last = page.next_url.empty();
+        const bool last = page.next_url.empty() || reached_known_events_;
         if (last) {
           // A walk that saw nothing leaves `since` as it was, so the next run repeats this
           // very request and gets a 304 for it.
@@ -149,7 +176,7 @@ class RepositoryMiner {
           state.pass_started.clear();
           state.pages = 0;
         }
-        state.next_url = page.next_url;
+        state.next_url = last ? "" : page.next_url;
         save_sync_state(store_, state);
         tx.commit();
 
@@ -207,6 +234,27 @@ class RepositoryMiner {
     return true;
   }
 
+  // An event of the repository-wide listing; true when it was not stored before.
+  bool write_event(const json& item, const std::string& where) {
+    GithubIssueEvent e = issue_event_from_json(item, where);
+    if (known_events_below_) {
+      reached_known_events_ = reached_known_events_ || *e.event.github_id <= *known_events_below_;
+    } else if (e.event.created_at && *e.event.created_at < since_parameter(options_.since)) {
+      reached_known_events_ = true;  // a first mine with --since: older events are not wanted
+    }
+    if (after_until(e.event.created_at, e.event.created_at)) {
+      ++summary_.events_after_until;
+      return false;
+    }
+    const std::string issue_url =
+        !e.html_url.empty() ? e.html_url : "https://github.com/" + canonical_ + "/issues/" + std::to_string(e.number);
+    int64_t issue_id = store_.ensure_issue(repository_id_, e.number, issue_url);
+    ++summary_.events;
+    const bool added = upsert_issue_event(store_, issue_id, e.event);
+    summary_.new_events += added;
+    return added;
+  }
+
   struct TimelineCandidate {
     int64_t id = 0, number = 0;
     std::optional<std::string> updated_at;
@@ -240,6 +288,12 @@ class RepositoryMiner {
 
   void timelines() {
     std::vector<TimelineCandidate> todo = timeline_candidates();
+    if (!todo.empty() && options_.notice) {
+      options_.notice(summary_.repository + "  cross-references: " + grouped(static_cast<int64_t>(todo.size())) +
+                      " requests (one per " +
+                      (options_.timelines == TimelineMode::kAll ? "issue" : "failure-like issue") +
+                      " whose timeline is missing or older than the issue)");
+    }
     auto started = std::chrono::steady_clock::now();
     for (size_t i = 0; i < todo.size(); ++i) {
       const TimelineCandidate& c = todo[i];
@@ -290,8 +344,10 @@ class RepositoryMiner {
     options_.progress(p);
   }
 
-  const std::string until_;     // --until as a UTC timestamp; empty: none
-  std::string left_out_since_;  // this walk: the oldest updated_at of what --until left out
+  const std::string until_;                    // --until as a UTC timestamp; empty: none
+  std::string left_out_since_;                 // this walk: the oldest updated_at of what --until left out
+  std::optional<int64_t> known_events_below_;  // events pass: the newest event id stored before it
+  bool reached_known_events_ = false;          // events pass: this page reached that event
   Store& store_;
   GithubClient& github_;
   const MineOptions& options_;
@@ -310,11 +366,16 @@ json summary_json(const MineSummary& s) {
                      {"updated_issues", r.updated_issues},
                      {"comments", r.comments},
                      {"new_comments", r.new_comments},
+                     {"events", r.events},
+                     {"new_events", r.new_events},
+                     {"event_requests", r.event_requests},
                      {"timelines", r.timelines},
+                     {"timeline_requests", r.timeline_requests},
                      {"requests", r.requests},
                      {"not_modified", r.not_modified},
                      {"issues_after_until", r.issues_after_until},
-                     {"comments_after_until", r.comments_after_until}});
+                     {"comments_after_until", r.comments_after_until},
+                     {"events_after_until", r.events_after_until}});
   }
   // The window the run mined ("as of" until), for the provenance of what it stored.
   return {{"repositories", repos},
@@ -406,12 +467,14 @@ std::string mine_progress_text(const MineProgress& p) {
 }
 
 void print_mine_summary(const MineSummary& s, const std::string& db, std::ostream& out) {
-  TextTable table({"repository", "issues", "new", "updated", "PRs", "comments", "new", "timelines", "requests", "304"});
+  TextTable table(
+      {"repository", "issues", "new", "updated", "PRs", "comments", "new", "events", "timelines", "requests", "304"});
   for (const RepositoryMineSummary& r : s.repositories) {
     std::string name = r.repository + (r.renamed_to.empty() ? "" : " -> " + r.renamed_to);
     table.add_row({name, std::to_string(r.issues), std::to_string(r.new_issues), std::to_string(r.updated_issues),
                    std::to_string(r.pull_requests), std::to_string(r.comments), std::to_string(r.new_comments),
-                   std::to_string(r.timelines), std::to_string(r.requests), std::to_string(r.not_modified)});
+                   std::to_string(r.events), std::to_string(r.timelines), std::to_string(r.requests),
+                   std::to_string(r.not_modified)});
   }
   out << "Mined into " << db << " (run " << s.run_id << "): " << s.counters.requests << " requests, "
       << s.counters.not_modified << " answered 304 (no quota)";
@@ -426,7 +489,7 @@ void print_mine_summary(const MineSummary& s, const std::string& db, std::ostrea
     out << "As of " << s.until << ": " << issues << " issues and " << comments
         << " comments created later left out\n";
   }
-  for (size_t c = 1; c < 10; ++c) table.align_right(c);
+  for (size_t c = 1; c < 11; ++c) table.align_right(c);
   table.print(out);
 }
 

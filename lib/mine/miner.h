@@ -1,4 +1,4 @@
-// mine/miner.h — `firstmile mine`: a repository's issues, comments and timelines into the store.
+// mine/miner.h — `firstmile mine`: a repository's issues, comments and events into the store.
 //
 //   GithubClient gh({.api_url = "https://api.github.com", .token = github_token_from_env()});
 //   FailureFilter keywords = FailureFilter::load();      // select/failure_filter.h
@@ -9,10 +9,16 @@
 //   MineSummary s = mine_repositories(store, preset, gh, o);
 //   print_mine_summary(s, "firstmile.db", std::cout);
 //
-// Few requests: issues and pull requests come 100 a page from the issues listing, and all
-// comments from the repository-wide comments listing — never one request per issue. Timelines
-// (one request per issue) are fetched only for issues that look like failure reports (or all,
-// with TimelineMode::kAll) and only when the issue changed since its timeline was fetched.
+// Few requests: issues and pull requests come 100 a page from the issues listing, all comments
+// from the repository-wide comments listing, and all issue events (closings with their commit,
+// labels, renames, 'marked as duplicate', references from commits) from the repository-wide
+// issue events listing — never one request per issue. Only cross-references from other issues
+// need per-issue timelines (one request per issue): fetched when asked for (TimelineMode), for
+// issues that look like failure reports (or all, with kAll), and only when the issue changed
+// since its timeline was fetched; their cost is announced through MineOptions::notice first.
+//
+// The events listing has no `since`: it is walked newest first and a walk stops at the first
+// page reaching the newest event an earlier walk stored (GitHub's event ids grow with time).
 //
 // Incremental: listings are walked newest-updated first and a finished walk remembers the
 // server time it started at; the next run asks only for what changed since then, with the
@@ -39,6 +45,7 @@ namespace firstmile {
 class Store;
 struct Preset;
 
+// Per-issue timelines, for cross-references: none (the default), failure-like issues, or all.
 enum class TimelineMode { kNone, kFailureLike, kAll };
 
 // Whether an issue (title, body, labels) looks like a failure report, for TimelineMode::kFailureLike.
@@ -49,10 +56,10 @@ using FailureLike =
 
 struct MineProgress {
   std::string repository;
-  std::string phase;             // 'repository', 'issues', 'comments', 'timelines'
+  std::string phase;             // 'repository', 'issues', 'comments', 'events', 'timelines'
   int64_t done = 0;              // pages (listings) or issues (timelines) done in this phase
   std::optional<int64_t> total;  // known total, when the server says (Link rel="last")
-  int64_t items = 0;             // issues or comments written in this phase
+  int64_t items = 0;             // issues, comments or events written in this phase
   double eta_seconds = -1;       // -1: unknown
   const GithubCounters* counters = nullptr;
 };
@@ -63,10 +70,14 @@ struct MineOptions {
   // The study's data "as of" this date or UTC time: issues and comments created after it are
   // not stored (a date means through its last second). Empty: no bound.
   std::string until;
-  TimelineMode timelines = TimelineMode::kFailureLike;
+  bool events = true;  // the repository-wide issue events listing
+  TimelineMode timelines = TimelineMode::kNone;
   FailureLike failure_like;       // required with kFailureLike
   std::vector<std::string> argv;  // recorded in the run
   std::function<void(const MineProgress&)> progress;
+  // Lines worth saying before work starts, e.g. "acme/model  cross-references: 8,182 requests
+  // (one per failure-like issue)".
+  std::function<void(const std::string&)> notice;
 };
 
 struct RepositoryMineSummary {
@@ -74,9 +85,10 @@ struct RepositoryMineSummary {
   std::string renamed_to;  // the name GitHub redirected to, if it did
   int64_t issues = 0, pull_requests = 0, new_issues = 0, updated_issues = 0;
   int64_t comments = 0, new_comments = 0;
+  int64_t events = 0, new_events = 0;  // issue events listed, and those not stored before
   int64_t timelines = 0, timelines_unchanged = 0;
-  int64_t requests = 0, not_modified = 0, timeline_requests = 0;
-  int64_t issues_after_until = 0, comments_after_until = 0;  // left out by MineOptions::until
+  int64_t requests = 0, not_modified = 0, event_requests = 0, timeline_requests = 0;
+  int64_t issues_after_until = 0, comments_after_until = 0, events_after_until = 0;  // left out by until
 };
 
 struct MineSummary {

@@ -44,7 +44,8 @@ void composition(std::ostream& out, Store& store, const ordered_json& m) {
   out << "- Labelled dataset (`dataset/`, the layout of Open-LLM-Failures): source `" << d["source"].get<std::string>()
       << "`, " << d["records"].get<int64_t>() << " records in " << d["files"].get<int64_t>() << " files.\n";
   out << "- Repositories: " << rows_of(m, "repositories") << "; issues and pull requests: " << rows_of(m, "issues")
-      << "; comments: " << rows_of(m, "comments") << "; timeline events: " << rows_of(m, "timeline_events")
+      << "; comments: " << rows_of(m, "comments") << "; issue events: " << rows_of(m, "issue_events")
+      << "; timeline events: " << rows_of(m, "timeline_events")
       << "; commits: " << rows_of(m, "commits") << "; incidents: " << rows_of(m, "incidents") << ".\n";
   out << "- Annotations per source (a failure of an issue, labelled by one source):\n";
   for (const SourceCount& s : store.sources()) out << "  - `" << s.source << "`: " << s.annotations << "\n";

@@ -44,6 +44,8 @@ const std::map<std::string, Role>& roles() {
       {"annotations.evidence", Role::kJsonProse},
       {"timeline_events.actor", Role::kPerson},
       {"timeline_events.source_url", Role::kProse},
+      {"issue_events.actor", Role::kPerson},
+      {"issue_events.detail", Role::kJsonProse},
       {"selections.excluded_by", Role::kJsonProse},
       {"aggregations.summary", Role::kJsonProse},
       {"incidents.title", Role::kProse},

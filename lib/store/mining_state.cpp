@@ -89,4 +89,26 @@ void confirm_timeline(Store& store, int64_t issue_id, const std::optional<std::s
       .run();
 }
 
+bool upsert_issue_event(Store& store, int64_t issue_id, const TimelineEvent& e) {
+  Query known = store.db().query("SELECT 1 FROM issue_events WHERE github_id = ?");
+  known.bind(1, e.github_id);
+  const bool added = !known.step();
+  store.db()
+      .query(
+          "INSERT INTO issue_events (github_id, issue_id, event, actor, created_at, commit_id, detail) "
+          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (github_id) DO UPDATE SET issue_id = ?2, event = ?3, "
+          "actor = ?4, created_at = ?5, commit_id = ?6, detail = ?7")
+      .bind_all(e.github_id, issue_id, e.event, e.actor, e.created_at, e.commit_id, e.detail)
+      .run();
+  return added;
+}
+
+std::optional<int64_t> newest_issue_event(Store& store, int64_t repository_id) {
+  Query q = store.db().query(
+      "SELECT max(e.github_id) FROM issue_events e JOIN issues i ON i.id = e.issue_id WHERE i.repository_id = ?");
+  q.bind(1, repository_id);
+  if (!q.step() || q.column_is_null(0)) return std::nullopt;
+  return q.column_int(0);
+}
+
 }  // namespace firstmile

@@ -5,7 +5,10 @@
 //   save_sync_state(store, s);                  // in the same transaction as the page's rows
 //   std::string etag = cached_etag(store, url); save_etag(store, url, page.etag);
 //
-// The tables (sync_state, http_cache, timeline_events, issue_timelines) are in docs/schema.md.
+//   bool added = upsert_issue_event(store, issue_id, event);   // the repository-wide events listing
+//
+// The tables (sync_state, http_cache, issue_events, timeline_events, issue_timelines) are in
+// docs/schema.md.
 #pragma once
 
 #include <cstdint>
@@ -47,5 +50,12 @@ void replace_timeline(Store& store, int64_t issue_id, const std::optional<std::s
                       const std::vector<TimelineEvent>& events);
 // Notes that the stored timeline is still current for the issue's `for_updated_at` (a 304).
 void confirm_timeline(Store& store, int64_t issue_id, const std::optional<std::string>& for_updated_at);
+
+// Writes one event of the repository-wide issue events listing (github_id required), replacing
+// the row of the same id. True when the event was not stored before.
+bool upsert_issue_event(Store& store, int64_t issue_id, const TimelineEvent& event);
+// The largest GitHub id among the repository's stored issue events, if any. GitHub numbers
+// events in the order they happen, and lists them newest first, so a later walk can stop there.
+std::optional<int64_t> newest_issue_event(Store& store, int64_t repository_id);
 
 }  // namespace firstmile

@@ -55,6 +55,10 @@ const std::map<std::string, std::string>& table_queries() {
        "SELECT " FM_REPO("r") " AS repository, i.number, t.position, t.event, t.actor, t.created_at, t.commit_id, "
        "t.source_url FROM timeline_events t JOIN issues i ON i.id = t.issue_id "
        "JOIN repositories r ON r.id = i.repository_id ORDER BY r.owner, r.name, i.number, t.position"},
+      {"issue_events",
+       "SELECT " FM_REPO("r") " AS repository, i.number, e.github_id, e.event, e.actor, e.created_at, e.commit_id, "
+       "e.detail FROM issue_events e JOIN issues i ON i.id = e.issue_id "
+       "JOIN repositories r ON r.id = i.repository_id ORDER BY r.owner, r.name, i.number, e.github_id"},
       {"selections",
        "SELECT s.name, " FM_REPO("r") " AS repository, i.number, s.step_reached, s.excluded_by, s.run_id "
        "FROM selections s JOIN issues i ON i.id = s.issue_id JOIN repositories r ON r.id = i.repository_id "
@@ -116,9 +120,10 @@ std::vector<std::string> strings(Query& q) {
 
 const std::vector<std::string>& packaged_tables() {
   static const std::vector<std::string> tables = {
-      "repositories", "repository_aliases", "issues",     "comments",     "annotations",        "dataset_records",
-      "dataset_imports", "timeline_events", "selections", "aggregations", "incidents",          "incident_members",
-      "incident_links",  "commits",         "commit_files", "commit_issue_links", "tags", "calibrations", "runs"};
+      "repositories",     "repository_aliases", "issues",       "comments",       "annotations",
+      "dataset_records",  "dataset_imports",    "timeline_events", "issue_events", "selections",
+      "aggregations",     "incidents",          "incident_members", "incident_links", "commits",
+      "commit_files",     "commit_issue_links", "tags",         "calibrations",   "runs"};
   return tables;
 }
 
@@ -152,6 +157,7 @@ PeopleInStore people_in_store(Store& store) {
   PeopleInStore people;
   Query logins = store.db().query(
       "SELECT author FROM issues UNION SELECT author FROM comments UNION SELECT actor FROM timeline_events "
+      "UNION SELECT actor FROM issue_events "
       "UNION SELECT tagger FROM tags ORDER BY 1");
   people.logins = strings(logins);
   Query names = store.db().query("SELECT author_name FROM commits UNION SELECT committer_name FROM commits ORDER BY 1");

@@ -364,7 +364,27 @@ ALTER TABLE comments ADD COLUMN reactions TEXT;
 ALTER TABLE comments ADD COLUMN reactions_total INTEGER;
 )sql";
 
-constexpr const char* kMigrations[] = {kVersion1, kVersion2, kVersion3, kVersion4, kVersion5, kVersion6};
+// Version 7: the repository-wide issue events listing (closings with their commit, labels,
+// renames, 'marked as duplicate', references from commits): 100 events a request for a whole
+// repository, where timeline_events costs a request per issue (kept for cross-references).
+constexpr const char* kVersion7 = R"sql(
+-- One event of GET /repos/OWNER/NAME/issues/events, kept by GitHub's id: a later listing of the
+-- same event updates the row in place.
+CREATE TABLE issue_events (
+  github_id  INTEGER PRIMARY KEY,
+  issue_id   INTEGER NOT NULL REFERENCES issues(id) ON DELETE CASCADE,
+  event      TEXT NOT NULL,               -- 'closed', 'labeled', 'renamed', 'marked_as_duplicate', ...
+  actor      TEXT,
+  created_at TEXT,
+  commit_id  TEXT,                        -- closing or referencing commit
+  detail     TEXT NOT NULL DEFAULT '{}'   -- JSON: label, rename, state_reason, ... (no issue, no user objects)
+);
+CREATE INDEX issue_events_issue ON issue_events(issue_id);
+CREATE INDEX issue_events_event ON issue_events(event);
+)sql";
+
+constexpr const char* kMigrations[] = {kVersion1, kVersion2, kVersion3, kVersion4,
+                                       kVersion5, kVersion6, kVersion7};
 
 }  // namespace
 

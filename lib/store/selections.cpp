@@ -44,7 +44,9 @@ std::vector<SelectionStepCount> selection_step_counts(Store& store, const std::s
 }
 
 std::set<int64_t> issues_marked_duplicate_in_timeline(Store& store) {
-  Query q = store.db().query("SELECT DISTINCT issue_id FROM timeline_events WHERE event = 'marked_as_duplicate'");
+  Query q = store.db().query(
+      "SELECT issue_id FROM timeline_events WHERE event = 'marked_as_duplicate' "
+      "UNION SELECT issue_id FROM issue_events WHERE event = 'marked_as_duplicate'");
   std::set<int64_t> out;
   while (q.step()) out.insert(q.column_int(0));
   return out;

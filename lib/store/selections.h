@@ -48,7 +48,8 @@ struct SelectionStepCount {
 // Issues per repository and step reached, by repository (without case) and step.
 std::vector<SelectionStepCount> selection_step_counts(Store& store, const std::string& name);
 
-// Issues with a 'marked_as_duplicate' event in their stored timeline.
+// Issues with a 'marked_as_duplicate' event in their stored timeline or among the repository's
+// issue events.
 std::set<int64_t> issues_marked_duplicate_in_timeline(Store& store);
 
 }  // namespace firstmile

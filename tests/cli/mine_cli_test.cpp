@@ -33,6 +33,8 @@ std::string content_of(const fs::path& db_path) {
       "FROM comments c JOIN issues i ON i.id = c.issue_id ORDER BY c.github_id",
       "SELECT i.number, e.position, e.event, e.github_id, e.actor, e.created_at, e.commit_id, e.source_url, e.detail "
       "FROM timeline_events e JOIN issues i ON i.id = e.issue_id ORDER BY i.number, e.position",
+      "SELECT i.number, e.github_id, e.event, e.actor, e.created_at, e.commit_id, e.detail "
+      "FROM issue_events e JOIN issues i ON i.id = e.issue_id ORDER BY e.github_id",
       "SELECT i.number, t.for_updated_at, t.events FROM issue_timelines t JOIN issues i ON i.id = t.issue_id "
       "ORDER BY i.number",
       "SELECT resource, next_url, pages FROM sync_state ORDER BY repository_id, resource"};
@@ -54,6 +56,13 @@ std::string content_of(const fs::path& db_path) {
 
 std::vector<std::string> mine_args(const FakeGithub& server, const fs::path& db) {
   return {"mine", "acme/model", "--db", db.string(), "--api-url", server.url(), "--retry-wait", "1", "--quiet"};
+}
+
+// The same, with the per-issue timelines of failure-like issues (cross-references).
+std::vector<std::string> mine_cross_references_args(const FakeGithub& server, const fs::path& db) {
+  std::vector<std::string> args = mine_args(server, db);
+  args.push_back("--cross-references");
+  return args;
 }
 
 bool contains(const std::string& haystack, const std::string& needle) {
@@ -136,10 +145,11 @@ TEST_CASE("a mine killed with SIGKILL at 20 random moments and resumed ends with
   server.set_faults(slow);
   TempDir dir;
   auto started = std::chrono::steady_clock::now();
-  REQUIRE(run_firstmile(mine_args(server, dir / "reference.db")).exit_code == 0);
+  REQUIRE(run_firstmile(mine_cross_references_args(server, dir / "reference.db")).exit_code == 0);
   auto full_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
   const std::string reference = content_of(dir / "reference.db");
   REQUIRE(contains(reference, "cross-referenced"));
+  REQUIRE(contains(reference, "labeled"));  // from the events listing
 
   std::mt19937 rng(20261125);
   int killed_mid_run = 0;
@@ -148,12 +158,12 @@ TEST_CASE("a mine killed with SIGKILL at 20 random moments and resumed ends with
     // One to three kills in a row before the run that is let finish.
     int kills = 1 + static_cast<int>(rng() % 3);
     for (int k = 0; k < kills; ++k) {
-      int pid = start_firstmile(mine_args(server, db));
+      int pid = start_firstmile(mine_cross_references_args(server, db));
       std::this_thread::sleep_for(std::chrono::milliseconds(rng() % static_cast<uint32_t>(full_ms.count() + 1)));
       kill(pid, SIGKILL);
       killed_mid_run += wait_firstmile(pid) == -SIGKILL;
     }
-    CommandResult resumed = run_firstmile(mine_args(server, db));
+    CommandResult resumed = run_firstmile(mine_cross_references_args(server, db));
     REQUIRE_MESSAGE(resumed.exit_code == 0, resumed.err);
     CHECK_MESSAGE(content_of(db) == reference, "trial " << trial);
   }
@@ -243,4 +253,23 @@ TEST_CASE("mine without repositories or preset says what it needs") {
   CommandResult r = run_firstmile({"mine", "--db", (dir / "t.db").string()});
   CHECK(r.exit_code == 2);
   CHECK(contains(r.err, "no repositories given"));
+}
+
+TEST_CASE("mine --cross-references prints its cost before it starts, even with --quiet; --no-events excludes it") {
+  FakeGithub server;
+  server.add(make_repository("acme", "model", 40, 10, 4));
+  TempDir dir;
+  std::vector<std::string> args = mine_cross_references_args(server, dir / "t.db");  // --quiet too
+  CommandResult r = run_firstmile(args);
+  REQUIRE(r.exit_code == 0);
+  CHECK(contains(r.err, "acme/model  cross-references: "));
+  CHECK(contains(r.err, " requests (one per failure-like issue"));
+  CommandResult plain = run_firstmile({"mine", "acme/model", "--db", (dir / "u.db").string(), "--api-url",
+                                       server.url()});
+  REQUIRE(plain.exit_code == 0);
+  CHECK_FALSE(contains(plain.err, "cross-references"));
+  args.push_back("--no-events");
+  CommandResult both = run_firstmile(args);
+  CHECK(both.exit_code != 0);
+  CHECK(contains(both.err, "--no-events"));
 }

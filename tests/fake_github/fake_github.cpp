@@ -45,6 +45,16 @@ json reactions(const std::string& api_url, int64_t k) {
 
 json user(const std::string& login) { return {{"login", login}, {"id", std::hash<std::string>{}(login) % 100000}}; }
 
+// The issue as an event of the repository-wide listing embeds it (GitHub sends the whole issue;
+// its identifying part is enough here).
+json event_issue(const json& issue) {
+  json out = {{"id", issue["id"]},          {"number", issue["number"]},         {"title", issue["title"]},
+              {"state", issue["state"]},    {"html_url", issue["html_url"]},     {"created_at", issue["created_at"]},
+              {"updated_at", issue["updated_at"]}};
+  if (issue.contains("pull_request")) out["pull_request"] = issue["pull_request"];
+  return out;
+}
+
 const char* const kFailureTitles[] = {
     "RuntimeError: CUDA out of memory when loading the 72B model",
     "KeyError: 'qwen2' with transformers 4.30",
@@ -131,6 +141,16 @@ FakeRepository make_repository(const std::string& owner, const std::string& name
                        {"created_at", iso(updated)},
                        {"commit_id", "0123456789abcdef0123456789abcdef0123" + std::to_string(1000 + i)}}};
   }
+  for (const auto& [number, timeline] : r.timelines) {
+    for (const json& e : timeline) {
+      if (!e.contains("id")) continue;  // cross-references are not in the repository-wide listing
+      json event = e;
+      event["issue"] = event_issue(r.issues[static_cast<size_t>(number - 1)]);
+      r.events.push_back(std::move(event));
+    }
+  }
+  std::sort(r.events.begin(), r.events.end(),
+            [](const json& a, const json& b) { return a["id"].get<int64_t>() > b["id"].get<int64_t>(); });
   for (int c = 1; c <= comments && issues > 0; ++c) {
     int number = 1 + static_cast<int>(rng() % static_cast<uint32_t>(issues));
     json& issue = r.issues[static_cast<size_t>(number - 1)];
@@ -306,7 +326,8 @@ void FakeGithub::State::handle(const httplib::Request& req, httplib::Response& r
   if (req.path == "/_stats") {  // for bench/: what was asked so far
     res.set_content(json{{"requests", stats.requests - 1},
                          {"not_modified", stats.not_modified},
-                         {"timeline_requests", stats.timeline_requests}}
+                         {"timeline_requests", stats.timeline_requests},
+                         {"event_requests", stats.event_requests}}
                         .dump(),
                     "application/json");
     stats = {};
@@ -362,6 +383,10 @@ void FakeGithub::State::handle(const httplib::Request& req, httplib::Response& r
   }
   if (rest == "/issues") return listing(req, res, self_prefix + rest, repo->issues, true);
   if (rest == "/issues/comments") return listing(req, res, self_prefix + rest, repo->comments, true);
+  if (rest == "/issues/events") {
+    ++stats.event_requests;
+    return listing(req, res, self_prefix + rest, repo->events, false);
+  }
   if (rest.rfind("/issues/", 0) == 0 && rest.size() > 17 && rest.substr(rest.size() - 9) == "/comments") {
     // One issue's comments: what miners that ask issue by issue use.
     const std::string issue_url =
@@ -470,6 +495,25 @@ void FakeGithub::add_comment(const std::string& full_name, int64_t number, const
     issue["comments"] = issue["comments"].get<int64_t>() + 1;
     issue["updated_at"] = now;
   }
+}
+
+int64_t FakeGithub::add_event(const std::string& full_name, int64_t number, const std::string& event) {
+  std::lock_guard<std::mutex> lock(state_->mutex);
+  for (auto& r : state_->repositories) {
+    if (r.owner + "/" + r.name != full_name) continue;
+    int64_t id = r.events.empty() ? 1 : r.events.front()["id"].get<int64_t>() + 1;
+    json& issue = r.issues[static_cast<size_t>(number - 1)];
+    issue["updated_at"] = iso(std::time(nullptr));
+    r.events.insert(r.events.begin(), json{{"id", id},
+                                           {"event", event},
+                                           {"actor", user("maintainer")},
+                                           {"created_at", iso(std::time(nullptr))},
+                                           {"commit_id", nullptr},
+                                           {"commit_url", nullptr},
+                                           {"issue", event_issue(issue)}});
+    return id;
+  }
+  return 0;
 }
 
 void FakeGithub::set_faults(const FakeFaults& faults) {

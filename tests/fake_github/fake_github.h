@@ -6,8 +6,8 @@
 //   gh.stats().requests, gh.stats().not_modified
 //
 // It serves GET /repos/O/N, /repos/O/N/issues (state, sort=updated, direction, since,
-// per_page, page), /repos/O/N/issues/comments, /repos/O/N/issues/K (one issue),
-// /repos/O/N/issues/K/timeline, and the same
+// per_page, page), /repos/O/N/issues/comments, /repos/O/N/issues/events (newest first, no
+// since), /repos/O/N/issues/K (one issue), /repos/O/N/issues/K/timeline, and the same
 // under /repositories/ID/...; with Link pagination, ETags and 304s, rate-limit headers,
 // gzip when asked for, and 301 redirects from a repository's old name. Faults (5xx bursts,
 // primary and secondary rate limits, slow answers, malformed bodies) are switched on by tests.
@@ -30,6 +30,9 @@ struct FakeRepository {
   std::vector<nlohmann::json> issues;                        // REST issue objects (pull requests included)
   std::vector<nlohmann::json> comments;                      // REST issue comment objects
   std::map<int64_t, std::vector<nlohmann::json>> timelines;  // by issue number
+  // The repository-wide issue events listing, newest (largest id) first: the timelines' events
+  // but cross-references, each with its "issue".
+  std::vector<nlohmann::json> events;
   std::string renamed_from;                                  // an old "owner/name" that answers 301 to this one
 };
 
@@ -54,6 +57,7 @@ struct FakeStats {
   int64_t requests = 0;
   int64_t not_modified = 0;
   int64_t timeline_requests = 0;
+  int64_t event_requests = 0;  // of the repository-wide issue events listing
   int64_t gzip_responses = 0;
   std::vector<std::string> authorizations;  // Authorization headers seen
   std::vector<std::string> targets;         // path?query of every request, in order
@@ -74,6 +78,9 @@ class FakeGithub {
   // id), as GitHub gains them after a study's date. Returns the new issue's number.
   int64_t add_issue(const std::string& full_name, const std::string& title);
   void add_comment(const std::string& full_name, int64_t number, const std::string& body);
+  // An event (e.g. "marked_as_duplicate") on issue `number`, happening now, with the next id:
+  // first in the events listing. Returns its id.
+  int64_t add_event(const std::string& full_name, int64_t number, const std::string& event);
   void set_faults(const FakeFaults& faults);
   FakeStats stats() const;
   void reset_stats();

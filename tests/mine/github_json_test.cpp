@@ -126,3 +126,26 @@ TEST_CASE("a reaction count that is not a non-negative integer names the record 
       comment_from_json(json::parse(R"({"id": 1, "reactions": {"heart": null}})"), "c.json: element 1"),
       "c.json: element 1: field 'reactions.heart' must be a non-negative integer, got null", Error);
 }
+
+TEST_CASE("an event of the repository-wide listing gives its issue's number and keeps neither issue nor user") {
+  json event = json::parse(R"({"id": 101, "node_id": "X", "event": "closed", "actor": {"login": "maint", "id": 4},
+      "commit_id": "abc123", "commit_url": "https://api.github.com/repos/o/r/commits/abc123",
+      "created_at": "2024-05-01T10:00:00Z", "state_reason": "completed",
+      "issue": {"id": 9, "number": 4, "title": "Crash", "html_url": "https://github.com/o/r/issues/4",
+                "user": {"login": "reporter"}}})");
+  GithubIssueEvent e = issue_event_from_json(event, "events page 1: element 3");
+  CHECK(e.number == 4);
+  CHECK(e.html_url == "https://github.com/o/r/issues/4");
+  CHECK(e.event.github_id == 101);
+  CHECK(e.event.event == "closed");
+  CHECK(e.event.actor == "maint");
+  CHECK(e.event.commit_id == "abc123");
+  CHECK(e.event.detail == R"({"state_reason":"completed"})");
+  event.erase("issue");
+  CHECK_THROWS_WITH_AS(issue_event_from_json(event, "events page 1: element 3"),
+                       "events page 1: element 3: missing field 'issue'", Error);
+  event["issue"] = json::object();
+  CHECK_THROWS_WITH_AS(issue_event_from_json(event, "p"), "p: issue: missing field 'number'", Error);
+  event.erase("id");
+  CHECK_THROWS_WITH_AS(issue_event_from_json(event, "p"), "p: missing field 'id'", Error);
+}

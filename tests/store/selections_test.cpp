@@ -62,3 +62,20 @@ TEST_CASE("issues with a marked_as_duplicate event in their timeline are listed"
   replace_timeline(store, b, std::nullopt, {closed});
   CHECK(issues_marked_duplicate_in_timeline(store) == std::set<int64_t>{a});
 }
+
+TEST_CASE("issues marked as duplicate in the repository-wide issue events are listed too") {
+  Store store = Store::open_memory();
+  int64_t repo = store.upsert_repository({"o", "r", "", "", ""});
+  int64_t a = store.ensure_issue(repo, 1, "u1"), b = store.ensure_issue(repo, 2, "u2");
+  TimelineEvent marked, labeled;
+  marked.event = "marked_as_duplicate";
+  marked.github_id = 11;
+  labeled.event = "labeled";
+  labeled.github_id = 12;
+  CHECK(upsert_issue_event(store, b, marked));
+  CHECK(upsert_issue_event(store, a, labeled));
+  CHECK_FALSE(upsert_issue_event(store, b, marked));  // listed again: the same row
+  CHECK(store.db().query_int("SELECT count(*) FROM issue_events") == 2);
+  CHECK(newest_issue_event(store, repo) == 12);
+  CHECK(issues_marked_duplicate_in_timeline(store) == std::set<int64_t>{b});
+}

@@ -18,8 +18,9 @@ struct MineArgs {
   std::string preset;
   std::string since, until;
   std::string api_url = "https://api.github.com";
+  bool cross_references = false;
   bool timeline_all = false;
-  bool no_timelines = false;
+  bool no_events = false;
   bool verbose = false;
   bool quiet = false;
   int retries = 6;
@@ -27,7 +28,7 @@ struct MineArgs {
   long timeout = 60;
 };
 
-// What to mine: the repositories given, or the preset's; which timelines.
+// What to mine: the repositories given, or the preset's; events; which timelines.
 MineOptions mine_options(const MineArgs& args, const Preset& preset, const Globals& g) {
   MineOptions options;
   options.repositories = args.repositories;
@@ -36,9 +37,10 @@ MineOptions mine_options(const MineArgs& args, const Preset& preset, const Globa
   }
   options.since = args.since;
   options.until = args.until;
-  options.timelines = args.no_timelines   ? TimelineMode::kNone
-                      : args.timeline_all ? TimelineMode::kAll
-                                          : TimelineMode::kFailureLike;
+  options.events = !args.no_events;
+  options.timelines = args.timeline_all       ? TimelineMode::kAll
+                      : args.cross_references ? TimelineMode::kFailureLike
+                                              : TimelineMode::kNone;
   options.argv = g.argv;
   return options;
 }
@@ -70,9 +72,16 @@ void add_mine_flags(CLI::App* cmd, MineArgs& args) {
   cmd->add_option("--until", args.until,
                   "The data as of DATE (2024-12-31, through its last second, or 2024-12-31T12:00:00Z): issues and "
                   "comments created after it are not stored, so a re-run gives the same rows");
-  cmd->add_flag("--timeline", args.timeline_all,
-                "Fetch the timeline of every issue (default: only issues that look like failure reports)");
-  cmd->add_flag("--no-timelines", args.no_timelines, "Fetch no timelines");
+  auto* cross = cmd->add_flag("--cross-references", args.cross_references,
+                              "Also fetch the timeline of each issue that looks like a failure report, for the "
+                              "references from other issues: one request per issue (the cost is printed first)");
+  auto* all =
+      cmd->add_flag("--timeline", args.timeline_all, "As --cross-references, for every issue (one request per issue)");
+  // --no-timelines kept from when timelines were the only source of events: it fetches neither.
+  cmd->add_flag("--no-events,--no-timelines", args.no_events,
+                "Skip the repository-wide issue events listing (closings, labels, renames, duplicates)")
+      ->excludes(cross)
+      ->excludes(all);
   cmd->add_option("--api-url", args.api_url, "GitHub API URL (GitHub Enterprise: https://HOST/api/v3)")
       ->capture_default_str();
   cmd->add_option("--retries", args.retries, "Retries of a request on 5xx, network errors and secondary limits")
@@ -94,7 +103,7 @@ void add_mine(CLI::App& app, std::shared_ptr<Globals> g) {
   auto args = std::make_shared<MineArgs>();
   auto* cmd =
       app.add_subcommand("mine",
-                         "Mine issues, pull requests, comments and timelines from GitHub into the database.\n"
+                         "Mine issues, pull requests, comments and issue events from GitHub into the database.\n"
                          "Token from GITHUB_TOKEN or GH_TOKEN (never stored or shown). Incremental and resumable:\n"
                          "run it again to fetch only what changed, or to continue after an interruption.");
   add_mine_flags(cmd, *args);
@@ -106,6 +115,11 @@ void add_mine(CLI::App& app, std::shared_ptr<Globals> g) {
     if (progress.enabled()) {
       options.progress = [&progress](const MineProgress& p) { progress.show(mine_progress_text(p)); };
     }
+    // The cost of what is about to start is said even with --quiet: it is not progress.
+    options.notice = [&progress](const std::string& line) {
+      progress.clear();
+      std::cerr << "firstmile: " << line << "\n";
+    };
     GithubClient github(client_options(*args, progress));
     FailureFilter keywords = FailureFilter::load();
     options.failure_like = [&keywords](const std::string& title, const std::string& body,
