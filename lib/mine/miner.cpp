@@ -216,7 +216,9 @@ class RepositoryMiner {
     UpsertResult r = store_.upsert_issue(issue.data).second;
     summary_.new_issues += r == UpsertResult::kInserted;
     summary_.updated_issues += r == UpsertResult::kUpdated;
-    return true;
+    // Only a change counts as written: an issue seen again at the same updated_at (a `since`
+    // is inclusive, to the second) is no reason for another walk.
+    return r == UpsertResult::kInserted || r == UpsertResult::kUpdated;
   }
 
   bool write_comment(const json& item, const std::string& where) {
@@ -230,8 +232,9 @@ class RepositoryMiner {
     }
     int64_t issue_id = store_.ensure_issue(repository_id_, c.issue.number, c.issue.url());
     ++summary_.comments;
-    summary_.new_comments += store_.upsert_comment(issue_id, c.data) == UpsertResult::kInserted;
-    return true;
+    const UpsertResult r = store_.upsert_comment(issue_id, c.data);
+    summary_.new_comments += r == UpsertResult::kInserted;
+    return r == UpsertResult::kInserted || r == UpsertResult::kUpdated;
   }
 
   // An event of the repository-wide listing; true when it was not stored before.

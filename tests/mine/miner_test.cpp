@@ -132,6 +132,9 @@ TEST_CASE("an edited issue is fetched again with a few requests, and its timelin
   server.reset_stats();
   MineSummary s = m.run(server, {"acme/model"}, TimelineMode::kAll);
   CHECK(s.repositories.at(0).updated_issues == 1);
+  std::string targets;
+  for (const std::string& t : server.stats().targets) targets += t + "\n";
+  CAPTURE(targets);
   CHECK(server.stats().timeline_requests == 1);
   CHECK(server.stats().requests <= 6);
   Query q = m.store.db().query("SELECT title FROM issues WHERE number = 17");
