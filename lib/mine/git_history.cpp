@@ -11,7 +11,6 @@
 #include <string_view>
 #include <unordered_set>
 
-#include <git2.h>
 #include <nlohmann/json.hpp>
 
 #include "base/clock.h"
@@ -19,6 +18,8 @@
 #include "base/issue_references.h"
 #include "base/json_file.h"
 #include "base/redact.h"
+#include "mine/git_commit_reader.h"
+#include "mine/git_objects.h"
 #include "dataset/preset.h"
 #include "store/git_tables.h"
 #include "store/store.h"
@@ -27,24 +28,6 @@ namespace firstmile {
 
 namespace {
 
-// Owning pointers to libgit2 objects, freed with their own function.
-template <typename T, void (*Free)(T*)>
-struct GitFree {
-  void operator()(T* p) const { Free(p); }
-};
-template <typename T, void (*Free)(T*)>
-using GitPtr = std::unique_ptr<T, GitFree<T, Free>>;
-using RepositoryPtr = GitPtr<git_repository, git_repository_free>;
-using RemotePtr = GitPtr<git_remote, git_remote_free>;
-using RevwalkPtr = GitPtr<git_revwalk, git_revwalk_free>;
-using CommitPtr = GitPtr<git_commit, git_commit_free>;
-using TreePtr = GitPtr<git_tree, git_tree_free>;
-using DiffPtr = GitPtr<git_diff, git_diff_free>;
-using PatchPtr = GitPtr<git_patch, git_patch_free>;
-using ObjectPtr = GitPtr<git_object, git_object_free>;
-using ReferencePtr = GitPtr<git_reference, git_reference_free>;
-using ReferenceIteratorPtr = GitPtr<git_reference_iterator, git_reference_iterator_free>;
-
 // libgit2 is initialised for the duration of an import (its init and shutdown are counted).
 struct LibGit2 {
   LibGit2() { git_libgit2_init(); }
@@ -52,23 +35,6 @@ struct LibGit2 {
   LibGit2(const LibGit2&) = delete;
   LibGit2& operator=(const LibGit2&) = delete;
 };
-
-// Throws Error for a failed libgit2 call: `what` names the path or URL, then libgit2's own
-// words; both are stripped of credentials, since libgit2 may quote the URL it was given.
-[[noreturn]] void fail(int rc, const std::string& what) {
-  const git_error* e = git_error_last();
-  std::string detail = e && e->message ? e->message : "libgit2 error " + std::to_string(rc);
-  throw Error(redact_url_credentials(what + ": " + detail));
-}
-
-void check(int rc, const std::string& what) {
-  if (rc < 0) fail(rc, what);
-}
-
-// For calls made per commit or per file: the message is only built on failure.
-void check(int rc, const std::string& sha, const char* what) {
-  if (rc < 0) fail(rc, "commit " + sha + ": " + what);
-}
 
 std::string utc_iso8601(git_time_t seconds) {
   // git_time.time counts seconds since the epoch in UTC; the offset only says which clock the
@@ -80,11 +46,6 @@ std::string oid_hex(const git_oid* oid) {
   char hex[GIT_OID_HEXSZ + 1];
   git_oid_tostr(hex, sizeof hex, oid);
   return hex;
-}
-
-std::optional<std::string_view> text_or_null(const char* s) {
-  if (!s) return std::nullopt;
-  return std::string_view(s);
 }
 
 // A bare clone whose local branches and tags mirror the remote's, so that HEAD, --ref BRANCH
@@ -137,149 +98,6 @@ RepositoryPtr open_local(const std::string& path) {
   return RepositoryPtr(raw);
 }
 
-const char* status_name(git_delta_t status) {
-  switch (status) {
-    case GIT_DELTA_ADDED: return "added";
-    case GIT_DELTA_DELETED: return "deleted";
-    case GIT_DELTA_RENAMED: return "renamed";
-    case GIT_DELTA_COPIED: return "copied";
-    case GIT_DELTA_TYPECHANGE: return "typechange";
-    default: return "modified";
-  }
-}
-
-// The paths of the files that differ between two trees (either may be null: empty), found by
-// comparing entries by id, so that folders equal in both are skipped without being opened.
-// libgit2's tree-to-tree diff walks both trees whole; handing it these paths as an exact path
-// list lets its iterators skip everything else.
-// Git's order of tree entries: by name, a folder as if its name ended in '/' ("foo.txt" comes
-// before the folder "foo"). Both trees are sorted so, which the merge below relies on; a
-// mismatch would only list unchanged paths too, never miss a changed one.
-int tree_order(const git_tree_entry* a, const git_tree_entry* b) {
-  const char* x = git_tree_entry_name(a);
-  const char* y = git_tree_entry_name(b);
-  while (*x && *x == *y) ++x, ++y;
-  auto next = [](const char* p, const git_tree_entry* e) -> unsigned char {
-    return *p ? static_cast<unsigned char>(*p) : git_tree_entry_type(e) == GIT_OBJECT_TREE ? '/' : 0;
-  };
-  // Names hold no '/', so equal characters here mean the same name and the same kind.
-  const unsigned char cx = next(x, a), cy = next(y, b);
-  return cx < cy ? -1 : cx > cy ? 1 : 0;
-}
-
-void differing_paths(git_repository* repo, const git_tree* a, const git_tree* b, const std::string& prefix,
-                     const std::string& sha, std::vector<std::string>& out) {
-  auto all_files = [&](const git_tree_entry* e, const std::string& path) {
-    if (git_tree_entry_type(e) != GIT_OBJECT_TREE) {
-      out.push_back(path);
-      return;
-    }
-    git_tree* sub_raw = nullptr;
-    check(git_tree_lookup(&sub_raw, repo, git_tree_entry_id(e)), sha + ": " + path, "cannot read a tree");
-    TreePtr sub(sub_raw);
-    differing_paths(repo, nullptr, sub.get(), path + "/", sha, out);
-  };
-  const size_t na = a ? git_tree_entrycount(a) : 0, nb = b ? git_tree_entrycount(b) : 0;
-  size_t i = 0, j = 0;
-  while (i < na || j < nb) {
-    const git_tree_entry* ea = i < na ? git_tree_entry_byindex(a, i) : nullptr;
-    const git_tree_entry* eb = j < nb ? git_tree_entry_byindex(b, j) : nullptr;
-    int order = !ea ? 1 : !eb ? -1 : tree_order(ea, eb);
-    if (order == 0 && git_tree_entry_type(ea) == GIT_OBJECT_TREE && git_tree_entry_type(eb) == GIT_OBJECT_TREE) {
-      if (!git_oid_equal(git_tree_entry_id(ea), git_tree_entry_id(eb))) {
-        git_tree *ta_raw = nullptr, *tb_raw = nullptr;
-        std::string path = prefix + git_tree_entry_name(ea);
-        check(git_tree_lookup(&ta_raw, repo, git_tree_entry_id(ea)), sha + ": " + path, "cannot read a tree");
-        TreePtr ta(ta_raw);
-        check(git_tree_lookup(&tb_raw, repo, git_tree_entry_id(eb)), sha + ": " + path, "cannot read a tree");
-        TreePtr tb(tb_raw);
-        differing_paths(repo, ta.get(), tb.get(), path + "/", sha, out);
-      }
-      ++i, ++j;
-    } else if (order == 0) {
-      if (!git_oid_equal(git_tree_entry_id(ea), git_tree_entry_id(eb)) ||
-          git_tree_entry_filemode(ea) != git_tree_entry_filemode(eb)) {
-        std::string path = prefix + git_tree_entry_name(ea);
-        all_files(ea, path);
-        if (git_tree_entry_type(eb) != git_tree_entry_type(ea)) all_files(eb, path);
-      }
-      ++i, ++j;
-    } else if (order < 0) {
-      all_files(ea, prefix + git_tree_entry_name(ea));
-      ++i;
-    } else {
-      all_files(eb, prefix + git_tree_entry_name(eb));
-      ++j;
-    }
-  }
-}
-
-// A blob the object database does not hold (a blobless partial clone fetches them on demand,
-// and libgit2 cannot): the file is still recorded, without its line counts.
-bool missing_object(int error) { return error == GIT_ENOTFOUND; }
-
-std::vector<CommitFileRow> changed_files(git_repository* repo, git_commit* commit, const std::string& sha,
-                                         int64_t& missing_blobs) {
-  git_tree* tree_raw = nullptr;
-  check(git_commit_tree(&tree_raw, commit), sha, "cannot read its tree");
-  TreePtr tree(tree_raw);
-  TreePtr parent_tree;
-  if (git_commit_parentcount(commit) > 0) {
-    git_commit* parent_raw = nullptr;
-    check(git_commit_parent(&parent_raw, commit, 0), sha, "cannot read its first parent");
-    CommitPtr parent(parent_raw);
-    check(git_commit_tree(&tree_raw, parent.get()), sha, "cannot read its parent's tree");
-    parent_tree.reset(tree_raw);
-  }
-  std::vector<std::string> paths;
-  differing_paths(repo, parent_tree.get(), tree.get(), "", sha, paths);
-  if (paths.empty()) return {};
-  std::sort(paths.begin(), paths.end());
-  paths.erase(std::unique(paths.begin(), paths.end()), paths.end());
-  std::vector<char*> pathspec;
-  pathspec.reserve(paths.size());
-  for (std::string& p : paths) pathspec.push_back(p.data());
-  git_diff_options options = GIT_DIFF_OPTIONS_INIT;
-  options.flags = GIT_DIFF_INCLUDE_TYPECHANGE         // else a type change is a delete plus an add of one path
-                  | GIT_DIFF_DISABLE_PATHSPEC_MATCH;  // the paths are exact: the iterators skip the rest
-  options.pathspec.strings = pathspec.data();
-  options.pathspec.count = pathspec.size();
-  git_diff* diff_raw = nullptr;
-  check(git_diff_tree_to_tree(&diff_raw, repo, parent_tree.get(), tree.get(), &options), sha, "cannot diff");
-  DiffPtr diff(diff_raw);
-  git_diff_find_options find = GIT_DIFF_FIND_OPTIONS_INIT;
-  find.flags = GIT_DIFF_FIND_RENAMES;
-  // Rename detection reads the blobs; without them, renames read as a deletion and an addition.
-  if (int e = git_diff_find_similar(diff.get(), &find); e != 0 && !missing_object(e)) check(e, sha, "cannot find renames");
-
-  std::vector<CommitFileRow> files;
-  size_t count = git_diff_num_deltas(diff.get());
-  files.reserve(count);
-  for (size_t i = 0; i < count; ++i) {
-    git_patch* patch_raw = nullptr;
-    if (int e = git_patch_from_diff(&patch_raw, diff.get(), i); e != 0) {
-      if (!missing_object(e)) check(e, sha, "cannot diff a file");
-      ++missing_blobs;
-      patch_raw = nullptr;
-    }
-    PatchPtr patch(patch_raw);
-    // The patch, once made, knows whether the blobs are binary.
-    const git_diff_delta* delta = patch ? git_patch_get_delta(patch.get()) : git_diff_get_delta(diff.get(), i);
-    CommitFileRow f;
-    f.status = status_name(delta->status);
-    f.path = delta->status == GIT_DELTA_DELETED ? delta->old_file.path : delta->new_file.path;
-    if (delta->status == GIT_DELTA_RENAMED || delta->status == GIT_DELTA_COPIED) f.old_path = delta->old_file.path;
-    if (patch && !(delta->flags & GIT_DIFF_FLAG_BINARY)) {
-      size_t context = 0, added = 0, deleted = 0;
-      check(git_patch_line_stats(&context, &added, &deleted, patch.get()), sha, "cannot count lines");
-      f.insertions = static_cast<int64_t>(added);
-      f.deletions = static_cast<int64_t>(deleted);
-    }
-    files.push_back(std::move(f));
-  }
-  return files;
-}
-
 // Writes the new commits of one import, with their files and issue links.
 class HistoryWriter {
  public:
@@ -292,34 +110,34 @@ class HistoryWriter {
 
   bool known(const std::string& sha) const { return known_.count(sha) > 0; }
 
-  void add(git_repository* repo, git_commit* commit, const std::string& sha, GitImportSummary& s) {
-    std::vector<CommitFileRow> files = changed_files(repo, commit, sha, s.files_without_line_counts);
+  void add(const CommitRecord& c, GitImportSummary& s) {
     int64_t insertions = 0, deletions = 0;
-    for (const CommitFileRow& f : files) {
+    for (const CommitFileRow& f : c.files) {
       insertions += f.insertions.value_or(0);
       deletions += f.deletions.value_or(0);
     }
-    const git_signature* author = git_commit_author(commit);
-    const git_signature* committer = git_commit_committer(commit);
-    const char* message = git_commit_message(commit);
-    const std::string authored_at = utc_iso8601(author->when.time), committed_at = utc_iso8601(committer->when.time);
+    auto text = [](const std::optional<std::string>& t) -> std::optional<std::string_view> {
+      if (!t) return std::nullopt;
+      return std::string_view(*t);
+    };
     int64_t commit_id = writer_.add_commit({.repository_id = repository_id_,
-                                            .sha = sha,
-                                            .author_name = text_or_null(author->name),
-                                            .author_email = text_or_null(author->email),
-                                            .authored_at = authored_at,
-                                            .committer_name = text_or_null(committer->name),
-                                            .committer_email = text_or_null(committer->email),
-                                            .committed_at = committed_at,
-                                            .message = message ? message : "",
-                                            .parents = static_cast<int64_t>(git_commit_parentcount(commit)),
-                                            .files_changed = static_cast<int64_t>(files.size()),
+                                            .sha = c.sha,
+                                            .author_name = text(c.author_name),
+                                            .author_email = text(c.author_email),
+                                            .authored_at = c.authored_at,
+                                            .committer_name = text(c.committer_name),
+                                            .committer_email = text(c.committer_email),
+                                            .committed_at = c.committed_at,
+                                            .message = c.message,
+                                            .parents = c.parents,
+                                            .files_changed = static_cast<int64_t>(c.files.size()),
                                             .insertions = insertions,
                                             .deletions = deletions});
-    known_.insert(sha);
-    for (const CommitFileRow& f : files) writer_.add_file(commit_id, f);
-    s.file_rows += static_cast<int64_t>(files.size());
-    for (const CommitIssueLink& l : issue_links_in_message(message ? message : "", owner_, name_)) {
+    known_.insert(c.sha);
+    for (const CommitFileRow& f : c.files) writer_.add_file(commit_id, f);
+    s.file_rows += static_cast<int64_t>(c.files.size());
+    s.files_without_line_counts += c.files_without_line_counts;
+    for (const CommitIssueLink& l : issue_links_in_message(c.message, owner_, name_)) {
       writer_.add_issue_link(commit_id, l);
       (l.kind == "closes" ? s.closes_links : s.mentions_links) += 1;
     }
@@ -339,27 +157,29 @@ void walk_commits(git_repository* repo, const git_oid& start, const GitImportOpt
   RevwalkPtr walk(walk_raw);
   check(git_revwalk_sorting(walk.get(), GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME), o.source + ": cannot walk the history");
   check(git_revwalk_push(walk.get(), &start), o.source + ": cannot walk the history");
+  // The walk is quick; reading and diffing the new commits is the work, spread over all cores.
+  std::vector<git_oid> fresh;
   git_oid oid;
   int rc = 0;
   while ((rc = git_revwalk_next(&oid, walk.get())) == 0) {
     ++s.commits_walked;
-    if (o.progress && s.commits_walked % 1000 == 0) o.progress(s.commits_walked);
-    std::string sha = oid_hex(&oid);
-    if (writer.known(sha)) {
+    if (writer.known(oid_hex(&oid))) {
       ++s.known_commits;
       continue;
     }
-    git_commit* commit_raw = nullptr;
-    check(git_commit_lookup(&commit_raw, repo, &oid), sha, "cannot read it");
-    CommitPtr commit(commit_raw);
-    if (!o.since.empty() && utc_iso8601(git_commit_committer(commit.get())->when.time) < o.since) {
-      ++s.before_since;
-      continue;
-    }
-    writer.add(repo, commit.get(), sha, s);
-    ++s.new_commits;
+    fresh.push_back(oid);
   }
   if (rc != GIT_ITEROVER) check(rc, o.source + ": cannot walk the history");
+  int64_t done = s.known_commits;
+  read_commits(repo, fresh, {.since = o.since, .threads = o.threads}, [&](CommitRecord& c) {
+    if (o.progress && ++done % 1000 == 0) o.progress(done);
+    if (c.before_since) {
+      ++s.before_since;
+      return;
+    }
+    writer.add(c, s);
+    ++s.new_commits;
+  });
   if (o.progress) o.progress(s.commits_walked);
 }
 

@@ -209,6 +209,74 @@ TEST_CASE("binary files have no line counts") {
   CHECK(rows(store, "SELECT files_changed, insertions, deletions FROM commits", 3) == "2|1|0\n");
 }
 
+TEST_CASE("a modified binary file has no line counts either (diffed blob against blob)") {
+  TempDir dir;
+  GitFixture repo(dir / "repo");
+  repo.commit({{"logo.png", std::string("\x89PNG\0\0\x01\x02", 8)}, {"a.txt", "a\n"}}, "Add a logo", kMay1Noon);
+  std::string change = repo.commit({{"logo.png", std::string("\x89PNG\0\0\x03\x04\n", 9)}, {"a.txt", "a\nb\n"}},
+                                   "New logo", kMay1Noon + kHour);
+  Store store = Store::open_memory();
+  import(store, dir / "repo");
+  CHECK(rows(store,
+             "SELECT f.path, f.status, f.insertions, f.deletions FROM commit_files f JOIN commits c "
+             "ON c.id = f.commit_id WHERE c.sha = '" + change + "' ORDER BY f.path",
+             4) == "a.txt|modified|1|0\nlogo.png|modified|NULL|NULL\n");
+}
+
+TEST_CASE("a gitattributes file marking files binary is obeyed, as libgit2's tree diff obeys it") {
+  TempDir dir;
+  GitFixture repo(dir / "repo");
+  repo.commit({{"data/a.txt", "a\n"}, {"b.txt", "b\n"}}, "Add", kMay1Noon);
+  repo.commit({{"data/a.txt", "a\nmore\n"}, {"b.txt", "b\nmore\n"}}, "Change", kMay1Noon + kHour);
+  std::string expected;
+  SUBCASE("in the work tree's folder") {
+    write_file(dir / "repo" / "data" / ".gitattributes", "*.txt binary\n");
+    expected = "b.txt|1|0\ndata/a.txt|NULL|NULL\n";
+  }
+  SUBCASE("in info/attributes") {
+    fs::create_directories(dir / "repo" / ".git" / "info");
+    write_file(dir / "repo" / ".git" / "info" / "attributes", "b.txt -diff\n");
+    expected = "b.txt|NULL|NULL\ndata/a.txt|1|0\n";
+  }
+  Store store = Store::open_memory();
+  import(store, dir / "repo");
+  CHECK(rows(store,
+             "SELECT f.path, f.insertions, f.deletions FROM commit_files f JOIN commits c ON c.id = f.commit_id "
+             "WHERE c.parents = 1 ORDER BY f.path",
+             3) == expected);
+}
+
+TEST_CASE("the rows are the same whatever the number of threads, and in commit order") {
+  TempDir dir;
+  GitFixture repo(dir / "repo");
+  for (int i = 0; i < 150; ++i) {
+    std::map<std::string, std::optional<std::string>> change = {
+        {"f" + std::to_string(i % 7) + ".txt", "line\n" + std::to_string(i) + "\n"}};
+    if (i % 10 == 9) change["old" + std::to_string(i) + ".txt"] = std::nullopt;  // a rename now and then
+    if (i % 10 == 8) change["old" + std::to_string(i + 1) + ".txt"] = "moved\nfile\n" + std::to_string(i) + "\n";
+    if (i % 10 == 9) change["new" + std::to_string(i) + ".txt"] = "moved\nfile\n" + std::to_string(i - 1) + "\n";
+    repo.commit(change, "Change " + std::to_string(i) + (i % 7 ? "" : " fixes #" + std::to_string(i)),
+                kMay1Noon + i * kHour);
+  }
+  auto dump = [&](unsigned threads) {
+    Store store = Store::open_memory();
+    GitImportOptions o;
+    o.source = (dir / "repo").string();
+    o.repository = "acme/demo";
+    o.threads = threads;
+    import_git_history(store, preset(), o);
+    return rows(store,
+                "SELECT c.id, c.sha, c.files_changed, c.insertions, c.deletions, f.path, f.status, f.old_path, "
+                "f.insertions FROM commits c LEFT JOIN commit_files f ON f.commit_id = c.id ORDER BY c.id, f.path",
+                9) +
+           rows(store, "SELECT commit_id, number, kind FROM commit_issue_links ORDER BY 1, 2", 3);
+  };
+  std::string one = dump(1);
+  CHECK(one.find("|renamed|old9.txt|") != std::string::npos);
+  CHECK(dump(3) == one);
+  CHECK(dump(8) == one);
+}
+
 TEST_CASE("annotated tags give tagger, date and message; lightweight tags the commit's date") {
   TempDir dir;
   GitFixture repo(dir / "repo");

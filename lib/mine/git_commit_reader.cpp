@@ -1,0 +1,466 @@
+// mine/git_commit_reader.cpp — commits and their first-parent diffs, read on all cores and
+// handed over in order.
+#include "mine/git_commit_reader.h"
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <cstdlib>
+#include <exception>
+#include <filesystem>
+#include <unordered_map>
+#include <mutex>
+#include <thread>
+
+#include "base/clock.h"
+#include "mine/git_objects.h"
+
+namespace firstmile {
+
+namespace {
+
+// One path that differs between a commit's tree and its parent's; a mode of 0 means absent on
+// that side (added or deleted).
+struct TreeChange {
+  std::string path;
+  git_oid old_id{}, new_id{};
+  git_filemode_t old_mode = GIT_FILEMODE_UNREADABLE, new_mode = GIT_FILEMODE_UNREADABLE;
+};
+
+// Git's order of tree entries: by name, a folder as if its name ended in '/' ("foo.txt" comes
+// before the folder "foo"). Both trees are sorted so, which the merge below relies on; a
+// mismatch would only list unchanged paths too, never miss a changed one.
+int tree_order(const git_tree_entry* a, const git_tree_entry* b) {
+  const char* x = git_tree_entry_name(a);
+  const char* y = git_tree_entry_name(b);
+  while (*x && *x == *y) ++x, ++y;
+  auto next = [](const char* p, const git_tree_entry* e) -> unsigned char {
+    return *p ? static_cast<unsigned char>(*p) : git_tree_entry_type(e) == GIT_OBJECT_TREE ? '/' : 0;
+  };
+  // Names hold no '/', so equal characters here mean the same name and the same kind.
+  const unsigned char cx = next(x, a), cy = next(y, b);
+  return cx < cy ? -1 : cx > cy ? 1 : 0;
+}
+
+TreePtr lookup_tree(git_repository* repo, const git_oid* id, const std::string& sha) {
+  git_tree* raw = nullptr;
+  check(git_tree_lookup(&raw, repo, id), sha, "cannot read a tree");
+  return TreePtr(raw);
+}
+
+// The files that differ between two trees (either may be null: empty), found by comparing
+// entries by id, so that folders equal in both are skipped without being opened: libgit2's
+// tree-to-tree diff walks both trees whole, its cost growing with the tree, not the change.
+void differing_files(git_repository* repo, const git_tree* a, const git_tree* b, const std::string& prefix,
+                     const std::string& sha, std::vector<TreeChange>& out) {
+  // Every file under an entry present on one side only (old: a's side).
+  auto one_side = [&](const git_tree_entry* e, const std::string& path, bool old) {
+    if (git_tree_entry_type(e) == GIT_OBJECT_TREE) {
+      TreePtr sub = lookup_tree(repo, git_tree_entry_id(e), sha);
+      differing_files(repo, old ? sub.get() : nullptr, old ? nullptr : sub.get(), path + "/", sha, out);
+      return;
+    }
+    TreeChange& c = out.emplace_back();
+    c.path = path;
+    (old ? c.old_id : c.new_id) = *git_tree_entry_id(e);
+    (old ? c.old_mode : c.new_mode) = git_tree_entry_filemode(e);
+  };
+  const size_t na = a ? git_tree_entrycount(a) : 0, nb = b ? git_tree_entrycount(b) : 0;
+  size_t i = 0, j = 0;
+  while (i < na || j < nb) {
+    const git_tree_entry* ea = i < na ? git_tree_entry_byindex(a, i) : nullptr;
+    const git_tree_entry* eb = j < nb ? git_tree_entry_byindex(b, j) : nullptr;
+    const int order = !ea ? 1 : !eb ? -1 : tree_order(ea, eb);
+    if (order < 0) {
+      one_side(ea, prefix + git_tree_entry_name(ea), true);
+      ++i;
+      continue;
+    }
+    if (order > 0) {
+      one_side(eb, prefix + git_tree_entry_name(eb), false);
+      ++j;
+      continue;
+    }
+    ++i, ++j;
+    if (git_oid_equal(git_tree_entry_id(ea), git_tree_entry_id(eb)) &&
+        git_tree_entry_filemode(ea) == git_tree_entry_filemode(eb))
+      continue;
+    std::string path = prefix + git_tree_entry_name(ea);
+    if (git_tree_entry_type(ea) == GIT_OBJECT_TREE) {  // then eb is a folder too (tree_order)
+      TreePtr ta = lookup_tree(repo, git_tree_entry_id(ea), sha), tb = lookup_tree(repo, git_tree_entry_id(eb), sha);
+      differing_files(repo, ta.get(), tb.get(), path + "/", sha, out);
+      continue;
+    }
+    TreeChange& c = out.emplace_back();  // a file, a link or a submodule on both sides
+    c.path = std::move(path);
+    c.old_id = *git_tree_entry_id(ea), c.new_id = *git_tree_entry_id(eb);
+    c.old_mode = git_tree_entry_filemode(ea), c.new_mode = git_tree_entry_filemode(eb);
+  }
+}
+
+// A blob the object database does not hold (a blobless partial clone fetches them on demand,
+// and libgit2 cannot): the file is still recorded, without its line counts.
+bool missing_object(int error) { return error == GIT_ENOTFOUND; }
+
+const char* status_name(git_delta_t status) {
+  switch (status) {
+    case GIT_DELTA_ADDED: return "added";
+    case GIT_DELTA_DELETED: return "deleted";
+    case GIT_DELTA_RENAMED: return "renamed";
+    case GIT_DELTA_COPIED: return "copied";
+    case GIT_DELTA_TYPECHANGE: return "typechange";
+    default: return "modified";
+  }
+}
+
+void count_lines(git_patch* patch, const std::string& sha, CommitFileRow& f) {
+  // The patch, once made, knows whether the blobs are binary: those get no counts.
+  if (git_patch_get_delta(patch)->flags & GIT_DIFF_FLAG_BINARY) return;
+  size_t context = 0, added = 0, deleted = 0;
+  check(git_patch_line_stats(&context, &added, &deleted, patch), sha, "cannot count lines");
+  f.insertions = static_cast<int64_t>(added);
+  f.deletions = static_cast<int64_t>(deleted);
+}
+
+// Whether a gitattributes file could give a path a diff driver (binary, text or named), found
+// by looking where libgit2 looks: the system and global files, info/attributes, and every
+// folder of the path in the work tree. libgit2 looks again for every file it diffs (two stats
+// and an access per blob pair, most of a commit's system time); with no such file, the blobs
+// are diffed without the repository and get the driver they would get anyway (the content decides), as plain buffers.
+// When unsure, it says yes: that costs time, never a different count.
+class AttributeFiles {
+ public:
+  explicit AttributeFiles(git_repository* repo) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    auto exists = [&](const fs::path& p) { return fs::exists(p, ec) || ec; };
+    git_buf system = GIT_BUF_INIT;
+    if (git_libgit2_opts(GIT_OPT_GET_SEARCH_PATH, GIT_CONFIG_LEVEL_SYSTEM, &system) == 0 && system.ptr) {
+      std::string dirs = system.ptr;
+      for (size_t start = 0; start <= dirs.size();) {
+        size_t end = std::min(dirs.find(GIT_PATH_LIST_SEPARATOR, start), dirs.size());
+        if (end > start && exists(fs::path(dirs.substr(start, end - start)) / "gitattributes")) everywhere_ = true;
+        start = end + 1;
+      }
+    } else {
+      everywhere_ = true;
+    }
+    git_buf_dispose(&system);
+    const char* home = std::getenv("HOME");
+    const char* xdg = std::getenv("XDG_CONFIG_HOME");
+    if ((xdg && exists(fs::path(xdg) / "git/attributes")) || (home && exists(fs::path(home) / ".config/git/attributes")))
+      everywhere_ = true;
+    git_config* config = nullptr;
+    if (git_repository_config_snapshot(&config, repo) == 0) {
+      git_buf file = GIT_BUF_INIT;
+      if (git_config_get_path(&file, config, "core.attributesfile") != GIT_ENOTFOUND) everywhere_ = true;
+      git_buf_dispose(&file);
+      git_config_free(config);
+    } else {
+      everywhere_ = true;
+    }
+    if (exists(fs::path(git_repository_path(repo)) / "info/attributes")) everywhere_ = true;
+    if (const char* workdir = git_repository_workdir(repo)) workdir_ = workdir;
+  }
+
+  bool may_apply(const std::string& path) {
+    if (everywhere_) return true;
+    if (workdir_.empty()) return false;
+    return in_folder(path.substr(0, std::min(path.rfind('/'), path.size())));
+  }
+
+ private:
+  // Whether the folder ("" the top) or one above it holds a .gitattributes in the work tree.
+  bool in_folder(const std::string& folder) {
+    if (auto known = folders_.find(folder); known != folders_.end()) return known->second;
+    std::error_code ec;
+    const std::filesystem::path file = std::filesystem::path(workdir_) / folder / ".gitattributes";
+    bool found = std::filesystem::exists(file, ec) || ec;
+    if (!found && !folder.empty()) {
+      size_t slash = folder.rfind('/');
+      found = in_folder(slash == std::string::npos ? std::string() : folder.substr(0, slash));
+    }
+    return folders_[folder] = found;
+  }
+
+  bool everywhere_ = false;
+  std::string workdir_;
+  std::unordered_map<std::string, bool> folders_;
+};
+
+// Whether the changes can be diffed blob against blob, without libgit2's tree diff: only
+// regular files whose content changed, and no rename possible — a rename needs a deleted and
+// an added file, and renames are all libgit2's diff would find beyond that (no copies, no
+// rewrites). Links, submodules, type and mode-only changes go the general way.
+bool blob_diffable(const std::vector<TreeChange>& changes) {
+  auto regular = [](git_filemode_t m) { return m == GIT_FILEMODE_BLOB || m == GIT_FILEMODE_BLOB_EXECUTABLE; };
+  bool added = false, deleted = false;
+  for (const TreeChange& c : changes) {
+    if (!c.old_mode) added = true;
+    if (!c.new_mode) deleted = true;
+    if ((c.old_mode && !regular(c.old_mode)) || (c.new_mode && !regular(c.new_mode))) return false;
+    if (c.old_mode && c.new_mode && git_oid_equal(&c.old_id, &c.new_id)) return false;
+  }
+  return !(added && deleted);
+}
+
+// libgit2 calls larger files binary (DIFF_MAX_FILESIZE); such blobs are diffed as blobs, so
+// whatever it does with them stays the same.
+constexpr uint64_t kLargestDiffed = 0x20000000;
+
+// Each change diffed blob against blob (git_patch_from_blobs: the same line diff, driver and
+// binary check as the tree diff's patches). Nullopt when a blob is missing: the general way
+// then records what it can.
+std::optional<std::vector<CommitFileRow>> blob_diffs(git_repository* repo, const std::vector<TreeChange>& changes,
+                                                     const std::string& sha, AttributeFiles& attributes) {
+  std::vector<CommitFileRow> files;
+  files.reserve(changes.size());
+  git_diff_options options = GIT_DIFF_OPTIONS_INIT;
+  auto blob = [&](git_filemode_t mode, const git_oid& id, BlobPtr& out) {
+    if (!mode) return true;
+    git_blob* raw = nullptr;
+    int e = git_blob_lookup(&raw, repo, &id);
+    if (missing_object(e)) return false;
+    check(e, sha, "cannot read a file");
+    out.reset(raw);
+    return true;
+  };
+  for (const TreeChange& c : changes) {
+    BlobPtr old_blob, new_blob;
+    if (!blob(c.old_mode, c.old_id, old_blob) || !blob(c.new_mode, c.new_id, new_blob)) return std::nullopt;
+    git_patch* raw = nullptr;
+    auto size = [](const BlobPtr& b) { return b ? static_cast<uint64_t>(git_blob_rawsize(b.get())) : 0; };
+    if (attributes.may_apply(c.path) || std::max(size(old_blob), size(new_blob)) > kLargestDiffed) {
+      check(git_patch_from_blobs(&raw, old_blob.get(), c.path.c_str(), new_blob.get(), c.path.c_str(), &options),
+            sha, "cannot diff a file");
+    } else {
+      // As buffers, without a repository, the driver is the automatic one, with no lookup.
+      auto content = [](const BlobPtr& b) { return b ? static_cast<const char*>(git_blob_rawcontent(b.get())) : nullptr; };
+      check(git_patch_from_buffers(&raw, content(old_blob), size(old_blob), c.path.c_str(), content(new_blob),
+                                   size(new_blob), c.path.c_str(), &options),
+            sha, "cannot diff a file");
+    }
+    PatchPtr patch(raw);
+    CommitFileRow& f = files.emplace_back();
+    f.path = c.path;
+    f.status = !c.old_mode ? "added" : !c.new_mode ? "deleted" : "modified";
+    count_lines(patch.get(), sha, f);
+  }
+  return files;
+}
+
+// The general way: libgit2's tree-to-tree diff restricted to the changed paths (an exact path
+// list, so its iterators skip the rest), renames found, a patch per file.
+std::vector<CommitFileRow> tree_diffs(git_repository* repo, const git_tree* parent_tree, const git_tree* tree,
+                                      const std::vector<TreeChange>& changes, const std::string& sha,
+                                      int64_t& missing_blobs) {
+  std::vector<char*> pathspec;
+  pathspec.reserve(changes.size());
+  for (const TreeChange& c : changes) pathspec.push_back(const_cast<char*>(c.path.c_str()));
+  git_diff_options options = GIT_DIFF_OPTIONS_INIT;
+  options.flags = GIT_DIFF_INCLUDE_TYPECHANGE         // else a type change is a delete plus an add of one path
+                  | GIT_DIFF_DISABLE_PATHSPEC_MATCH;  // the paths are exact: the iterators skip the rest
+  options.pathspec.strings = pathspec.data();
+  options.pathspec.count = pathspec.size();
+  git_diff* diff_raw = nullptr;
+  check(git_diff_tree_to_tree(&diff_raw, repo, const_cast<git_tree*>(parent_tree), const_cast<git_tree*>(tree),
+                              &options),
+        sha, "cannot diff");
+  DiffPtr diff(diff_raw);
+  git_diff_find_options find = GIT_DIFF_FIND_OPTIONS_INIT;
+  find.flags = GIT_DIFF_FIND_RENAMES;
+  // Rename detection reads the blobs; without them, renames read as a deletion and an addition.
+  if (int e = git_diff_find_similar(diff.get(), &find); e != 0 && !missing_object(e)) check(e, sha, "cannot find renames");
+
+  std::vector<CommitFileRow> files;
+  const size_t count = git_diff_num_deltas(diff.get());
+  files.reserve(count);
+  for (size_t i = 0; i < count; ++i) {
+    git_patch* patch_raw = nullptr;
+    if (int e = git_patch_from_diff(&patch_raw, diff.get(), i); e != 0) {
+      if (!missing_object(e)) check(e, sha, "cannot diff a file");
+      ++missing_blobs;
+      patch_raw = nullptr;
+    }
+    PatchPtr patch(patch_raw);
+    const git_diff_delta* delta = patch ? git_patch_get_delta(patch.get()) : git_diff_get_delta(diff.get(), i);
+    CommitFileRow& f = files.emplace_back();
+    f.status = status_name(delta->status);
+    f.path = delta->status == GIT_DELTA_DELETED ? delta->old_file.path : delta->new_file.path;
+    if (delta->status == GIT_DELTA_RENAMED || delta->status == GIT_DELTA_COPIED) f.old_path = delta->old_file.path;
+    if (patch) count_lines(patch.get(), sha, f);
+  }
+  std::sort(files.begin(), files.end(), [](const CommitFileRow& x, const CommitFileRow& y) { return x.path < y.path; });
+  return files;
+}
+
+std::optional<std::string> text_or_null(const char* s) {
+  if (!s) return std::nullopt;
+  return std::string(s);
+}
+
+std::vector<CommitFileRow> changed_files(git_repository* repo, git_commit* commit, const std::string& sha,
+                                         AttributeFiles& attributes, int64_t& missing_blobs);
+
+CommitRecord read_commit(git_repository* repo, AttributeFiles& attributes, const git_oid& oid, const std::string& since) {
+  CommitRecord r;
+  char hex[GIT_OID_HEXSZ + 1];
+  git_oid_tostr(hex, sizeof hex, &oid);
+  r.sha = hex;
+  git_commit* raw = nullptr;
+  check(git_commit_lookup(&raw, repo, &oid), r.sha, "cannot read it");
+  CommitPtr commit(raw);
+  const git_signature* author = git_commit_author(commit.get());
+  const git_signature* committer = git_commit_committer(commit.get());
+  // git_time.time counts seconds since the epoch in UTC; the offset only says which clock the
+  // author's wall showed, so the UTC form ignores it.
+  r.committed_at = iso8601_utc(static_cast<int64_t>(committer->when.time));
+  if (!since.empty() && r.committed_at < since) {
+    r.before_since = true;
+    return r;
+  }
+  r.authored_at = iso8601_utc(static_cast<int64_t>(author->when.time));
+  r.author_name = text_or_null(author->name), r.author_email = text_or_null(author->email);
+  r.committer_name = text_or_null(committer->name), r.committer_email = text_or_null(committer->email);
+  if (const char* message = git_commit_message(commit.get())) r.message = message;
+  r.parents = static_cast<int64_t>(git_commit_parentcount(commit.get()));
+  r.files = changed_files(repo, commit.get(), r.sha, attributes, r.files_without_line_counts);
+  return r;
+}
+
+// The files `commit` changed against its first parent. Files whose blobs are missing are
+// listed without line counts, and counted in `missing_blobs`.
+std::vector<CommitFileRow> changed_files(git_repository* repo, git_commit* commit, const std::string& sha,
+                                         AttributeFiles& attributes, int64_t& missing_blobs) {
+  git_tree* tree_raw = nullptr;
+  check(git_commit_tree(&tree_raw, commit), sha, "cannot read its tree");
+  TreePtr tree(tree_raw);
+  TreePtr parent_tree;
+  if (git_commit_parentcount(commit) > 0) {
+    git_commit* parent_raw = nullptr;
+    check(git_commit_parent(&parent_raw, commit, 0), sha, "cannot read its first parent");
+    CommitPtr parent(parent_raw);
+    check(git_commit_tree(&tree_raw, parent.get()), sha, "cannot read its parent's tree");
+    parent_tree.reset(tree_raw);
+  }
+  std::vector<TreeChange> changes;
+  differing_files(repo, parent_tree.get(), tree.get(), "", sha, changes);
+  if (changes.empty()) return {};
+  std::sort(changes.begin(), changes.end(), [](const TreeChange& x, const TreeChange& y) { return x.path < y.path; });
+  if (blob_diffable(changes)) {
+    if (auto files = blob_diffs(repo, changes, sha, attributes)) return std::move(*files);
+  }
+  return tree_diffs(repo, parent_tree.get(), tree.get(), changes, sha, missing_blobs);
+}
+
+}  // namespace
+
+void read_commits(git_repository* repo, const std::vector<git_oid>& commits, const CommitReadOptions& options,
+                  const std::function<void(CommitRecord&)>& consume) {
+  const size_t n = commits.size();
+  // By default one core is left to the thread that consumes (here: writes SQLite) and to the
+  // machine; with two cores that means no worker threads at all.
+  size_t threads = options.threads ? options.threads : std::max(2u, std::thread::hardware_concurrency()) - 1;
+  if (!(git_libgit2_features() & GIT_FEATURE_THREADS)) threads = 1;
+  threads = std::min(threads, n / 64 + 1);  // a few dozen commits are not worth a thread
+  if (threads <= 1) {
+    AttributeFiles attributes(repo);
+    for (const git_oid& oid : commits) {
+      CommitRecord r = read_commit(repo, attributes, oid, options.since);
+      consume(r);
+    }
+    return;
+  }
+  // The path `repo` was opened with: a work tree's, so that its .gitattributes apply alike.
+  const std::string path = git_repository_workdir(repo) ? git_repository_workdir(repo) : git_repository_path(repo);
+  // Commit i waits in slots[i % window] for its turn; a thread takes commit i only once commit
+  // i - window is handed over, which bounds memory whatever the history's length.
+  struct Slot {
+    std::optional<CommitRecord> record;
+    std::exception_ptr error;
+    bool filled() const { return record || error; }
+  };
+  constexpr size_t kBlock = 16;
+  std::vector<Slot> slots(4096);
+  const size_t window = slots.size();
+  std::mutex mutex;
+  std::condition_variable filled, freed;
+  size_t next = 0, handed_over = 0;
+  bool stop = false;
+  auto work = [&] {
+    RepositoryPtr own;
+    std::optional<AttributeFiles> attributes;
+    for (;;) {
+      // Commits are taken and handed back in blocks: one lock and one wake-up per block.
+      size_t first = 0, end = 0;
+      {
+        std::unique_lock lock(mutex);
+        freed.wait(lock, [&] { return stop || next >= n || next + kBlock <= handed_over + window; });
+        if (stop || next >= n) return;
+        first = next;
+        end = next = std::min(n, next + kBlock);
+      }
+      std::vector<Slot> done(end - first);
+      bool failed = false;
+      for (size_t i = first; i < end && !failed; ++i) {
+        Slot& s = done[i - first];
+        try {
+          if (!own) {
+            git_repository* raw = nullptr;
+            check(git_repository_open_ext(&raw, path.c_str(), GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr),
+                  path + ": cannot open it again");
+            own.reset(raw);
+            attributes.emplace(own.get());
+          }
+          s.record = read_commit(own.get(), *attributes, commits[i], options.since);
+        } catch (...) {
+          s.error = std::current_exception();
+          failed = true;
+        }
+      }
+      {
+        std::lock_guard lock(mutex);
+        for (size_t i = first; i < end; ++i) slots[i % window] = std::move(done[i - first]);
+      }
+      filled.notify_all();
+      if (failed) return;  // the error is rethrown in its turn; later commits are not needed
+    }
+  };
+  std::vector<std::jthread> pool;
+  auto finish = [&] {
+    {
+      std::lock_guard lock(mutex);
+      stop = true;
+    }
+    freed.notify_all();
+    pool.clear();  // joins
+  };
+  try {
+    for (size_t t = 0; t < threads; ++t) pool.emplace_back(work);
+    std::vector<Slot> ready;
+    for (size_t i = 0; i < n;) {
+      ready.clear();
+      {
+        std::unique_lock lock(mutex);
+        filled.wait(lock, [&] { return slots[i % window].filled(); });
+        for (size_t k = i; k < n && slots[k % window].filled(); ++k) {
+          ready.push_back(std::move(slots[k % window]));
+          slots[k % window] = Slot{};
+        }
+        handed_over += ready.size();
+      }
+      freed.notify_all();
+      for (Slot& s : ready) {
+        if (s.error) std::rethrow_exception(s.error);
+        consume(*s.record);
+      }
+      i += ready.size();
+    }
+  } catch (...) {
+    finish();
+    throw;
+  }
+  finish();
+}
+
+}  // namespace firstmile
