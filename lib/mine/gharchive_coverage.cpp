@@ -156,7 +156,10 @@ json runs_json(const std::vector<HourRun>& runs) {
 
 }  // namespace
 
-std::string hour_text(int64_t hour) { return iso8601_utc(hour * 3600).substr(0, 10) + " " + iso8601_utc(hour * 3600).substr(11, 5); }
+std::string hour_text(int64_t hour) {
+  const std::string t = iso8601_utc(hour * 3600);  // 2024-05-01T05:00:00Z
+  return t.substr(0, 10) + " " + t.substr(11, 5);
+}
 
 ArchiveCoverage gharchive_coverage(const std::vector<std::filesystem::path>& files, const CoverageOptions& options) {
   ArchiveCoverage c;

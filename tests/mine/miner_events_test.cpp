@@ -14,15 +14,17 @@
 #include "store/store.h"
 #include "support/files.h"
 
+#include "miner_fixture.h"
+
 using namespace firstmile;
 using firstmile::testing::FakeFaults;
 using firstmile::testing::FakeGithub;
 using firstmile::testing::make_repository;
+using firstmile::testing::Miner;
+using firstmile::testing::count;
 using firstmile::testing::TempDir;
 
 namespace {
-
-int64_t count(Store& store, const std::string& sql) { return store.db().query_int(sql); }
 
 int64_t pages(int64_t items) { return (items + 99) / 100; }
 
@@ -32,31 +34,6 @@ int64_t targets_containing(const FakeGithub& server, const std::string& part) {
                        [&](const std::string& t) { return t.find(part) != std::string::npos; });
 }
 
-struct EventMiner {
-  TempDir dir;
-  Store store = Store::open(dir / "t.db");
-  Preset preset = load_preset("open-llm-failures");
-  FailureFilter filter = FailureFilter::load();
-  std::string until;
-
-  MineSummary run(const FakeGithub& server, TimelineMode timelines = TimelineMode::kNone,
-                  std::function<void(const std::string&)> notice = {}) {
-    GithubClientOptions o;
-    o.api_url = server.url();
-    o.retry_wait = std::chrono::milliseconds(1);
-    GithubClient client(o);
-    MineOptions m;
-    m.repositories = {"acme/model"};
-    m.timelines = timelines;
-    m.until = until;
-    m.notice = std::move(notice);
-    m.failure_like = [this](const std::string& title, const std::string& body, const std::vector<std::string>& labels) {
-      return filter.matches(title, body, labels);
-    };
-    return mine_repositories(store, preset, client, m);
-  }
-};
-
 }  // namespace
 
 TEST_CASE("a full mine costs ceil(N/100) + ceil(C/100) + ceil(E/100) requests and a few more, events included") {
@@ -65,8 +42,8 @@ TEST_CASE("a full mine costs ceil(N/100) + ceil(C/100) + ceil(E/100) requests an
   const int64_t events = static_cast<int64_t>(repository.events.size());
   REQUIRE(events == 500);  // a 'labeled' and a 'closed' event per issue
   server.add(repository);
-  EventMiner m;
-  MineSummary s = m.run(server);
+  Miner m;
+  MineSummary s = m.run(server, {"acme/model"});
   // The repository, then per listing its pages and one more walk that finds nothing new (a
   // 304 for the events listing, whose first page is asked again).
   const int64_t requests = server.stats().requests;
@@ -91,10 +68,10 @@ TEST_CASE("a full mine costs ceil(N/100) + ceil(C/100) + ceil(E/100) requests an
 TEST_CASE("a re-run with no changes is answered by 304s, the events listing's included") {
   FakeGithub server;
   server.add(make_repository("acme", "model", 250, 420, 7));
-  EventMiner m;
-  m.run(server);
+  Miner m;
+  m.run(server, {"acme/model"});
   server.reset_stats();
-  MineSummary again = m.run(server);
+  MineSummary again = m.run(server, {"acme/model"});
   CHECK(server.stats().requests == 4);  // repository, issues, comments, events
   CHECK(server.stats().not_modified == server.stats().requests);
   CHECK(server.stats().event_requests == 1);
@@ -104,12 +81,12 @@ TEST_CASE("a re-run with no changes is answered by 304s, the events listing's in
 TEST_CASE("a new event costs a page and a 304, and 'marked as duplicate' reaches select") {
   FakeGithub server;
   server.add(make_repository("acme", "model", 250, 0, 7));
-  EventMiner m;
-  m.run(server);
+  Miner m;
+  m.run(server, {"acme/model"});
   REQUIRE(issues_marked_duplicate_in_timeline(m.store).empty());
   server.add_event("acme/model", 9, "marked_as_duplicate");
   server.reset_stats();
-  MineSummary again = m.run(server);
+  MineSummary again = m.run(server, {"acme/model"});
   // The first page holds the new event and older ones stored before: the walk stops there,
   // and the walk after it is a 304.
   CHECK(server.stats().event_requests == 2);
@@ -128,13 +105,13 @@ TEST_CASE("a mine that fails in the events listing keeps its pages and the next 
     f.malformed_when = "events?page=3";
     server.set_faults(f);
   }
-  EventMiner m;
-  CHECK_THROWS_WITH_AS(m.run(server), doctest::Contains("/repos/acme/model/issues/events?"), Error);
+  Miner m;
+  CHECK_THROWS_WITH_AS(m.run(server, {"acme/model"}), doctest::Contains("/repos/acme/model/issues/events?"), Error);
   CHECK(count(m.store, "SELECT count(*) FROM issue_events") == 200);
   CHECK(count(m.store, "SELECT count(*) FROM sync_state WHERE resource = 'events' AND next_url LIKE '%page=3'") == 1);
   server.set_faults({});
   server.reset_stats();
-  m.run(server);
+  m.run(server, {"acme/model"});
   CHECK(count(m.store, "SELECT count(*) FROM issue_events") == 500);
   const auto targets = server.stats().targets;
   auto first_events = std::find_if(targets.begin(), targets.end(),
@@ -147,13 +124,14 @@ TEST_CASE("a mine that fails in the events listing keeps its pages and the next 
 TEST_CASE("cross-references are asked for, and their cost is announced before the first timeline request") {
   FakeGithub server;
   server.add(make_repository("acme", "model", 60, 0, 3));
-  EventMiner m;
+  Miner m;
   std::vector<std::string> notices;
   int64_t timeline_requests_then = -1;
-  MineSummary s = m.run(server, TimelineMode::kFailureLike, [&](const std::string& line) {
+  m.mine_notice = [&](const std::string& line) {
     notices.push_back(line);
     timeline_requests_then = server.stats().timeline_requests;
-  });
+  };
+  MineSummary s = m.run(server, {"acme/model"}, TimelineMode::kFailureLike);
   REQUIRE(notices.size() == 1);
   CHECK(notices[0].rfind("acme/model  cross-references: " + std::to_string(s.repositories.at(0).timelines) +
                              " requests (one per failure-like issue",
@@ -167,15 +145,14 @@ TEST_CASE("cross-references are asked for, and their cost is announced before th
 TEST_CASE("mine --until leaves out events after it, and a run without the bound gets them") {
   FakeGithub server;
   server.add(make_repository("acme", "model", 120, 0, 5));  // events in 2024
-  EventMiner m;
-  m.until = "2024-12-31";
-  m.run(server);
+  Miner m;
+  const std::string until = "2024-12-31";
+  m.run(server, {"acme/model"}, TimelineMode::kNone, 6, until);
   REQUIRE(count(m.store, "SELECT count(*) FROM issue_events") == 240);
   server.add_event("acme/model", 4, "marked_as_duplicate");  // now
-  MineSummary again = m.run(server);
+  MineSummary again = m.run(server, {"acme/model"}, TimelineMode::kNone, 6, until);
   CHECK(again.repositories.at(0).events_after_until == 1);
   CHECK(count(m.store, "SELECT count(*) FROM issue_events") == 240);
-  m.until.clear();
-  m.run(server);
+  m.run(server, {"acme/model"});
   CHECK(count(m.store, "SELECT count(*) FROM issue_events WHERE event = 'marked_as_duplicate'") == 1);
 }

@@ -11,16 +11,18 @@
 #include "store/store.h"
 #include "support/files.h"
 
+#include "miner_fixture.h"
+
 using namespace firstmile;
 using firstmile::testing::FakeFaults;
 using firstmile::testing::FakeGithub;
 using firstmile::testing::FakeRepository;
+using firstmile::testing::Miner;
+using firstmile::testing::count;
 using firstmile::testing::make_repository;
 using firstmile::testing::TempDir;
 
 namespace {
-
-int64_t count(Store& store, const std::string& sql) { return store.db().query_int(sql); }
 
 // Every stored field of issues and comments but fetched_at (when a row was last written).
 std::string rows(Store& store) {
@@ -35,32 +37,6 @@ std::string rows(Store& store) {
   }
   return out;
 }
-
-struct Miner {
-  TempDir dir;
-  Store store = Store::open(dir / "t.db");
-  Preset preset = load_preset("open-llm-failures");
-  FailureFilter filter = FailureFilter::load();
-  std::vector<std::string> notices;
-
-  MineSummary run(const FakeGithub& server, std::vector<std::string> repositories,
-                  TimelineMode timelines = TimelineMode::kNone, int retries = 6, const std::string& until = "") {
-    GithubClientOptions o;
-    o.api_url = server.url();
-    o.max_retries = retries;
-    o.retry_wait = std::chrono::milliseconds(1);
-    o.notice = [this](const std::string& line) { notices.push_back(line); };
-    GithubClient client(o);
-    MineOptions m;
-    m.repositories = std::move(repositories);
-    m.timelines = timelines;
-    m.until = until;
-    m.failure_like = [this](const std::string& title, const std::string& body, const std::vector<std::string>& labels) {
-      return filter.matches(title, body, labels);
-    };
-    return mine_repositories(store, preset, client, m);
-  }
-};
 
 }  // namespace
 
