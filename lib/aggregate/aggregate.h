@@ -46,6 +46,11 @@ struct AggregateOptions {
   std::vector<std::pair<std::string, std::string>> provenance;
   size_t chunk_reports = 20000;  // reports whose bodies and comments are in memory at once
   std::string pairs_out{};       // when set: every candidate pair's evidence and score, as CSV
+  // When embed_url is set, report texts are sent to that OpenAI-compatible /v1/embeddings
+  // endpoint (llm/embedding_client.h; vectors cached in embedding_cache) and the cosine of a
+  // pair's vectors is one more piece of evidence. Plain strings, checked by check_embedding_flags().
+  std::string embed_url{};
+  std::string embed_model{};
 };
 
 struct AggregateSummary {

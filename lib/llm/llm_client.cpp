@@ -2,21 +2,18 @@
 #include "llm/llm_client.h"
 
 #include <algorithm>
-#include <cmath>
 #include <condition_variable>
 #include <cstdlib>
-#include <ctime>
 #include <map>
 #include <memory>
 #include <random>
 #include <thread>
 
-#include <curl/curl.h>
-
 #include "base/content_hash.h"
 #include "base/json_file.h"
 #include "base/redact.h"
 #include "base/text.h"
+#include "llm/server_reply.h"
 #include "net/json_poster.h"
 #include "store/llm_cache.h"
 #include "store/store.h"
@@ -30,44 +27,9 @@ using std::chrono::milliseconds;
 
 constexpr const char* kFormatModes[] = {"json_schema", "json_object", "none"};
 
-// OpenAI-style error bodies are {"error": {"message": ...}}; others use "message" or "detail".
-std::string message_of(const std::string& body) {
-  json j = json::parse(body, nullptr, false);
-  std::string m = body;
-  if (j.is_object()) {
-    if (j.contains("error") && j["error"].is_object() && j["error"].contains("message") &&
-        j["error"]["message"].is_string()) {
-      m = j["error"]["message"].get<std::string>();
-    } else if (j.contains("error") && j["error"].is_string()) {
-      m = j["error"].get<std::string>();
-    } else if (j.contains("message") && j["message"].is_string()) {
-      m = j["message"].get<std::string>();
-    } else if (j.contains("detail")) {
-      m = j["detail"].is_string() ? j["detail"].get<std::string>() : json_text(j["detail"]);
-    }
-  }
-  m = normalize_space(m);
-  if (m.size() > 300) m = m.substr(0, 300) + "...";
-  return m;
-}
-
 bool rejects_response_format(const std::string& body) {
   std::string lower = to_lower_ascii(body);
   return lower.find("response_format") != std::string::npos || lower.find("json_schema") != std::string::npos;
-}
-
-// Seconds (possibly fractional) or an HTTP date; nullopt when absent or unreadable.
-std::optional<milliseconds> retry_after(const HttpResponse& r) {
-  std::string v = r.header("retry-after");
-  if (v.empty()) return std::nullopt;
-  char* end = nullptr;
-  double seconds = std::strtod(v.c_str(), &end);
-  if (end != v.c_str() && std::isfinite(seconds)) {
-    return milliseconds(static_cast<int64_t>(std::clamp(seconds, 0.0, 86400.0) * 1000));
-  }
-  time_t when = curl_getdate(v.c_str(), nullptr);
-  if (when < 0) return std::nullopt;
-  return milliseconds(std::max<int64_t>(0, (static_cast<int64_t>(when) - std::time(nullptr)) * 1000));
 }
 
 // Fills `result` from a chat.completion body; returns why it cannot, or "".
@@ -96,11 +58,6 @@ std::string read_completion(const std::string& body, LlmResult& result) {
       result.completion_tokens = usage["completion_tokens"].get<int64_t>();
   }
   return "";
-}
-
-std::string duration_text(milliseconds d) {
-  if (d.count() < 1000) return std::to_string(d.count()) + " ms";
-  return std::to_string(d.count() / 1000) + " s";
 }
 
 }  // namespace
@@ -239,7 +196,7 @@ bool LlmClient::lower_format_level(int level, const std::string& body) {
   while (current < next && !(lowered = format_level_.compare_exchange_weak(current, next))) {}
   if (lowered) {
     say(options_.notice, "the LLM server rejected response_format " + std::string(kFormatModes[level]) + " (" +
-                             message_of(body) + "); asking with " + kFormatModes[next] + " from now on");
+                             server_error_message(body) + "); asking with " + kFormatModes[next] + " from now on");
   }
   return lowered;
 }
@@ -265,10 +222,10 @@ bool LlmClient::settle_or_retry(Job& job, Worker& worker, const HttpResponse& r,
   }
   if (status >= 500) {
     // A 503 may say when the server will be back (a model still loading, a queue full).
-    return retry(job, worker, Failure::kStatus, "HTTP " + std::to_string(status) + " " + message_of(r.body),
+    return retry(job, worker, Failure::kStatus, "HTTP " + std::to_string(status) + " " + server_error_message(r.body),
                  retry_after(r));
   }
-  std::string why = "HTTP " + std::to_string(status) + " " + message_of(r.body);
+  std::string why = "HTTP " + std::to_string(status) + " " + server_error_message(r.body);
   if (status == 401 || status == 403) why += " (check FIRSTMILE_LLM_API_KEY; the key is not shown)";
   if (status == 404) why += " (check --llm-url and --llm-model)";
   fail(job, Failure::kStatus, why);

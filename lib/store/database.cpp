@@ -38,6 +38,15 @@ void Statement::bind(int index, std::string_view value) {
   }
 }
 
+void Statement::bind_blob(int index, std::string_view bytes) {
+  restart_if_stepped();
+  // A zero-length blob is still a blob, not NULL: SQLite wants a non-null pointer for that.
+  const char* data = bytes.data() ? bytes.data() : "";
+  if (sqlite3_bind_blob(stmt_, index, data, static_cast<int>(bytes.size()), SQLITE_TRANSIENT) != SQLITE_OK) {
+    fail(db_, "bind");
+  }
+}
+
 void Statement::bind_null(int index) {
   restart_if_stepped();
   if (sqlite3_bind_null(stmt_, index) != SQLITE_OK) fail(db_, "bind");
@@ -67,6 +76,12 @@ std::string_view Statement::column_view(int column) const {
   const unsigned char* text = sqlite3_column_text(stmt_, column);
   if (!text) return {};
   return {reinterpret_cast<const char*>(text), static_cast<size_t>(sqlite3_column_bytes(stmt_, column))};
+}
+
+std::string_view Statement::column_blob(int column) const {
+  const void* bytes = sqlite3_column_blob(stmt_, column);
+  if (!bytes) return {};
+  return {static_cast<const char*>(bytes), static_cast<size_t>(sqlite3_column_bytes(stmt_, column))};
 }
 
 int Statement::column_count() const { return sqlite3_column_count(stmt_); }

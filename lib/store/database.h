@@ -44,6 +44,7 @@ class Statement {
   void bind(int index, int64_t value);
   void bind(int index, double value);
   void bind(int index, std::string_view value);
+  void bind_blob(int index, std::string_view bytes);
   void bind_null(int index);
   bool step();
   void reset();  // also clears bindings
@@ -52,6 +53,7 @@ class Statement {
   int64_t column_int(int column) const;
   double column_double(int column) const;
   std::string_view column_view(int column) const;
+  std::string_view column_blob(int column) const;
   // The result's shape, known once prepared: how many columns, their names, and the type of
   // a column's value in the current row (SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_TEXT, ...).
   int column_count() const;
@@ -84,6 +86,8 @@ class Query {
   Query& bind(int index, const char* value) { return bind(index, std::string_view(value)); }
   Query& bind(int index, const std::string& value) { return bind(index, std::string_view(value)); }
   Query& bind_null(int index) { return statement_->bind_null(index), *this; }
+  // Bytes stored as a BLOB (a text bind would store them as TEXT).
+  Query& bind_blob(int index, std::string_view bytes) { return statement_->bind_blob(index, bytes), *this; }
   template <typename T>
   Query& bind(int index, const std::optional<T>& value) {
     return value ? bind(index, *value) : bind_null(index);
@@ -111,6 +115,8 @@ class Query {
   std::string column_text(int column) const { return std::string(column_view(column)); }  // "" for NULL
   // The text without a copy; valid until the next step() or bind().
   std::string_view column_view(int column) const { return statement_->column_view(column); }
+  // A BLOB's bytes without a copy ("" for NULL); valid as long as column_view's.
+  std::string_view column_blob(int column) const { return statement_->column_blob(column); }
   std::optional<std::string> column_optional_text(int column) const;
   std::optional<int64_t> column_optional_int(int column) const;
   int column_count() const { return statement_->column_count(); }

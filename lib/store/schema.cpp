@@ -383,8 +383,23 @@ CREATE INDEX issue_events_issue ON issue_events(issue_id);
 CREATE INDEX issue_events_event ON issue_events(event);
 )sql";
 
+// Version 8: embeddings of report texts from an OpenAI-compatible /v1/embeddings endpoint
+// (`aggregate --embed-url`), kept so that a text is embedded once per model.
+constexpr const char* kVersion8 = R"sql(
+-- The key is the model and the SHA-256 of the text, never the text itself. `vector` holds
+-- `dimension` float32 values, little-endian, L2-normalised (4 bytes a value: 6 KB for 1536).
+CREATE TABLE embedding_cache (
+  model      TEXT NOT NULL,
+  text_hash  TEXT NOT NULL,                -- sha256 hex of the UTF-8 text sent
+  dimension  INTEGER NOT NULL,
+  vector     BLOB NOT NULL,
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (model, text_hash)
+) WITHOUT ROWID;
+)sql";
+
 constexpr const char* kMigrations[] = {kVersion1, kVersion2, kVersion3, kVersion4,
-                                       kVersion5, kVersion6, kVersion7};
+                                       kVersion5, kVersion6, kVersion7, kVersion8};
 
 }  // namespace
 

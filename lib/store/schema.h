@@ -10,7 +10,7 @@ namespace firstmile {
 
 class Database;
 
-inline constexpr int kSchemaVersion = 7;
+inline constexpr int kSchemaVersion = 8;
 
 int schema_version(Database& db);
 // Throws Error when the file was written by a newer firstmile.

@@ -109,3 +109,19 @@ TEST_CASE("aggregate synth --profile real writes storms shaped like real ones, f
   CommandResult bad = run_firstmile({"aggregate", "synth", "--profile", "weird", "--out", storms});
   CHECK(bad.exit_code != 0);
 }
+
+TEST_CASE("aggregate refuses an --embed-url that is not http(s) and one without a model, before any work") {
+  TempDir dir;
+  std::string db = (dir / "t.db").string();
+  REQUIRE(run_firstmile({"import", "issues", source_file("data/sample/issues.json").string(), "--db", db}).exit_code ==
+          0);
+  CommandResult scheme = run_firstmile({"aggregate", "--db", db, "--embed-url", "localhost:8000/v1"});
+  CHECK(scheme.exit_code == 2);
+  CHECK(scheme.err.find("--embed-url must be an http:// or https:// URL") != std::string::npos);
+  CommandResult model = run_firstmile({"aggregate", "--db", db, "--embed-url", "http://127.0.0.1:1", "--embed-model", ""});
+  CHECK(model.exit_code == 2);
+  CHECK(model.err.find("--embed-url needs --embed-model") != std::string::npos);
+  CommandResult help = run_firstmile({"aggregate", "--help"});
+  CHECK(help.out.find("--embed-model") != std::string::npos);
+  CHECK(help.out.find("SENT there") != std::string::npos);
+}

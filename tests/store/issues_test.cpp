@@ -122,12 +122,12 @@ TEST_CASE("an issue's and a comment's reactions are stored as JSON and a total, 
 TEST_CASE("a version 5 database migrates: its issues and comments gain reactions columns, unknown (NULL)") {
   TempDir dir;
   {
-    // A version 5 file: today's schema without the columns version 6 added and the table of 7.
+    // A version 5 file: today's schema without the columns version 6 added and the tables of 7 and 8.
     Store store = Store::open(dir / "old.db");
     for (const char* sql :
          {"ALTER TABLE issues DROP COLUMN reactions", "ALTER TABLE issues DROP COLUMN reactions_total",
           "ALTER TABLE comments DROP COLUMN reactions", "ALTER TABLE comments DROP COLUMN reactions_total",
-          "DROP TABLE issue_events", "PRAGMA user_version = 5"}) {
+          "DROP TABLE issue_events", "DROP TABLE embedding_cache", "PRAGMA user_version = 5"}) {
       store.db().exec(sql);
     }
     int64_t repo = store.upsert_repository({"o", "r", "", "", ""});

@@ -9,6 +9,7 @@
 #include "base/json_file.h"
 #include "base/progress_line.h"
 #include "globals.h"
+#include "llm/embedding_client.h"
 #include "llm/llm_client.h"
 #include "llm_options.h"
 #include "store/store.h"
@@ -27,6 +28,8 @@ struct AggregateArgs {
   std::string source;
   int max_neighbours = 20;
   LlmArgs llm;
+  std::string embed_url;
+  std::string embed_model = "text-embedding-3-small";
 };
 
 struct SynthArgs {
@@ -105,6 +108,7 @@ CLI::App* add_eval(CLI::App* cmd, std::shared_ptr<Globals> g) {
 }
 
 void run_aggregate(const Globals& g, const AggregateArgs& args) {
+  check_embedding_flags(args.embed_url, args.embed_model);  // before any work
   Taxonomy taxonomy = g.load_taxonomy();
   SimilarityKnowledge similarity = SimilarityKnowledge::load();
   Store store = Store::open(g.db, Database::kMustExist);
@@ -120,6 +124,8 @@ void run_aggregate(const Globals& g, const AggregateArgs& args) {
                                             : PairRoute::kRules;
   o.grouping.threshold = args.threshold;
   o.grouping.max_neighbours = args.max_neighbours;
+  o.embed_url = args.embed_url;
+  o.embed_model = args.embed_model;
   ProgressLine progress;
   if (progress.enabled()) {
     o.grouping.progress = [&progress](const std::string& phase, int64_t done, int64_t) {
@@ -177,6 +183,12 @@ void add_aggregate(CLI::App& app, std::shared_ptr<Globals> g) {
   cmd->add_option("--max-neighbours", args->max_neighbours, "Candidate pairs per report and blocking key")
       ->capture_default_str();
   add_llm_options(cmd, args->llm);
+  cmd->add_option("--embed-url", args->embed_url,
+                  "OpenAI-compatible embeddings endpoint, e.g. http://localhost:8000/v1: the reports' texts are\n"
+                  "SENT there, and the cosine of a pair's embeddings is one more piece of evidence; vectors are\n"
+                  "cached in the database. Key from FIRSTMILE_EMBED_API_KEY, else FIRSTMILE_LLM_API_KEY");
+  cmd->add_option("--embed-model", args->embed_model, "Embedding model to ask (with --embed-url)")
+      ->capture_default_str();
   cmd->fallthrough();
   CLI::App* sy = add_synth(cmd);
   CLI::App* ev = add_eval(cmd, g);
