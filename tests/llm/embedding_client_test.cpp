@@ -7,7 +7,6 @@
 
 #include "fake_embeddings.h"
 #include "llm/embedding_client.h"
-#include "store/embedding_cache.h"
 #include "store/store.h"
 #include "support/files.h"
 
@@ -350,13 +349,4 @@ TEST_CASE("cosine of normalised vectors is their dot product") {
   CHECK(cosine(a, c) == doctest::Approx(-1.0));
   CHECK(cosine(a, {}) == 0.0);
   CHECK_THROWS_AS(cosine(a, {1, 0, 0}), Error);
-}
-
-TEST_CASE("float32 BLOBs round-trip exactly and refuse a ragged length") {
-  std::vector<float> v = {1.5f, -0.25f, 3.0e-8f, 0.0f};
-  std::string blob = float32_blob(v);
-  CHECK(blob.size() == 16);
-  CHECK(blob.substr(0, 4) == std::string("\x00\x00\xc0\x3f", 4));  // 1.5f, little-endian
-  CHECK(floats_of_blob(blob) == v);
-  CHECK_FALSE(floats_of_blob(blob.substr(0, 5)).has_value());
 }
