@@ -154,6 +154,62 @@ def decide_links(pairs, scores, threshold):
     return links
 
 
+LINKAGE = ["single"]
+AVERAGE_MINS = [0.1, 0.2, 0.3, 0.4]
+
+
+def average_links(pairs, folded, minimum, mutual_floor):
+    """Average linkage over the candidate graph, on scores with the threshold folded in (0.5 is
+    the threshold): pairs at 0.5 or more (and mutual best pairs at the floor or more), best first,
+    join their two groups when the mean score over every pair of reports across the two groups (a
+    pair that is not a candidate counts 0) is at least `minimum`. Returns the joining pairs."""
+    order = sorted(range(len(pairs)), key=lambda i: (-folded[i], pairs[i]))
+    best = {}
+    for (a, b), p in zip(pairs, folded):
+        for u, v in ((a, b), (b, a)):
+            if p > best.get(u, (-1, None))[0]:
+                best[u] = (p, v)
+    owner, size, between = {}, {}, {}
+    def root(x):
+        return owner.get(x, x)
+    members = {}
+    for (a, b), p in zip(pairs, folded):
+        for u, v in ((a, b), (b, a)):
+            between.setdefault(u, {})
+            between[u][v] = between[u].get(v, 0.0) + p
+    links = []
+    for i in order:
+        p = folded[i]
+        a, b = pairs[i]
+        mutual = best[a][1] == b and best[b][1] == a and p >= mutual_floor
+        if p < 0.5 and not mutual:
+            if p < mutual_floor:
+                break
+            continue
+        A, B = root(a), root(b)
+        if A == B:
+            continue
+        na, nb = size.get(A, 1), size.get(B, 1)
+        if between.get(A, {}).get(B, 0.0) / (na * nb) < minimum:
+            continue
+        if na < nb:
+            A, B, na, nb = B, A, nb, na
+        # B into A: its members, size and sums to every other group.
+        for x in members.pop(B, [B]):
+            owner[x] = A
+            members.setdefault(A, [A]).append(x)
+        size[A] = na + nb
+        for other, total in between.pop(B, {}).items():
+            if other == A:
+                continue
+            between[A][other] = between[A].get(other, 0.0) + total
+            between[other].pop(B, None)
+            between[other][A] = between[other].get(A, 0.0) + total
+        between[A].pop(B, None)
+        links.append((a, b))
+    return links
+
+
 class Set:
     def __init__(self, name, pairs_path, truth_path):
         self.name = name
@@ -188,7 +244,14 @@ def evaluate(sets, weights, threshold, chosen):
         inside = set(reports)
         idx = [i for i, (a, b) in enumerate(s.pairs) if a in inside and b in inside]
         scores = 1 / (1 + np.exp(-np.clip(s.X[idx] @ weights, -35, 35))) if idx else np.array([])
-        links = decide_links([s.pairs[i] for i in idx], scores, threshold)
+        if LINKAGE[0] == "average":
+            t, minimum = threshold
+            shift = math.log(t / (1 - t))
+            folded = 1 / (1 + np.exp(-np.clip(s.X[idx] @ weights - shift, -35, 35))) if idx else np.array([])
+            floor = 1 / (1 + math.exp(-(math.log((t / 3) / (1 - t / 3)) - shift)))
+            links = average_links([s.pairs[i] for i in idx], list(folded), minimum, floor if MUTUAL[0] else 1.0)
+        else:
+            links = decide_links([s.pairs[i] for i in idx], scores, threshold)
         right, predicted, gold = groups_f1(reports, s.truth, links)
         rk, asked = recall_at(reports, s.truth, [s.pairs[i] for i in idx], scores)
         out[s.name] = (right, predicted, gold, rk, asked)
@@ -203,7 +266,8 @@ def train(sets, chosen, l2):
     w = fit(X, y, sw, l2)
     # The threshold: the best mean F1 of the sets' groups on the training folds.
     best = (-1.0, 0.5)
-    for t in THRESHOLDS:
+    grid = THRESHOLDS if LINKAGE[0] == "single" else [(t, a) for t in THRESHOLDS for a in AVERAGE_MINS]
+    for t in grid:
         scores = evaluate(sets, w, t, chosen)
         f = np.mean([prf(*v[:3])[2] for v in scores.values()])
         best = max(best, (f, t))
@@ -219,8 +283,12 @@ def main():
     ap.add_argument("--no-mutual", action="store_true", help="link by the threshold alone")
     ap.add_argument("--fit-on", default="", help="comma-separated set names to fit on (default: every set); "
                     "the others are only scored")
+    ap.add_argument("--linkage", choices=["single", "average"], default="single",
+                    help="how linked pairs make groups: connected groups (single), or groups joined only "
+                    "when the mean score across them is high enough (average; its minimum chosen with the threshold)")
     args = ap.parse_args()
     MUTUAL[0] = not args.no_mutual
+    LINKAGE[0] = args.linkage
     sets = [Set(*s) for s in args.set]
     names = sets[0].names  # with different_root_cause tied to same_root_cause
     for s in sets:
@@ -270,12 +338,20 @@ def main():
     # a judge that is always right (the truth): the share of candidate pairs routed and the F1
     # it would reach, against no judge (the score decides).
     print("\nhybrid with a perfect judge (an upper bound), in sample:")
+    minimum = None
+    if LINKAGE[0] == "average":
+        t, minimum = t
     shift = math.log(t / (1 - t))
     for route_threshold in (0.3, 0.6, 0.9):
         for st in sets:
             p = 1 / (1 + np.exp(-np.clip(st.X @ w - shift, -35, 35)))
             unsure = np.abs(p - 0.5) * 2 < route_threshold
-            links = [pair for pair, q, u, same in zip(st.pairs, p, unsure, st.y) if (same > 0 if u else q >= 0.5)]
+            if minimum is None:
+                links = [pair for pair, q, u, same in zip(st.pairs, p, unsure, st.y) if (same > 0 if u else q >= 0.5)]
+            else:  # the judge's answer is the pair's score: 1 (same) or 0 (different)
+                judged = [float(same > 0) if u else q for q, u, same in zip(p, unsure, st.y)]
+                floor = 1 / (1 + math.exp(-(math.log((t / 3) / (1 - t / 3)) - shift)))
+                links = average_links(st.pairs, judged, minimum, floor if MUTUAL[0] else 1.0)
             pr, rc, f1 = prf(*groups_f1(st.reports, st.truth, links))
             print(f"  --threshold {route_threshold}: {st.name}: {unsure.mean():.3f} of {len(st.pairs)} candidate pairs "
                   f"routed; F1 {f1:.3f} (P {pr:.3f} R {rc:.3f})")
@@ -286,6 +362,8 @@ def main():
         # A third of the threshold, on the scale of the score with the threshold folded in.
         z = math.log((t / 3) / (1 - t / 3)) - math.log(t / (1 - t))
         print(f'  "mutual_best_min_score": {1 / (1 + math.exp(-z)):.3f},')
+    if minimum is not None:
+        print(f'  "average_link_min_score": {minimum:.3f},')
     for name, value in zip(names, w[1:]):
         print(f'  "{name}": {value:.2f},')
         if name == "same_root_cause":

@@ -21,6 +21,7 @@
 #include "base/json_file.h"
 #include "base/text.h"
 #include "base/text_table.h"
+#include "llm/embedding_client.h"
 #include "llm/llm_client.h"
 #include "store/aggregation_input.h"
 #include "store/incident_tables.h"
@@ -73,7 +74,7 @@ std::vector<AggregateReport> read_reports(Store& store, const SimilarityKnowledg
                                           const AggregateOptions& options) {
   std::unordered_map<int64_t, ReportLabel> labels;
   if (!source.empty()) labels = first_failure_causes(store, source);
-  const bool llm_view = options.grouping.route != PairRoute::kRules;
+  const bool llm_view = options.grouping.route != PairRoute::kRules || !options.embed_url.empty();
   std::vector<AggregateReport> reports;
   std::vector<std::string> bodies;  // of the chunk being read
   size_t chunk_start = 0;
@@ -103,6 +104,23 @@ std::vector<AggregateReport> read_reports(Store& store, const SimilarityKnowledg
   });
   finish_chunk();
   return reports;
+}
+
+// Step 2b, with --embed-url: each report's title and excerpt embedded (cached in the store).
+void embed_reports(Store& store, const AggregateOptions& options, std::vector<AggregateReport>& reports,
+                   AggregateSummary& s) {
+  std::vector<std::string> texts;
+  texts.reserve(reports.size());
+  for (const AggregateReport& r : reports) texts.push_back(r.title + "\n\n" + r.excerpt);
+  EmbeddingClient embedder(embedding_client_options(options.embed_url, options.embed_model), &store);
+  std::vector<std::vector<float>> vectors = embedder.embed(texts, [&](size_t done, size_t total) {
+    if (options.grouping.progress)
+      options.grouping.progress("embeddings", static_cast<int64_t>(done), static_cast<int64_t>(total));
+  });
+  for (size_t k = 0; k < reports.size() && k < vectors.size(); ++k) reports[k].embedding = std::move(vectors[k]);
+  s.embedded = static_cast<int64_t>(embedder.counters().texts);
+  s.embedding_cache_hits = static_cast<int64_t>(embedder.counters().cache_hits);
+  s.embedding_requests = static_cast<int64_t>(embedder.counters().calls);
 }
 
 void count_grouping(const Grouping& g, AggregateSummary& s) {
@@ -172,7 +190,7 @@ IncidentLink link_of(const std::vector<AggregateReport>& reports, const PairDeci
 }
 
 json summary_json(const AggregateSummary& s, const std::string& llm_model) {
-  return {{"reports", s.reports},
+  json j = {{"reports", s.reports},
           {"candidate_pairs", s.candidate_pairs},
           {"uncertain_pairs", s.uncertain_pairs},
           {"routed", s.routed},
@@ -181,6 +199,8 @@ json summary_json(const AggregateSummary& s, const std::string& llm_model) {
           {"incidents", s.incidents},
           {"reports_in_incidents", s.reports_in_incidents},
           {"llm_model", llm_model}};
+  if (s.embedded) j["embedded"] = s.embedded;  // with --embed-url
+  return j;
 }
 
 // Step 4, in one transaction: the run, the aggregation, its incidents, and the decided pairs
@@ -209,6 +229,7 @@ void store_aggregation(Store& store, const Taxonomy& taxonomy, const SimilarityK
   }
   // The run also records which data decided: the aggregation's own summary stays as it was.
   summary["similarity_hash"] = knowledge.hash();
+  if (!options.embed_url.empty()) summary["embed_model"] = options.embed_model;
   for (const auto& [name, hash] : options.provenance) summary[name] = hash;
   store.finish_run(s.run_id, "ok", json_text(summary));
   tx.commit();
@@ -229,6 +250,10 @@ AggregateSummary aggregate_reports(Store& store, const Taxonomy& taxonomy, const
   std::vector<AggregateReport> reports = read_reports(store, knowledge, s.label_source, options);
   s.reports = static_cast<int64_t>(reports.size());
   if (options.grouping.progress) options.grouping.progress("features", s.reports, s.reports);
+  if (!options.embed_url.empty()) {
+    embed_reports(store, options, reports, s);
+    s.embedding_weight = knowledge.pair_score().embedding_similarity;
+  }
   GroupingOptions grouping = options.grouping;
   std::ofstream pairs_file;
   std::optional<CsvWriter> pairs_csv;
@@ -275,6 +300,12 @@ void print_aggregate_summary(const AggregateSummary& s, const AggregateOptions& 
       out << "LLM: " << llm->calls << " calls, " << llm->cache_hits << " from the cache, " << llm->refused
           << " over budget, " << llm->prompt_tokens << " prompt + " << llm->completion_tokens << " completion tokens\n";
     }
+  }
+  if (!options.embed_url.empty()) {
+    out << "Embeddings (" << options.embed_model << "): " << s.embedded << " texts, " << s.embedding_cache_hits
+        << " from the cache, " << s.embedding_requests << " requests";
+    if (s.embedding_weight == 0) out << "; their evidence weighs 0 in similarity.json until fitted";
+    out << "\n";
   }
   out << "List them: firstmile incidents --name " << options.name << "\n";
 }

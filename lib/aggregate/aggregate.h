@@ -65,6 +65,8 @@ struct AggregateSummary {
   int64_t incidents = 0;  // groups of two or more reports
   int64_t reports_in_incidents = 0;
   int64_t largest = 0;
+  int64_t embedded = 0, embedding_cache_hits = 0, embedding_requests = 0;  // with --embed-url
+  double embedding_weight = 0;  // what similarity.json gives the embeddings' evidence
 };
 
 // Throws Error for a window of 0 days or less, the llm route without an asker, or an error in a

@@ -9,6 +9,7 @@
 #include <map>
 #include <unordered_map>
 
+#include "aggregate/linkage.h"
 #include "aggregate/similarity.h"
 #include "aggregate/union_find.h"
 
@@ -21,9 +22,13 @@ namespace {
 // "linked" at 0.5 or more, and for a report and its best candidate when each is the other's
 // best above the floor; an uncertain pair routed to the LLM keeps that decision when no usable
 // answer comes back.
+// With average linkage, every pair scoring at least kCountedScore is also kept in `counted`
+// for the groups' mean scores (the rest count 0).
+constexpr double kCountedScore = 0.01;
+
 void score_pairs(const std::vector<AggregateReport>& reports, const std::vector<uint64_t>& candidates,
                  const CorpusStatistics& corpus, const SimilarityKnowledge& knowledge, const GroupingOptions& options,
-                 Grouping& g, std::vector<size_t>& routed) {
+                 Grouping& g, std::vector<size_t>& routed, std::vector<ScoredPair>* counted) {
   const double floor = knowledge.pair_score().mutual_best_min_score;
   // Pairs scoring below all of these can be neither linked nor uncertain: they are not kept.
   double keep_from = std::min(0.5, floor);
@@ -44,6 +49,8 @@ void score_pairs(const std::vector<AggregateReport>& reports, const std::vector<
     if (score > best[a].first) best[a] = {score, b};
     if (score > best[b].first) best[b] = {score, a};
     if (score >= keep_from) kept.push_back({a, b, score});
+    if (counted && score >= kCountedScore)
+      counted->push_back({static_cast<uint32_t>(a), static_cast<uint32_t>(b), score});
   }
   for (const Scored& p : kept) {
     const bool mutual = floor < 1 && p.score >= floor && best[p.a].second == p.b && best[p.b].second == p.a;
@@ -81,6 +88,21 @@ void ask_about(const std::vector<AggregateReport>& reports, const std::vector<si
     d.by_llm = true;
     d.reason = answers[u].reason;
     ++g.answered;
+  }
+}
+
+// The pairs the LLM decided count with its answer (1 same, 0 different) in the groups' means.
+void with_llm_answers(const std::vector<PairDecision>& pairs, std::vector<ScoredPair>& counted) {
+  std::unordered_map<uint64_t, double> answered;
+  for (const PairDecision& d : pairs) {
+    if (d.by_llm) answered[(static_cast<uint64_t>(d.a) << 32) | d.b] = d.linked ? 1.0 : 0.0;
+  }
+  if (answered.empty()) return;
+  std::erase_if(counted, [&](const ScoredPair& p) {
+    return answered.count((static_cast<uint64_t>(p.a) << 32) | p.b) > 0;
+  });
+  for (const auto& [key, value] : answered) {
+    if (value > 0) counted.push_back({static_cast<uint32_t>(key >> 32), static_cast<uint32_t>(key & 0xffffffffu), value});
   }
 }
 
@@ -157,9 +179,15 @@ Grouping group_reports(const std::vector<AggregateReport>& reports, const Simila
   g.candidates = static_cast<int64_t>(candidates.size());
   if (options.progress) options.progress("pairs", g.candidates, g.candidates);
   std::vector<size_t> routed;
-  score_pairs(reports, candidates, corpus, knowledge, options, g, routed);
+  const double average_min = knowledge.pair_score().average_link_min_score;
+  std::vector<ScoredPair> counted;
+  score_pairs(reports, candidates, corpus, knowledge, options, g, routed, average_min > 0 ? &counted : nullptr);
   std::vector<uint64_t>().swap(candidates);
   if (!routed.empty() && options.ask) ask_about(reports, routed, options.ask, g);
+  if (average_min > 0) {
+    with_llm_answers(g.pairs, counted);
+    join_by_average(reports.size(), counted, average_min, g.pairs);
+  }
   g.groups = connected_groups(reports.size(), g.pairs);
   return g;
 }

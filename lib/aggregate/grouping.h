@@ -13,8 +13,10 @@
 // 3. Decision: confident pairs by the score; on the hybrid route the uncertain ones (confidence
 //    below `threshold`) go to `ask` (an LLM, see pair_judge.h), on the llm route every pair
 //    does. The other pairs never cost a call. A pair without a usable answer keeps the score.
-// 4. Incidents: connected groups of linked pairs (union-find) of two or more reports, the
-//    largest first, then by first report.
+// 4. Incidents: with `average_link_min_score` in similarity.json, the linked pairs, best first,
+//    join their groups only when the two are alike on average (linkage.h; a pair turned down
+//    is no longer linked, its reason says why); then the connected groups of linked pairs
+//    (union-find) of two or more reports, the largest first, then by first report.
 #pragma once
 
 #include <cstddef>

@@ -43,6 +43,8 @@ struct AggregateReport {
   std::vector<std::string> known_changes;  // known breaking changes whose tell-tale errors it shows
   std::string stage, root_cause;       // labels from the chosen source ("" if none)
   std::string excerpt;                 // the prose, trimmed
+  // With `aggregate --embed-url`: the embedding of title and excerpt, L2-normalised (empty: none).
+  std::vector<float> embedding{};
 };
 
 // The 32-bit FNV-1a hash a word is kept as (AggregateReport::words).

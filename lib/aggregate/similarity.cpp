@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "aggregate/similarity_knowledge.h"
+#include "llm/embedding_client.h"
 
 namespace firstmile {
 
@@ -183,8 +184,13 @@ void library_evidence(PairEvidence& e, const AggregateReport& x, const Aggregate
     int64_t to = std::max(x.created, y.created) + static_cast<int64_t>(window / 2);
     double local = static_cast<double>(std::upper_bound(times.begin(), times.end(), to) -
                                        std::lower_bound(times.begin(), times.end(), from));
-    double expected = static_cast<double>(times.size()) * static_cast<double>(to - from) / static_cast<double>(c.span);
-    best = std::max(best, std::log2(std::max(local / std::max(expected, 1e-9), 1.0)));
+    // The two reports themselves are no evidence of a burst around them: only the other
+    // reports naming the version count, against what its rate expects of them, both shrunk
+    // by one report so that a sparse corpus (one other report where 0.05 are expected) is no
+    // spike.
+    double others = std::max(local - 2, 0.0);
+    double expected = static_cast<double>(times.size() - 2) * static_cast<double>(to - from) / static_cast<double>(c.span);
+    best = std::max(best, std::log2(std::max((others + 1) / (expected + 1), 1.0)));
   }
   e.version_burst = std::min(best, w.version_burst_cap);
 }
@@ -308,6 +314,24 @@ double shared_error_line(const std::vector<uint64_t>& a, const std::vector<uint6
   return best / std::log(static_cast<double>(n));
 }
 
+// What an unrelated pair's embeddings score: the mean cosine over up to kNeutralPairs pairs of
+// reports spread across the corpus (report k with report k + n/2, n/3, ...: deterministic).
+constexpr size_t kNeutralPairs = 4096;
+void add_embedding_neutral(const std::vector<AggregateReport>& reports, CorpusStatistics& c) {
+  const size_t n = reports.size();
+  double sum = 0;
+  size_t pairs = 0;
+  for (size_t step = 2; step <= 7 && pairs < kNeutralPairs; ++step) {
+    for (size_t k = 0; k < n && pairs < kNeutralPairs; ++k) {
+      const AggregateReport &x = reports[k], &y = reports[(k + n / step) % n];
+      if (&x == &y || x.embedding.empty() || y.embedding.empty()) continue;
+      sum += firstmile::cosine(x.embedding, y.embedding);
+      ++pairs;
+    }
+  }
+  c.embedding_neutral = pairs ? std::clamp(sum / static_cast<double>(pairs), 0.0, 0.99) : 0.0;
+}
+
 }  // namespace
 
 void title_words(const std::string& text, const SimilarityKnowledge& knowledge, std::vector<std::string>& out) {
@@ -367,6 +391,7 @@ CorpusStatistics corpus_statistics(const std::vector<AggregateReport>& reports, 
     c.windows = 1 + static_cast<size_t>(static_cast<double>(latest->created - earliest->created) / window_seconds);
     c.span = std::max<int64_t>(1, latest->created - earliest->created);
   }
+  add_embedding_neutral(reports, c);
   return c;
 }
 
@@ -411,7 +436,7 @@ const std::vector<EvidenceField>& evidence_fields() {
       FIRSTMILE_EVIDENCE(close_in_time),      FIRSTMILE_EVIDENCE(days_apart),
       FIRSTMILE_EVIDENCE(same_repository),    FIRSTMILE_EVIDENCE(same_family),
       FIRSTMILE_EVIDENCE(same_model),         FIRSTMILE_EVIDENCE(same_root_cause),
-      FIRSTMILE_EVIDENCE(different_root_cause)};
+      FIRSTMILE_EVIDENCE(different_root_cause), FIRSTMILE_EVIDENCE(embedding_similarity)};
 #undef FIRSTMILE_EVIDENCE
   return fields;
 }
@@ -454,6 +479,10 @@ PairEvidence pair_evidence(const std::vector<AggregateReport>& reports, const Co
   if (!x.model.empty() && x.model == y.model) e.same_model = 1;
   if (!x.root_cause.empty() && !y.root_cause.empty())
     (x.root_cause == y.root_cause ? e.same_root_cause : e.different_root_cause) = 1;
+  if (!x.embedding.empty() && !y.embedding.empty()) {
+    const double above = firstmile::cosine(x.embedding, y.embedding) - c.embedding_neutral;
+    e.embedding_similarity = std::max(0.0, above / (1 - c.embedding_neutral));
+  }
   return e;
 }
 

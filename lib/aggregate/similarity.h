@@ -46,6 +46,7 @@ struct CorpusStatistics {
   size_t windows = 1;                                                      // windows the corpus spans
   int64_t span = 1;                                                        // seconds the corpus spans
   std::unordered_map<std::string, std::vector<int64_t>> times_of_library;  // "vllm 0.5.4" -> sorted times
+  double embedding_neutral = 0;  // the mean cosine of reports' embeddings over spread-out pairs
 };
 
 // Blocking keys: "s|<signature>", "l|<library version>", "w|<word>" for the report's
@@ -77,10 +78,13 @@ struct PairEvidence {
   double same_error_far = 0;     // days_apart, when the two share their signature or an error line
   double same_known_change = 0;
   double other_release = 0, other_release_same_error_and_model = 0, other_patch = 0, same_version = 0;
-  double version_burst = 0;  // min(log2(local / expected), cap)
+  double version_burst = 0;  // min(log2((others + 1) / (expected others + 1)), cap)
   double close_in_time = 0;  // exp(-days apart / window days)
   double days_apart = 0;     // log(1 + days) / log(1 + 365)
   double same_repository = 0, same_family = 0, same_model = 0, same_root_cause = 0, different_root_cause = 0;
+  // With embeddings (`--embed-url`): how far their cosine is above the corpus's typical one,
+  // (cosine - neutral) / (1 - neutral), at least 0; models differ in what an unrelated pair scores.
+  double embedding_similarity = 0;
 };
 
 // Each evidence by its name, as in taxonomy/similarity.json's pair_score.

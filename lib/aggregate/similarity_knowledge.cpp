@@ -15,6 +15,7 @@
 #include "base/json_file.h"
 #include "base/resources.h"
 #include "base/text.h"
+#include "base/text_table.h"
 
 namespace firstmile {
 
@@ -134,16 +135,19 @@ constexpr std::pair<const char*, double PairScoreWeights::*> kWeights[] = {
     {"days_apart", &PairScoreWeights::days_apart},
     {"same_family", &PairScoreWeights::same_family},
     {"mutual_best_min_score", &PairScoreWeights::mutual_best_min_score},
+    {"average_link_min_score", &PairScoreWeights::average_link_min_score},
     {"same_model", &PairScoreWeights::same_model},
     {"same_root_cause", &PairScoreWeights::same_root_cause},
     {"different_root_cause", &PairScoreWeights::different_root_cause},
+    {"embedding_similarity", &PairScoreWeights::embedding_similarity},
 };
 constexpr const char* kMaxWindows = "signatures_together_max_windows";
 // Weights a file written before them may leave out (0: the evidence does not count).
 bool optional_weight(const std::string& name) {
   return name == "body_similarity" || name == "rare_shared_words" || name == "same_known_change" ||
          name == "days_apart" || name == "same_family" || name == "mutual_best_min_score" ||
-         name == "shared_error_line" || name == "same_error_far";
+         name == "shared_error_line" || name == "same_error_far" || name == "average_link_min_score" ||
+         name == "embedding_similarity";
 }
 
 PairScoreWeights weights_of(const json& doc, const std::string& origin) {
@@ -158,6 +162,9 @@ PairScoreWeights weights_of(const json& doc, const std::string& origin) {
     w.*field = number_field(p, name, where);
   }
   w.signatures_together_max_windows = count_field(p, kMaxWindows, where);
+  if (w.average_link_min_score < 0 || w.average_link_min_score >= 1)
+    throw Error(where + ".average_link_min_score: expected a number from 0 up to (not including) 1, got " +
+                format_fixed(w.average_link_min_score, 3));
   return w;
 }
 

@@ -67,10 +67,15 @@ struct PairScoreWeights {
   double same_model = 0;
   double same_root_cause = 0;
   double different_root_cause = 0;
+  double embedding_similarity = 0;  // * how far the embeddings' cosine is above the corpus's typical one
   // Besides every pair scoring 0.5 or more, a report and its best-scored candidate are linked
   // when each is the other's best and they score at least this (1: never; real storms show a
   // report's true partner as its best candidate far more often than above any one threshold).
   double mutual_best_min_score = 1;
+  // Average linkage: two groups are joined by a linking pair only when the mean score over
+  // every pair of reports across them (a pair that is no candidate counting 0) is at least
+  // this; 0: every linking pair joins its groups (single linkage, chains and all).
+  double average_link_min_score = 0;
 };
 
 class SimilarityKnowledge {

@@ -2,6 +2,8 @@
 // their comments, incidents and provenance written) and the summary it prints.
 #include <doctest/doctest.h>
 
+#include <cmath>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -10,8 +12,11 @@
 #include "aggregate/aggregate.h"
 #include "aggregate/similarity_knowledge.h"
 #include "aggregate_fixtures.h"
+#include "base/csv.h"
 #include "base/error.h"
+#include "fake_llm/fake_embeddings.h"
 #include "llm/llm_client.h"
+#include "support/files.h"
 #include "store/incident_tables.h"
 #include "store/store.h"
 #include "taxonomy/taxonomy.h"
@@ -235,4 +240,90 @@ TEST_CASE("the printed summary of a hybrid run adds the LLM's share and the clie
   print_aggregate_summary(s, o, nullptr, none);
   CHECK(none.str().find("0 sent to the LLM, 8 decided by it (no LLM endpoint: the score decided)\n") !=
         std::string::npos);
+}
+
+namespace {
+
+// The pairs file's rows as (column -> value), numbers parsed.
+std::vector<std::map<std::string, double>> pair_rows(const std::filesystem::path& path) {
+  std::vector<CsvRecord> records = read_csv_file(path);
+  REQUIRE(records.size() > 1);
+  std::vector<std::map<std::string, double>> rows;
+  for (size_t k = 1; k < records.size(); ++k) {
+    std::map<std::string, double> row;
+    for (size_t c = 2; c < records[0].fields.size(); ++c) row[records[0].fields[c]] = std::stod(records[k].fields[c]);
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+}  // namespace
+
+TEST_CASE("with --embed-url each report is embedded once, cached, and its cosine is evidence by its weight") {
+  Store store = storm_store(generate_storms({.seed = 3, .reports = 60}));
+  FakeEmbeddings server;
+  TempDir dir;
+  AggregateOptions o;
+  o.embed_url = server.url();
+  o.embed_model = "m";
+  o.pairs_out = (dir / "pairs.csv").string();
+  AggregateSummary first = aggregate(store, o);
+  CHECK(first.embedded == 60);
+  CHECK(first.embedding_requests == 1);  // 60 texts in one batch of 64
+  CHECK(first.embedding_cache_hits == 0);
+  CHECK(server.stats().texts > 0);
+  std::vector<std::map<std::string, double>> rows = pair_rows(dir / "pairs.csv");
+  size_t above = 0;
+  for (const auto& row : rows) above += row.at("embedding_similarity") > 0;
+  CHECK(above > 0);
+  CHECK(above < rows.size());  // above the corpus's typical cosine only
+  // The shipped weight is 0: the summary says so, and the scores are those of a run without.
+  std::ostringstream out;
+  print_aggregate_summary(first, o, nullptr, out);
+  CHECK(out.str().find("Embeddings (m): 60 texts, 0 from the cache, 1 requests; their evidence weighs 0 in "
+                       "similarity.json until fitted\n") != std::string::npos);
+  AggregateOptions plain;
+  plain.name = "plain";
+  CHECK(aggregate(store, plain).linked_pairs == first.linked_pairs);
+  nlohmann::json run = nlohmann::json::parse(run_summary(store, first.run_id));
+  CHECK(run["embed_model"] == "m");
+  CHECK(run["embedded"] == 60);
+
+  // A second run asks nothing: every vector is in the store's cache.
+  const size_t requests = server.stats().requests.size();
+  AggregateSummary again = aggregate(store, o);
+  CHECK(server.stats().requests.size() == requests);
+  CHECK(again.embedding_requests == 0);
+  CHECK(again.embedding_cache_hits > 0);
+
+  // With a weight, the evidence moves the scores: log-odds up by weight x evidence.
+  std::string text = file_bytes(source_file("taxonomy/similarity.json"));
+  const std::string zero = "\"embedding_similarity\": 0";
+  REQUIRE(text.find(zero) != std::string::npos);
+  text.replace(text.find(zero), zero.size(), "\"embedding_similarity\": 6");
+  SimilarityKnowledge weighted = SimilarityKnowledge::parse(text, "weighted.json");
+  o.pairs_out = (dir / "weighted.csv").string();
+  aggregate_reports(store, shipped_taxonomy(), weighted, o);
+  std::vector<std::map<std::string, double>> moved = pair_rows(dir / "weighted.csv");
+  REQUIRE(moved.size() == rows.size());
+  auto logit = [](double p) { return std::log(p / (1 - p)); };
+  int checked = 0;
+  for (size_t k = 0; k < rows.size(); ++k) {
+    const double p = rows[k].at("score"), q = moved[k].at("score");
+    if (p < 1e-3 || p > 1 - 1e-3 || q > 1 - 1e-3) continue;  // rounded to 6 decimals in the file
+    CHECK(logit(q) - logit(p) == doctest::Approx(6 * rows[k].at("embedding_similarity")).epsilon(0.01));
+    ++checked;
+  }
+  CHECK(checked > 10);
+}
+
+TEST_CASE("an embeddings endpoint that fails leaves no aggregation behind") {
+  Store store = storm_store(generate_storms({.seed = 3, .reports = 20}));
+  FakeEmbeddings server;
+  server.script({embedding_status(404)});
+  AggregateOptions o;
+  o.embed_url = server.url();
+  o.embed_model = "m";
+  CHECK_THROWS_AS(aggregate(store, o), Error);
+  CHECK_THROWS_AS(load_aggregation(store, "default"), Error);
 }

@@ -88,8 +88,11 @@ TEST_CASE("the weights are read as written") {
   CHECK(w.body_similarity == 0);
   CHECK(w.days_apart == 0);
   CHECK(w.mutual_best_min_score == 1);
+  CHECK(w.average_link_min_score == 0);  // single linkage
   const PairScoreWeights& shipped = shipped_similarity().pair_score();
-  CHECK(shipped.days_apart < 0);  // months apart weigh against one incident
+  // The same error months apart weighs less than days apart: chronic repeats are not free.
+  CHECK(shipped.days_apart + shipped.same_error_far < 0);
+  CHECK(shipped.average_link_min_score > 0);  // average linkage
   CHECK(shipped.mutual_best_min_score < 0.5);
   const BlockingLimits& b = shipped_similarity().blocking();
   CHECK(b.rare_title_words == 2);
@@ -123,6 +126,12 @@ TEST_CASE("an unknown or missing field names the file and the field") {
   SimilarityFile missing;
   missing.pair_score = R"({"prior": -5})";
   CHECK_THROWS_WITH_AS(missing.parse(), "s.json: pair_score: missing 'same_signature'", Error);
+  SimilarityFile average;
+  average.pair_score.replace(average.pair_score.find("\"prior\""), 0, "\"average_link_min_score\": 1.5, ");
+  CHECK_THROWS_WITH_AS(average.parse(),
+                       "s.json: pair_score.average_link_min_score: expected a number from 0 up to (not including) 1, "
+                       "got 1.500",
+                       Error);
   SimilarityFile typed;
   typed.pair_score.replace(typed.pair_score.find("-5"), 2, "\"-5\"");
   CHECK_THROWS_WITH_AS(typed.parse(), "s.json: pair_score: 'prior' must be a number, got string", Error);

@@ -116,7 +116,7 @@ TEST_CASE("the pair score adds the named weights in log-odds") {
                               .epsilon(1e-6));
   // Every evidence has its weight, by the same name.
   for (const EvidenceField& f : evidence_fields()) CAPTURE(f.name);
-  CHECK(evidence_fields().size() == 21);
+  CHECK(evidence_fields().size() == 22);
 }
 
 TEST_CASE("the same signature in one window adds its full weight; other releases weigh against") {
