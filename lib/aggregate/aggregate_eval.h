@@ -7,9 +7,10 @@
 // The gold is a CSV of (issue URL or OWNER/NAME#N, incident) rows, or "duplicates": issues
 // joined by the "Duplicate of ..." comments mined from GitHub (base/issue_references.h,
 // duplicate_of) and by the "marked as duplicate" events that name the original (`mine
-// --cross-references` through GraphQL); a mark undone later unjoins its pair. Scores are COLA's pairwise precision, recall and F1 over the issues the gold
-// names, and the purity of the predicted groups; with the candidate pairs' scores, Recall@k and
-// candidate recall as the duplicate-detection literature reports them.
+// --cross-references` through GraphQL); a mark undone later unjoins its pair. Scores are COLA's
+// pairwise precision, recall and F1 over the issues the gold names, and the purity of the
+// predicted groups; with the candidate pairs' scores, Recall@k and candidate recall as the
+// duplicate-detection literature reports them.
 #pragma once
 
 #include <cstdint>

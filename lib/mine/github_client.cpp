@@ -207,7 +207,8 @@ HttpResponse GithubClient::send(const std::string& url, const std::string& etag,
   HttpResponse r = post_body ? http_.post(url, headers, *post_body) : http_.get(url, headers);
   if (options_.log) {
     auto ms = std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - start).count();
-    std::string line = std::string(post_body ? "POST " : "GET ") + url + " -> " + std::to_string(r.status) + " (" + std::to_string(ms) + " ms";
+    std::string line = std::string(post_body ? "POST " : "GET ") + url + " -> " + std::to_string(r.status) + " (" +
+                       std::to_string(ms) + " ms";
     if (!r.header("x-ratelimit-remaining").empty()) line += ", " + r.header("x-ratelimit-remaining") + " left";
     options_.log(redact_secrets(line + ")"));
   }

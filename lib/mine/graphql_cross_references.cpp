@@ -60,8 +60,7 @@ const json& member(const json& object, const char* key, const std::string& where
 
 const json& object_member(const json& object, const char* key, const std::string& where) {
   const json& value = member(object, key, where);
-  if (!value.is_object())
-    throw Error(where + "." + key + ": expected an object, got " + json_type_name(value));
+  if (!value.is_object()) throw Error(where + "." + key + ": expected an object, got " + json_type_name(value));
   return value;
 }
 
@@ -78,7 +77,8 @@ std::optional<std::string> subject_into(const json& node, const char* key, const
   const json& subject = member(node, key, where);
   if (subject.is_null()) return std::nullopt;  // GitHub hides what the token cannot see
   const std::string at = where + "." + key;
-  if (!subject.is_object()) throw Error(at + ": expected an issue or pull request object, got " + json_type_name(subject));
+  if (!subject.is_object())
+    throw Error(at + ": expected an issue or pull request object, got " + json_type_name(subject));
   std::optional<int64_t> number = optional_integer(subject, "number", at);
   if (!number) return std::nullopt;  // an empty object: a kind of subject the query did not ask about
   detail[prefix + "_number"] = *number;
@@ -140,13 +140,14 @@ const json& repository_of(const GithubPage& page, const std::string& url, std::v
           continue;
         }
       }
-      std::string message = e.is_object() && e.value("message", json()).is_string() ? e["message"].get<std::string>()
-                                                                                     : e.dump();
+      std::string message =
+          e.is_object() && e.value("message", json()).is_string() ? e["message"].get<std::string>() : e.dump();
       if (!problems.empty()) problems += "; ";
       problems += (type.empty() ? "" : type + ": ") + message;
       if (path.is_array() && !path.empty()) {
         std::string where;
-        for (const json& p : path) where += (where.empty() ? "" : ".") + (p.is_string() ? p.get<std::string>() : p.dump());
+        for (const json& p : path)
+          where += (where.empty() ? "" : ".") + (p.is_string() ? p.get<std::string>() : p.dump());
         problems += " (at " + where + ")";
       }
     }
@@ -169,8 +170,8 @@ void follow_up(GithubClient& github, const std::string& owner, const std::string
     ++queries;
     const std::string url = github.graphql_url();
     const json& repository = repository_of(page, url, nullptr);
-    ItemsPage more = read_items(member(repository, "issue", url + ": data.repository"), number,
-                                url + ": data.repository.issue");
+    ItemsPage more =
+        read_items(member(repository, "issue", url + ": data.repository"), number, url + ": data.repository.issue");
     for (TimelineEvent& e : more.events) events.push_back(std::move(e));
     if (more.next_cursor == cursor) throw Error(url + ": data.repository.issue: the same endCursor twice");
     cursor = more.next_cursor;
@@ -219,7 +220,8 @@ TimelineEvent graphql_timeline_item(const json& node, int64_t number, const std:
     const std::string verb = *type == "MarkedAsDuplicateEvent" ? "marked_as_" : "unmarked_as_";
     e.event = verb + (on_canonical ? "canonical" : "duplicate");
   } else {
-    throw Error(where + ": unexpected timeline item '" + *type + "' (the query asks for cross-references and duplicates)");
+    throw Error(where + ": unexpected timeline item '" + *type +
+                "' (the query asks for cross-references and duplicates)");
   }
   e.detail = json_text(detail);
   return e;

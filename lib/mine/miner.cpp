@@ -331,8 +331,10 @@ class RepositoryMiner {
         }
         Transaction tx(store_.db());
         // What --until left out is asked for in full next time (no 304 for it).
-        if (store_timeline(c, std::move(events))) save_etag(store_, first_url, etag);
-        else forget_etag(store_, first_url);
+        if (store_timeline(c, std::move(events)))
+          save_etag(store_, first_url, etag);
+        else
+          forget_etag(store_, first_url);
         tx.commit();
         ++summary_.timelines;
       }
@@ -463,8 +465,9 @@ MineSummary mine_repositories(Store& store, const Preset& preset, GithubClient& 
   }
   if (options.timelines != TimelineMode::kNone && options.cross_reference_api == CrossReferenceApi::kGraphql &&
       !github.has_token()) {
-    throw Error("mine: cross-references through GraphQL need a token (set GITHUB_TOKEN or GH_TOKEN, or use the REST "
-                "timelines)");
+    throw Error(
+        "mine: cross-references through GraphQL need a token (set GITHUB_TOKEN or GH_TOKEN, or use the REST "
+        "timelines)");
   }
 
   std::optional<RunLock> lock;

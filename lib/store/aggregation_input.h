@@ -59,8 +59,8 @@ std::vector<DuplicateComment> comments_mentioning_duplicate(Store& store);
 // A "marked as duplicate" (or its undoing) from a stored timeline that names the other issue:
 // on the duplicate's timeline the original, on the original's the duplicate.
 struct DuplicateMark {
-  int64_t issue_id = 0;       // the timeline's issue
-  bool marked = true;         // false: the mark was undone
+  int64_t issue_id = 0;          // the timeline's issue
+  bool marked = true;            // false: the mark was undone
   std::string other_repository;  // OWNER/NAME of the other issue
   int64_t other_number = 0;
   std::string created_at;

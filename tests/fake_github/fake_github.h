@@ -35,8 +35,8 @@ struct FakeRepository {
   // The repository-wide issue events listing, newest (largest id) first: the timelines' events
   // but cross-references, each with its "issue".
   std::vector<nlohmann::json> events;
-  std::string renamed_from;                                  // an old "owner/name" that answers 301 to this one
-  std::map<int64_t, int64_t> duplicate_of;                   // GraphQL's canonical of a marked duplicate
+  std::string renamed_from;                 // an old "owner/name" that answers 301 to this one
+  std::map<int64_t, int64_t> duplicate_of;  // GraphQL's canonical of a marked duplicate
 };
 
 // A repository with `issues` issues (every 7th a pull request; some with null bodies, some in
@@ -54,11 +54,11 @@ void add_cross_references(FakeRepository& repository, int64_t number, int count)
 struct FakeFaults {
   int fail_next = 0;  // the next N requests answer `fail_status`
   int fail_status = 502;
-  int secondary_next = 0;      // the next N requests answer 403 + retry-after: 1
-  int quota = -1;              // >= 0: 200s left before the primary limit (403, reset in 1 s)
-  int delay_ms = 0;            // every answer waits this long
-  std::string malformed_when;  // a request whose path+query contains this gets broken JSON
-  std::string required_token;  // non-empty: other Authorization headers get 401
+  int secondary_next = 0;           // the next N requests answer 403 + retry-after: 1
+  int quota = -1;                   // >= 0: 200s left before the primary limit (403, reset in 1 s)
+  int delay_ms = 0;                 // every answer waits this long
+  std::string malformed_when;       // a request whose path+query contains this gets broken JSON
+  std::string required_token;       // non-empty: other Authorization headers get 401
   bool echo_authorization = false;  // that 401's message quotes the Authorization header it got
   std::string graphql_answer;       // non-empty: every GraphQL request gets this body (200)
   int graphql_rate_limited = 0;     // the next N GraphQL requests: 200 with a RATE_LIMITED error, reset in 1 s

@@ -94,7 +94,8 @@ json connection(const FakeRepository& r, int64_t number, const std::set<std::str
   for (size_t i = start; i < all.size() && nodes.size() < first; ++i) nodes.push_back(all[i]);
   const size_t end = start + nodes.size();
   return {{"nodes", nodes},
-          {"pageInfo", {{"hasNextPage", end < all.size()}, {"endCursor", nodes.empty() ? json(nullptr) : json(cursor(end))}}}};
+          {"pageInfo",
+           {{"hasNextPage", end < all.size()}, {"endCursor", nodes.empty() ? json(nullptr) : json(cursor(end))}}}};
 }
 
 }  // namespace
@@ -161,8 +162,8 @@ GraphqlReply answer_graphql(const std::vector<FakeRepository>& repositories, con
     const json* issue = issue_of(*repo, number);
     if (!issue || issue->contains("pull_request")) {
       repository[alias] = nullptr;
-      errors.push_back(error("NOT_FOUND", "Could not resolve to an Issue with the number of " +
-                                              std::to_string(number) + ".",
+      errors.push_back(error("NOT_FOUND",
+                             "Could not resolve to an Issue with the number of " + std::to_string(number) + ".",
                              json::array({"repository", alias})));
       continue;
     }

@@ -145,8 +145,10 @@ TEST_CASE("a duplicate mark names its original, on the duplicate only, and selec
   CHECK(count(m.store, "SELECT count(*)" + marks) == 1);
   CHECK(count(m.store, "SELECT i.number" + marks) == 9);
   CHECK(count(m.store, "SELECT json_extract(t.detail, '$.canonical_number')" + marks) == 3);
-  CHECK(count(m.store, "SELECT count(*)" + marks + " AND json_extract(t.detail, '$.canonical_repository') = "
-                       "'acme/model' AND json_extract(t.detail, '$.duplicate_number') = 9 AND t.actor = 'maintainer'") == 1);
+  CHECK(count(m.store,
+              "SELECT count(*)" + marks +
+                  " AND json_extract(t.detail, '$.canonical_repository') = "
+                  "'acme/model' AND json_extract(t.detail, '$.duplicate_number') = 9 AND t.actor = 'maintainer'") == 1);
   std::set<int64_t> dropped = issues_marked_duplicate_in_timeline(m.store);
   CHECK(dropped == std::set<int64_t>{*m.store.find_issue("acme", "model", 9)});
 }
@@ -203,8 +205,8 @@ TEST_CASE("GraphQL errors and answers of the wrong shape stop the mine, named, w
   FakeFaults broken;
   broken.malformed_when = "/graphql";
   server.set_faults(broken);
-  CHECK_THROWS_WITH_AS(m.run(server, {"acme/model"}, TimelineMode::kAll), doctest::Contains((server.url() + "/graphql").c_str()),
-                       Error);
+  CHECK_THROWS_WITH_AS(m.run(server, {"acme/model"}, TimelineMode::kAll),
+                       doctest::Contains((server.url() + "/graphql").c_str()), Error);
   CHECK(data_of(m.store) == before);
   CHECK(count(m.store, "SELECT count(*) FROM runs WHERE status = 'failed'") == 7);
 
@@ -274,7 +276,7 @@ TEST_CASE("cross-references after --until are left out, and asked for again by a
   server.reset_stats();
   m.run(server, {"acme/model"}, TimelineMode::kAll);
   CHECK(count(m.store, "SELECT count(*) FROM timeline_events") == 18);  // 20 issues, 2 pull requests
-  CHECK(server.stats().graphql_issues == 1 + 13);  // issue 5 again, and the new ones
+  CHECK(server.stats().graphql_issues == 1 + 13);                       // issue 5 again, and the new ones
 }
 
 TEST_CASE("the token goes to the GraphQL endpoint but not into the database") {
@@ -298,4 +300,42 @@ TEST_CASE("the token goes to the GraphQL endpoint but not into the database") {
   }
   CHECK(all.find("GraphqlSecret") == std::string::npos);
   CHECK(all.find("graphql") != std::string::npos);  // the run's summary says the route
+}
+
+TEST_CASE("a duplicate mark is named from the side of the timeline it is on; other item types are refused") {
+  auto subject = [](int64_t n) {
+    return nlohmann::json{{"__typename", "Issue"},
+                          {"number", n},
+                          {"title", "t"},
+                          {"url", "https://github.com/acme/model/issues/" + std::to_string(n)},
+                          {"repository", {{"nameWithOwner", "acme/model"}}}};
+  };
+  nlohmann::json mark = {{"__typename", "MarkedAsDuplicateEvent"},
+                         {"createdAt", "2024-03-01T00:00:00Z"},
+                         {"actor", {{"login", "maintainer"}}},
+                         {"isCrossRepository", false},
+                         {"canonical", subject(3)},
+                         {"duplicate", subject(9)}};
+  CHECK(graphql_timeline_item(mark, 9, "here").event == "marked_as_duplicate");
+  TimelineEvent on_original = graphql_timeline_item(mark, 3, "here");
+  CHECK(on_original.event == "marked_as_canonical");
+  CHECK(on_original.actor == "maintainer");
+  CHECK(
+      on_original.detail ==
+      R"({"canonical_is_pull_request":false,"canonical_number":3,"canonical_repository":"acme/model",)"
+      R"("canonical_title":"t","canonical_url":"https://github.com/acme/model/issues/3",)"
+      R"("duplicate_is_pull_request":false,"duplicate_number":9,"duplicate_repository":"acme/model",)"
+      R"("duplicate_title":"t","duplicate_url":"https://github.com/acme/model/issues/9","is_cross_repository":false})");
+  mark["__typename"] = "UnmarkedAsDuplicateEvent";
+  CHECK(graphql_timeline_item(mark, 9, "here").event == "unmarked_as_duplicate");
+  CHECK(graphql_timeline_item(mark, 3, "here").event == "unmarked_as_canonical");
+  mark["canonical"] = nullptr;  // an original the token cannot see
+  CHECK(graphql_timeline_item(mark, 9, "here").event == "unmarked_as_duplicate");
+  mark["__typename"] = "LabeledEvent";
+  CHECK_THROWS_WITH_AS(graphql_timeline_item(mark, 9, "here"),
+                       doctest::Contains("here: unexpected timeline item 'LabeledEvent'"), Error);
+  mark["__typename"] = "CrossReferencedEvent";
+  mark["willCloseTarget"] = "yes";
+  CHECK_THROWS_WITH_AS(graphql_timeline_item(mark, 9, "here"),
+                       "here.willCloseTarget: expected true or false, got string", Error);
 }
