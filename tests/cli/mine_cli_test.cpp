@@ -337,4 +337,20 @@ TEST_CASE("with a token, mine --cross-references goes through GraphQL: cost firs
   REQUIRE_MESSAGE(resumed.exit_code == 0, resumed.err);
   CHECK(content_of(dir / "t.db") == expected);
   CHECK_FALSE(contains(file_bytes(dir / "t.db"), "TopSecret"));
+
+  // --cross-references-via: rest takes the timelines even with a token; graphql without one is refused.
+  server.reset_stats();
+  setenv("GITHUB_TOKEN", kToken, 1);
+  std::vector<std::string> rest = timeline_args(dir / "rest.db");
+  rest.insert(rest.end(), {"--cross-references-via", "rest"});
+  CommandResult by_rest = run_firstmile(rest);
+  unsetenv("GITHUB_TOKEN");
+  CHECK(by_rest.exit_code == 0);
+  CHECK(server.stats().graphql_requests == 0);
+  CHECK(server.stats().timeline_requests == 772);
+  std::vector<std::string> graphql = timeline_args(dir / "graphql.db");
+  graphql.insert(graphql.end(), {"--cross-references-via", "graphql"});
+  CommandResult no_token = run_firstmile(graphql);
+  CHECK(no_token.exit_code == 2);
+  CHECK(contains(no_token.err, "cross-references through GraphQL need a token"));
 }
