@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <optional>
+#include <set>
 #include <tuple>
 
 #include "aggregate/union_find.h"
@@ -23,14 +24,29 @@ namespace {
 // Incident names that are not numbers get numbers from here on, far from any CSV's numbers.
 constexpr int64_t kFirstNamedIncident = 1'000'000'000;
 
-// Issues joined by their "Duplicate of" comments, each group named by its smallest issue id.
+// Issues joined by their "Duplicate of" comments and by the duplicate marks that name the
+// original, each group named by its smallest issue id. A mark undone later (its last event an
+// unmark) unjoins the pair, whatever the comments say.
 std::map<int64_t, int64_t> duplicate_groups(Store& store) {
-  std::vector<std::pair<int64_t, int64_t>> links;  // (issue, the issue it duplicates)
+  std::set<std::pair<int64_t, int64_t>> links;  // (smaller id, larger id)
+  auto pair_of = [](int64_t a, int64_t b) { return std::make_pair(std::min(a, b), std::max(a, b)); };
   for (const DuplicateComment& c : comments_mentioning_duplicate(store)) {
     std::optional<IssueLink> original = duplicate_of(c.body, c.owner, c.name);
     if (!original) continue;
     std::optional<int64_t> id = store.find_issue(original->owner, original->name, original->number);
-    if (id) links.emplace_back(c.issue_id, *id);
+    if (id && *id != c.issue_id) links.insert(pair_of(c.issue_id, *id));
+  }
+  std::map<std::pair<int64_t, int64_t>, bool> marks;  // the pair's last mark: marked or undone
+  for (const DuplicateMark& m : duplicate_marks(store)) {
+    const auto slash = m.other_repository.find('/');
+    if (slash == std::string::npos) continue;
+    std::optional<int64_t> other =
+        store.find_issue(m.other_repository.substr(0, slash), m.other_repository.substr(slash + 1), m.other_number);
+    if (other && *other != m.issue_id) marks[pair_of(m.issue_id, *other)] = m.marked;
+  }
+  for (const auto& [pair, marked] : marks) {
+    if (marked) links.insert(pair);
+    else links.erase(pair);
   }
   std::vector<int64_t> ids;
   for (auto [a, b] : links) ids.push_back(a), ids.push_back(b);

@@ -6,9 +6,11 @@
 //
 // The gold is a CSV of (issue URL or OWNER/NAME#N, incident) rows, or "duplicates": issues
 // joined by the "Duplicate of ..." comments mined from GitHub (base/issue_references.h,
-// duplicate_of). Scores are COLA's pairwise precision, recall and F1 over the issues the gold
-// names, and the purity of the predicted groups; with the candidate pairs' scores, Recall@k and
-// candidate recall as the duplicate-detection literature reports them.
+// duplicate_of) and by the "marked as duplicate" events that name the original (`mine
+// --cross-references` through GraphQL); a mark undone later unjoins its pair. Scores are COLA's
+// pairwise precision, recall and F1 over the issues the gold names, and the purity of the
+// predicted groups; with the candidate pairs' scores, Recall@k and candidate recall as the
+// duplicate-detection literature reports them.
 #pragma once
 
 #include <cstdint>
@@ -35,8 +37,8 @@ PairwiseScores pairwise_scores(const std::vector<int64_t>& gold, const std::vect
 
 // Gold incidents by issue id: from the CSV (incident 0 or empty: in none; names that are not
 // numbers get numbers of their own; issues not in the database are left out; the first row of
-// an issue listed twice counts), or for "duplicates" the groups the duplicate comments join
-// (each named by its smallest issue id), every other report in none.
+// an issue listed twice counts), or for "duplicates" the groups the duplicate comments and
+// marks join (each named by its smallest issue id), every other report in none.
 std::map<int64_t, int64_t> load_gold_incidents(Store& store, const std::string& gold);
 // The incident number of every member of the aggregation `name` (0 for the rest is implied);
 // throws Error when there is no such aggregation.

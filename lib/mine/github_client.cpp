@@ -6,6 +6,7 @@
 #include <ctime>
 #include <thread>
 
+#include "base/clock.h"
 #include "base/json_file.h"
 #include "base/redact.h"
 #include "base/version.h"
@@ -90,6 +91,27 @@ void answered(const HttpResponse& r, const std::string& url, GithubPage& page) {
   throw Error(url + ": HTTP " + std::to_string(r.status) + " " + why);
 }
 
+// Whether a GraphQL answer's errors say the rate limit is used up.
+bool graphql_rate_limited(const nlohmann::json& body) {
+  auto errors = body.find("errors");
+  if (errors == body.end() || !errors->is_array()) return false;
+  for (const nlohmann::json& e : *errors) {
+    if (e.is_object() && e.value("type", nlohmann::json()) == "RATE_LIMITED") return true;
+  }
+  return false;
+}
+
+// data.rateLimit.resetAt as epoch seconds, when the answer has it.
+std::optional<int64_t> graphql_reset(const nlohmann::json& body) {
+  auto data = body.find("data");
+  if (data == body.end() || !data->is_object()) return std::nullopt;
+  auto limit = data->find("rateLimit");
+  if (limit == data->end() || !limit->is_object()) return std::nullopt;
+  auto reset = limit->find("resetAt");
+  if (reset == limit->end() || !reset->is_string()) return std::nullopt;
+  return parse_iso8601_utc(reset->get<std::string>());
+}
+
 }  // namespace
 
 std::optional<int64_t> query_int(const std::string& url, const std::string& name) {
@@ -161,7 +183,7 @@ void GithubClient::note_rate_limit(const HttpResponse& r) {
   if (auto v = header_int(r, "x-ratelimit-reset")) counters_.reset = *v;
 }
 
-HttpResponse GithubClient::send(const std::string& url, const std::string& etag) {
+HttpResponse GithubClient::send(const std::string& url, const std::string& etag, const std::string* post_body) {
   // Out of quota after the last response: wait for the window to reset before asking again.
   if (counters_.remaining && *counters_.remaining <= 0 && counters_.reset) {
     int64_t now = std::time(nullptr);
@@ -179,12 +201,14 @@ HttpResponse GithubClient::send(const std::string& url, const std::string& etag)
     headers.push_back("Authorization: Bearer " + options_.token);
   }
   if (!etag.empty()) headers.push_back("If-None-Match: " + etag);
+  if (post_body) headers.push_back("Content-Type: application/json");
   ++counters_.requests;
   auto start = std::chrono::steady_clock::now();
-  HttpResponse r = http_.get(url, headers);
+  HttpResponse r = post_body ? http_.post(url, headers, *post_body) : http_.get(url, headers);
   if (options_.log) {
     auto ms = std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - start).count();
-    std::string line = "GET " + url + " -> " + std::to_string(r.status) + " (" + std::to_string(ms) + " ms";
+    std::string line = std::string(post_body ? "POST " : "GET ") + url + " -> " + std::to_string(r.status) + " (" +
+                       std::to_string(ms) + " ms";
     if (!r.header("x-ratelimit-remaining").empty()) line += ", " + r.header("x-ratelimit-remaining") + " left";
     options_.log(redact_secrets(line + ")"));
   }
@@ -197,7 +221,8 @@ GithubPage GithubClient::get(const std::string& path_or_url, const std::string& 
 
 GithubPage GithubClient::get_if_there(const std::string& path_or_url) { return fetch(path_or_url, "", true); }
 
-GithubPage GithubClient::fetch(const std::string& path_or_url, const std::string& etag, bool gone_ok) {
+GithubPage GithubClient::fetch(const std::string& path_or_url, const std::string& etag, bool gone_ok,
+                               const std::string* post_body) {
   std::string url = path_or_url.find("://") != std::string::npos ? path_or_url : options_.api_url + path_or_url;
   GithubPage page;
   page.url = url;
@@ -217,7 +242,7 @@ GithubPage GithubClient::fetch(const std::string& path_or_url, const std::string
   for (;;) {
     HttpResponse r;
     try {
-      r = send(url, page.redirected ? "" : etag);
+      r = send(url, page.redirected ? "" : etag, post_body);
     } catch (const NetworkError& e) {
       retry_or_throw(e.what(), std::nullopt);
       continue;
@@ -264,6 +289,52 @@ GithubPage GithubClient::fetch(const std::string& path_or_url, const std::string
       return page;
     }
     refused(r, url);
+  }
+}
+
+std::string GithubClient::graphql_url() const {
+  const std::string& api = options_.api_url;
+  const std::string v3 = "/api/v3";
+  if (api.size() >= v3.size() && api.compare(api.size() - v3.size(), v3.size(), v3) == 0) {
+    return api.substr(0, api.size() - v3.size()) + "/api/graphql";
+  }
+  return api + "/graphql";
+}
+
+GithubPage GithubClient::graphql(const std::string& query, const nlohmann::json& variables) {
+  const std::string url = graphql_url();
+  if (options_.token.empty()) {
+    throw Error(url + ": GitHub's GraphQL API needs a token (set GITHUB_TOKEN or GH_TOKEN)");
+  }
+  const std::string body = nlohmann::json{{"query", query}, {"variables", variables}}.dump();
+  for (int limit_waits = 0;; ++limit_waits) {
+    GithubPage page = fetch(url, "", false, &body);
+    if (!page.body.is_object()) return page;  // the caller names what is wrong with it
+    if (graphql_rate_limited(page.body)) {
+      // GraphQL answers a used-up limit with 200 and an error; the headers (or, failing them,
+      // a minute) say when it resets, and send() waits for that before asking again.
+      if (limit_waits >= 10) throw Error(url + ": still rate limited after 10 waits for the reset");
+      counters_.remaining = 0;
+      if (!counters_.reset || *counters_.reset < std::time(nullptr)) counters_.reset = std::time(nullptr) + 60;
+      if (auto reset = graphql_reset(page.body)) counters_.reset = *reset;
+      continue;
+    }
+    auto data = page.body.find("data");
+    if (data != page.body.end() && data->is_object()) {
+      auto limit = data->find("rateLimit");
+      if (limit != data->end() && limit->is_object()) {
+        const nlohmann::json& remaining = limit->value("remaining", nlohmann::json());
+        const nlohmann::json& cost = limit->value("cost", nlohmann::json());
+        if (remaining.is_number_integer()) {
+          int64_t left = remaining.get<int64_t>();
+          // The next query costs about what this one did: too little left means waiting now.
+          if (cost.is_number_integer() && left < cost.get<int64_t>()) left = 0;
+          counters_.remaining = left;
+        }
+        if (auto reset = graphql_reset(page.body)) counters_.reset = *reset;
+      }
+    }
+    return page;
   }
 }
 

@@ -17,7 +17,7 @@
 // - redirects (301/302/307/308, e.g. a renamed repository): followed, and reported in
 //   GithubPage::redirected so the caller can record the new name.
 // Errors it cannot get past throw Error naming the URL: 401, 404, 410, a malformed body (with
-// the line and column), retries exhausted.
+// the line and column), retries exhausted. GraphQL queries (graphql()) go through the same.
 #pragma once
 
 #include <chrono>
@@ -76,13 +76,24 @@ class GithubClient {
   // The same, but a 404 or 410 answers with page.gone instead of an Error: for one issue that
   // may have been deleted, transferred away or be a discussion.
   GithubPage get_if_there(const std::string& path_or_url);
+  // POSTs a GraphQL query to graphql_url() with the same waits and retries. GraphQL needs a
+  // token (an Error says so before any request). The answer's `data.rateLimit` ({cost,
+  // remaining, resetAt}), when the query asks for it, counts like the rate-limit headers: the
+  // next request waits for the reset when the last one left less than it cost; an answer whose
+  // `errors` say RATE_LIMITED waits for the reset and asks again. Any other `errors` come back
+  // in page.body for the caller to read (a missing issue is an error there, not a failure).
+  GithubPage graphql(const std::string& query, const nlohmann::json& variables);
+  // {api}/graphql; for GitHub Enterprise's https://HOST/api/v3, https://HOST/api/graphql.
+  std::string graphql_url() const;
+  bool has_token() const { return !options_.token.empty(); }
 
   const GithubCounters& counters() const { return counters_; }
   const std::string& api_url() const { return options_.api_url; }
 
  private:
-  GithubPage fetch(const std::string& path_or_url, const std::string& etag, bool gone_ok);
-  HttpResponse send(const std::string& url, const std::string& etag);
+  GithubPage fetch(const std::string& path_or_url, const std::string& etag, bool gone_ok,
+                   const std::string* post_body = nullptr);
+  HttpResponse send(const std::string& url, const std::string& etag, const std::string* post_body);
   void wait(std::chrono::milliseconds how_long, const std::string& why);
   std::chrono::milliseconds backoff(int attempt);
   void note_rate_limit(const HttpResponse& r);

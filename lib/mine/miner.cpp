@@ -1,6 +1,7 @@
 // mine/miner.cpp — walks of the issues, comments and issue events listings, then timelines, per repository.
 #include "mine/miner.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <ostream>
@@ -12,6 +13,7 @@
 #include "base/text_table.h"
 #include "dataset/preset.h"
 #include "mine/github_json.h"
+#include "mine/graphql_cross_references.h"
 #include "store/mining_state.h"
 #include "store/run_lock.h"
 #include "store/store.h"
@@ -291,11 +293,16 @@ class RepositoryMiner {
 
   void timelines() {
     std::vector<TimelineCandidate> todo = timeline_candidates();
+    const std::string kind = options_.timelines == TimelineMode::kAll ? "issue" : "failure-like issue";
+    if (options_.cross_reference_api == CrossReferenceApi::kGraphql ||
+        (options_.cross_reference_api == CrossReferenceApi::kAuto && github_.has_token())) {
+      summary_.cross_references_via = "graphql";
+      return graphql_timelines(todo, kind);
+    }
+    summary_.cross_references_via = "rest";
     if (!todo.empty() && options_.notice) {
       options_.notice(summary_.repository + "  cross-references: " + grouped(static_cast<int64_t>(todo.size())) +
-                      " requests (one per " +
-                      (options_.timelines == TimelineMode::kAll ? "issue" : "failure-like issue") +
-                      " whose timeline is missing or older than the issue)");
+                      " requests (one per " + kind + " whose timeline is missing or older than the issue)");
     }
     auto started = std::chrono::steady_clock::now();
     for (size_t i = 0; i < todo.size(); ++i) {
@@ -323,8 +330,11 @@ class RepositoryMiner {
           page = github_.get(url);
         }
         Transaction tx(store_.db());
-        replace_timeline(store_, c.id, c.updated_at, events);
-        save_etag(store_, first_url, etag);
+        // What --until left out is asked for in full next time (no 304 for it).
+        if (store_timeline(c, std::move(events)))
+          save_etag(store_, first_url, etag);
+        else
+          forget_etag(store_, first_url);
         tx.commit();
         ++summary_.timelines;
       }
@@ -332,6 +342,54 @@ class RepositoryMiner {
       report("timelines", static_cast<int64_t>(i + 1), static_cast<int64_t>(todo.size()), static_cast<int64_t>(i + 1),
              seconds_since(started) / done * (static_cast<double>(todo.size()) - done));
     }
+  }
+
+  // Cross-references through GraphQL, 100 issues a query; each batch written in one transaction,
+  // so a run killed between batches asks again only for the issues not written.
+  void graphql_timelines(const std::vector<TimelineCandidate>& todo, const std::string& kind) {
+    if (todo.empty()) return;
+    if (options_.notice) {
+      const auto queries = static_cast<int64_t>((todo.size() + kIssuesPerQuery - 1) / kIssuesPerQuery);
+      options_.notice(summary_.repository + "  cross-references: " + grouped(queries) + " GraphQL quer" +
+                      (queries == 1 ? "y" : "ies") + " (100 issues a query, for " +
+                      grouped(static_cast<int64_t>(todo.size())) + " " + kind +
+                      "s whose cross-references are missing or older than the issue; more for an issue with "
+                      "over 100 of them)");
+    }
+    const auto [owner, name] = split_repository(canonical_, "mine");
+    auto started = std::chrono::steady_clock::now();
+    for (size_t start = 0; start < todo.size(); start += kIssuesPerQuery) {
+      const size_t end = std::min(todo.size(), start + kIssuesPerQuery);
+      std::vector<int64_t> numbers;
+      for (size_t i = start; i < end; ++i) numbers.push_back(todo[i].number);
+      CrossReferenceBatch batch = fetch_cross_references(github_, owner, name, numbers);
+      Transaction tx(store_.db());
+      for (size_t i = start; i < end; ++i) {
+        auto found = batch.events.find(todo[i].number);
+        // An issue GitHub no longer has keeps no cross-references, and is not asked for again
+        // until it changes.
+        store_timeline(todo[i], found == batch.events.end() ? std::vector<TimelineEvent>{} : std::move(found->second));
+        ++(found == batch.events.end() ? summary_.timelines_missing : summary_.timelines);
+      }
+      tx.commit();
+      double done = static_cast<double>(end);
+      report("timelines", static_cast<int64_t>(end), static_cast<int64_t>(todo.size()), static_cast<int64_t>(end),
+             seconds_since(started) / done * (static_cast<double>(todo.size()) - done));
+    }
+  }
+
+  // Replaces an issue's timeline rows, but those created after --until; an issue with some left
+  // out is marked as not current (for_updated_at NULL), so a later run asks for it again. False
+  // when something was left out.
+  bool store_timeline(const TimelineCandidate& c, std::vector<TimelineEvent> events) {
+    const size_t all = events.size();
+    if (!until_.empty()) {
+      std::erase_if(events, [this](const TimelineEvent& e) { return e.created_at && *e.created_at > until_; });
+    }
+    const bool complete = events.size() == all;
+    summary_.timeline_events_after_until += static_cast<int64_t>(all - events.size());
+    replace_timeline(store_, c.id, complete ? c.updated_at : std::nullopt, events);
+    return complete;
   }
 
   void report(const std::string& phase, int64_t done, std::optional<int64_t> total, int64_t items, double eta) {
@@ -373,12 +431,15 @@ json summary_json(const MineSummary& s) {
                      {"new_events", r.new_events},
                      {"event_requests", r.event_requests},
                      {"timelines", r.timelines},
+                     {"timelines_missing", r.timelines_missing},
+                     {"cross_references_via", r.cross_references_via},
                      {"timeline_requests", r.timeline_requests},
                      {"requests", r.requests},
                      {"not_modified", r.not_modified},
                      {"issues_after_until", r.issues_after_until},
                      {"comments_after_until", r.comments_after_until},
-                     {"events_after_until", r.events_after_until}});
+                     {"events_after_until", r.events_after_until},
+                     {"timeline_events_after_until", r.timeline_events_after_until}});
   }
   // The window the run mined ("as of" until), for the provenance of what it stored.
   return {{"repositories", repos},
@@ -401,6 +462,12 @@ MineSummary mine_repositories(Store& store, const Preset& preset, GithubClient& 
     throw Error("--until '" + options.until + "' is before --since '" + options.since + "'");
   if (options.timelines == TimelineMode::kFailureLike && !options.failure_like) {
     throw Error("mine: timelines of failure-like issues need a failure filter");
+  }
+  if (options.timelines != TimelineMode::kNone && options.cross_reference_api == CrossReferenceApi::kGraphql &&
+      !github.has_token()) {
+    throw Error(
+        "mine: cross-references through GraphQL need a token (set GITHUB_TOKEN or GH_TOKEN, or use the REST "
+        "timelines)");
   }
 
   std::optional<RunLock> lock;

@@ -13,9 +13,11 @@
 // from the repository-wide comments listing, and all issue events (closings with their commit,
 // labels, renames, 'marked as duplicate', references from commits) from the repository-wide
 // issue events listing — never one request per issue. Only cross-references from other issues
-// need per-issue timelines (one request per issue): fetched when asked for (TimelineMode), for
-// issues that look like failure reports (or all, with kAll), and only when the issue changed
-// since its timeline was fetched; their cost is announced through MineOptions::notice first.
+// need timelines: fetched when asked for (TimelineMode), for issues that look like failure
+// reports (or all, with kAll), and only when the issue changed since its timeline was fetched;
+// with a token through GraphQL, 100 issues a query (mine/graphql_cross_references.h, which also
+// gives the original a duplicate was marked as), else one REST timeline request per issue. Their
+// cost is announced through MineOptions::notice first.
 //
 // The events listing has no `since`: it is walked newest first and a walk stops at the first
 // page reaching the newest event an earlier walk stored (GitHub's event ids grow with time).
@@ -48,6 +50,10 @@ struct Preset;
 // Per-issue timelines, for cross-references: none (the default), failure-like issues, or all.
 enum class TimelineMode { kNone, kFailureLike, kAll };
 
+// Where cross-references come from: GitHub's GraphQL API (one query per 100 issues, needs a
+// token), the REST timeline (one request per issue), or GraphQL when a token is there (kAuto).
+enum class CrossReferenceApi { kAuto, kGraphql, kRest };
+
 // Whether an issue (title, body, labels) looks like a failure report, for TimelineMode::kFailureLike.
 // The CLI passes the selection's keyword filter (select/failure_filter.h); mining itself does not
 // decide what a failure is.
@@ -72,6 +78,7 @@ struct MineOptions {
   std::string until;
   bool events = true;  // the repository-wide issue events listing
   TimelineMode timelines = TimelineMode::kNone;
+  CrossReferenceApi cross_reference_api = CrossReferenceApi::kAuto;
   FailureLike failure_like;       // required with kFailureLike
   std::vector<std::string> argv;  // recorded in the run
   std::function<void(const MineProgress&)> progress;
@@ -87,8 +94,11 @@ struct RepositoryMineSummary {
   int64_t comments = 0, new_comments = 0;
   int64_t events = 0, new_events = 0;  // issue events listed, and those not stored before
   int64_t timelines = 0, timelines_unchanged = 0;
+  int64_t timelines_missing = 0;     // GraphQL: issues GitHub no longer has (deleted, transferred)
+  std::string cross_references_via;  // 'graphql' or 'rest' when timelines were asked for
   int64_t requests = 0, not_modified = 0, event_requests = 0, timeline_requests = 0;
   int64_t issues_after_until = 0, comments_after_until = 0, events_after_until = 0;  // left out by until
+  int64_t timeline_events_after_until = 0;
 };
 
 struct MineSummary {

@@ -76,4 +76,22 @@ std::vector<DuplicateComment> comments_mentioning_duplicate(Store& store) {
   return out;
 }
 
+std::vector<DuplicateMark> duplicate_marks(Store& store) {
+  std::vector<DuplicateMark> out;
+  // mine/graphql_cross_references.h: *_as_duplicate rows name the original (canonical_*),
+  // *_as_canonical rows the duplicate (duplicate_*).
+  Query q = store.db().query(
+      "SELECT issue_id, event LIKE 'marked%', CASE WHEN event LIKE '%duplicate' THEN "
+      "json_extract(detail, '$.canonical_repository') ELSE json_extract(detail, '$.duplicate_repository') END, "
+      "CASE WHEN event LIKE '%duplicate' THEN json_extract(detail, '$.canonical_number') ELSE "
+      "json_extract(detail, '$.duplicate_number') END AS other, coalesce(created_at, '') FROM timeline_events "
+      "WHERE event IN ('marked_as_duplicate', 'unmarked_as_duplicate', 'marked_as_canonical', "
+      "'unmarked_as_canonical') AND json_valid(detail) AND other IS NOT NULL ORDER BY created_at, issue_id, position");
+  while (q.step()) {
+    if (q.column_is_null(2)) continue;
+    out.push_back({q.column_int(0), q.column_int(1) != 0, q.column_text(2), q.column_int(3), q.column_text(4)});
+  }
+  return out;
+}
+
 }  // namespace firstmile

@@ -1,6 +1,7 @@
 // store/aggregation_input.h — what `firstmile aggregate` reads: the reports in creation order,
 // their comment threads a chunk at a time, their labels; and, for `aggregate eval --gold
-// duplicates`, the comments that may say "Duplicate of ...".
+// duplicates`, the comments that may say "Duplicate of ..." and the duplicate marks that name
+// their original (mined through GraphQL).
 //
 //   for_each_report(store, [&](ReportRow& r) { ... });             // oldest first
 //   auto threads = comment_threads(store, {r1.issue_id, r2.issue_id});  // issue id -> comments
@@ -54,5 +55,17 @@ struct DuplicateComment {
   std::string body;
 };
 std::vector<DuplicateComment> comments_mentioning_duplicate(Store& store);
+
+// A "marked as duplicate" (or its undoing) from a stored timeline that names the other issue:
+// on the duplicate's timeline the original, on the original's the duplicate.
+struct DuplicateMark {
+  int64_t issue_id = 0;          // the timeline's issue
+  bool marked = true;            // false: the mark was undone
+  std::string other_repository;  // OWNER/NAME of the other issue
+  int64_t other_number = 0;
+  std::string created_at;
+};
+// Every such mark, oldest first (then by issue and position).
+std::vector<DuplicateMark> duplicate_marks(Store& store);
 
 }  // namespace firstmile

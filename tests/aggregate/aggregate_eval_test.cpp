@@ -7,6 +7,7 @@
 #include "aggregate/aggregate_eval.h"
 #include "base/error.h"
 #include "store/incident_tables.h"
+#include "store/mining_state.h"
 #include "store/store.h"
 #include "support/files.h"
 
@@ -125,6 +126,36 @@ TEST_CASE("gold 'duplicates' joins issues by Duplicate-of comments in any refere
   std::map<int64_t, int64_t> gold = load_gold_incidents(s.store(), "duplicates");
   // {1, 2} named by 1; {4, other/lib#1 (id 7), other/lib#2 (id 8)} named by 4; the rest in none.
   CHECK(gold == std::map<int64_t, int64_t>{{1, 1}, {2, 1}, {3, 0}, {4, 4}, {5, 0}, {6, 0}, {7, 4}, {8, 4}});
+}
+
+TEST_CASE("gold 'duplicates' also joins issues by duplicate marks naming the original; an undone mark unjoins") {
+  EvalStore s;
+  s.comment(2, "Duplicate of #1");
+  s.comment(6, "Duplicate of #4");
+  // Rows as `mine --cross-references` stores GraphQL's MarkedAsDuplicateEvent and its undoing
+  // (mine/graphql_cross_references.h): on the duplicate the original, on the original the duplicate.
+  auto mark = [](const std::string& event, const std::string& at, const std::string& other, int64_t number) {
+    TimelineEvent e;
+    e.event = event;
+    e.created_at = at;
+    const std::string side = event.find("duplicate") != std::string::npos ? "canonical" : "duplicate";
+    e.detail = "{\"" + side + "_repository\":\"" + other + "\",\"" + side + "_number\":" + std::to_string(number) + "}";
+    return e;
+  };
+  replace_timeline(s.store(), 3, "2024-05-01T00:00:00Z",
+                   {mark("marked_as_duplicate", "2024-05-02T00:00:00Z", "acme/model", 1)});
+  replace_timeline(s.store(), 5, "2024-05-01T00:00:00Z",
+                   {mark("marked_as_duplicate", "2024-05-02T00:00:00Z", "other/lib", 2),
+                    mark("unmarked_as_duplicate", "2024-05-03T00:00:00Z", "other/lib", 2)});
+  replace_timeline(s.store(), 6, "2024-05-01T00:00:00Z",
+                   {mark("marked_as_duplicate", "2024-05-02T00:00:00Z", "acme/model", 4),
+                    mark("unmarked_as_duplicate", "2024-05-03T00:00:00Z", "acme/model", 4)});
+  replace_timeline(s.store(), 7, "2024-05-01T00:00:00Z",
+                   {mark("marked_as_canonical", "2024-05-02T00:00:00Z", "other/lib", 2)});
+  std::map<int64_t, int64_t> gold = load_gold_incidents(s.store(), "duplicates");
+  // {1, 2 (comment), 3 (mark)}; 5 and 6 unmarked (6's comment notwithstanding); {7, 8} from the
+  // original's side.
+  CHECK(gold == std::map<int64_t, int64_t>{{1, 1}, {2, 1}, {3, 1}, {4, 0}, {5, 0}, {6, 0}, {7, 7}, {8, 7}});
 }
 
 TEST_CASE("predicted incidents are the members' numbers; an unknown aggregation says how to make it") {

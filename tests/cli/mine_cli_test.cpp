@@ -273,3 +273,84 @@ TEST_CASE("mine --cross-references prints its cost before it starts, even with -
   CHECK(both.exit_code != 0);
   CHECK(contains(both.err, "--no-events"));
 }
+
+TEST_CASE("with a token, mine --cross-references goes through GraphQL: cost first, errors named, kills resumed") {
+  FakeGithub server;
+  server.add(make_repository("acme", "model", 900, 0, 12));  // 772 issues: 8 queries with --timeline
+  TempDir dir;
+  setenv("GITHUB_TOKEN", kToken, 1);
+  auto timeline_args = [&](const fs::path& db) {
+    std::vector<std::string> args = mine_args(server, db);
+    args.push_back("--timeline");
+    return args;
+  };
+  CommandResult reference = run_firstmile(timeline_args(dir / "reference.db"));
+  REQUIRE_MESSAGE(reference.exit_code == 0, reference.err);
+  CHECK(contains(reference.err, "acme/model  cross-references: 8 GraphQL queries (100 issues a query, for 772 issues"));
+  CHECK(server.stats().graphql_requests == 8);
+  CHECK(server.stats().timeline_requests == 0);
+  const std::string expected = content_of(dir / "reference.db");
+  REQUIRE(contains(expected, "cross-referenced"));
+
+  // An error GraphQL answers: exit 2, the message names it, the database as it was.
+  REQUIRE(run_firstmile(mine_args(server, dir / "t.db")).exit_code == 0);
+  const std::string before = content_of(dir / "t.db");
+  FakeFaults refusing;
+  refusing.graphql_answer = R"({"data":null,"errors":[{"type":"INSUFFICIENT_SCOPES","message":"Your token has )"
+                            R"(not been granted the required scopes"}]})";
+  server.set_faults(refusing);
+  CommandResult refused = run_firstmile(timeline_args(dir / "t.db"));
+  CHECK(refused.exit_code == 2);
+  CHECK(contains(refused.err, server.url() + "/graphql: GraphQL error: INSUFFICIENT_SCOPES: Your token has not"));
+  CHECK(content_of(dir / "t.db") == before);
+
+  // Killed between and during queries, then resumed: the rows of the uninterrupted run. Each
+  // kill comes once the server has seen a few queries, a few ms after one of them.
+  FakeFaults slow;
+  slow.delay_ms = 20;
+  server.set_faults(slow);
+  std::mt19937 rng(20261203);
+  int partial = 0;  // kills that left some batches written and some not
+  auto written = [&] {
+    firstmile::Store store = firstmile::Store::open(dir / "t.db", firstmile::Database::kMustExist);
+    return store.db().query_int("SELECT count(*) FROM issue_timelines");
+  };
+  for (int trial = 0; trial < 5; ++trial) {
+    server.reset_stats();
+    const int64_t left = (772 - written() + 99) / 100;  // queries the next run sends
+    if (left < 2) break;
+    const int64_t queries = 1 + static_cast<int64_t>(rng() % static_cast<uint32_t>(left - 1));
+    int pid = start_firstmile(timeline_args(dir / "t.db"));
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (server.stats().graphql_requests < queries && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(rng() % 30));
+    kill(pid, SIGKILL);
+    wait_firstmile(pid);
+    partial += written() > 0 && written() < 772;
+  }
+  CHECK(partial >= 1);
+  server.set_faults({});
+  CommandResult resumed = run_firstmile(timeline_args(dir / "t.db"));
+  unsetenv("GITHUB_TOKEN");
+  REQUIRE_MESSAGE(resumed.exit_code == 0, resumed.err);
+  CHECK(content_of(dir / "t.db") == expected);
+  CHECK_FALSE(contains(file_bytes(dir / "t.db"), "TopSecret"));
+
+  // --cross-references-via: rest takes the timelines even with a token; graphql without one is refused.
+  server.reset_stats();
+  setenv("GITHUB_TOKEN", kToken, 1);
+  std::vector<std::string> rest = timeline_args(dir / "rest.db");
+  rest.insert(rest.end(), {"--cross-references-via", "rest"});
+  CommandResult by_rest = run_firstmile(rest);
+  unsetenv("GITHUB_TOKEN");
+  CHECK(by_rest.exit_code == 0);
+  CHECK(server.stats().graphql_requests == 0);
+  CHECK(server.stats().timeline_requests == 772);
+  std::vector<std::string> graphql = timeline_args(dir / "graphql.db");
+  graphql.insert(graphql.end(), {"--cross-references-via", "graphql"});
+  CommandResult no_token = run_firstmile(graphql);
+  CHECK(no_token.exit_code == 2);
+  CHECK(contains(no_token.err, "cross-references through GraphQL need a token"));
+}

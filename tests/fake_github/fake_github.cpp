@@ -1,6 +1,7 @@
 // fake_github.cpp — cpp-httplib server with GitHub's listing, paging and caching rules.
 // Debian builds cpp-httplib as a shared library with zlib (gzip answers) switched on.
 #include "fake_github.h"
+#include "fake_graphql.h"
 
 #include <httplib.h>
 
@@ -182,7 +183,10 @@ struct FakeGithub::State {
   FakeFaults faults;
   FakeStats stats;
   std::time_t reset_at = 0;  // primary limit: when the window resets
+  int64_t graphql_points = 5000;
+  std::time_t graphql_reset = 0;
 
+  void graphql(const httplib::Request& req, httplib::Response& res);
   void handle(const httplib::Request& req, httplib::Response& res);
   void answer_json(const httplib::Request& req, httplib::Response& res, const std::string& body,
                    const std::string& link);
@@ -327,11 +331,17 @@ void FakeGithub::State::handle(const httplib::Request& req, httplib::Response& r
     res.set_content(json{{"requests", stats.requests - 1},
                          {"not_modified", stats.not_modified},
                          {"timeline_requests", stats.timeline_requests},
-                         {"event_requests", stats.event_requests}}
+                         {"event_requests", stats.event_requests},
+                         {"graphql_requests", stats.graphql_requests}}
                         .dump(),
                     "application/json");
     stats = {};
     return;
+  }
+
+  if (req.method == "POST") {
+    if (req.path == "/graphql") return graphql(req, res);
+    return error(404, "Not Found");
   }
 
   // /repos/OWNER/NAME/rest or /repositories/ID/rest
@@ -416,9 +426,95 @@ void FakeGithub::State::handle(const httplib::Request& req, httplib::Response& r
   return error(404, "Not Found");
 }
 
+void FakeGithub::State::graphql(const httplib::Request& req, httplib::Response& res) {
+  ++stats.graphql_requests;
+  const std::time_t now = std::time(nullptr);
+  auto limit_headers = [&](int64_t remaining, std::time_t reset) {
+    res.headers.erase("X-RateLimit-Remaining");
+    res.headers.erase("X-RateLimit-Reset");
+    res.set_header("X-RateLimit-Remaining", std::to_string(remaining));
+    res.set_header("X-RateLimit-Reset", std::to_string(reset));
+  };
+  if (req.get_header_value("Authorization").empty()) {
+    res.status = 401;
+    res.set_content(json{{"message", "This endpoint requires you to be authenticated."},
+                         {"documentation_url", "https://docs.github.com/graphql/guides/forming-calls-with-graphql"}}
+                        .dump(),
+                    "application/json; charset=utf-8");
+    return;
+  }
+  if (faults.graphql_rate_limited > 0) {
+    --faults.graphql_rate_limited;
+    limit_headers(0, now + 1);
+    res.status = 200;
+    res.set_content(json{{"errors", json::array({{{"type", "RATE_LIMITED"},
+                                                  {"code", "graphql_rate_limit"},
+                                                  {"message", "API rate limit already exceeded for user ID 1."}}})}}
+                        .dump(),
+                    "application/json; charset=utf-8");
+    return;
+  }
+  if (!faults.graphql_answer.empty()) {
+    res.status = 200;
+    res.set_content(faults.graphql_answer, "application/json; charset=utf-8");
+    return;
+  }
+  if (faults.graphql_points >= 0) {
+    graphql_points = faults.graphql_points;
+    graphql_reset = now + 1;
+    faults.graphql_points = -1;
+  }
+  if (graphql_reset != 0 && now >= graphql_reset) graphql_points = 5000, graphql_reset = 0;
+  const std::time_t reset = graphql_reset != 0 ? graphql_reset : now + 3600;
+  GraphqlReply reply = answer_graphql(repositories, req.body, graphql_points, iso(reset));
+  stats.graphql_issues += reply.issues;
+  limit_headers(std::max<int64_t>(graphql_points, 0), reset);
+  std::string content = reply.body.dump();
+  if (!faults.malformed_when.empty() && target_of(req).find(faults.malformed_when) != std::string::npos) {
+    content = content.substr(0, content.size() / 2) + "\n{oops";
+  }
+  res.status = reply.status;
+  res.set_content(content, "application/json; charset=utf-8");
+}
+
+void mark_duplicate(FakeRepository& r, int64_t duplicate, int64_t canonical) {
+  json& issue = r.issues[static_cast<size_t>(duplicate - 1)];
+  const std::time_t at = parse_iso8601_utc(issue["created_at"].get<std::string>()).value_or(0) + 600;
+  const int64_t id = duplicate * 10 + 5;
+  json event = {{"id", id}, {"event", "marked_as_duplicate"}, {"actor", user("maintainer")}, {"created_at", iso(at)},
+                {"commit_id", nullptr}};
+  r.timelines[duplicate].push_back(event);
+  event["issue"] = event_issue(issue);
+  r.events.push_back(event);
+  std::sort(r.events.begin(), r.events.end(),
+            [](const json& a, const json& b) { return a["id"].get<int64_t>() > b["id"].get<int64_t>(); });
+  r.duplicate_of[duplicate] = canonical;
+}
+
+void add_cross_references(FakeRepository& r, int64_t number, int count) {
+  const std::string full = r.owner + "/" + r.name;
+  const json& issue = r.issues[static_cast<size_t>(number - 1)];
+  const std::time_t created = parse_iso8601_utc(issue["created_at"].get<std::string>()).value_or(0);
+  for (int k = 0; k < count; ++k) {
+    const int64_t from = 50000 + number * 1000 + k;
+    r.timelines[number].push_back(
+        {{"event", "cross-referenced"},
+         {"actor", user("dev" + std::to_string(k % 7))},
+         {"created_at", iso(created + 300 + k)},
+         {"source",
+          {{"type", "issue"},
+           {"issue",
+            {{"number", from},
+             {"title", "Reference " + std::to_string(k)},
+             {"html_url", "https://github.com/" + full + "/pull/" + std::to_string(from)},
+             {"pull_request", {{"url", "x"}}}}}}}});
+  }
+}
+
 FakeGithub::FakeGithub() : state_(std::make_unique<State>()) {
   State* s = state_.get();
   s->server.Get(".*", [s](const httplib::Request& req, httplib::Response& res) { s->handle(req, res); });
+  s->server.Post(".*", [s](const httplib::Request& req, httplib::Response& res) { s->handle(req, res); });
   s->server.set_tcp_nodelay(true);  // small answers without delayed-ACK stalls
   s->port = s->server.bind_to_any_port("127.0.0.1");
   s->thread = std::thread([s] { s->server.listen_after_bind(); });

@@ -9,8 +9,10 @@
 // per_page, page), /repos/O/N/issues/comments, /repos/O/N/issues/events (newest first, no
 // since), /repos/O/N/issues/K (one issue), /repos/O/N/issues/K/timeline, and the same
 // under /repositories/ID/...; with Link pagination, ETags and 304s, rate-limit headers,
-// gzip when asked for, and 301 redirects from a repository's old name. Faults (5xx bursts,
-// primary and secondary rate limits, slow answers, malformed bodies) are switched on by tests.
+// gzip when asked for, and 301 redirects from a repository's old name; and POST /graphql, the
+// cross-references and duplicate marks of the timelines as GitHub's GraphQL API gives them
+// (fake_graphql.h). Faults (5xx bursts, primary and secondary rate limits, slow answers,
+// malformed bodies, GraphQL errors and limits) are switched on by tests.
 // Used by the tests and by bench/ (mine_requests).
 #pragma once
 
@@ -33,7 +35,8 @@ struct FakeRepository {
   // The repository-wide issue events listing, newest (largest id) first: the timelines' events
   // but cross-references, each with its "issue".
   std::vector<nlohmann::json> events;
-  std::string renamed_from;                                  // an old "owner/name" that answers 301 to this one
+  std::string renamed_from;                 // an old "owner/name" that answers 301 to this one
+  std::map<int64_t, int64_t> duplicate_of;  // GraphQL's canonical of a marked duplicate
 };
 
 // A repository with `issues` issues (every 7th a pull request; some with null bodies, some in
@@ -42,15 +45,24 @@ struct FakeRepository {
 FakeRepository make_repository(const std::string& owner, const std::string& name, int issues, int comments,
                                uint32_t seed);
 
+// Issue `duplicate` marked as a duplicate of `canonical`: an event in its timeline and in the
+// events listing (which, as on GitHub, do not name the original; GraphQL does).
+void mark_duplicate(FakeRepository& repository, int64_t duplicate, int64_t canonical);
+// `count` more cross-references from pull requests in issue `number`'s timeline.
+void add_cross_references(FakeRepository& repository, int64_t number, int count);
+
 struct FakeFaults {
   int fail_next = 0;  // the next N requests answer `fail_status`
   int fail_status = 502;
-  int secondary_next = 0;      // the next N requests answer 403 + retry-after: 1
-  int quota = -1;              // >= 0: 200s left before the primary limit (403, reset in 1 s)
-  int delay_ms = 0;            // every answer waits this long
-  std::string malformed_when;  // a request whose path+query contains this gets broken JSON
-  std::string required_token;  // non-empty: other Authorization headers get 401
+  int secondary_next = 0;           // the next N requests answer 403 + retry-after: 1
+  int quota = -1;                   // >= 0: 200s left before the primary limit (403, reset in 1 s)
+  int delay_ms = 0;                 // every answer waits this long
+  std::string malformed_when;       // a request whose path+query contains this gets broken JSON
+  std::string required_token;       // non-empty: other Authorization headers get 401
   bool echo_authorization = false;  // that 401's message quotes the Authorization header it got
+  std::string graphql_answer;       // non-empty: every GraphQL request gets this body (200)
+  int graphql_rate_limited = 0;     // the next N GraphQL requests: 200 with a RATE_LIMITED error, reset in 1 s
+  int graphql_points = -1;          // >= 0: GraphQL points left in this window (rateLimit), reset in 1 s
 };
 
 struct FakeStats {
@@ -58,6 +70,8 @@ struct FakeStats {
   int64_t not_modified = 0;
   int64_t timeline_requests = 0;
   int64_t event_requests = 0;  // of the repository-wide issue events listing
+  int64_t graphql_requests = 0;
+  int64_t graphql_issues = 0;  // issue fields the GraphQL queries asked for
   int64_t gzip_responses = 0;
   std::vector<std::string> authorizations;  // Authorization headers seen
   std::vector<std::string> targets;         // path?query of every request, in order

@@ -30,18 +30,22 @@ struct Miner {
   FailureFilter filter = FailureFilter::load();
   std::vector<std::string> notices;                     // the client's: waits and retries
   std::function<void(const std::string&)> mine_notice;  // mine's own (the cost of cross-references)
+  std::string token;                                    // sent as the client's token: GraphQL's route
+  CrossReferenceApi api = CrossReferenceApi::kAuto;
 
   MineSummary run(const FakeGithub& server, std::vector<std::string> repositories,
                   TimelineMode timelines = TimelineMode::kNone, int retries = 6, const std::string& until = "") {
     GithubClientOptions o;
     o.api_url = server.url();
     o.max_retries = retries;
+    o.token = token;
     o.retry_wait = std::chrono::milliseconds(1);
     o.notice = [this](const std::string& line) { notices.push_back(line); };
     GithubClient client(o);
     MineOptions m;
     m.repositories = std::move(repositories);
     m.timelines = timelines;
+    m.cross_reference_api = api;
     m.until = until;
     m.notice = mine_notice;
     m.failure_like = [this](const std::string& title, const std::string& body, const std::vector<std::string>& labels) {

@@ -20,6 +20,7 @@ struct MineArgs {
   std::string api_url = "https://api.github.com";
   bool cross_references = false;
   bool timeline_all = false;
+  std::string cross_references_via = "auto";
   bool no_events = false;
   bool verbose = false;
   bool quiet = false;
@@ -41,6 +42,9 @@ MineOptions mine_options(const MineArgs& args, const Preset& preset, const Globa
   options.timelines = args.timeline_all       ? TimelineMode::kAll
                       : args.cross_references ? TimelineMode::kFailureLike
                                               : TimelineMode::kNone;
+  options.cross_reference_api = args.cross_references_via == "graphql" ? CrossReferenceApi::kGraphql
+                                : args.cross_references_via == "rest"  ? CrossReferenceApi::kRest
+                                                                       : CrossReferenceApi::kAuto;
   options.argv = g.argv;
   return options;
 }
@@ -73,10 +77,15 @@ void add_mine_flags(CLI::App* cmd, MineArgs& args) {
                   "The data as of DATE (2024-12-31, through its last second, or 2024-12-31T12:00:00Z): issues and "
                   "comments created after it are not stored, so a re-run gives the same rows");
   auto* cross = cmd->add_flag("--cross-references", args.cross_references,
-                              "Also fetch the timeline of each issue that looks like a failure report, for the "
-                              "references from other issues: one request per issue (the cost is printed first)");
-  auto* all =
-      cmd->add_flag("--timeline", args.timeline_all, "As --cross-references, for every issue (one request per issue)");
+                              "Also fetch the references from other issues (and the original of a duplicate) of "
+                              "each issue that looks like a failure report: with a token one GraphQL query per 100 "
+                              "issues, else one timeline request per issue (the cost is printed first)");
+  auto* all = cmd->add_flag("--timeline", args.timeline_all, "As --cross-references, for every issue");
+  cmd->add_option("--cross-references-via", args.cross_references_via,
+                  "graphql (100 issues a query; needs a token), rest (the timeline, one request per issue), or "
+                  "auto: graphql when a token is there")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"auto", "graphql", "rest"}));
   // --no-timelines kept from when timelines were the only source of events: it fetches neither.
   cmd->add_flag("--no-events,--no-timelines", args.no_events,
                 "Skip the repository-wide issue events listing (closings, labels, renames, duplicates)")
