@@ -14,6 +14,7 @@
 
 #include "base/clock.h"
 #include "mine/git_objects.h"
+#include "mine/git_recent_objects.h"
 
 namespace firstmile {
 
@@ -42,22 +43,26 @@ int tree_order(const git_tree_entry* a, const git_tree_entry* b) {
   return cx < cy ? -1 : cx > cy ? 1 : 0;
 }
 
-TreePtr lookup_tree(git_repository* repo, const git_oid* id, const std::string& sha) {
-  git_tree* raw = nullptr;
-  check(git_tree_lookup(&raw, repo, id), sha, "cannot read a tree");
-  return TreePtr(raw);
+using SharedTree = std::shared_ptr<git_tree>;
+using SharedBlob = std::shared_ptr<git_blob>;
+
+SharedTree lookup_tree(RecentObjects& recent, const git_oid* id, RecentObjects::Side side, const std::string& sha) {
+  int e = 0;
+  SharedTree tree = recent.tree(*id, side, e);
+  check(e, sha, "cannot read a tree");
+  return tree;
 }
 
 // The files that differ between two trees (either may be null: empty), found by comparing
 // entries by id, so that folders equal in both are skipped without being opened: libgit2's
 // tree-to-tree diff walks both trees whole, its cost growing with the tree, not the change.
-void differing_files(git_repository* repo, const git_tree* a, const git_tree* b, const std::string& prefix,
+void differing_files(RecentObjects& recent, const git_tree* a, const git_tree* b, const std::string& prefix,
                      const std::string& sha, std::vector<TreeChange>& out) {
   // Every file under an entry present on one side only (old: a's side).
   auto one_side = [&](const git_tree_entry* e, const std::string& path, bool old) {
     if (git_tree_entry_type(e) == GIT_OBJECT_TREE) {
-      TreePtr sub = lookup_tree(repo, git_tree_entry_id(e), sha);
-      differing_files(repo, old ? sub.get() : nullptr, old ? nullptr : sub.get(), path + "/", sha, out);
+      SharedTree sub = lookup_tree(recent, git_tree_entry_id(e), old ? RecentObjects::kOldSide : RecentObjects::kNewSide, sha);
+      differing_files(recent, old ? sub.get() : nullptr, old ? nullptr : sub.get(), path + "/", sha, out);
       return;
     }
     TreeChange& c = out.emplace_back();
@@ -87,8 +92,9 @@ void differing_files(git_repository* repo, const git_tree* a, const git_tree* b,
       continue;
     std::string path = prefix + git_tree_entry_name(ea);
     if (git_tree_entry_type(ea) == GIT_OBJECT_TREE) {  // then eb is a folder too (tree_order)
-      TreePtr ta = lookup_tree(repo, git_tree_entry_id(ea), sha), tb = lookup_tree(repo, git_tree_entry_id(eb), sha);
-      differing_files(repo, ta.get(), tb.get(), path + "/", sha, out);
+      SharedTree ta = lookup_tree(recent, git_tree_entry_id(ea), RecentObjects::kOldSide, sha);
+      SharedTree tb = lookup_tree(recent, git_tree_entry_id(eb), RecentObjects::kNewSide, sha);
+      differing_files(recent, ta.get(), tb.get(), path + "/", sha, out);
       continue;
     }
     TreeChange& c = out.emplace_back();  // a file, a link or a submodule on both sides
@@ -211,31 +217,32 @@ constexpr uint64_t kLargestDiffed = 0x20000000;
 // Each change diffed blob against blob (git_patch_from_blobs: the same line diff, driver and
 // binary check as the tree diff's patches). Nullopt when a blob is missing: the general way
 // then records what it can.
-std::optional<std::vector<CommitFileRow>> blob_diffs(git_repository* repo, const std::vector<TreeChange>& changes,
+std::optional<std::vector<CommitFileRow>> blob_diffs(RecentObjects& recent, const std::vector<TreeChange>& changes,
                                                      const std::string& sha, AttributeFiles& attributes) {
   std::vector<CommitFileRow> files;
   files.reserve(changes.size());
   git_diff_options options = GIT_DIFF_OPTIONS_INIT;
-  auto blob = [&](git_filemode_t mode, const git_oid& id, BlobPtr& out) {
+  auto blob = [&](git_filemode_t mode, const git_oid& id, RecentObjects::Side side, SharedBlob& out) {
     if (!mode) return true;
-    git_blob* raw = nullptr;
-    int e = git_blob_lookup(&raw, repo, &id);
+    int e = 0;
+    out = recent.blob(id, side, e);
     if (missing_object(e)) return false;
     check(e, sha, "cannot read a file");
-    out.reset(raw);
     return true;
   };
   for (const TreeChange& c : changes) {
-    BlobPtr old_blob, new_blob;
-    if (!blob(c.old_mode, c.old_id, old_blob) || !blob(c.new_mode, c.new_id, new_blob)) return std::nullopt;
+    SharedBlob old_blob, new_blob;
+    if (!blob(c.old_mode, c.old_id, RecentObjects::kOldSide, old_blob) ||
+        !blob(c.new_mode, c.new_id, RecentObjects::kNewSide, new_blob))
+      return std::nullopt;
     git_patch* raw = nullptr;
-    auto size = [](const BlobPtr& b) { return b ? static_cast<uint64_t>(git_blob_rawsize(b.get())) : 0; };
+    auto size = [](const SharedBlob& b) { return b ? static_cast<uint64_t>(git_blob_rawsize(b.get())) : 0; };
     if (attributes.may_apply(c.path) || std::max(size(old_blob), size(new_blob)) > kLargestDiffed) {
       check(git_patch_from_blobs(&raw, old_blob.get(), c.path.c_str(), new_blob.get(), c.path.c_str(), &options),
             sha, "cannot diff a file");
     } else {
       // As buffers, without a repository, the driver is the automatic one, with no lookup.
-      auto content = [](const BlobPtr& b) { return b ? static_cast<const char*>(git_blob_rawcontent(b.get())) : nullptr; };
+      auto content = [](const SharedBlob& b) { return b ? static_cast<const char*>(git_blob_rawcontent(b.get())) : nullptr; };
       check(git_patch_from_buffers(&raw, content(old_blob), size(old_blob), c.path.c_str(), content(new_blob),
                                    size(new_blob), c.path.c_str(), &options),
             sha, "cannot diff a file");
@@ -299,17 +306,25 @@ std::optional<std::string> text_or_null(const char* s) {
   return std::string(s);
 }
 
-std::vector<CommitFileRow> changed_files(git_repository* repo, git_commit* commit, const std::string& sha,
-                                         AttributeFiles& attributes, int64_t& missing_blobs);
+// What one thread reads commits with: its repository, and what it keeps between commits.
+struct CommitReader {
+  explicit CommitReader(git_repository* r) : repo(r), attributes(r), recent(r) {}
+  git_repository* repo;
+  AttributeFiles attributes;
+  RecentObjects recent;
+};
 
-CommitRecord read_commit(git_repository* repo, AttributeFiles& attributes, const git_oid& oid, const std::string& since) {
+std::vector<CommitFileRow> changed_files(CommitReader& reader, git_commit* commit, const std::string& sha,
+                                         int64_t& missing_blobs);
+
+CommitRecord read_commit(CommitReader& reader, const git_oid& oid, const std::string& since) {
   CommitRecord r;
   char hex[GIT_OID_HEXSZ + 1];
   git_oid_tostr(hex, sizeof hex, &oid);
   r.sha = hex;
-  git_commit* raw = nullptr;
-  check(git_commit_lookup(&raw, repo, &oid), r.sha, "cannot read it");
-  CommitPtr commit(raw);
+  int e = 0;
+  std::shared_ptr<git_commit> commit = reader.recent.commit(oid, RecentObjects::kNewSide, e);
+  check(e, r.sha, "cannot read it");
   const git_signature* author = git_commit_author(commit.get());
   const git_signature* committer = git_commit_committer(commit.get());
   // git_time.time counts seconds since the epoch in UTC; the offset only says which clock the
@@ -324,33 +339,34 @@ CommitRecord read_commit(git_repository* repo, AttributeFiles& attributes, const
   r.committer_name = text_or_null(committer->name), r.committer_email = text_or_null(committer->email);
   if (const char* message = git_commit_message(commit.get())) r.message = message;
   r.parents = static_cast<int64_t>(git_commit_parentcount(commit.get()));
-  r.files = changed_files(repo, commit.get(), r.sha, attributes, r.files_without_line_counts);
+  r.files = changed_files(reader, commit.get(), r.sha, r.files_without_line_counts);
+  reader.recent.next_commit();
   return r;
 }
 
 // The files `commit` changed against its first parent. Files whose blobs are missing are
 // listed without line counts, and counted in `missing_blobs`.
-std::vector<CommitFileRow> changed_files(git_repository* repo, git_commit* commit, const std::string& sha,
-                                         AttributeFiles& attributes, int64_t& missing_blobs) {
-  git_tree* tree_raw = nullptr;
-  check(git_commit_tree(&tree_raw, commit), sha, "cannot read its tree");
-  TreePtr tree(tree_raw);
-  TreePtr parent_tree;
+std::vector<CommitFileRow> changed_files(CommitReader& reader, git_commit* commit, const std::string& sha,
+                                         int64_t& missing_blobs) {
+  RecentObjects& recent = reader.recent;
+  int e = 0;
+  SharedTree tree = recent.tree(*git_commit_tree_id(commit), RecentObjects::kNewSide, e);
+  check(e, sha, "cannot read its tree");
+  SharedTree parent_tree;
   if (git_commit_parentcount(commit) > 0) {
-    git_commit* parent_raw = nullptr;
-    check(git_commit_parent(&parent_raw, commit, 0), sha, "cannot read its first parent");
-    CommitPtr parent(parent_raw);
-    check(git_commit_tree(&tree_raw, parent.get()), sha, "cannot read its parent's tree");
-    parent_tree.reset(tree_raw);
+    std::shared_ptr<git_commit> parent = recent.commit(*git_commit_parent_id(commit, 0), RecentObjects::kOldSide, e);
+    check(e, sha, "cannot read its first parent");
+    parent_tree = recent.tree(*git_commit_tree_id(parent.get()), RecentObjects::kOldSide, e);
+    check(e, sha, "cannot read its parent's tree");
   }
   std::vector<TreeChange> changes;
-  differing_files(repo, parent_tree.get(), tree.get(), "", sha, changes);
+  differing_files(recent, parent_tree.get(), tree.get(), "", sha, changes);
   if (changes.empty()) return {};
   std::sort(changes.begin(), changes.end(), [](const TreeChange& x, const TreeChange& y) { return x.path < y.path; });
   if (blob_diffable(changes)) {
-    if (auto files = blob_diffs(repo, changes, sha, attributes)) return std::move(*files);
+    if (auto files = blob_diffs(recent, changes, sha, reader.attributes)) return std::move(*files);
   }
-  return tree_diffs(repo, parent_tree.get(), tree.get(), changes, sha, missing_blobs);
+  return tree_diffs(reader.repo, parent_tree.get(), tree.get(), changes, sha, missing_blobs);
 }
 
 }  // namespace
@@ -364,9 +380,9 @@ void read_commits(git_repository* repo, const std::vector<git_oid>& commits, con
   if (!(git_libgit2_features() & GIT_FEATURE_THREADS)) threads = 1;
   threads = std::min(threads, n / 64 + 1);  // a few dozen commits are not worth a thread
   if (threads <= 1) {
-    AttributeFiles attributes(repo);
+    CommitReader reader(repo);
     for (const git_oid& oid : commits) {
-      CommitRecord r = read_commit(repo, attributes, oid, options.since);
+      CommitRecord r = read_commit(reader, oid, options.since);
       consume(r);
     }
     return;
@@ -389,7 +405,7 @@ void read_commits(git_repository* repo, const std::vector<git_oid>& commits, con
   bool stop = false;
   auto work = [&] {
     RepositoryPtr own;
-    std::optional<AttributeFiles> attributes;
+    std::optional<CommitReader> reader;
     for (;;) {
       // Commits are taken and handed back in blocks: one lock and one wake-up per block.
       size_t first = 0, end = 0;
@@ -410,9 +426,9 @@ void read_commits(git_repository* repo, const std::vector<git_oid>& commits, con
             check(git_repository_open_ext(&raw, path.c_str(), GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr),
                   path + ": cannot open it again");
             own.reset(raw);
-            attributes.emplace(own.get());
+            reader.emplace(own.get());
           }
-          s.record = read_commit(own.get(), *attributes, commits[i], options.since);
+          s.record = read_commit(*reader, commits[i], options.since);
         } catch (...) {
           s.error = std::current_exception();
           failed = true;
