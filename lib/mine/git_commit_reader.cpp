@@ -210,18 +210,44 @@ bool blob_diffable(const std::vector<TreeChange>& changes) {
   return !(added && deleted);
 }
 
-// libgit2 calls larger files binary (DIFF_MAX_FILESIZE); such blobs are diffed as blobs, so
-// whatever it does with them stays the same.
-constexpr uint64_t kLargestDiffed = 0x20000000;
+// Lines added and deleted between two blobs (either null: empty), as libgit2's patch of them
+// counts them, read from its hunk headers alone: with no context lines, a hunk's old and new
+// line counts are its deleted and added lines, and no patch (hunks, lines) is built. Binary
+// blobs (by content, or by a gitattributes driver) get no counts. `path` names the file for
+// the gitattributes lookup; empty, libgit2 looks nothing up and the content decides.
+void count_blob_lines(const git_blob* old_blob, const git_blob* new_blob, const char* path, const std::string& sha,
+                      CommitFileRow& f) {
+  struct Counts {
+    size_t added = 0, deleted = 0;
+    bool binary = false;
+  } counts;
+  git_diff_options options = GIT_DIFF_OPTIONS_INIT;
+  options.context_lines = 0;
+  options.interhunk_lines = 0;
+  auto binary = [](const git_diff_delta*, const git_diff_binary*, void* payload) {
+    static_cast<Counts*>(payload)->binary = true;
+    return 0;
+  };
+  auto hunk = [](const git_diff_delta*, const git_diff_hunk* h, void* payload) {
+    auto* c = static_cast<Counts*>(payload);
+    c->deleted += static_cast<size_t>(h->old_lines);
+    c->added += static_cast<size_t>(h->new_lines);
+    return 0;
+  };
+  check(git_diff_blobs(old_blob, path, new_blob, path, &options, nullptr, binary, hunk, nullptr, &counts), sha,
+        "cannot diff a file");
+  if (counts.binary) return;
+  f.insertions = static_cast<int64_t>(counts.added);
+  f.deletions = static_cast<int64_t>(counts.deleted);
+}
 
-// Each change diffed blob against blob (git_patch_from_blobs: the same line diff, driver and
-// binary check as the tree diff's patches). Nullopt when a blob is missing: the general way
-// then records what it can.
+// Each change diffed blob against blob (the same line diff, driver and binary check as the
+// tree diff's patches). Nullopt when a blob is missing: the general way then records what it
+// can.
 std::optional<std::vector<CommitFileRow>> blob_diffs(RecentObjects& recent, const std::vector<TreeChange>& changes,
                                                      const std::string& sha, AttributeFiles& attributes) {
   std::vector<CommitFileRow> files;
   files.reserve(changes.size());
-  git_diff_options options = GIT_DIFF_OPTIONS_INIT;
   auto blob = [&](git_filemode_t mode, const git_oid& id, RecentObjects::Side side, SharedBlob& out) {
     if (!mode) return true;
     int e = 0;
@@ -235,23 +261,12 @@ std::optional<std::vector<CommitFileRow>> blob_diffs(RecentObjects& recent, cons
     if (!blob(c.old_mode, c.old_id, RecentObjects::kOldSide, old_blob) ||
         !blob(c.new_mode, c.new_id, RecentObjects::kNewSide, new_blob))
       return std::nullopt;
-    git_patch* raw = nullptr;
-    auto size = [](const SharedBlob& b) { return b ? static_cast<uint64_t>(git_blob_rawsize(b.get())) : 0; };
-    if (attributes.may_apply(c.path) || std::max(size(old_blob), size(new_blob)) > kLargestDiffed) {
-      check(git_patch_from_blobs(&raw, old_blob.get(), c.path.c_str(), new_blob.get(), c.path.c_str(), &options),
-            sha, "cannot diff a file");
-    } else {
-      // As buffers, without a repository, the driver is the automatic one, with no lookup.
-      auto content = [](const SharedBlob& b) { return b ? static_cast<const char*>(git_blob_rawcontent(b.get())) : nullptr; };
-      check(git_patch_from_buffers(&raw, content(old_blob), size(old_blob), c.path.c_str(), content(new_blob),
-                                   size(new_blob), c.path.c_str(), &options),
-            sha, "cannot diff a file");
-    }
-    PatchPtr patch(raw);
     CommitFileRow& f = files.emplace_back();
     f.path = c.path;
     f.status = !c.old_mode ? "added" : !c.new_mode ? "deleted" : "modified";
-    count_lines(patch.get(), sha, f);
+    // Without a gitattributes file that could apply, no path: libgit2 then skips its lookups
+    // (four file-system calls per file) and the automatic driver, the content, decides.
+    count_blob_lines(old_blob.get(), new_blob.get(), attributes.may_apply(c.path) ? c.path.c_str() : "", sha, f);
   }
   return files;
 }
