@@ -15,94 +15,13 @@
 #include "base/clock.h"
 #include "mine/git_objects.h"
 #include "mine/git_recent_objects.h"
+#include "mine/git_tree_changes.h"
 
 namespace firstmile {
 
 namespace {
 
-// One path that differs between a commit's tree and its parent's; a mode of 0 means absent on
-// that side (added or deleted).
-struct TreeChange {
-  std::string path;
-  git_oid old_id{}, new_id{};
-  git_filemode_t old_mode = GIT_FILEMODE_UNREADABLE, new_mode = GIT_FILEMODE_UNREADABLE;
-};
-
-// Git's order of tree entries: by name, a folder as if its name ended in '/' ("foo.txt" comes
-// before the folder "foo"). Both trees are sorted so, which the merge below relies on; a
-// mismatch would only list unchanged paths too, never miss a changed one.
-int tree_order(const git_tree_entry* a, const git_tree_entry* b) {
-  const char* x = git_tree_entry_name(a);
-  const char* y = git_tree_entry_name(b);
-  while (*x && *x == *y) ++x, ++y;
-  auto next = [](const char* p, const git_tree_entry* e) -> unsigned char {
-    return *p ? static_cast<unsigned char>(*p) : git_tree_entry_type(e) == GIT_OBJECT_TREE ? '/' : 0;
-  };
-  // Names hold no '/', so equal characters here mean the same name and the same kind.
-  const unsigned char cx = next(x, a), cy = next(y, b);
-  return cx < cy ? -1 : cx > cy ? 1 : 0;
-}
-
-using SharedTree = std::shared_ptr<git_tree>;
 using SharedBlob = std::shared_ptr<git_blob>;
-
-SharedTree lookup_tree(RecentObjects& recent, const git_oid* id, RecentObjects::Side side, const std::string& sha) {
-  int e = 0;
-  SharedTree tree = recent.tree(*id, side, e);
-  check(e, sha, "cannot read a tree");
-  return tree;
-}
-
-// The files that differ between two trees (either may be null: empty), found by comparing
-// entries by id, so that folders equal in both are skipped without being opened: libgit2's
-// tree-to-tree diff walks both trees whole, its cost growing with the tree, not the change.
-void differing_files(RecentObjects& recent, const git_tree* a, const git_tree* b, const std::string& prefix,
-                     const std::string& sha, std::vector<TreeChange>& out) {
-  // Every file under an entry present on one side only (old: a's side).
-  auto one_side = [&](const git_tree_entry* e, const std::string& path, bool old) {
-    if (git_tree_entry_type(e) == GIT_OBJECT_TREE) {
-      SharedTree sub = lookup_tree(recent, git_tree_entry_id(e), old ? RecentObjects::kOldSide : RecentObjects::kNewSide, sha);
-      differing_files(recent, old ? sub.get() : nullptr, old ? nullptr : sub.get(), path + "/", sha, out);
-      return;
-    }
-    TreeChange& c = out.emplace_back();
-    c.path = path;
-    (old ? c.old_id : c.new_id) = *git_tree_entry_id(e);
-    (old ? c.old_mode : c.new_mode) = git_tree_entry_filemode(e);
-  };
-  const size_t na = a ? git_tree_entrycount(a) : 0, nb = b ? git_tree_entrycount(b) : 0;
-  size_t i = 0, j = 0;
-  while (i < na || j < nb) {
-    const git_tree_entry* ea = i < na ? git_tree_entry_byindex(a, i) : nullptr;
-    const git_tree_entry* eb = j < nb ? git_tree_entry_byindex(b, j) : nullptr;
-    const int order = !ea ? 1 : !eb ? -1 : tree_order(ea, eb);
-    if (order < 0) {
-      one_side(ea, prefix + git_tree_entry_name(ea), true);
-      ++i;
-      continue;
-    }
-    if (order > 0) {
-      one_side(eb, prefix + git_tree_entry_name(eb), false);
-      ++j;
-      continue;
-    }
-    ++i, ++j;
-    if (git_oid_equal(git_tree_entry_id(ea), git_tree_entry_id(eb)) &&
-        git_tree_entry_filemode(ea) == git_tree_entry_filemode(eb))
-      continue;
-    std::string path = prefix + git_tree_entry_name(ea);
-    if (git_tree_entry_type(ea) == GIT_OBJECT_TREE) {  // then eb is a folder too (tree_order)
-      SharedTree ta = lookup_tree(recent, git_tree_entry_id(ea), RecentObjects::kOldSide, sha);
-      SharedTree tb = lookup_tree(recent, git_tree_entry_id(eb), RecentObjects::kNewSide, sha);
-      differing_files(recent, ta.get(), tb.get(), path + "/", sha, out);
-      continue;
-    }
-    TreeChange& c = out.emplace_back();  // a file, a link or a submodule on both sides
-    c.path = std::move(path);
-    c.old_id = *git_tree_entry_id(ea), c.new_id = *git_tree_entry_id(eb);
-    c.old_mode = git_tree_entry_filemode(ea), c.new_mode = git_tree_entry_filemode(eb);
-  }
-}
 
 // A blob the object database does not hold (a blobless partial clone fetches them on demand,
 // and libgit2 cannot): the file is still recorded, without its line counts.
@@ -364,24 +283,31 @@ CommitRecord read_commit(CommitReader& reader, const git_oid& oid, const std::st
 std::vector<CommitFileRow> changed_files(CommitReader& reader, git_commit* commit, const std::string& sha,
                                          int64_t& missing_blobs) {
   RecentObjects& recent = reader.recent;
-  int e = 0;
-  SharedTree tree = recent.tree(*git_commit_tree_id(commit), RecentObjects::kNewSide, e);
-  check(e, sha, "cannot read its tree");
-  SharedTree parent_tree;
+  const git_oid* parent_tree_id = nullptr;
+  std::shared_ptr<git_commit> parent;
   if (git_commit_parentcount(commit) > 0) {
-    std::shared_ptr<git_commit> parent = recent.commit(*git_commit_parent_id(commit, 0), RecentObjects::kOldSide, e);
+    int e = 0;
+    parent = recent.commit(*git_commit_parent_id(commit, 0), RecentObjects::kOldSide, e);
     check(e, sha, "cannot read its first parent");
-    parent_tree = recent.tree(*git_commit_tree_id(parent.get()), RecentObjects::kOldSide, e);
-    check(e, sha, "cannot read its parent's tree");
+    parent_tree_id = git_commit_tree_id(parent.get());
   }
   std::vector<TreeChange> changes;
-  differing_files(recent, parent_tree.get(), tree.get(), "", sha, changes);
+  changed_paths(recent, parent_tree_id, git_commit_tree_id(commit), sha, changes);
   if (changes.empty()) return {};
   std::sort(changes.begin(), changes.end(), [](const TreeChange& x, const TreeChange& y) { return x.path < y.path; });
   if (blob_diffable(changes)) {
     if (auto files = blob_diffs(recent, changes, sha, reader.attributes)) return std::move(*files);
   }
-  return tree_diffs(reader.repo, parent_tree.get(), tree.get(), changes, sha, missing_blobs);
+  // The general way needs both trees parsed (libgit2's tree diff); few commits come here.
+  auto tree = [&](const git_oid* id) {
+    if (!id) return std::shared_ptr<git_tree>();
+    int e = 0;
+    auto t = std::reinterpret_pointer_cast<git_tree>(recent.object(*id, GIT_OBJECT_TREE, RecentObjects::kNewSide, e));
+    check(e, sha, "cannot read its tree");
+    return t;
+  };
+  auto parent_tree = tree(parent_tree_id), new_tree = tree(git_commit_tree_id(commit));
+  return tree_diffs(reader.repo, parent_tree.get(), new_tree.get(), changes, sha, missing_blobs);
 }
 
 }  // namespace

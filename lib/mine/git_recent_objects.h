@@ -7,7 +7,7 @@
 //
 //   RecentObjects recent(repo);
 //   int e = 0;
-//   auto tree = recent.tree(id, RecentObjects::kOldSide, e);   // null and e < 0 if unreadable
+//   auto blob = recent.blob(id, RecentObjects::kOldSide, e);   // null and e < 0 if unreadable
 //   ...
 //   recent.next_commit();   // what the old side read is kept; the rest is freed
 //
@@ -28,21 +28,22 @@ class RecentObjects {
  public:
   enum Side { kNewSide, kOldSide };  // only an old side's objects are kept for the next commit
 
-  explicit RecentObjects(git_repository* repo, size_t kept_bytes = size_t{32} << 20)
-      : repo_(repo), limit_(kept_bytes) {}
+  explicit RecentObjects(git_repository* repo, size_t kept_bytes = size_t{32} << 20);
+  ~RecentObjects();
+  RecentObjects(const RecentObjects&) = delete;
+  RecentObjects& operator=(const RecentObjects&) = delete;
 
   // The object `id` of `type`, kept from the commit before or read now; null with `error` set
   // to libgit2's code when it cannot be read (GIT_ENOTFOUND: the pack lacks it).
   std::shared_ptr<git_object> object(const git_oid& id, git_object_t type, Side side, int& error);
-  std::shared_ptr<git_tree> tree(const git_oid& id, Side side, int& error) {
-    return std::reinterpret_pointer_cast<git_tree>(object(id, GIT_OBJECT_TREE, side, error));
-  }
   std::shared_ptr<git_blob> blob(const git_oid& id, Side side, int& error) {
     return std::reinterpret_pointer_cast<git_blob>(object(id, GIT_OBJECT_BLOB, side, error));
   }
   std::shared_ptr<git_commit> commit(const git_oid& id, Side side, int& error) {
     return std::reinterpret_pointer_cast<git_commit>(object(id, GIT_OBJECT_COMMIT, side, error));
   }
+  // A tree as its raw bytes (git_odb_object_data), unparsed: read it with mine/git_tree_changes.h.
+  std::shared_ptr<git_odb_object> tree_data(const git_oid& id, Side side, int& error);
 
   // Call after each commit: the objects its old side read are kept, the others let go.
   void next_commit();
@@ -60,11 +61,21 @@ class RecentObjects {
   struct OidEqual {
     bool operator()(const git_oid& a, const git_oid& b) const { return git_oid_equal(&a, &b); }
   };
-  using Objects = std::unordered_map<git_oid, std::shared_ptr<git_object>, OidHash, OidEqual>;
+  // An object as libgit2 parsed it (git_object), or its raw bytes (git_odb_object).
+  struct Kept {
+    std::shared_ptr<void> object;
+    git_object_t type = GIT_OBJECT_INVALID;
+    bool raw = false;
+    size_t bytes = 0;
+  };
+  using Objects = std::unordered_map<git_oid, Kept, OidHash, OidEqual>;
 
-  void keep(const git_oid& id, const std::shared_ptr<git_object>& object);
+  template <typename Read>
+  std::shared_ptr<void> find_or_read(const git_oid& id, git_object_t type, bool raw, Side side, int& error, Read read);
+  void keep(const git_oid& id, const Kept& kept);
 
   git_repository* repo_;
+  git_odb* odb_ = nullptr;  // the repository's, read directly for raw trees
   size_t limit_;
   Objects kept_;  // the previous commit's old side
   Objects next_;  // this commit's old side, kept at next_commit()

@@ -102,6 +102,8 @@ TEST_CASE("an object the repository lacks, or of another type, gives libgit2's e
   CHECK(e == GIT_ENOTFOUND);
   recent.blob(o.a, RecentObjects::kOldSide, e);
   recent.next_commit();
-  CHECK(recent.tree(o.a, RecentObjects::kNewSide, e) == nullptr);  // kept as a blob, asked as a tree
+  CHECK(recent.tree_data(o.a, RecentObjects::kNewSide, e) == nullptr);  // kept as a blob, asked as a tree
+  CHECK(e < 0);
+  CHECK(recent.commit(o.a, RecentObjects::kNewSide, e) == nullptr);
   CHECK(e < 0);
 }
