@@ -14,6 +14,7 @@
 
 #include "base/clock.h"
 #include "mine/git_objects.h"
+#include "mine/git_pack_reader.h"
 #include "mine/git_recent_objects.h"
 #include "mine/git_tree_changes.h"
 
@@ -242,7 +243,9 @@ std::optional<std::string> text_or_null(const char* s) {
 
 // What one thread reads commits with: its repository, and what it keeps between commits.
 struct CommitReader {
-  explicit CommitReader(git_repository* r) : repo(r), attributes(r), recent(r) {}
+  explicit CommitReader(git_repository* r) : repo(r), attributes(r), recent(r) {
+    add_pack_reader(r);  // delta bases kept: a read builds one delta, not a chain (mine/git_pack_reader.h)
+  }
   git_repository* repo;
   AttributeFiles attributes;
   RecentObjects recent;
