@@ -343,7 +343,7 @@ void read_commits(git_repository* repo, const std::vector<git_oid>& commits, con
     bool filled() const { return record || error; }
   };
   // Long runs of consecutive commits: what a thread kept from one commit (objects, delta bases)
-  // serves its next; with blocks of 16, two threads took 13% more CPU time than with 256. A
+  // serves its next; with blocks of 16, two threads took 6-16% more CPU time than with 256. A
   // short history still gets a few blocks per thread.
   const size_t kBlock = std::clamp<size_t>(n / (threads * 4), 16, 256);
   std::vector<Slot> slots(4096);
