@@ -83,6 +83,7 @@ struct Pack {
 
   bool find(const unsigned char* id, uint64_t& offset) const {
     uint32_t lo = id[0] ? be32(fanout + (id[0] - 1) * 4) : 0, hi = be32(fanout + id[0] * 4);
+    if (hi > count || lo > hi) return false;  // a corrupt fan-out table: leave it to libgit2
     while (lo < hi) {
       const uint32_t mid = lo + (hi - lo) / 2;
       const int c = std::memcmp(ids + static_cast<size_t>(mid) * GIT_OID_RAWSZ, id, GIT_OID_RAWSZ);
