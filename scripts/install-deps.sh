@@ -17,6 +17,7 @@ packages=(
   libssl-dev            # SHA hashes (OpenSSL)
   doctest-dev           # tests
   sqlite3               # the shell users query the store with
+  git                   # the line counts of `firstmile git` are tested against git log --numstat
 )
 
 missing=()

@@ -15,7 +15,9 @@
 // same path as `repo`, hence the same .gitattributes); results wait in a bounded window until
 // their turn, so memory does not grow with the history. The output is the same whatever the
 // number of threads. An error on any thread (or thrown by `consume`) stops the others and is
-// rethrown here, the first in commit order.
+// rethrown here, the first in commit order. Each thread reads objects through
+// mine/git_pack_reader.h (delta bases kept) and keeps a commit's parent side for the next
+// commit (mine/git_recent_objects.h), so consecutive commits go to one thread in runs.
 #pragma once
 
 #include <cstdint>
@@ -43,7 +45,7 @@ struct CommitRecord {
 
 struct CommitReadOptions {
   std::string since;     // ISO 8601 (UTC); commits committed earlier come back with before_since
-  unsigned threads = 0;  // worker threads; 0: one per core but one (none on two cores); 1: this thread only
+  unsigned threads = 0;  // reading threads; 0: one per core (one core: this thread only); 1: this thread only
 };
 
 void read_commits(git_repository* repo, const std::vector<git_oid>& commits, const CommitReadOptions& options,

@@ -45,7 +45,7 @@ struct GitImportOptions {
   std::string ref;                               // branch, tag or revision to walk from; empty: HEAD
   std::string since;                             // ISO 8601 date or time (UTC); commits committed earlier are skipped
   std::vector<std::string> argv;                 // recorded in the run
-  unsigned threads = 0;                          // threads diffing commits; 0: one per core but one
+  unsigned threads = 0;                          // threads diffing commits; 0: one per core
   std::function<void(int64_t walked)> progress;  // every 1,000 commits read, and at the end
 };
 

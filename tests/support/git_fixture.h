@@ -60,7 +60,7 @@ class GitFixture {
       }
       git_index_entry entry{};
       entry.path = path.c_str();
-      entry.mode = GIT_FILEMODE_BLOB;
+      entry.mode = modes_.count(path) ? modes_[path] : GIT_FILEMODE_BLOB;
       ok(git_blob_create_from_buffer(&entry.id, repo_, content->data(), content->size()), "blob");
       ok(git_index_add(index, &entry), "add");
     }
@@ -85,6 +85,9 @@ class GitFixture {
     set_branch(branch, sha);
     return sha;
   }
+
+  // The mode `path` is written with from the next commit on (default: a regular file).
+  void set_mode(const std::string& path, git_filemode_t mode) { modes_[path] = mode; }
 
   // Points refs/heads/BRANCH at `sha`; HEAD follows main.
   void set_branch(const std::string& branch, const std::string& sha) {
@@ -133,6 +136,7 @@ class GitFixture {
 
   git_repository* repo_ = nullptr;
   std::map<std::string, std::string> tips_;
+  std::map<std::string, git_filemode_t> modes_;
 };
 
 }  // namespace firstmile::testing

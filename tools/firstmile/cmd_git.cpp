@@ -27,7 +27,7 @@ void add_git(CLI::App& app, std::shared_ptr<Globals> g) {
   cmd->add_option("--ref", args->options.ref, "Branch, tag or revision to walk from (default: HEAD)");
   cmd->add_option("--since", args->options.since,
                   "Skip commits committed before this UTC date (YYYY-MM-DD[THH:MM:SSZ])");
-  cmd->add_option("--threads", args->options.threads, "Threads diffing commits (default: one per core but one)");
+  cmd->add_option("--threads", args->options.threads, "Threads diffing commits (default: one per core; 1 on a busy machine)");
   cmd->add_option("--cache", args->cache, "Where a URL is cloned (default: <db>.git-cache/OWNER/NAME)");
   cmd->add_option("--preset", args->preset, "Repository preset giving series and models (name or file)")
       ->capture_default_str();
