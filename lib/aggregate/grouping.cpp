@@ -17,15 +17,15 @@ namespace firstmile {
 
 namespace {
 
+// With average linkage, every pair scoring at least kCountedScore is also kept in `counted`
+// for the groups' mean scores (the rest count 0).
+constexpr double kCountedScore = 0.01;
+
 // Step 2 and the score's half of step 3: only the pairs that matter are kept, the linked ones
 // and those the LLM will be asked about (their indexes in `routed`). The score's decision is
 // "linked" at 0.5 or more, and for a report and its best candidate when each is the other's
 // best above the floor; an uncertain pair routed to the LLM keeps that decision when no usable
 // answer comes back.
-// With average linkage, every pair scoring at least kCountedScore is also kept in `counted`
-// for the groups' mean scores (the rest count 0).
-constexpr double kCountedScore = 0.01;
-
 void score_pairs(const std::vector<AggregateReport>& reports, const std::vector<uint64_t>& candidates,
                  const CorpusStatistics& corpus, const SimilarityKnowledge& knowledge, const GroupingOptions& options,
                  Grouping& g, std::vector<size_t>& routed, std::vector<ScoredPair>* counted) {
@@ -93,16 +93,16 @@ void ask_about(const std::vector<AggregateReport>& reports, const std::vector<si
 
 // The pairs the LLM decided count with its answer (1 same, 0 different) in the groups' means.
 void with_llm_answers(const std::vector<PairDecision>& pairs, std::vector<ScoredPair>& counted) {
-  std::unordered_map<uint64_t, double> answered;
+  std::unordered_map<uint64_t, bool> answered;  // pair key -> same
   for (const PairDecision& d : pairs) {
-    if (d.by_llm) answered[(static_cast<uint64_t>(d.a) << 32) | d.b] = d.linked ? 1.0 : 0.0;
+    if (d.by_llm) answered[(static_cast<uint64_t>(d.a) << 32) | d.b] = d.linked;
   }
   if (answered.empty()) return;
   std::erase_if(counted, [&](const ScoredPair& p) {
     return answered.count((static_cast<uint64_t>(p.a) << 32) | p.b) > 0;
   });
-  for (const auto& [key, value] : answered) {
-    if (value > 0) counted.push_back({static_cast<uint32_t>(key >> 32), static_cast<uint32_t>(key & 0xffffffffu), value});
+  for (const PairDecision& d : pairs) {  // in the pairs' order: deterministic sums
+    if (d.by_llm && d.linked) counted.push_back({static_cast<uint32_t>(d.a), static_cast<uint32_t>(d.b), 1.0});
   }
 }
 
