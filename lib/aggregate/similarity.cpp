@@ -334,11 +334,19 @@ void add_embedding_neutral(const std::vector<AggregateReport>& reports, CorpusSt
 
 }  // namespace
 
+// A letter repeated this many times, or '!' or '?' this many, is degenerate output.
+constexpr size_t kRepeatedLetters = 4;
+constexpr size_t kRepeatedMarks = 3;
+
 void title_words(const std::string& text, const SimilarityKnowledge& knowledge, std::vector<std::string>& out) {
   size_t i = 0;
   const size_t n = text.size();
   std::string word;
   auto flush = [&] {
+    // Degenerate output is one letter repeated ("GGGG", "GGGGGGG"): one word however long.
+    if (word.size() >= kRepeatedLetters && std::isalpha(static_cast<unsigned char>(word[0])) &&
+        std::all_of(word.begin(), word.end(), [&](char c) { return c == word[0]; }))
+      word.resize(1), word += '+';
     if (word.size() >= 2 && !knowledge.is_stopword(word) && !std::all_of(word.begin(), word.end(), [](char c) {
           return std::isdigit(static_cast<unsigned char>(c)) || c == '.';
         })) {
@@ -354,6 +362,15 @@ void title_words(const std::string& text, const SimilarityKnowledge& knowledge, 
         word.push_back(static_cast<char>(std::tolower(c)));
       } else {
         flush();
+        // So is a run of '!' or '?' ("!!!!!!", a model's broken output): the word "!+" or "?+".
+        size_t run = 1;
+        while ((c == '!' || c == '?') && i + run < n && text[i + run] == text[i]) ++run;
+        if (run >= kRepeatedMarks) {
+          out.push_back(std::string(1, static_cast<char>(c)) + "+");
+          i += run;
+          previous_cjk = 0;
+          continue;
+        }
       }
       previous_cjk = 0;
       ++i;

@@ -27,7 +27,9 @@
 namespace firstmile {
 
 // Lower-case words of two or more characters (not numbers, not stopwords) and bigrams of
-// adjacent CJK ideographs, in order, appended to `out`.
+// adjacent CJK ideographs, in order, appended to `out`. Degenerate output is one word however
+// long its run: a letter four or more times ("GGGG", "ggggggg" -> "g+"), '!' or '?' three or
+// more ("!!!!!" -> "!+").
 void title_words(const std::string& text, const SimilarityKnowledge& knowledge, std::vector<std::string>& out);
 
 using SparseVector = std::vector<std::pair<uint32_t, float>>;  // sorted by term, L2-normalised

@@ -50,6 +50,16 @@ TEST_CASE("title words are lower case, two characters or more, neither numbers n
         std::vector<std::string>{"keyerror", "qwen2.5", "vllm", "_x"});
 }
 
+TEST_CASE("degenerate output is one word however long its run") {
+  CHECK(words("qwen2 answers GGGG") == std::vector<std::string>{"qwen2", "answers", "g+"});
+  CHECK(words("only ggggggggggg, then GGGGG") == std::vector<std::string>{"only", "g+", "then", "g+"});
+  CHECK(words("qwen prints !!!!!!!!!!!!") == std::vector<std::string>{"qwen", "prints", "!+"});
+  CHECK(words("output: ???") == std::vector<std::string>{"output", "?+"});
+  // Short runs are not: words of three letters, one or two marks.
+  CHECK(words("ggg why!! no? www") == std::vector<std::string>{"ggg", "no", "www"});
+  CHECK(words("!!!GGGG!!!") == std::vector<std::string>{"!+", "g+", "!+"});
+}
+
 TEST_CASE("adjacent CJK ideographs give one bigram per pair") {
   CHECK(words("vllm 部署失败") == std::vector<std::string>{"vllm", "部署", "署失", "失败"});
   CHECK(words("报错：加载") == std::vector<std::string>{"报错", "加载"});  // the full-width colon breaks the run
