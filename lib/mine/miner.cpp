@@ -141,6 +141,8 @@ class RepositoryMiner {
       known_events_below_.reset();
       if (by_event_id && !state.pass_since.empty()) known_events_below_ = std::stoll(state.pass_since);
       reached_known_events_ = false;
+      previous_event_id_.reset();
+      events_oldest_first_ = false;
       bool first = !resumed;
       const std::string first_url = url;
       int64_t items = 0, written = 0, pages_now = 0;
@@ -161,7 +163,9 @@ class RepositoryMiner {
         }
         ++state.pages;
         ++pages_now;
-        const bool last = page.next_url.empty() || reached_known_events_;
+        // The stop at known events assumes the listing newest first, as GitHub gives it; one
+        // that comes oldest first is walked whole instead, every run (no 304 is trusted).
+        const bool last = page.next_url.empty() || (reached_known_events_ && !events_oldest_first_);
         if (last) {
           // A walk that saw nothing leaves `since` as it was, so the next run repeats this
           // very request and gets a 304 for it.
@@ -173,7 +177,11 @@ class RepositoryMiner {
             state.since = left_out_since_;
           // Nor may the next run take a 304 for "nothing new": what it would write depends on
           // its bound, not only on the answer.
-          if (!left_out_since_.empty()) forget_etag(store_, first_url);
+          if (!left_out_since_.empty() || events_oldest_first_) forget_etag(store_, first_url);
+          if (events_oldest_first_ && options_.notice && walk == 0)
+            options_.notice(summary_.repository +
+                            "  issue events: the listing came oldest first, not newest first as GitHub lists it: "
+                            "walked whole, and will be on every run");
           state.pass_since.clear();
           state.pass_started.clear();
           state.pages = 0;
@@ -242,6 +250,8 @@ class RepositoryMiner {
   // An event of the repository-wide listing; true when it was not stored before.
   bool write_event(const json& item, const std::string& where) {
     GithubIssueEvent e = issue_event_from_json(item, where);
+    if (previous_event_id_ && *e.event.github_id > *previous_event_id_) events_oldest_first_ = true;
+    previous_event_id_ = *e.event.github_id;
     if (known_events_below_) {
       reached_known_events_ = reached_known_events_ || *e.event.github_id <= *known_events_below_;
     } else if (e.event.created_at && *e.event.created_at < since_parameter(options_.since)) {
@@ -409,6 +419,8 @@ class RepositoryMiner {
   std::string left_out_since_;                 // this walk: the oldest updated_at of what --until left out
   std::optional<int64_t> known_events_below_;  // events pass: the newest event id stored before it
   bool reached_known_events_ = false;          // events pass: this page reached that event
+  std::optional<int64_t> previous_event_id_;   // events pass: the id of the event read before
+  bool events_oldest_first_ = false;           // events pass: an id grew from one event to the next
   Store& store_;
   GithubClient& github_;
   const MineOptions& options_;

@@ -395,6 +395,10 @@ void FakeGithub::State::handle(const httplib::Request& req, httplib::Response& r
   if (rest == "/issues/comments") return listing(req, res, self_prefix + rest, repo->comments, true);
   if (rest == "/issues/events") {
     ++stats.event_requests;
+    if (faults.events_oldest_first) {
+      std::vector<json> oldest_first(repo->events.rbegin(), repo->events.rend());
+      return listing(req, res, self_prefix + rest, oldest_first, false);
+    }
     return listing(req, res, self_prefix + rest, repo->events, false);
   }
   if (rest.rfind("/issues/", 0) == 0 && rest.size() > 17 && rest.substr(rest.size() - 9) == "/comments") {

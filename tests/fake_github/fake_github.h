@@ -63,6 +63,7 @@ struct FakeFaults {
   std::string graphql_answer;       // non-empty: every GraphQL request gets this body (200)
   int graphql_rate_limited = 0;     // the next N GraphQL requests: 200 with a RATE_LIMITED error, reset in 1 s
   int graphql_points = -1;          // >= 0: GraphQL points left in this window (rateLimit), reset in 1 s
+  bool events_oldest_first = false;  // the events listing oldest (smallest id) first, unlike GitHub
 };
 
 struct FakeStats {

@@ -156,3 +156,36 @@ TEST_CASE("mine --until leaves out events after it, and a run without the bound 
   m.run(server, {"acme/model"});
   CHECK(count(m.store, "SELECT count(*) FROM issue_events WHERE event = 'marked_as_duplicate'") == 1);
 }
+
+TEST_CASE("an events listing that comes oldest first is walked whole, saying so, and misses no new event") {
+  FakeGithub server;
+  server.add(make_repository("acme", "model", 250, 0, 7));
+  FakeFaults f;
+  f.events_oldest_first = true;
+  server.set_faults(f);
+  Miner m;
+  std::vector<std::string> said;
+  m.mine_notice = [&](const std::string& line) { said.push_back(line); };
+  m.run(server, {"acme/model"});
+  CHECK(count(m.store, "SELECT count(*) FROM issue_events") == 500);
+  REQUIRE(said.size() == 1);
+  CHECK(said[0] ==
+        "acme/model  issue events: the listing came oldest first, not newest first as GitHub lists it: walked whole, "
+        "and will be on every run");
+  // A new event lands on the last page: the first page is not trusted (no 304), the walk goes on.
+  server.add_event("acme/model", 9, "marked_as_duplicate");
+  server.reset_stats();
+  MineSummary again = m.run(server, {"acme/model"});
+  CHECK(again.repositories.at(0).new_events == 1);
+  CHECK(count(m.store, "SELECT count(*) FROM issue_events") == 501);
+  CHECK(server.stats().event_requests >= pages(501));
+  // Newest first (as GitHub), the same new event costs a page: the stop at known events holds.
+  FakeGithub newest;
+  newest.add(make_repository("acme", "model", 250, 0, 7));
+  Miner n;
+  n.run(newest, {"acme/model"});
+  newest.add_event("acme/model", 9, "marked_as_duplicate");
+  newest.reset_stats();
+  n.run(newest, {"acme/model"});
+  CHECK(newest.stats().event_requests == 2);
+}
