@@ -185,8 +185,9 @@ void add_aggregate(CLI::App& app, std::shared_ptr<Globals> g) {
   add_llm_options(cmd, args->llm);
   cmd->add_option("--embed-url", args->embed_url,
                   "OpenAI-compatible embeddings endpoint, e.g. http://localhost:8000/v1: the reports' texts are\n"
-                  "SENT there, and the cosine of a pair's embeddings is one more piece of evidence; vectors are\n"
-                  "cached in the database. Key from FIRSTMILE_EMBED_API_KEY, else FIRSTMILE_LLM_API_KEY");
+                  "SENT there, and the cosine of a pair's embeddings is one more piece of evidence, weighing what\n"
+                  "taxonomy/similarity.json says (0 as shipped: fit it on --pairs-out); vectors are cached in the\n"
+                  "database. Key from FIRSTMILE_EMBED_API_KEY, else FIRSTMILE_LLM_API_KEY");
   cmd->add_option("--embed-model", args->embed_model, "Embedding model to ask (with --embed-url)")
       ->capture_default_str();
   cmd->fallthrough();
