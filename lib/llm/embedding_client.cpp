@@ -61,12 +61,7 @@ std::vector<float> read_vector(const json& entry, size_t k, std::string& why) {
 
 }  // namespace
 
-std::string embeddings_url(std::string base_url) {
-  while (!base_url.empty() && base_url.back() == '/') base_url.pop_back();
-  if (base_url.size() >= 3 && base_url.compare(base_url.size() - 3, 3, "/v1") == 0)
-    base_url.resize(base_url.size() - 3);
-  return base_url + "/v1/embeddings";
-}
+std::string embeddings_url(std::string base_url) { return openai_endpoint(std::move(base_url), "embeddings"); }
 
 std::string embedding_api_key_from_env() {
   const char* v = std::getenv("FIRSTMILE_EMBED_API_KEY");
@@ -126,14 +121,7 @@ EmbeddingClient::EmbeddingClient(EmbeddingClientOptions options, Store* store)
 
 EmbeddingClient::~EmbeddingClient() = default;
 
-std::string EmbeddingClient::scrub(std::string text) const {
-  const std::string& key = options_.api_key;
-  if (!key.empty()) {
-    for (size_t p = text.find(key); p != std::string::npos; p = text.find(key, p))
-      text.replace(p, key.size(), "<redacted>");
-  }
-  return redact_secrets(text);
-}
+std::string EmbeddingClient::scrub(std::string text) const { return without_key(std::move(text), options_.api_key); }
 
 void EmbeddingClient::say(const std::function<void(const std::string&)>& sink, const std::string& line) const {
   if (sink) sink(scrub(line));

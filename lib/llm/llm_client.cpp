@@ -82,10 +82,7 @@ std::string llm_api_key_from_env() {
 }
 
 std::string chat_completions_url(std::string base_url) {
-  while (!base_url.empty() && base_url.back() == '/') base_url.pop_back();
-  if (base_url.size() >= 3 && base_url.compare(base_url.size() - 3, 3, "/v1") == 0)
-    base_url.resize(base_url.size() - 3);
-  return base_url + "/v1/chat/completions";
+  return openai_endpoint(std::move(base_url), "chat/completions");
 }
 
 LlmClient::LlmClient(LlmClientOptions options, Store* store) : options_(std::move(options)), store_(store) {
@@ -100,14 +97,7 @@ LlmClient::LlmClient(LlmClientOptions options, Store* store) : options_(std::mov
 
 std::string LlmClient::response_format_mode() const { return kFormatModes[format_level_.load()]; }
 
-std::string LlmClient::scrub(std::string text) const {
-  const std::string& key = options_.api_key;
-  if (!key.empty()) {
-    for (size_t p = text.find(key); p != std::string::npos; p = text.find(key, p))
-      text.replace(p, key.size(), "<redacted>");
-  }
-  return redact_secrets(text);
-}
+std::string LlmClient::scrub(std::string text) const { return without_key(std::move(text), options_.api_key); }
 
 void LlmClient::say(const std::function<void(const std::string&)>& sink, const std::string& line) {
   if (!sink) return;

@@ -1,4 +1,5 @@
-// llm/server_reply.cpp — error messages and Retry-After of an OpenAI-style server.
+// llm/server_reply.cpp — endpoints, error messages, Retry-After and key redaction for an
+// OpenAI-style server.
 #include "llm/server_reply.h"
 
 #include <algorithm>
@@ -10,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/json_file.h"
+#include "base/redact.h"
 #include "base/text.h"
 #include "net/http_client.h"
 
@@ -17,6 +19,21 @@ namespace firstmile {
 
 using nlohmann::json;
 using std::chrono::milliseconds;
+
+std::string openai_endpoint(std::string base_url, const std::string& path) {
+  while (!base_url.empty() && base_url.back() == '/') base_url.pop_back();
+  if (base_url.size() >= 3 && base_url.compare(base_url.size() - 3, 3, "/v1") == 0)
+    base_url.resize(base_url.size() - 3);
+  return base_url + "/v1/" + path;
+}
+
+std::string without_key(std::string text, const std::string& key) {
+  if (!key.empty()) {
+    for (size_t p = text.find(key); p != std::string::npos; p = text.find(key, p))
+      text.replace(p, key.size(), "<redacted>");
+  }
+  return redact_secrets(text);
+}
 
 std::string server_error_message(const std::string& body) {
   json j = json::parse(body, nullptr, false);

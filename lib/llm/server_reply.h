@@ -1,7 +1,10 @@
-// llm/server_reply.h — what the chat and embedding clients read alike from an OpenAI-style server's reply.
+// llm/server_reply.h — what the chat and embedding clients do alike with an OpenAI-style server:
+// its endpoints, its replies, and their key kept out of what they say.
 //
+//   openai_endpoint("http://h:8000/v1/", "embeddings") == "http://h:8000/v1/embeddings"
 //   std::string why = server_error_message(r.body);          // "model 'x' not found"
 //   std::optional<milliseconds> wait = retry_after(r);       // Retry-After, seconds or an HTTP date
+//   std::string line = without_key(message, api_key);        // the key and every secret redacted
 #pragma once
 
 #include <chrono>
@@ -11,6 +14,12 @@
 namespace firstmile {
 
 struct HttpResponse;  // net/http_client.h
+
+// `base_url` + "/v1/" + `path`, with or without a trailing "/" or "/v1" in base_url.
+std::string openai_endpoint(std::string base_url, const std::string& path);
+
+// `text` with every occurrence of `key` (if any) and every registered secret redacted.
+std::string without_key(std::string text, const std::string& key);
 
 // The message of an error body: OpenAI-style {"error": {"message": ...}}, {"error": "..."},
 // {"message": ...} or {"detail": ...}; else the body itself. One line, at most 300 characters.
