@@ -318,6 +318,8 @@ double shared_error_line(const std::vector<uint64_t>& a, const std::vector<uint6
 // reports spread across the corpus (report k with report k + n/2, n/3, ...: deterministic).
 constexpr size_t kNeutralPairs = 4096;
 void add_embedding_neutral(const std::vector<AggregateReport>& reports, CorpusStatistics& c) {
+  if (std::none_of(reports.begin(), reports.end(), [](const AggregateReport& r) { return !r.embedding.empty(); }))
+    return;  // no --embed-url: nothing to sample
   const size_t n = reports.size();
   double sum = 0;
   size_t pairs = 0;
