@@ -155,6 +155,7 @@ def decide_links(pairs, scores, threshold):
 
 
 LINKAGE = ["single"]
+KNOWN_LINKS = [False]
 AVERAGE_MINS = [0.1, 0.2, 0.3, 0.4]
 
 
@@ -249,7 +250,12 @@ def evaluate(sets, weights, threshold, chosen):
             shift = math.log(t / (1 - t))
             folded = 1 / (1 + np.exp(-np.clip(s.X[idx] @ weights - shift, -35, 35))) if idx else np.array([])
             floor = 1 / (1 + math.exp(-(math.log((t / 3) / (1 - t / 3)) - shift)))
-            links = average_links([s.pairs[i] for i in idx], list(folded), minimum, floor if MUTUAL[0] else 1.0)
+            folded = list(folded)
+            if KNOWN_LINKS[0]:  # as `aggregate` does with "known_change_links": such a pair counts 1
+                k, fam, rel = (s.names.index(n) + 1 for n in ("same_known_change", "same_family", "other_release"))
+                folded = [1.0 if s.X[i, k] > 0 and s.X[i, fam] > 0 and s.X[i, rel] == 0 else f
+                          for i, f in zip(idx, folded)]
+            links = average_links([s.pairs[i] for i in idx], folded, minimum, floor if MUTUAL[0] else 1.0)
         else:
             links = decide_links([s.pairs[i] for i in idx], scores, threshold)
         right, predicted, gold = groups_f1(reports, s.truth, links)
@@ -278,6 +284,9 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--set", nargs=3, action="append", metavar=("NAME", "PAIRS", "TRUTH"), required=True)
     ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--known-links", action="store_true",
+                    help="with --linkage average: a pair of one owner sharing a one-incident known change and "
+                         "naming no other release is linked and counts 1 (similarity.json's known_change_links)")
     ap.add_argument("--seeds", default="1,2,3")
     ap.add_argument("--l2", type=float, default=1.0)
     ap.add_argument("--no-mutual", action="store_true", help="link by the threshold alone")
@@ -289,6 +298,7 @@ def main():
     args = ap.parse_args()
     MUTUAL[0] = not args.no_mutual
     LINKAGE[0] = args.linkage
+    KNOWN_LINKS[0] = args.known_links
     sets = [Set(*s) for s in args.set]
     names = sets[0].names  # with different_root_cause tied to same_root_cause
     for s in sets:

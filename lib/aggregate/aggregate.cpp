@@ -184,7 +184,7 @@ IncidentLink link_of(const std::vector<AggregateReport>& reports, const PairDeci
   return {reports[d.a].issue_id,
           reports[d.b].issue_id,
           std::round(d.score * 1000) / 1000,
-          d.by_llm ? "llm" : "score",
+          d.by_llm ? "llm" : d.by_knowledge ? "knowledge" : "score",
           d.linked,
           json_text(evidence)};
 }

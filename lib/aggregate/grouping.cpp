@@ -21,11 +21,26 @@ namespace {
 // for the groups' mean scores (the rest count 0).
 constexpr double kCountedScore = 0.01;
 
+// The one-incident known change two reports of one model family both show, when the knowledge
+// links such pairs and they name no other release of a library; "" otherwise.
+std::string known_cause(const AggregateReport& x, const AggregateReport& y, const PairEvidence& e,
+                        const SimilarityKnowledge& knowledge) {
+  if (!knowledge.known_change_links() || e.same_known_change == 0 || e.same_family == 0 || e.other_release > 0)
+    return "";
+  for (const std::string& change : x.known_changes) {
+    if (knowledge.is_one_incident(change) &&
+        std::find(y.known_changes.begin(), y.known_changes.end(), change) != y.known_changes.end())
+      return change;
+  }
+  return "";
+}
+
 // Step 2 and the score's half of step 3: only the pairs that matter are kept, the linked ones
 // and those the LLM will be asked about (their indexes in `routed`). The score's decision is
 // "linked" at 0.5 or more, and for a report and its best candidate when each is the other's
 // best above the floor; an uncertain pair routed to the LLM keeps that decision when no usable
-// answer comes back.
+// answer comes back. A pair of one known cause (known_cause) is linked whatever its score, is
+// not asked about, and counts 1 in the groups' means.
 void score_pairs(const std::vector<AggregateReport>& reports, const std::vector<uint64_t>& candidates,
                  const CorpusStatistics& corpus, const SimilarityKnowledge& knowledge, const GroupingOptions& options,
                  Grouping& g, std::vector<size_t>& routed, std::vector<ScoredPair>* counted) {
@@ -39,6 +54,7 @@ void score_pairs(const std::vector<AggregateReport>& reports, const std::vector<
     double score;
   };
   std::vector<Scored> kept;
+  std::vector<PairDecision> known;  // pairs linked as one known cause
   // Each report's best-scored candidate (score, other; other == SIZE_MAX: none yet).
   std::vector<std::pair<double, size_t>> best(reports.size(), {-1.0, SIZE_MAX});
   for (uint64_t key : candidates) {
@@ -48,10 +64,17 @@ void score_pairs(const std::vector<AggregateReport>& reports, const std::vector<
     if (options.on_pair) options.on_pair(a, b, evidence, score);
     if (score > best[a].first) best[a] = {score, b};
     if (score > best[b].first) best[b] = {score, a};
-    if (score >= keep_from) kept.push_back({a, b, score});
-    if (counted && score >= kCountedScore)
-      counted->push_back({static_cast<uint32_t>(a), static_cast<uint32_t>(b), score});
+    std::string change = known_cause(reports[a], reports[b], evidence, knowledge);
+    if (!change.empty()) {
+      known.push_back({.a = a, .b = b, .score = score, .linked = true, .by_llm = false, .by_knowledge = true,
+                       .reason = "both show a tell-tale error of " + change + ": one known cause"});
+    } else if (score >= keep_from) {
+      kept.push_back({a, b, score});
+    }
+    if (counted && (score >= kCountedScore || !change.empty()))
+      counted->push_back({static_cast<uint32_t>(a), static_cast<uint32_t>(b), change.empty() ? score : 1.0});
   }
+  for (PairDecision& d : known) g.pairs.push_back(std::move(d));
   for (const Scored& p : kept) {
     const bool mutual = floor < 1 && p.score >= floor && best[p.a].second == p.b && best[p.b].second == p.a;
     const bool by_score = p.score >= 0.5 || mutual;

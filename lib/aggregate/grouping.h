@@ -63,6 +63,7 @@ struct PairDecision {
   double score = 0;
   bool linked = false;
   bool by_llm = false;
+  bool by_knowledge = false;  // linked as one known cause (SimilarityKnowledge::known_change_links)
   std::string reason;
 };
 

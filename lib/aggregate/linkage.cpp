@@ -12,7 +12,7 @@ namespace firstmile {
 
 void join_by_average(size_t reports, const std::vector<ScoredPair>& scores, double minimum,
                      std::vector<PairDecision>& decisions) {
-  auto effective = [](const PairDecision& d) { return d.by_llm ? 1.0 : d.score; };
+  auto effective = [](const PairDecision& d) { return d.by_llm || d.by_knowledge ? 1.0 : d.score; };
   std::vector<size_t> order;
   for (size_t k = 0; k < decisions.size(); ++k) {
     if (decisions[k].linked) order.push_back(k);

@@ -61,7 +61,8 @@ KnownChange parse_change(const json& c, const std::string& origin, size_t index)
   KnownChange change;
   change.id = text_field(c, "id", where);
   where = origin + ": change '" + change.id + "'";
-  check_fields(c, {"id", "library", "versions", "description", "tell_tale_errors", "root_cause"}, where);
+  check_fields(c, {"id", "library", "versions", "description", "tell_tale_errors", "root_cause", "one_incident"},
+               where);
   change.origin = where;
   change.library = text_field(c, "library", where);
   change.versions = text_field(c, "versions", where);
@@ -78,6 +79,12 @@ KnownChange parse_change(const json& c, const std::string& origin, size_t index)
     }
     change.tell_tale_errors.emplace_back(trim(e.get_ref<const std::string&>()));
   }
+  auto one = c.find("one_incident");
+  if (one == c.end() || !one->is_boolean()) {
+    throw Error(where +
+                ": 'one_incident' must be true (one root cause whoever reports it) or false (a kind of failure)");
+  }
+  change.one_incident = one->get<bool>();
   return change;
 }
 

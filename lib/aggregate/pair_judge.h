@@ -48,7 +48,12 @@ struct KnownChange {
   std::string description;
   std::vector<std::string> tell_tale_errors;  // verbatim fragments of what users paste
   std::string root_cause;                     // taxonomy node id, e.g. "rc.env.dependency"
-  std::string origin;                         // "<file>: change '<id>'", for messages
+  // true: every report showing it has one root cause in the study's sense (a release, a defect,
+  // a limit of one code base), so sharing it is evidence of one incident; false: a kind of
+  // failure each user meets in their own setup (an old driver, a small GPU, a new architecture),
+  // shown to the pair judge but no evidence by itself.
+  bool one_incident = false;
+  std::string origin;  // "<file>: change '<id>'", for messages
 };
 
 // What makes two reports of one root cause one cause rather than two look-alikes.
@@ -59,7 +64,8 @@ struct RootCauseNote {
 };
 
 // taxonomy/knowledge/*.json: each file an object with any of "guidance" (strings), "notes"
-// ({root_cause, note}) and "changes" (KnownChange fields; tell_tale_errors non-empty). Change
+// ({root_cause, note}) and "changes" (KnownChange fields; tell_tale_errors non-empty,
+// one_incident true or false). Change
 // ids are unique across files. Parsing knows no taxonomy: check() (which PairJudge calls)
 // verifies that every root_cause is a label-level node of the root_cause dimension.
 struct Knowledge {

@@ -483,7 +483,8 @@ PairEvidence pair_evidence(const std::vector<AggregateReport>& reports, const Co
     shared_body_words(c.body[a], c.body[b], c.body_df, reports.size(), e);
   }
   for (const std::string& change : x.known_changes) {
-    if (std::find(y.known_changes.begin(), y.known_changes.end(), change) != y.known_changes.end())
+    if (std::find(y.known_changes.begin(), y.known_changes.end(), change) != y.known_changes.end() &&
+        knowledge.is_one_incident(change))
       e.same_known_change = 1;
   }
   library_evidence(e, x, y, sa >= 0 && sa == sb, c, window_days, knowledge);
@@ -491,7 +492,9 @@ PairEvidence pair_evidence(const std::vector<AggregateReport>& reports, const Co
   double days = std::fabs(static_cast<double>(x.created - y.created)) / kSecondsPerDay;
   e.close_in_time = std::exp(-days / std::max(window_days, kShortestEvidenceWindowDays));
   e.days_apart = std::log1p(days) / std::log1p(365.0);
-  if (e.same_signature > 0 || e.shared_error_line > 0) e.same_error_far = e.days_apart;
+  // A known change's tell-tale error is chronic by nature (reported as long as old releases are
+  // installed): far apart in time is no evidence against it.
+  if ((e.same_signature > 0 || e.shared_error_line > 0) && e.same_known_change == 0) e.same_error_far = e.days_apart;
   if (x.repository == y.repository) e.same_repository = 1;
   if (x.repository.substr(0, x.repository.find('/')) == y.repository.substr(0, y.repository.find('/')))
     e.same_family = 1;

@@ -78,6 +78,7 @@ struct PairEvidence {
   double rare_shared_words = 0;
   double shared_error_line = 0;  // the rarest error line both paste: log(n / reports pasting it) / log n
   double same_error_far = 0;     // days_apart, when the two share their signature or an error line
+                                 // that is not a known change's tell-tale
   double same_known_change = 0;
   double other_release = 0, other_release_same_error_and_model = 0, other_patch = 0, same_version = 0;
   double version_burst = 0;  // min(log2((others + 1) / (expected others + 1)), cap)

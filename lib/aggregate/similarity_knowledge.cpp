@@ -178,7 +178,9 @@ SimilarityKnowledge SimilarityKnowledge::load(const std::filesystem::path& path)
 SimilarityKnowledge SimilarityKnowledge::parse(std::string_view content, const std::string& origin) {
   json doc = parse_json(content, origin);
   if (!doc.is_object()) throw Error(origin + ": expected an object, got " + json_type_name(doc));
-  check_fields(doc, {"stopwords", "model_families", "libraries", "machine_libraries", "blocking", "pair_score"},
+  check_fields(doc,
+               {"stopwords", "model_families", "libraries", "machine_libraries", "blocking", "pair_score",
+                "known_change_links"},
                origin);
   SimilarityKnowledge k;
   k.origin_ = origin;
@@ -197,20 +199,25 @@ SimilarityKnowledge SimilarityKnowledge::parse(std::string_view content, const s
   }
   k.blocking_ = blocking_of(doc, origin);
   k.weights_ = weights_of(doc, origin);
+  if (auto links = doc.find("known_change_links"); links != doc.end()) {
+    if (!links->is_boolean())
+      throw Error(origin + ": known_change_links: expected true or false, got " + json_type_name(*links));
+    k.known_change_links_ = links->get<bool>();
+  }
   return k;
 }
 
 namespace {
 
-// Lower case, every run of characters that are not letters or digits one space: "KeyError:
-// 'qwen2'" and "KeyError 'qwen2'" read alike.
+// Lower case, every run of characters that are not letters, digits or '_' one space: "KeyError:
+// 'qwen2'" and "KeyError 'qwen2'" read alike, but 'qwen2_moe' stays one word (another model type).
 std::string folded(std::string_view text) {
   std::string out;
   out.reserve(text.size() + 2);
   out.push_back(' ');
   for (char ch : text) {
     unsigned char c = static_cast<unsigned char>(ch);
-    if (std::isalnum(c) || c >= 0x80) {
+    if (std::isalnum(c) || c == '_' || c >= 0x80) {
       out.push_back(static_cast<char>(std::tolower(c)));
     } else if (out.back() != ' ') {
       out.push_back(' ');
@@ -222,15 +229,14 @@ std::string folded(std::string_view text) {
 
 }  // namespace
 
-void SimilarityKnowledge::add_known_changes(
-    const std::vector<std::pair<std::string, std::vector<std::string>>>& changes) {
-  for (const auto& [id, fragments] : changes) {
-    std::vector<std::string> f;
-    for (const std::string& fragment : fragments) {
+void SimilarityKnowledge::add_known_changes(const std::vector<ChangeFragments>& changes) {
+  for (const ChangeFragments& change : changes) {
+    ChangeFragments c{.id = change.id, .fragments = {}, .one_incident = change.one_incident};
+    for (const std::string& fragment : change.fragments) {
       std::string x = folded(fragment);
-      if (x.size() > 2) f.push_back(std::move(x));
+      if (x.size() > 2) c.fragments.push_back(std::move(x));
     }
-    if (!f.empty()) known_changes_.emplace_back(id, std::move(f));
+    if (!c.fragments.empty()) known_changes_.push_back(std::move(c));
   }
 }
 
@@ -238,15 +244,22 @@ std::vector<std::string> SimilarityKnowledge::known_changes_in(const std::string
   std::vector<std::string> out;
   if (known_changes_.empty()) return out;
   const std::string t = folded(text);
-  for (const auto& [id, fragments] : known_changes_) {
-    for (const std::string& f : fragments) {
+  for (const ChangeFragments& change : known_changes_) {
+    for (const std::string& f : change.fragments) {
       if (t.find(f) != std::string::npos) {
-        out.push_back(id);
+        out.push_back(change.id);
         break;
       }
     }
   }
   return out;
+}
+
+bool SimilarityKnowledge::is_one_incident(const std::string& id) const {
+  for (const ChangeFragments& change : known_changes_) {
+    if (change.id == id) return change.one_incident;
+  }
+  return false;
 }
 
 bool SimilarityKnowledge::is_machine_library(std::string_view name) const {

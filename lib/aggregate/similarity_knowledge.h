@@ -94,13 +94,26 @@ class SimilarityKnowledge {
   // "transformers==4.45.0" -> "transformers 4.45.0", "flash_attn 2.5.8" -> "flash-attn 2.5.8".
   std::vector<std::string> library_versions(const std::string& text) const;
 
-  // Known breaking changes (taxonomy/knowledge, pair_judge.h) as (id, tell-tale fragments):
-  // two reports showing a fragment of one change are evidence of one cause, whatever else
-  // their error lines say. Fragments are compared lower case, punctuation as spaces.
-  void add_known_changes(const std::vector<std::pair<std::string, std::vector<std::string>>>& changes);
+  // Known breaking changes (taxonomy/knowledge, pair_judge.h) by id, their tell-tale fragments,
+  // and whether every report showing one has one root cause (false: a kind of failure). Two
+  // reports showing a fragment of one change are candidates; of a one-incident change, evidence
+  // of one cause whatever else their error lines say. Fragments are compared lower case,
+  // punctuation as spaces, whole words at both ends.
+  struct ChangeFragments {
+    std::string id;
+    std::vector<std::string> fragments;
+    bool one_incident = true;
+  };
+  void add_known_changes(const std::vector<ChangeFragments>& changes);
   // The ids of the known changes whose tell-tale fragments `text` shows, in the order added.
   std::vector<std::string> known_changes_in(const std::string& text) const;
+  // Whether the change of this id is one incident (an id never added: false).
+  bool is_one_incident(const std::string& id) const;
 
+  // Whether a pair of one model family that shares a one-incident known change, and names no
+  // other release of a library, is one incident whatever its score (similarity.json's
+  // "known_change_links"; absent: false).
+  bool known_change_links() const { return known_change_links_; }
   const BlockingLimits& blocking() const { return blocking_; }
   const PairScoreWeights& pair_score() const { return weights_; }
 
@@ -113,8 +126,9 @@ class SimilarityKnowledge {
   std::vector<std::string> machine_libraries_;
   std::shared_ptr<const re2::RE2> model_pattern_, library_pattern_;
   BlockingLimits blocking_;
+  bool known_change_links_ = false;
   PairScoreWeights weights_;
-  std::vector<std::pair<std::string, std::vector<std::string>>> known_changes_;  // fragments folded
+  std::vector<ChangeFragments> known_changes_;  // fragments folded
   std::string origin_, hash_;
 };
 

@@ -93,7 +93,7 @@ int64_t insert_incident(Store& store, const std::string& aggregation, const NewI
 struct IncidentLink {
   int64_t issue_a = 0, issue_b = 0;
   double score = 0;
-  std::string decided_by;  // "score" or "llm"
+  std::string decided_by;  // "score", "llm" or "knowledge" (a known cause both show)
   bool linked = false;
   std::string evidence = "{}";  // JSON
 };

@@ -8,7 +8,10 @@
 #include "aggregate/grouping.h"
 #include "aggregate/similarity_knowledge.h"
 #include "aggregate_fixtures.h"
+#include "base/error.h"
+#include "base/json_file.h"
 #include "classify/features.h"
+#include "support/files.h"
 
 using namespace firstmile;
 using namespace firstmile::testing;
@@ -74,6 +77,61 @@ TEST_CASE("the same bursty error links; another version of the library or months
   Grouping w = group_reports(reports, shipped_similarity(), walled);
   CHECK(w.candidates == 3);
   for (const PairDecision& d : w.pairs) CHECK_FALSE((d.a == 3 || d.b == 3));
+}
+
+TEST_CASE("two reports of one family showing one known cause are one incident however far apart") {
+  std::string text = read_file(source_file("taxonomy/similarity.json"));
+  std::string on = text, off_text = text;
+  if (text.find("\"known_change_links\": false") != std::string::npos)
+    on.replace(on.find("\"known_change_links\": false"), 27, "\"known_change_links\": true");
+  else
+    off_text.replace(off_text.find("\"known_change_links\": true"), 26, "\"known_change_links\": false");
+  SimilarityKnowledge k = SimilarityKnowledge::parse(on, "on.json");
+  REQUIRE(k.known_change_links());
+  k.add_known_changes({{"transformers-4.37-qwen2", {"KeyError: 'qwen2'", "Qwen2Tokenizer does not exist"}, true},
+                       {"driver-too-old", {"NVIDIA driver on your system is too old"}, false}});
+  auto with = [&](AggregateReport r, const std::string& owner, const std::string& body) {
+    r.repository = owner + "/model";
+    read_report_features(r, body, nullptr, k, false);
+    return r;
+  };
+  std::vector<AggregateReport> reports = {
+      with(report(0, "cli demo fails on Windows", "", ""), "QwenLM", "Tokenizer class Qwen2Tokenizer does not exist"),
+      with(report(300, "finetune stops at start", "", ""), "QwenLM", "KeyError 'qwen2' from configuration_auto"),
+      // Another family, and another release named by both: the score decides.
+      with(report(5, "quick start broken", "", ""), "acme", "KeyError: 'qwen2'"),
+      with(report(10, "load fails", "", "transformers 4.31.0"), "QwenLM", "KeyError: 'qwen2' with transformers 4.31.0"),
+      with(report(400, "load fails again", "", "transformers 4.36.2"), "QwenLM", "KeyError: 'qwen2', transformers 4.36.2"),
+      // A kind of failure: never linked by the knowledge.
+      with(report(0, "gpu unusable", "", ""), "QwenLM", "The NVIDIA driver on your system is too old"),
+      with(report(200, "no cuda at all", "", ""), "QwenLM", "says the NVIDIA driver on your system is too old")};
+  Grouping g = group_reports(reports, k, {});
+  auto decided = [&](size_t a, size_t b) -> const PairDecision* {
+    for (const PairDecision& d : g.pairs) {
+      if (d.a == a && d.b == b) return &d;
+    }
+    return nullptr;
+  };
+  const PairDecision* known = decided(0, 1);
+  REQUIRE(known);
+  CHECK(known->linked);
+  CHECK(known->by_knowledge);
+  CHECK(known->score < 0.5);  // the score alone would not link them: 300 days apart, no shared words
+  CHECK(known->reason == "both show a tell-tale error of transformers-4.37-qwen2: one known cause");
+  for (const PairDecision& d : g.pairs) {
+    if (!d.by_knowledge) continue;
+    CHECK_FALSE((d.a == 2 || d.b == 2));   // another family
+    CHECK_FALSE((d.a == 3 && d.b == 4));   // both name transformers, at other releases
+    CHECK_FALSE((d.a >= 5 || d.b >= 5));   // a kind of failure
+  }
+  // Switched off in the file: the score decides.
+  SimilarityKnowledge off = SimilarityKnowledge::parse(off_text, "off.json");
+  off.add_known_changes({{"transformers-4.37-qwen2", {"KeyError: 'qwen2'", "Qwen2Tokenizer does not exist"}, true}});
+  Grouping scored = group_reports(reports, off, {});
+  for (const PairDecision& d : scored.pairs) CHECK_FALSE(d.by_knowledge);
+  off_text.replace(off_text.find("\"known_change_links\": false"), 27, "\"known_change_links\": 1");
+  CHECK_THROWS_WITH_AS(SimilarityKnowledge::parse(off_text, "bad.json"),
+                       "bad.json: known_change_links: expected true or false, got number", Error);
 }
 
 TEST_CASE("candidate pairs share a key, the nearest in time first, capped per report and key") {

@@ -49,7 +49,7 @@ Knowledge one_change(const std::string& fields) {
 }
 
 const std::string kChange =
-    R"("id": "x", "library": "vllm", "versions": "any", "description": "d", "tell_tale_errors": ["E"], "root_cause": "rc.env.dependency")";
+    R"("id": "x", "library": "vllm", "versions": "any", "description": "d", "tell_tale_errors": ["E"], "root_cause": "rc.env.dependency", "one_incident": true)";
 
 PairReport qwen_report() {
   return {.repository = "QwenLM/Qwen2.5",
@@ -90,7 +90,7 @@ LlmClientOptions fast_client(const std::string& url, std::vector<std::chrono::mi
 
 TEST_CASE("the shipped knowledge loads and names only root causes of the taxonomy") {
   const Knowledge& k = shipped();
-  CHECK(k.changes.size() == 32);  // breaking_changes.json
+  CHECK(k.changes.size() == 57);  // breaking_changes.json
   CHECK(k.guidance.size() == 6);  // root_causes.json
   CHECK(k.notes.size() == 13);
   CHECK(contains(k.origin, "breaking_changes.json"));
@@ -127,6 +127,29 @@ TEST_CASE("a knowledge change with an empty error list, a mistyped or an unknown
   CHECK_THROWS_WITH_AS(one_change(R"("id": 7)"), "k/changes.json: change 1: 'id' must be a string, got number", Error);
   CHECK_THROWS_WITH_AS(one_change(kChange + R"(, "fix": "upgrade")"),
                        doctest::Contains("k/changes.json: change 'x': unknown field 'fix'"), Error);
+  // Whether it is one incident is said, as true or false, for every change.
+  std::string unsaid = kChange.substr(0, kChange.find(", \"one_incident\""));
+  CHECK_THROWS_WITH_AS(one_change(unsaid), doctest::Contains("change 'x': 'one_incident' must be true"), Error);
+  CHECK_THROWS_WITH_AS(one_change(unsaid + R"(, "one_incident": "yes")"),
+                       doctest::Contains("change 'x': 'one_incident' must be true"), Error);
+  CHECK(one_change(kChange).changes.at(0).one_incident);
+  CHECK_FALSE(one_change(unsaid + R"(, "one_incident": false)").changes.at(0).one_incident);
+}
+
+TEST_CASE("the shipped knowledge counts a kind of failure as no evidence of one incident") {
+  auto change = [](const std::string& id) -> const KnownChange& {
+    for (const KnownChange& c : shipped().changes) {
+      if (c.id == id) return c;
+    }
+    FAIL("no change " << id);
+    throw 0;
+  };
+  CHECK(change("transformers-4.37-qwen2").one_incident);
+  CHECK(change("torch-nccl-missing-windows-macos").one_incident);
+  // Each user's own setup, or a class of architectures: the judge reads them, the score does not.
+  CHECK_FALSE(change("transformers-unknown-model-type").one_incident);
+  CHECK_FALSE(change("torch-driver-too-old").one_incident);
+  CHECK_FALSE(change("flash-attn-undefined-symbol").one_incident);
 }
 
 TEST_CASE("a change id used twice across knowledge files is refused") {
@@ -155,12 +178,12 @@ TEST_CASE("loading a folder without knowledge files is refused") {
 
 TEST_CASE("the judge refuses knowledge naming a root cause outside the taxonomy, naming file and entry") {
   Knowledge unknown = one_change(
-      R"("id": "x", "library": "vllm", "versions": "any", "description": "d", "tell_tale_errors": ["E"], "root_cause": "rc.nope")");
+      R"("id": "x", "library": "vllm", "versions": "any", "description": "d", "tell_tale_errors": ["E"], "root_cause": "rc.nope", "one_incident": true)");
   CHECK_THROWS_WITH_AS(PairJudge(taxonomy(), unknown, words()),
                        doctest::Contains("k/changes.json: change 'x': root cause 'rc.nope' is not a root_cause node"),
                        Error);
   Knowledge symptom = one_change(
-      R"("id": "y", "library": "vllm", "versions": "any", "description": "d", "tell_tale_errors": ["E"], "root_cause": "sym.crash")");
+      R"("id": "y", "library": "vllm", "versions": "any", "description": "d", "tell_tale_errors": ["E"], "root_cause": "sym.crash", "one_incident": true)");
   CHECK_THROWS_WITH_AS(PairJudge(taxonomy(), symptom, words()), doctest::Contains("change 'y': root cause 'sym.crash'"),
                        Error);
   Knowledge note = Knowledge::parse({{"k/rc.json", R"({"notes": [{"root_cause": "stage.inference", "note": "n"}]})"}});

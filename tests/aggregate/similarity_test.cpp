@@ -161,12 +161,18 @@ TEST_CASE("reports further apart in time score lower") {
 
 TEST_CASE("words shared by two reports: the body cosine, the rarest shared words and known changes") {
   SimilarityKnowledge k = shipped_similarity();
-  k.add_known_changes({{"transformers-4.37-qwen2", {"KeyError: 'qwen2'", "Qwen2Tokenizer does not exist"}}});
+  k.add_known_changes({{"transformers-4.37-qwen2", {"KeyError: 'qwen2'", "Qwen2Tokenizer does not exist"}, true},
+                       {"driver-too-old", {"driver on your system is too old"}, false}});
   std::vector<AggregateReport> reports;
   const char* const texts[][2] = {{"cli fails", "Tokenizer class Qwen2Tokenizer does not exist or is not imported"},
                                   {"finetune stops", "KeyError 'qwen2' when loading"},
                                   {"unrelated", "something else entirely happens here"},
-                                  {"also unrelated", "nothing in common with the others"}};
+                                  {"also unrelated", "nothing in common with the others"},
+                                  // Another model type, added to transformers later: not the change.
+                                  {"moe load fails", "KeyError: 'qwen2_moe' in configuration_auto"},
+                                  // A kind of failure: candidates, but no evidence of one incident.
+                                  {"gpu gone", "The NVIDIA driver on your system is too old"},
+                                  {"no gpu", "says the NVIDIA driver on your system is too old (found 470)"}};
   for (const auto& t : texts) {
     AggregateReport r = report(0, t[0]);
     read_report_features(r, t[1], nullptr, k, false);
@@ -175,12 +181,16 @@ TEST_CASE("words shared by two reports: the body cosine, the rarest shared words
   CHECK(reports[0].known_changes == std::vector<std::string>{"transformers-4.37-qwen2"});
   CHECK(reports[1].known_changes == std::vector<std::string>{"transformers-4.37-qwen2"});
   CHECK(reports[2].known_changes.empty());
+  CHECK(reports[4].known_changes.empty());
   CorpusStatistics c = corpus_statistics(reports, 14, k);
   PairEvidence linked = pair_evidence(reports, c, 0, 1, 14, k);
   CHECK(linked.same_known_change == 1);
   CHECK(pair_evidence(reports, c, 0, 2, 14, k).same_known_change == 0);
   // One known change is a key: the two are candidates whatever their words.
   CHECK(std::count(c.keys[0].begin(), c.keys[0].end(), "k|transformers-4.37-qwen2") == 1);
+  CHECK(reports[5].known_changes == std::vector<std::string>{"driver-too-old"});
+  CHECK(std::count(c.keys[6].begin(), c.keys[6].end(), "k|driver-too-old") == 1);
+  CHECK(pair_evidence(reports, c, 5, 6, 14, k).same_known_change == 0);
   // Identical text: body cosine 1; no word in common: 0.
   std::vector<AggregateReport> twins = {report(0, "a"), report(0, "a"), report(0, "b")};
   for (AggregateReport& r : twins) read_report_features(r, "vllm engine crashed at startup", nullptr, k, false);

@@ -134,8 +134,8 @@ void run_aggregate(const Globals& g, const AggregateArgs& args) {
   }
   std::optional<LlmClient> client;
   Knowledge knowledge = Knowledge::load();
-  std::vector<std::pair<std::string, std::vector<std::string>>> changes;
-  for (const KnownChange& c : knowledge.changes) changes.emplace_back(c.id, c.tell_tale_errors);
+  std::vector<SimilarityKnowledge::ChangeFragments> changes;
+  for (const KnownChange& c : knowledge.changes) changes.push_back({c.id, c.tell_tale_errors, c.one_incident});
   similarity.add_known_changes(changes);
   o.provenance = {{"pair_knowledge_hash", knowledge.hash}};
   std::optional<PairJudge> judge;
