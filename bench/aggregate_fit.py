@@ -252,8 +252,10 @@ def evaluate(sets, weights, threshold, chosen):
             floor = 1 / (1 + math.exp(-(math.log((t / 3) / (1 - t / 3)) - shift)))
             folded = list(folded)
             if KNOWN_LINKS[0]:  # as `aggregate` does with "known_change_links": such a pair counts 1
-                k, fam, rel = (s.names.index(n) + 1 for n in ("same_known_change", "same_family", "other_release"))
-                folded = [1.0 if s.X[i, k] > 0 and s.X[i, fam] > 0 and s.X[i, rel] == 0 else f
+                k, fam = (s.names.index(n) + 1 for n in ("same_known_change", "same_family"))
+                versions = [s.names.index(n) + 1 for n in ("other_release", "other_release_same_error_and_model",
+                                                           "other_patch", "same_version")]
+                folded = [1.0 if s.X[i, k] > 0 and s.X[i, fam] > 0 and not any(s.X[i, v] for v in versions) else f
                           for i, f in zip(idx, folded)]
             links = average_links([s.pairs[i] for i in idx], folded, minimum, floor if MUTUAL[0] else 1.0)
         else:
@@ -285,8 +287,9 @@ def main():
     ap.add_argument("--set", nargs=3, action="append", metavar=("NAME", "PAIRS", "TRUTH"), required=True)
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--known-links", action="store_true",
-                    help="with --linkage average: a pair of one owner sharing a one-incident known change and "
-                         "naming no other release is linked and counts 1 (similarity.json's known_change_links)")
+                    help="with --linkage average: a pair of one owner sharing a one-incident known change, the two "
+                         "naming no version of one library, is linked and counts 1 (similarity.json's "
+                         "known_change_links)")
     ap.add_argument("--seeds", default="1,2,3")
     ap.add_argument("--l2", type=float, default=1.0)
     ap.add_argument("--no-mutual", action="store_true", help="link by the threshold alone")

@@ -22,10 +22,12 @@ namespace {
 constexpr double kCountedScore = 0.01;
 
 // The one-incident known change two reports of one model family both show, when the knowledge
-// links such pairs and they name no other release of a library; "" otherwise.
+// links such pairs and the two name no version of one library (when both do, the versions
+// speak and the score decides: a storm follows a release); "" otherwise.
 std::string known_cause(const AggregateReport& x, const AggregateReport& y, const PairEvidence& e,
                         const SimilarityKnowledge& knowledge) {
-  if (!knowledge.known_change_links() || e.same_known_change == 0 || e.same_family == 0 || e.other_release > 0)
+  if (!knowledge.known_change_links() || e.same_known_change == 0 || e.same_family == 0 || e.other_release > 0 ||
+      e.other_release_same_error_and_model > 0 || e.other_patch > 0 || e.same_version > 0)
     return "";
   for (const std::string& change : x.known_changes) {
     if (knowledge.is_one_incident(change) &&

@@ -6,6 +6,7 @@
 
 #include "aggregate/aggregate_eval.h"
 #include "aggregate/grouping.h"
+#include "aggregate/similarity.h"
 #include "aggregate/similarity_knowledge.h"
 #include "aggregate_fixtures.h"
 #include "base/error.h"
@@ -98,13 +99,20 @@ TEST_CASE("two reports of one family showing one known cause are one incident ho
   std::vector<AggregateReport> reports = {
       with(report(0, "cli demo fails on Windows", "", ""), "QwenLM", "Tokenizer class Qwen2Tokenizer does not exist"),
       with(report(300, "finetune stops at start", "", ""), "QwenLM", "KeyError 'qwen2' from configuration_auto"),
-      // Another family, and another release named by both: the score decides.
+      // Another family, and versions of one library named by both: the score decides.
       with(report(5, "quick start broken", "", ""), "acme", "KeyError: 'qwen2'"),
       with(report(10, "load fails", "", "transformers 4.31.0"), "QwenLM", "KeyError: 'qwen2' with transformers 4.31.0"),
       with(report(400, "load fails again", "", "transformers 4.36.2"), "QwenLM", "KeyError: 'qwen2', transformers 4.36.2"),
       // A kind of failure: never linked by the knowledge.
       with(report(0, "gpu unusable", "", ""), "QwenLM", "The NVIDIA driver on your system is too old"),
-      with(report(200, "no cuda at all", "", ""), "QwenLM", "says the NVIDIA driver on your system is too old")};
+      with(report(200, "no cuda at all", "", ""), "QwenLM", "says the NVIDIA driver on your system is too old"),
+      // The very error about the very model, at other releases: still other releases.
+      with(report(20, "Qwen1.5-7B fails to load", "", ""), "QwenLM",
+           "Qwen1.5-7B with transformers 4.31.0:\n```\nKeyError: 'qwen2'\n```"),
+      with(report(500, "Qwen1.5-7B load error", "", ""), "QwenLM",
+           "Qwen1.5-7B with transformers 4.36.2:\n```\nKeyError: 'qwen2'\n```"),
+      with(report(30, "KeyError on load", "", ""), "QwenLM", "transformers 4.33.2 says KeyError: 'qwen2'"),
+      with(report(330, "loading stops", "", ""), "QwenLM", "KeyError: 'qwen2' (transformers 4.33.2)")};
   Grouping g = group_reports(reports, k, {});
   auto decided = [&](size_t a, size_t b) -> const PairDecision* {
     for (const PairDecision& d : g.pairs) {
@@ -122,8 +130,13 @@ TEST_CASE("two reports of one family showing one known cause are one incident ho
     if (!d.by_knowledge) continue;
     CHECK_FALSE((d.a == 2 || d.b == 2));   // another family
     CHECK_FALSE((d.a == 3 && d.b == 4));   // both name transformers, at other releases
-    CHECK_FALSE((d.a >= 5 || d.b >= 5));   // a kind of failure
+    CHECK_FALSE((d.a == 5 || d.b == 5 || d.a == 6 || d.b == 6));  // a kind of failure
+    CHECK_FALSE((d.a == 7 && d.b == 8));                            // other releases
+    CHECK_FALSE((d.a == 9 && d.b == 10));                           // the same version
   }
+  CorpusStatistics corpus = corpus_statistics(reports, 14, k);
+  REQUIRE(pair_evidence(reports, corpus, 7, 8, 14, k).other_release_same_error_and_model == 1);
+  REQUIRE(pair_evidence(reports, corpus, 9, 10, 14, k).same_version == 1);
   // Switched off in the file: the score decides.
   SimilarityKnowledge off = SimilarityKnowledge::parse(off_text, "off.json");
   off.add_known_changes({{"transformers-4.37-qwen2", {"KeyError: 'qwen2'", "Qwen2Tokenizer does not exist"}, true}});
