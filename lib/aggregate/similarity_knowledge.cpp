@@ -238,20 +238,32 @@ void SimilarityKnowledge::add_known_changes(const std::vector<ChangeFragments>& 
     }
     if (!c.fragments.empty()) known_changes_.push_back(std::move(c));
   }
+  // A new set for the copy that adds (copies share the old one).
+  RE2::Options options;
+  options.set_max_mem(int64_t{64} << 20);
+  auto set = std::make_shared<RE2::Set>(options, RE2::UNANCHORED);
+  fragment_change_.clear();
+  for (size_t k = 0; k < known_changes_.size(); ++k) {
+    for (const std::string& f : known_changes_[k].fragments) {
+      std::string error;
+      if (set->Add(RE2::QuoteMeta(f), &error) < 0) throw Error("known change '" + known_changes_[k].id + "': " + error);
+      fragment_change_.push_back(k);
+    }
+  }
+  if (!set->Compile()) throw Error("known changes: the tell-tale fragments do not fit in memory together");
+  fragment_set_ = std::move(set);
 }
 
 std::vector<std::string> SimilarityKnowledge::known_changes_in(const std::string& text) const {
   std::vector<std::string> out;
-  if (known_changes_.empty()) return out;
-  const std::string t = folded(text);
-  for (const ChangeFragments& change : known_changes_) {
-    for (const std::string& f : change.fragments) {
-      if (t.find(f) != std::string::npos) {
-        out.push_back(change.id);
-        break;
-      }
-    }
-  }
+  if (known_changes_.empty() || !fragment_set_) return out;
+  std::vector<int> matched;
+  if (!fragment_set_->Match(folded(text), &matched)) return out;
+  std::vector<size_t> changes;
+  for (int m : matched) changes.push_back(fragment_change_[static_cast<size_t>(m)]);
+  std::sort(changes.begin(), changes.end());  // in the order added
+  changes.erase(std::unique(changes.begin(), changes.end()), changes.end());
+  for (size_t k : changes) out.push_back(known_changes_[k].id);
   return out;
 }
 

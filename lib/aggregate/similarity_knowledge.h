@@ -17,6 +17,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -24,9 +25,8 @@
 #include <unordered_set>
 #include <vector>
 
-namespace re2 {
-class RE2;
-}
+#include <re2/re2.h>
+#include <re2/set.h>
 
 namespace firstmile {
 
@@ -129,6 +129,9 @@ class SimilarityKnowledge {
   bool known_change_links_ = false;
   PairScoreWeights weights_;
   std::vector<ChangeFragments> known_changes_;  // fragments folded
+  // Every fragment at once (one pass over a text), and the change each belongs to.
+  std::shared_ptr<const re2::RE2::Set> fragment_set_;
+  std::vector<size_t> fragment_change_;
   std::string origin_, hash_;
 };
 
