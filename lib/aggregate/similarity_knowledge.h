@@ -110,9 +110,9 @@ class SimilarityKnowledge {
   // Whether the change of this id is one incident (an id never added: false).
   bool is_one_incident(const std::string& id) const;
 
-  // Whether a pair of one model family that shares a one-incident known change, and names no
-  // other release of a library, is one incident whatever its score (similarity.json's
-  // "known_change_links"; absent: false).
+  // Whether a pair of one model family that shares a one-incident known change, the two naming
+  // no version of one library, is one incident whatever its score (similarity.json's
+  // "known_change_links"; absent: false; grouping.cpp, known_cause).
   bool known_change_links() const { return known_change_links_; }
   const BlockingLimits& blocking() const { return blocking_; }
   const PairScoreWeights& pair_score() const { return weights_; }
