@@ -128,7 +128,10 @@ void count_grouping(const Grouping& g, AggregateSummary& s) {
   s.uncertain_pairs = g.uncertain;
   s.routed = g.routed;
   s.answered = g.answered;
-  for (const PairDecision& d : g.pairs) s.linked_pairs += d.linked;
+  for (const PairDecision& d : g.pairs) {
+    s.linked_pairs += d.linked;
+    s.known_cause_links += d.linked && d.by_knowledge;
+  }
   s.incidents = static_cast<int64_t>(g.groups.size());
   for (const auto& group : g.groups) {
     s.reports_in_incidents += static_cast<int64_t>(group.size());
@@ -196,6 +199,7 @@ json summary_json(const AggregateSummary& s, const std::string& llm_model) {
           {"routed", s.routed},
           {"answered", s.answered},
           {"linked_pairs", s.linked_pairs},
+          {"known_cause_links", s.known_cause_links},
           {"incidents", s.incidents},
           {"reports_in_incidents", s.reports_in_incidents},
           {"llm_model", llm_model}};
@@ -289,6 +293,7 @@ void print_aggregate_summary(const AggregateSummary& s, const AggregateOptions& 
       << " reports; the largest has " << s.largest << ") as '" << options.name << "' (run " << s.run_id << ")\n"
       << s.candidate_pairs << " candidate pairs (not all " << (s.reports * (s.reports - 1) / 2) << "), "
       << s.linked_pairs << " linked";
+  if (s.known_cause_links) out << " (" << s.known_cause_links << " as one known cause)";
   if (!s.label_source.empty()) out << "; root causes from '" << s.label_source << "'";
   out << "\n";
   if (options.grouping.route != PairRoute::kRules) {

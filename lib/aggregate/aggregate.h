@@ -62,6 +62,7 @@ struct AggregateSummary {
   int64_t routed = 0;    // sent to the LLM
   int64_t answered = 0;  // decided by the LLM's answer
   int64_t linked_pairs = 0;
+  int64_t known_cause_links = 0;  // of them, linked as one known cause (known_change_links)
   int64_t incidents = 0;  // groups of two or more reports
   int64_t reports_in_incidents = 0;
   int64_t largest = 0;

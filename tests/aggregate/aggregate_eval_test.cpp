@@ -128,7 +128,7 @@ TEST_CASE("gold 'duplicates' joins issues by Duplicate-of comments in any refere
   CHECK(gold == std::map<int64_t, int64_t>{{1, 1}, {2, 1}, {3, 0}, {4, 4}, {5, 0}, {6, 0}, {7, 4}, {8, 4}});
 }
 
-TEST_CASE("gold 'duplicates' also joins issues by duplicate marks naming the original; an undone mark unjoins") {
+TEST_CASE("gold 'duplicates' also joins issues by duplicate marks naming the original, an undone mark unjoins") {
   EvalStore s;
   s.comment(2, "Duplicate of #1");
   s.comment(6, "Duplicate of #4");
@@ -158,7 +158,7 @@ TEST_CASE("gold 'duplicates' also joins issues by duplicate marks naming the ori
   CHECK(gold == std::map<int64_t, int64_t>{{1, 1}, {2, 1}, {3, 1}, {4, 0}, {5, 0}, {6, 0}, {7, 7}, {8, 7}});
 }
 
-TEST_CASE("predicted incidents are the members' numbers; an unknown aggregation says how to make it") {
+TEST_CASE("predicted incidents are the members' numbers, an unknown aggregation says how to make it") {
   EvalStore s;
   CHECK(load_predicted_incidents(s.store(), "default") ==
         std::map<int64_t, int64_t>{{1, 1}, {2, 1}, {3, 1}, {4, 2}, {6, 2}});

@@ -126,7 +126,7 @@ TEST_CASE("reading the reports in chunks gives the incidents of reading them at 
   CHECK(stored_incidents(store, "chunks") == expected);
 }
 
-TEST_CASE("the run's summary records the similarity file's hash and the judge's; the aggregation's does not") {
+TEST_CASE("the run's summary records the similarity file's hash and the judge's, the aggregation's does not") {
   Store store = storm_store(generate_storms({.seed = 3, .reports = 60}));
   AggregateOptions o;
   o.provenance = {{"pair_prompt_hash", "p123"}, {"pair_knowledge_hash", "k456"}};
@@ -144,12 +144,13 @@ TEST_CASE("the run's summary records the similarity file's hash and the judge's;
                                  {"routed", 0},
                                  {"answered", 0},
                                  {"linked_pairs", s.linked_pairs},
+                                 {"known_cause_links", 0},
                                  {"incidents", s.incidents},
                                  {"reports_in_incidents", s.reports_in_incidents},
                                  {"llm_model", ""}});
 }
 
-TEST_CASE("the aggregation row holds the run's settings; running a name again replaces it") {
+TEST_CASE("the aggregation row holds the run's settings, running a name again replaces it") {
   Store store = storm_store(generate_storms({.seed = 3, .reports = 60}));
   AggregateOptions o;
   o.grouping.route = PairRoute::kHybrid;

@@ -44,7 +44,7 @@ TEST_CASE("a chain of pairs stops where its groups are unlike on average") {
   CHECK(connected_groups(4, d) == std::vector<std::vector<size_t>>{{0, 1, 2}});
 }
 
-TEST_CASE("groups alike throughout are joined; the best pairs go first") {
+TEST_CASE("groups alike throughout are joined, the best pairs go first") {
   // Two tight pairs {0,1} and {2,3}, alike across (0.6 each of the four cross pairs), and a
   // look-alike 4 that only resembles 3.
   std::vector<ScoredPair> scores = {{0, 1, 0.95}, {2, 3, 0.9}, {0, 2, 0.6}, {0, 3, 0.6},

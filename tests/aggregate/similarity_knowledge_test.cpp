@@ -152,7 +152,7 @@ TEST_CASE("a pattern that does not compile or that captures is refused with its 
                        Error);
 }
 
-TEST_CASE("library names must be lower case, single words, listed once; machine libraries among them") {
+TEST_CASE("library names must be lower case, single words, listed once, machine libraries among them") {
   SimilarityFile upper;
   upper.libraries = R"([{"name": "vLLM"}])";
   upper.machine_libraries = "[]";

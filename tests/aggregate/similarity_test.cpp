@@ -65,7 +65,7 @@ TEST_CASE("adjacent CJK ideographs give one bigram per pair") {
   CHECK(words("报错：加载") == std::vector<std::string>{"报错", "加载"});  // the full-width colon breaks the run
 }
 
-TEST_CASE("a version agrees with its refinements; another patch level or release does not") {
+TEST_CASE("a version agrees with its refinements, another patch level or release does not") {
   const SimilarityKnowledge& k = shipped_similarity();
   auto agreement = [&k](const std::string& x, const std::string& y) {
     return compare_libraries(report(0, "a", {x}), report(0, "b", {y}), k);
@@ -129,7 +129,7 @@ TEST_CASE("the pair score adds the named weights in log-odds") {
   CHECK(evidence_fields().size() == 22);
 }
 
-TEST_CASE("the same signature in one window adds its full weight; other releases weigh against") {
+TEST_CASE("the same signature in one window adds its full weight, other releases weigh against") {
   const PairScoreWeights& w = shipped_similarity().pair_score();
   const double base = base_of(w);
   const std::string title = "KeyError qwen2 loading";

@@ -7,7 +7,7 @@
 
 using namespace firstmile;
 
-TEST_CASE("invalid JSON names the origin, line and column; comments are allowed") {
+TEST_CASE("invalid JSON names the origin, line and column, comments are allowed") {
   CHECK(parse_json("// a comment\n{\"a\": 1}", "f.json")["a"] == 1);
   CHECK_THROWS_WITH_AS(parse_json("{\n  \"a\": ,\n}", "f.json"), doctest::Contains("f.json: line 2, column"), Error);
 }

@@ -18,7 +18,7 @@ TEST_CASE("a fenced traceback is code, and its last exception line is the signat
   CHECK(f.language == "en");
 }
 
-TEST_CASE("error lines outside fences count; exception names inside sentences do not") {
+TEST_CASE("error lines outside fences count, exception names inside sentences do not") {
   IssueFeatures f = extract_features("t",
                                      "It raises a KeyError sometimes.\nKeyError: 'qwen2'\nRuntimeError: NCCL error in: "
                                      "/opt/pytorch/ProcessGroupNCCL.cpp:1191, unhandled system error\n");
@@ -34,7 +34,7 @@ TEST_CASE("addresses and numbers are stripped from signatures") {
         "Segmentation fault at <addr> in thread <N>");
 }
 
-TEST_CASE("a compiled extension is a path with or without its folders; other file names stay") {
+TEST_CASE("a compiled extension is a path with or without its folders, other file names stay") {
   const char* with_folders =
       "ImportError: /usr/lib/python3.10/site-packages/flash_attn_2_cuda.cpython-310-x86_64-linux-gnu.so: undefined "
       "symbol: _ZN3c104cuda9SetDeviceEi";

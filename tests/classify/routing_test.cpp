@@ -59,7 +59,7 @@ TEST_CASE("routes go to the largest positive gains, at most the allowed number, 
   CHECK(pick_routes({}, 3).empty());
 }
 
-TEST_CASE("a routing block gives the LLM's accuracy; a bad one is refused naming the file") {
+TEST_CASE("a routing block gives the LLM's accuracy, a bad one is refused naming the file") {
   const Taxonomy& t = shipped_taxonomy();
   RuleSet r = RuleSet::parse(t, {{"routing.json", R"({"routing": {"llm_accuracy": {"symptom": 0.8}}})"}});
   CHECK(r.llm_accuracy() == LlmAccuracy{{"symptom", 0.8}});

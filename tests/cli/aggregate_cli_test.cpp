@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "support/files.h"
 #include "support/firstmile_process.h"
 
 using namespace firstmile::testing;
@@ -34,6 +35,40 @@ TEST_CASE("synthetic storms go through import, aggregate, eval and incidents") {
   CHECK(incidents["aggregation"]["route"] == "hybrid");
   CHECK(incidents["aggregation"]["summary"]["reports"] == 400);
   CHECK(incidents["incidents"].size() == incidents["aggregation"]["incidents"].get<size_t>());
+}
+
+TEST_CASE("aggregate links two reports of one known cause however far apart, and says how many") {
+  TempDir dir;
+  std::string db = (dir / "t.db").string();
+  auto issue = [](const std::string& repo, int number, const std::string& day, const std::string& title,
+                  const std::string& body) {
+    return nlohmann::json{{"number", number},
+                          {"title", title},
+                          {"body", body},
+                          {"state", "open"},
+                          {"user", {{"login", "u"}}},
+                          {"labels", nlohmann::json::array()},
+                          {"comments", 0},
+                          {"created_at", day + "T00:00:00Z"},
+                          {"updated_at", day + "T00:00:00Z"},
+                          {"html_url", "https://github.com/meta-llama/" + repo + "/issues/" + std::to_string(number)}};
+  };
+  nlohmann::json issues = nlohmann::json::array(
+      {issue("llama", 673, "2023-08-15", "Llama 2 on Windows 10 fails at startup",
+             "Ran the 7B example with torchrun.\n```\nRuntimeError: Distributed package doesn't have NCCL built in\n```"),
+       issue("llama3", 200, "2024-05-08", "Llama 3 run stops on a laptop",
+             "torchrun warned:\n```\nUserWarning: NCCL support is not compiled\n```\nthen a traceback."),
+       issue("llama", 900, "2023-12-01", "Question about the license", "May I use the weights commercially?")});
+  write_file(dir / "issues.json", issues.dump());
+  REQUIRE(run_firstmile({"import", "issues", (dir / "issues.json").string(), "--db", db}).exit_code == 0);
+  CommandResult agg = run_firstmile({"aggregate", "--db", db});
+  REQUIRE_MESSAGE(agg.exit_code == 0, agg.err);
+  CHECK(agg.out.rfind("Aggregated 3 reports into 1 incidents (2 reports;", 0) == 0);
+  CHECK(agg.out.find(" linked (1 as one known cause)") != std::string::npos);
+  CommandResult list = run_firstmile({"incidents", "--db", db, "--format", "json"});
+  REQUIRE_MESSAGE(list.exit_code == 0, list.err);
+  nlohmann::json j = nlohmann::json::parse(list.out);
+  CHECK(j["aggregation"]["summary"]["known_cause_links"] == 1);
 }
 
 TEST_CASE("aggregate --pairs-out writes every candidate pair's evidence, which eval --pairs ranks") {

@@ -104,7 +104,7 @@ TEST_CASE("a wrong type in a dataset file exits 2 naming file, record and field,
   CHECK(file_bytes(db) == before);
 }
 
-TEST_CASE("an unknown label exits 2 naming file and record; --lenient imports it") {
+TEST_CASE("an unknown label exits 2 naming file and record, --lenient imports it") {
   TempDir dir;
   std::string db = (dir / "t.db").string();
   fs::path bad = dir / "bad";

@@ -255,7 +255,7 @@ TEST_CASE("mine without repositories or preset says what it needs") {
   CHECK(contains(r.err, "no repositories given"));
 }
 
-TEST_CASE("mine --cross-references prints its cost before it starts, even with --quiet; --no-events excludes it") {
+TEST_CASE("mine --cross-references prints its cost before it starts, even with --quiet, --no-events excludes it") {
   FakeGithub server;
   server.add(make_repository("acme", "model", 40, 10, 4));
   TempDir dir;

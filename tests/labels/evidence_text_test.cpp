@@ -19,7 +19,7 @@ TEST_CASE("rules evidence shows the node, its margin and the strongest hits with
   CHECK(evidence_text(evidence, "stage") == "rules: stage.inference");
 }
 
-TEST_CASE("LLM evidence shows the model and rationale; review notes and unknown shapes are kept") {
+TEST_CASE("LLM evidence shows the model and rationale, review notes and unknown shapes are kept") {
   CHECK(evidence_text(R"({"classifier": "llm", "llm": {"model": "m-7b", "rationale": "the loader\nfailed"}})",
                       "symptom") == "LLM m-7b: the loader failed");
   CHECK(evidence_text(R"({"classifier": "rules", "symptom": {"node": "sym.hang", "from_prior": true, "hits": []},

@@ -150,3 +150,22 @@ TEST_CASE("no source file in lib/ is longer than 600 lines") {
     }
   }
 }
+
+TEST_CASE("no test case name holds a semicolon, which ctest would cut and so never run") {
+  // doctest_discover_tests writes each name into a CMake list: a ';' splits it, and the cut
+  // name's --test-case filter matches nothing, which doctest reports as success.
+  const std::regex test_case(R"re(TEST_CASE\(((?:\s*"(?:[^"\\]|\\.)*")+))re");
+  const std::regex literal(R"re("((?:[^"\\]|\\.)*)")re");
+  std::vector<std::string> found;
+  for (auto it = fs::recursive_directory_iterator(kSource / "tests"); it != fs::recursive_directory_iterator(); ++it) {
+    if (it->path().extension() != ".cpp") continue;
+    const std::string text = read(it->path());
+    for (auto m = std::sregex_iterator(text.begin(), text.end(), test_case); m != std::sregex_iterator(); ++m) {
+      std::string name, literals = (*m)[1].str();
+      for (auto l = std::sregex_iterator(literals.begin(), literals.end(), literal); l != std::sregex_iterator(); ++l)
+        name += (*l)[1].str();
+      if (name.find(';') != std::string::npos) found.push_back(it->path().filename().string() + ": " + name);
+    }
+  }
+  CHECK_MESSAGE(found.empty(), "test case names with ';': " << found.size() << (found.empty() ? "" : ", first: " + found[0]));
+}

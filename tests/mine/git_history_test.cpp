@@ -277,7 +277,7 @@ TEST_CASE("the rows are the same whatever the number of threads, and in commit o
   CHECK(dump(8) == one);
 }
 
-TEST_CASE("annotated tags give tagger, date and message; lightweight tags the commit's date") {
+TEST_CASE("annotated tags give tagger, date and message, lightweight tags the commit's date") {
   TempDir dir;
   GitFixture repo(dir / "repo");
   History h = build_history(repo);

@@ -18,7 +18,7 @@ GithubClient client_of(const FakeGithub& server) {
 }
 }  // namespace
 
-TEST_CASE("a renamed repository's answer is followed and marked redirected; a known ETag is answered 304") {
+TEST_CASE("a renamed repository's answer is followed and marked redirected, a known ETag is answered 304") {
   FakeGithub server;
   auto repo = make_repository("QwenLM", "Qwen3", 3, 0, 5);
   repo.renamed_from = "QwenLM/Qwen2.5";

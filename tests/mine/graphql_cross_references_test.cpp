@@ -153,7 +153,7 @@ TEST_CASE("a duplicate mark names its original, on the duplicate only, and selec
   CHECK(dropped == std::set<int64_t>{*m.store.find_issue("acme", "model", 9)});
 }
 
-TEST_CASE("a batch asks for up to 100 issues; one GitHub has not is reported missing, the others read") {
+TEST_CASE("a batch asks for up to 100 issues, one GitHub has not is reported missing, the others read") {
   FakeGithub server;
   server.add(make_repository("acme", "model", 20, 0, 3));
   GithubClient client = client_of(server);
@@ -244,7 +244,7 @@ TEST_CASE("a used-up GraphQL limit is waited out, whether an error says so or th
   CHECK(count(n.store, "SELECT count(*) FROM issue_timelines") == 215);
 }
 
-TEST_CASE("GraphQL without a token is refused before any request; --cross-references-via rest takes the timelines") {
+TEST_CASE("GraphQL without a token is refused before any request, --cross-references-via rest takes the timelines") {
   FakeGithub server;
   server.add(make_repository("acme", "model", 20, 0, 3));
   Miner m;
@@ -302,7 +302,7 @@ TEST_CASE("the token goes to the GraphQL endpoint but not into the database") {
   CHECK(all.find("graphql") != std::string::npos);  // the run's summary says the route
 }
 
-TEST_CASE("a duplicate mark is named from the side of the timeline it is on; other item types are refused") {
+TEST_CASE("a duplicate mark is named from the side of the timeline it is on, other item types are refused") {
   auto subject = [](int64_t n) {
     return nlohmann::json{{"__typename", "Issue"},
                           {"number", n},

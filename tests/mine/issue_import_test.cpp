@@ -176,7 +176,7 @@ TEST_CASE("gh issue list --json: camelCase issues, the repository from the url, 
                              "author_association = 'NONE' AND body = 'try bf16' AND reactions_total = 2") == 1);
 }
 
-TEST_CASE("gh issue view --json writes one object; its comment and the REST one are the same row") {
+TEST_CASE("gh issue view --json writes one object, its comment and the REST one are the same row") {
   TempDir dir;
   nlohmann::json list = nlohmann::json::parse(kGhList);
   write_file(dir / "view.json", list[0].dump(2) + "\n");  // a terminal gets it indented

@@ -56,7 +56,7 @@ TEST_CASE("a string holding JSON is unescaped into the caller's buffer") {
   CHECK(s.at_end());
 }
 
-TEST_CASE("objects and arrays call back for each member and element; skip passes over any value") {
+TEST_CASE("objects and arrays call back for each member and element, skip passes over any value") {
   JsonScanner s(R"( {"a": [1, -2.5, true, false, null, {"x": []}], "b": "two", "n": 12, "m": null} )");
   std::vector<std::string> keys;
   std::optional<std::string> b;

@@ -73,7 +73,7 @@ TEST_CASE("an issue's labels come by source and failure index") {
   CHECK(rows[3].source == "rules");
 }
 
-TEST_CASE("issues labelled by some sources say whether one of them calls it a failure; unknown counts as one") {
+TEST_CASE("issues labelled by some sources say whether one of them calls it a failure, unknown counts as one") {
   Labelled l;
   CHECK(issues_labelled_by(l.store, {"gold"}) == std::map<int64_t, bool>{{l.one, true}, {l.two, true}});
   CHECK(issues_labelled_by(l.store, {"manual"}) == std::map<int64_t, bool>{{l.one, false}});
