@@ -110,6 +110,7 @@ const std::vector<PromptText>& prompt_texts() {
       {"system", "note_label", &PairPrompt::note_label, {}},
       {"system", "errors_label", &PairPrompt::errors_label, {}},
       {"system", "root_cause_label", &PairPrompt::change_root_cause_label, {}},
+      {"system", "kind_label", &PairPrompt::kind_label, {}},
       {"user", "question", &PairPrompt::question, {}},
       {"user", "report_heading", &PairPrompt::report_heading, {}},
       {"user", "opened", &PairPrompt::opened, {}},
@@ -188,7 +189,9 @@ void list_changes(const Taxonomy& t, const Knowledge& k, const PairPrompt& words
     out +=
         "- [" + c.id + "] " + c.library + " (" + c.versions + "): " + c.description + " " + words.errors_label + ": ";
     for (size_t i = 0; i < c.tell_tale_errors.size(); ++i) out += (i ? "; \"" : "\"") + c.tell_tale_errors[i] + "\"";
-    out += ". " + words.change_root_cause_label + ": " + node_label(t, c.root_cause) + ".\n";
+    out += ". " + words.change_root_cause_label + ": " + node_label(t, c.root_cause) + ".";
+    if (!c.one_incident) out += " " + words.kind_label + ".";
+    out += "\n";
   }
 }
 

@@ -91,7 +91,7 @@ struct PairPrompt {
   // The system message.
   std::string task, taxonomy, answer;
   std::string guidance_heading, root_causes_heading, changes_heading;
-  std::string note_label, errors_label, change_root_cause_label;
+  std::string note_label, errors_label, change_root_cause_label, kind_label;
   // The user message.
   std::string question, report_heading, opened;
   std::string title_label, signature_label, error_lines_label, libraries_label, root_cause_label, excerpt_label;

@@ -217,6 +217,13 @@ TEST_CASE("the system prompt holds the guidance, the notes and every known chang
   }
   CHECK(contains(prompt, "rope_scaling` must be a dictionary with two fields"));
   CHECK(contains(prompt, "KeyError: 'qwen2'"));
+  // A kind of failure says so at the end of its line; a one-incident change does not.
+  for (const KnownChange& c : shipped().changes) {
+    size_t at = prompt.find("- [" + c.id + "] ");
+    REQUIRE(at != std::string::npos);
+    std::string line = prompt.substr(at, prompt.find('\n', at) - at);
+    CHECK_MESSAGE(contains(line, words().kind_label) == !c.one_incident, c.id);
+  }
 }
 
 TEST_CASE("the answer schema asks for exactly a boolean and a reason") {
