@@ -1,6 +1,10 @@
 // store/store.cpp — opening the store, runs, and the taxonomies labels were made with.
 #include "store/store.h"
 
+#include <exception>
+#include <system_error>
+#include <utility>
+
 #include "base/clock.h"
 #include "base/error.h"
 #include "base/redact.h"
@@ -9,6 +13,17 @@
 #include "taxonomy/taxonomy.h"
 
 namespace firstmile {
+
+RemoveNewDatabaseOnFailure::RemoveNewDatabaseOnFailure(std::filesystem::path path)
+    : path_(std::move(path)), existed_(std::filesystem::exists(path_)), exceptions_(std::uncaught_exceptions()) {}
+
+RemoveNewDatabaseOnFailure::~RemoveNewDatabaseOnFailure() {
+  if (existed_ || std::uncaught_exceptions() <= exceptions_) return;
+  std::error_code ignored;  // a destructor does not throw; what cannot be removed stays
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+    std::filesystem::remove(std::filesystem::path(path_.string() + suffix), ignored);
+  }
+}
 
 Store Store::open(const std::filesystem::path& path, Database::Mode mode) {
   Database db = Database::open(path, mode);

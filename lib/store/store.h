@@ -153,6 +153,26 @@ struct SourceCount {
   int64_t annotations = 0;
 };
 
+// A command that may create the database undoes that when it fails: declared before the Store,
+// it removes the database file (and its -wal, -shm and -journal files) when it goes out of
+// scope while an exception unwinds, if the file did not exist when it was made. For commands
+// whose whole work is one transaction; a resumable one keeps what it committed.
+//
+//   RemoveNewDatabaseOnFailure undo(g->db);
+//   Store store = Store::open(g->db);
+class RemoveNewDatabaseOnFailure {
+ public:
+  explicit RemoveNewDatabaseOnFailure(std::filesystem::path path);
+  ~RemoveNewDatabaseOnFailure();
+  RemoveNewDatabaseOnFailure(const RemoveNewDatabaseOnFailure&) = delete;
+  RemoveNewDatabaseOnFailure& operator=(const RemoveNewDatabaseOnFailure&) = delete;
+
+ private:
+  std::filesystem::path path_;
+  bool existed_ = false;
+  int exceptions_ = 0;
+};
+
 class Store {
  public:
   static Store open(const std::filesystem::path& path, Database::Mode mode = Database::kCreate);

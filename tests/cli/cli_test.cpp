@@ -115,7 +115,11 @@ TEST_CASE("an unknown label exits 2 naming file and record, --lenient imports it
   CommandResult refused = run_firstmile({"import-dataset", bad.string(), "--db", db});
   CHECK(refused.exit_code == 2);
   CHECK(refused.err.find("m2.json: record 1: field 'ROOT CAUSE': label 'Gremlins'") != std::string::npos);
-  CHECK_FALSE(fs::exists(db));  // validation happens before the database is touched
+  CHECK_FALSE(fs::exists(db));  // a refused import leaves no database where there was none
+  write_file(dir / "broken.json", "[{\"number\": 1, ");
+  CommandResult broken = run_firstmile({"import", "issues", (dir / "broken.json").string(), "--db", db});
+  CHECK(broken.exit_code == 2);
+  CHECK_FALSE(fs::exists(db));
   CommandResult lenient = run_firstmile({"import-dataset", bad.string(), "--db", db, "--lenient"});
   CHECK(lenient.exit_code == 0);
   CHECK(lenient.out.find("Labels outside the taxonomy, imported unmapped: 1") != std::string::npos);

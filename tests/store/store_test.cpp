@@ -10,6 +10,7 @@
 
 using namespace firstmile;
 using firstmile::testing::TempDir;
+namespace fs = std::filesystem;
 
 TEST_CASE("opening a new database creates the schema at the current version with WAL") {
   TempDir dir;
@@ -69,4 +70,25 @@ TEST_CASE("runs record the command with secret flag values redacted") {
   CHECK(argv.find("x.db") != std::string::npos);
   CHECK(s.column_text(1) == "ok");
   CHECK(s.column_int(2) == 1);
+}
+
+TEST_CASE("a failed command removes the database it created, and only that") {
+  TempDir dir;
+  const fs::path fresh = dir / "fresh.db", old = dir / "old.db", kept = dir / "kept.db";
+  Store::open(old);
+  auto fail_with = [](const fs::path& path) {
+    RemoveNewDatabaseOnFailure undo(path);
+    Store store = Store::open(path);
+    throw Error("refused");
+  };
+  CHECK_THROWS_AS(fail_with(fresh), Error);
+  CHECK_FALSE(fs::exists(fresh));
+  CHECK_FALSE(fs::exists(dir / "fresh.db-wal"));
+  CHECK_THROWS_AS(fail_with(old), Error);
+  CHECK(fs::exists(old));  // it was there before
+  {
+    RemoveNewDatabaseOnFailure undo(kept);
+    Store store = Store::open(kept);
+  }
+  CHECK(fs::exists(kept));  // no failure
 }

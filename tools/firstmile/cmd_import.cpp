@@ -68,6 +68,7 @@ void add_import(CLI::App& app, std::shared_ptr<Globals> g) {
   issues->callback([g, args] {
     Preset preset = load_preset(args->preset);
     std::vector<std::filesystem::path> files(args->files.begin(), args->files.end());
+    RemoveNewDatabaseOnFailure undo(g->db);  // a refused import leaves no database where there was none
     Store store = Store::open(g->db);
     IssueImportSummary s = import_issue_files(store, preset, files, {g->argv});
     print_issue_import_summary(s, g->db, std::cout);

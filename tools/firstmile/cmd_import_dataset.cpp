@@ -1,5 +1,4 @@
 // cmd_import_dataset.cpp — `firstmile import-dataset DIR`: a published labelled dataset as gold labels.
-#include <filesystem>
 #include <iostream>
 
 #include "dataset/import.h"
@@ -39,18 +38,9 @@ void add_import_dataset(CLI::App& app, std::shared_ptr<Globals> g) {
     options.lenient = args->lenient;
     if (args->stated_records >= 0) options.stated_records = args->stated_records;
     options.argv = g->argv;
-    // A refused import leaves no database behind where there was none.
-    const bool existed = std::filesystem::exists(g->db);
-    DatasetImportSummary s;
-    try {
-      Store store = Store::open(g->db);
-      s = import_dataset(store, taxonomy, preset, args->dir, options);
-    } catch (...) {
-      if (!existed) {
-        for (const char* suffix : {"", "-wal", "-shm", "-journal"}) std::filesystem::remove(g->db + suffix);
-      }
-      throw;
-    }
+    RemoveNewDatabaseOnFailure undo(g->db);  // a refused import leaves no database where there was none
+    Store store = Store::open(g->db);
+    DatasetImportSummary s = import_dataset(store, taxonomy, preset, args->dir, options);
     print_dataset_import_summary(s, g->db, std::cout);
   });
 }
