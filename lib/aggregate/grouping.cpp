@@ -29,12 +29,7 @@ std::string known_cause(const AggregateReport& x, const AggregateReport& y, cons
   if (!knowledge.known_change_links() || e.same_known_change == 0 || e.same_family == 0 || e.other_release > 0 ||
       e.other_release_same_error_and_model > 0 || e.other_patch > 0 || e.same_version > 0)
     return "";
-  for (const std::string& change : x.known_changes) {
-    if (knowledge.is_one_incident(change) &&
-        std::find(y.known_changes.begin(), y.known_changes.end(), change) != y.known_changes.end())
-      return change;
-  }
-  return "";
+  return shared_one_incident_change(x, y, knowledge);
 }
 
 // Step 2 and the score's half of step 3: only the pairs that matter are kept, the linked ones

@@ -460,6 +460,16 @@ const std::vector<EvidenceField>& evidence_fields() {
   return fields;
 }
 
+std::string shared_one_incident_change(const AggregateReport& a, const AggregateReport& b,
+                                       const SimilarityKnowledge& knowledge) {
+  for (const std::string& change : a.known_changes) {
+    if (std::find(b.known_changes.begin(), b.known_changes.end(), change) != b.known_changes.end() &&
+        knowledge.is_one_incident(change))
+      return change;
+  }
+  return "";
+}
+
 PairEvidence pair_evidence(const std::vector<AggregateReport>& reports, const CorpusStatistics& c, size_t a, size_t b,
                            double window_days, const SimilarityKnowledge& knowledge) {
   const PairScoreWeights& w = knowledge.pair_score();
@@ -482,11 +492,7 @@ PairEvidence pair_evidence(const std::vector<AggregateReport>& reports, const Co
   if (!c.body.empty()) {
     shared_body_words(c.body[a], c.body[b], c.body_df, reports.size(), e);
   }
-  for (const std::string& change : x.known_changes) {
-    if (std::find(y.known_changes.begin(), y.known_changes.end(), change) != y.known_changes.end() &&
-        knowledge.is_one_incident(change))
-      e.same_known_change = 1;
-  }
+  if (!shared_one_incident_change(x, y, knowledge).empty()) e.same_known_change = 1;
   library_evidence(e, x, y, sa >= 0 && sa == sb, c, window_days, knowledge);
   e.shared_error_line = shared_error_line(x.error_keys, y.error_keys, c.error_df, reports.size());
   double days = std::fabs(static_cast<double>(x.created - y.created)) / kSecondsPerDay;

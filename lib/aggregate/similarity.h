@@ -68,6 +68,10 @@ struct LibraryAgreement {
 LibraryAgreement compare_libraries(const AggregateReport& a, const AggregateReport& b,
                                    const SimilarityKnowledge& knowledge);
 
+// The first known change marked one incident that both reports show ("" for none).
+std::string shared_one_incident_change(const AggregateReport& a, const AggregateReport& b,
+                                       const SimilarityKnowledge& knowledge);
+
 // The evidence of one pair: one value per weight of PairScoreWeights of the same name (the
 // score adds weight x value for each, to the prior). 0 where the evidence is absent.
 struct PairEvidence {
