@@ -120,6 +120,11 @@ TEST_CASE("an unknown label exits 2 naming file and record, --lenient imports it
   CommandResult broken = run_firstmile({"import", "issues", (dir / "broken.json").string(), "--db", db});
   CHECK(broken.exit_code == 2);
   CHECK_FALSE(fs::exists(db));
+  write_file(dir / "x.json.gz", "not gzip");
+  CHECK(run_firstmile({"import", "gharchive", (dir / "x.json.gz").string(), "--db", db}).exit_code == 2);
+  CHECK_FALSE(fs::exists(db));
+  CHECK(run_firstmile({"git", (dir / "no-repo").string(), "--repo", "a/b", "--db", db}).exit_code == 2);
+  CHECK_FALSE(fs::exists(db));
   CommandResult lenient = run_firstmile({"import-dataset", bad.string(), "--db", db, "--lenient"});
   CHECK(lenient.exit_code == 0);
   CHECK(lenient.out.find("Labels outside the taxonomy, imported unmapped: 1") != std::string::npos);

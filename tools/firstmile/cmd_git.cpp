@@ -41,6 +41,7 @@ void add_git(CLI::App& app, std::shared_ptr<Globals> g) {
     if (progress.enabled()) {
       options.progress = [&progress](int64_t walked) { progress.show(git_progress_text(walked)); };
     }
+    RemoveNewDatabaseOnFailure undo(g->db);  // one transaction: a failed import leaves no new database
     Store store = Store::open(g->db);
     GitImportSummary s = import_git_history(store, preset, options);
     progress.clear();

@@ -42,6 +42,7 @@ void add_import_gharchive(CLI::App& import, std::shared_ptr<Globals> g) {
     if (progress.enabled()) {
       options.progress = [&progress](const GharchiveProgress& p) { progress.show(gharchive_progress_text(p)); };
     }
+    RemoveNewDatabaseOnFailure undo(g->db);  // one transaction: a failed import leaves no new database
     Store store = Store::open(g->db);
     GharchiveImportSummary s = import_gharchive(store, preset, files, options);
     progress.clear();
