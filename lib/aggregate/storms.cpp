@@ -276,10 +276,13 @@ struct IncidentPlan {
   const Cause* cause = nullptr;
   std::string version, variant;
   std::time_t start = 0;
+  int first_repository = 0;  // the real profile: its first report's repository (kRepos)
 };
 
-// Two incidents of one cause and variant (the same error) are at least 90 days apart, whatever
-// the versions: closer, they would be one storm, not two. nullopt when 200 draws found no room.
+// Bursts: two incidents of one cause and variant (the same error) are at least 90 days apart,
+// whatever the versions: closer, they would be one storm, not two. The real profile: one cause
+// and variant is one incident per owner, however long it lasts (the study's definition, one
+// root cause; the real storms' incidents never cross owners). nullopt when 200 draws found no room.
 std::optional<IncidentPlan> plan_incident(Drafting& d) {
   Draw& draw = d.draw;
   IncidentPlan plan;
@@ -289,10 +292,16 @@ std::optional<IncidentPlan> plan_incident(Drafting& d) {
     plan.variant = draw.pick(c.variants);
     plan.start =
         d.base + static_cast<std::time_t>(draw(static_cast<uint64_t>(std::max<int64_t>(d.span - 20 * 86400, 1))));
-    std::vector<std::time_t>& starts = d.used[std::string(c.error) + c.titles_en[0] + "|" + plan.variant];
+    std::string key = std::string(c.error) + c.titles_en[0] + "|" + plan.variant;
+    if (d.real) {
+      plan.first_repository = static_cast<int>(draw(kModelRepoCount));
+      key = std::string(kRepos[plan.first_repository][0]) + "|" + key;
+    }
+    std::vector<std::time_t>& starts = d.used[key];
     const std::time_t start = plan.start;
-    bool apart =
-        std::all_of(starts.begin(), starts.end(), [&](std::time_t s) { return std::llabs(s - start) > 90 * 86400; });
+    bool apart = d.real ? starts.empty() : std::all_of(starts.begin(), starts.end(), [&](std::time_t s) {
+      return std::llabs(s - start) > 90 * 86400;
+    });
     if (apart) {
       starts.push_back(start);
       plan.cause = &c;
@@ -313,7 +322,7 @@ void draft_incident(Drafting& d, const IncidentPlan& plan, int64_t id, int64_t s
     // One owner; a second of its repositories in three incidents of five (members drawn from
     // the two, so that two in five end up spanning both, as measured).
     std::vector<int> owned;
-    const int first = static_cast<int>(draw(kModelRepoCount));
+    const int first = plan.first_repository;
     for (int k = 0; k < kModelRepoCount; ++k) {
       if (k != first && std::string(kRepos[k][0]) == kRepos[first][0]) owned.push_back(k);
     }
@@ -402,7 +411,8 @@ StormCorpus generate_storms(const StormOptions& o) {
     draft_incident(d, *plan, ++corpus.incidents, size);
     made += size;
   }
-  draft_noise(d, o.reports - made);
+  corpus.noise_reports = o.reports - made;
+  draft_noise(d, corpus.noise_reports);
   std::stable_sort(d.drafts.begin(), d.drafts.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   std::map<std::string, int64_t> next_number;
   for (auto& [at, r] : d.drafts) {

@@ -33,7 +33,9 @@ struct StormOptions {
   // error line. "real": as measured on real storms (bench/storm_stats.py on ../shared/storms):
   // 2 to 5 reports, half of them chronic (spread over one to eighteen months), half of the
   // reports without an error line, inside one owner's repositories (two of them in about two
-  // incidents of five), and the noise in the same owners' repositories.
+  // incidents of five), one incident per owner for a cause and variant (the study's definition:
+  // one root cause, however long it lasts; so at most about a hundred incidents, the rest
+  // noise), and the noise in the same owners' repositories.
   std::string profile = "burst";
 };
 
@@ -50,6 +52,7 @@ struct StormReport {
 struct StormCorpus {
   std::vector<StormReport> reports;  // in creation order
   int64_t incidents = 0;
+  int64_t noise_reports = 0;  // more than noise_share asks when the causes ran out (real profile)
 };
 
 StormCorpus generate_storms(const StormOptions& options);

@@ -180,6 +180,40 @@ TEST_CASE("two reports of one family showing one known cause are one incident ho
                        "bad.json: known_change_links: expected true or false, got number", Error);
 }
 
+TEST_CASE("a report and its best candidate below the threshold are linked only when mutual_best_min_score allows") {
+  std::string text = read_file(source_file("taxonomy/similarity.json"));
+  const std::string shipped_floor = "\"mutual_best_min_score\": 1,";
+  REQUIRE(text.find(shipped_floor) != std::string::npos);  // shipped: off
+  std::string low = text;
+  low.replace(low.find(shipped_floor), shipped_floor.size(), "\"mutual_best_min_score\": 0.0001,");
+  const size_t average = low.find("\"average_link_min_score\": ");
+  REQUIRE(average != std::string::npos);
+  low.replace(average, low.find(',', average) - average, "\"average_link_min_score\": 0");  // single linkage
+  SimilarityKnowledge on = SimilarityKnowledge::parse(low, "low.json");
+  auto with = [&](AggregateReport r, const std::string& body) {
+    read_report_features(r, body, nullptr, shipped_similarity(), false);
+    return r;
+  };
+  // Two reports that share a few words months apart: each the other's best, far below 0.5.
+  std::vector<AggregateReport> reports = {
+      with(report(0, "tokenizer warning about sentinel tokens", "", ""), "The sentinel tokens warning shows on load."),
+      with(report(200, "sentinel tokens warning again", "", ""), "Loading prints the warning about sentinel tokens."),
+      with(report(90, "slow generation on a laptop", "", ""), "It takes minutes per answer.")};
+  Grouping mutual = group_reports(reports, on, {});
+  Grouping off = group_reports(reports, shipped_similarity(), {});
+  const PairDecision* link = nullptr;
+  for (const PairDecision& d : mutual.pairs) {
+    if (d.a == 0 && d.b == 1) link = &d;
+  }
+  REQUIRE(link);
+  CHECK(link->linked);
+  CHECK(link->score < 0.5);
+  CHECK(link->reason == "each is the other's best candidate");
+  REQUIRE(mutual.groups.size() == 1);
+  for (const PairDecision& d : off.pairs) CHECK_FALSE(d.linked);
+  CHECK(off.groups.empty());
+}
+
 TEST_CASE("candidate pairs share a key, the nearest in time first, capped per report and key") {
   std::vector<AggregateReport> reports;
   for (int day : {0, 1, 2, 3, 20}) reports.push_back(report(day, "t", "", ""));
@@ -297,7 +331,7 @@ TEST_CASE("without usable LLM answers hybrid links exactly what the rules route 
   };
   Grouping hybrid = group_reports(reports, shipped_similarity(), o);
   REQUIRE(asked > 0);
-  // Mutual best candidates among the routed pairs keep their link when the LLM does not answer.
+  // Routed pairs the LLM does not answer keep the score's decision.
   CHECK(linked(hybrid) == linked(rules));
   CHECK(hybrid.groups == rules.groups);
 }

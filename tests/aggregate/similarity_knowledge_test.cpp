@@ -93,7 +93,7 @@ TEST_CASE("the weights are read as written") {
   // The same error months apart weighs less than days apart: chronic repeats are not free.
   CHECK(shipped.days_apart + shipped.same_error_far < 0);
   CHECK(shipped.average_link_min_score > 0);  // average linkage
-  CHECK(shipped.mutual_best_min_score < 0.5);
+  CHECK(shipped.mutual_best_min_score == 1);  // mutual best links off: wrong on the real storms
   const BlockingLimits& b = shipped_similarity().blocking();
   CHECK(b.rare_title_words == 2);
   CHECK(b.rare_body_words == 30);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "aggregate/pair_judge.h"
 #include "aggregate/report.h"
 #include "aggregate/similarity.h"
 #include "aggregate/similarity_knowledge.h"
@@ -199,6 +200,27 @@ TEST_CASE("words shared by two reports: the body cosine, the rarest shared words
   CHECK(pair_evidence(twins, t, 0, 1, 14, k).body_similarity == doctest::Approx(1.0));
   CHECK(pair_evidence(twins, t, 0, 2, 14, k).body_similarity == 0);
   CHECK(pair_evidence(twins, t, 0, 1, 14, k).rare_shared_words > 0);
+}
+
+TEST_CASE("the shipped known changes are found as users write them, prose included, and only there") {
+  SimilarityKnowledge k = shipped_similarity();
+  std::vector<SimilarityKnowledge::ChangeFragments> changes;
+  for (const KnownChange& c : Knowledge::load().changes) changes.push_back({c.id, c.tell_tale_errors, c.one_incident});
+  k.add_known_changes(changes);
+  auto found = [&](const std::string& body) {
+    AggregateReport r = report(0, "report");
+    read_report_features(r, body, nullptr, k, false);
+    return r.known_changes;
+  };
+  using Ids = std::vector<std::string>;
+  CHECK(found("The answer has a </think> but no <think> tag at the start.") == Ids{"deepseek-r1-template-opens-think"});
+  CHECK(found("R1 output is missing the <think> opening") == Ids{"deepseek-r1-template-opens-think"});
+  CHECK(found("I think the output is missing something, no thinking at all").empty());
+  CHECK(found("ImportError: This modeling file requires the following packages that were not found in your "
+              "environment: transformers_stream_generator. Run `pip install transformers_stream_generator`") ==
+        Ids{"qwen-remote-code-extra-packages"});
+  CHECK(found("ModuleNotFoundError: No module named 'triton'") == Ids{"triton-no-windows-wheels"});
+  CHECK(found("KeyError: 'qwen2_moe'") == Ids{"transformers-4.40-qwen2-moe"});
 }
 
 TEST_CASE("an error message is one signature with or without the exception class before it") {

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <ctime>
 #include <map>
+#include <regex>
 #include <set>
 #include <string>
 #include <vector>
@@ -69,6 +70,27 @@ TEST_CASE("the real profile draws incidents as real storms are: small, chronic, 
   CHECK(chronic_share < 0.6);
   CHECK(without_share > 0.35);
   CHECK(without_share < 0.65);
+  // One cause and variant is one incident per owner, however long it lasts: no error line
+  // (paths and the reporter's own numbers taken out) is pasted in two incidents of one owner.
+  auto error_line = [](const std::string& body) {
+    size_t at = body.find("main()\n");
+    if (at == std::string::npos) return std::string();
+    at += 7;
+    std::string line = body.substr(at, body.find('\n', at) - at);
+    static const std::regex path(R"(\S*site-packages/\w+)"), number(R"((^|[^\w.])\d+(?![\w.]))");
+    // Standalone numbers become '#' (not those in "2.18.1" or "qwen2": variants).
+    return std::regex_replace(std::regex_replace(line, path, "P"), number, "$1#");
+  };
+  std::map<std::string, std::set<int64_t>> incidents_of_line;
+  for (const StormReport& r : c.reports) {
+    if (std::string line = error_line(r.body); r.incident && !line.empty())
+      incidents_of_line[r.owner + " | " + line].insert(r.incident);
+  }
+  CHECK(incidents_of_line.size() > 40);
+  for (const auto& [line, incidents] : incidents_of_line) {
+    INFO(line);
+    CHECK(incidents.size() == 1);
+  }
   // The burst profile keeps its corpus: an unknown profile is refused.
   CHECK_THROWS(generate_storms({.seed = 3, .reports = 10, .profile = "other"}));
 }

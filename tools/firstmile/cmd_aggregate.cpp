@@ -63,7 +63,8 @@ CLI::App* add_synth(CLI::App* cmd) {
       ->check(CLI::Range(1, 10000000));
   sy->add_option("--profile", synth->profile,
                  "burst: incidents of a week, across owners; real: as measured on real storms (2-5 reports,\n"
-                 "half chronic, half without an error line, within one owner's repositories)")
+                 "half chronic, half without an error line, within one owner's repositories, one incident per\n"
+                 "owner, cause and variant: about a hundred at most, the rest noise)")
       ->check(CLI::IsMember({"burst", "real"}))
       ->capture_default_str();
   sy->add_option("--out", synth->out, "Folder to write")->required();
@@ -75,6 +76,10 @@ CLI::App* add_synth(CLI::App* cmd) {
     write_storm_files(c, synth->out);
     std::cout << "Wrote " << c.reports.size() << " reports in " << c.incidents << " incidents to " << synth->out
               << "/issues.jsonl, truth in " << synth->out << "/incidents.csv\n";
+    const auto asked = static_cast<int64_t>(static_cast<double>(synth->reports) * synth->noise) + 2;
+    if (c.noise_reports > asked)
+      std::cerr << "note: " << c.noise_reports << " of the reports are noise, more than --noise asks: the " << synth->profile
+                << " profile ran out of causes (one incident per owner, cause and variant)\n";
   });
   return sy;
 }
