@@ -221,6 +221,10 @@ TEST_CASE("the shipped known changes are found as users write them, prose includ
         Ids{"qwen-remote-code-extra-packages"});
   CHECK(found("ModuleNotFoundError: No module named 'triton'") == Ids{"triton-no-windows-wheels"});
   CHECK(found("KeyError: 'qwen2_moe'") == Ids{"transformers-4.40-qwen2-moe"});
+  CHECK(found("RuntimeError: Internal: could not parse ModelProto from /models/Meta-Llama-3-8B/tokenizer.model") ==
+            Ids{"llama3-tokenizer-not-sentencepiece"});
+  CHECK(found("RuntimeError: \"addmm_impl_cpu_\" not implemented for 'Half'") == Ids{"fp16-on-cpu"});
+  CHECK(found("KeyError: 'deepseek_v3'") == Ids{"transformers-deepseek-model-types"});
 }
 
 TEST_CASE("an error message is one signature with or without the exception class before it") {

@@ -37,6 +37,20 @@ TEST_CASE("synthetic storms go through import, aggregate, eval and incidents") {
   CHECK(incidents["incidents"].size() == incidents["aggregation"]["incidents"].get<size_t>());
 }
 
+TEST_CASE("aggregate synth says when a profile ran out of causes and the rest is noise") {
+  TempDir dir;
+  CommandResult few =
+      run_firstmile({"aggregate", "synth", "--profile", "real", "--reports", "1000", "--out", (dir / "a").string()});
+  REQUIRE_MESSAGE(few.exit_code == 0, few.err);
+  CHECK(few.err.empty());
+  // The real profile has one incident per owner, cause and variant: about a hundred.
+  CommandResult many =
+      run_firstmile({"aggregate", "synth", "--profile", "real", "--reports", "3000", "--out", (dir / "b").string()});
+  REQUIRE_MESSAGE(many.exit_code == 0, many.err);
+  CHECK(many.err.find("of the reports are noise, more than --noise asks: the real profile ran out of causes (one "
+                      "incident per owner, cause and variant)") != std::string::npos);
+}
+
 TEST_CASE("aggregate links two reports of one known cause however far apart, and says how many") {
   TempDir dir;
   std::string db = (dir / "t.db").string();

@@ -79,7 +79,10 @@ CLI::App* add_synth(CLI::App* cmd) {
     const auto asked = static_cast<int64_t>(static_cast<double>(synth->reports) * synth->noise) + 2;
     if (c.noise_reports > asked)
       std::cerr << "note: " << c.noise_reports << " of the reports are noise, more than --noise asks: the " << synth->profile
-                << " profile ran out of causes (one incident per owner, cause and variant)\n";
+                << " profile ran out of causes ("
+                << (synth->profile == "real" ? "one incident per owner, cause and variant"
+                                             : "one cause and variant at most every 90 days; more --days make room")
+                << ")\n";
   });
   return sy;
 }
