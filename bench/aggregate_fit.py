@@ -227,6 +227,13 @@ class Set:
         X[:, same] = X[:, same] - X[:, different]
         X = np.delete(X, different, axis=1)
         self.names = [n for n in self.names if n != "different_root_cause"]
+        # `aggregate`'s own decision, not evidence: the pair was linked as one known cause.
+        self.known = None
+        if "known_cause_link" in self.names:
+            k = self.names.index("known_cause_link")
+            self.known = X[:, k] > 0
+            X = np.delete(X, k, axis=1)
+            self.names = [n for n in self.names if n != "known_cause_link"]
         self.X = np.c_[np.ones(len(keep)), X]
         self.y = np.array([self.truth[a] == self.truth[b] for a, b in self.pairs], dtype=float)
         self.reports = sorted(self.truth)
@@ -240,10 +247,13 @@ class Set:
 
 
 def known_links(s, idx, folded):
-    """With KNOWN_LINKS, as `aggregate` does with "known_change_links": a pair of one owner sharing
-    a one-incident known change, the two naming no version of one library, counts 1."""
+    """With KNOWN_LINKS, as `aggregate` does with "known_change_links": a pair it linked as one
+    known cause (the pairs file's known_cause_link) counts 1."""
     if not KNOWN_LINKS[0]:
         return folded
+    if s.known is not None:  # as `aggregate` decided (its pairs file says)
+        return [1.0 if s.known[i] else f for i, f in zip(idx, folded)]
+    # Older pairs files: approximated, both naming a version of any one library leave it to the score.
     k, fam = (s.names.index(n) + 1 for n in ("same_known_change", "same_family"))
     versions = [s.names.index(n) + 1 for n in ("other_release", "other_release_same_error_and_model",
                                                "other_patch", "same_version")]
@@ -325,9 +335,8 @@ def main():
     ap.add_argument("--set", nargs=3, action="append", metavar=("NAME", "PAIRS", "TRUTH"), required=True)
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--known-links", action="store_true",
-                    help="with --linkage average: a pair of one owner sharing a one-incident known change, the two "
-                         "naming no version of one library, is linked and counts 1 (similarity.json's "
-                         "known_change_links)")
+                    help="with --linkage average: a pair `aggregate` linked as one known cause (the pairs file's "
+                         "known_cause_link; similarity.json's known_change_links) is linked and counts 1")
     ap.add_argument("--seeds", default="1,2,3")
     ap.add_argument("--l2", type=float, default=1.0)
     ap.add_argument("--no-mutual", action="store_true", help="link by the threshold alone")

@@ -268,12 +268,14 @@ AggregateSummary aggregate_reports(Store& store, const Taxonomy& taxonomy, const
     pairs_csv.emplace(pairs_file);
     std::vector<std::string> header = {"issue_a", "issue_b", "score"};
     for (const EvidenceField& f : evidence_fields()) header.push_back(f.name);
+    header.push_back("known_cause_link");  // the decision, not evidence: linked as one known cause
     pairs_csv->row(header);
-    grouping.on_pair = [&](size_t a, size_t b, const PairEvidence& e, double score) {
+    grouping.on_pair = [&](size_t a, size_t b, const PairEvidence& e, double score, bool known) {
       std::vector<std::string> row = {reports[a].repository + "#" + std::to_string(reports[a].number),
                                       reports[b].repository + "#" + std::to_string(reports[b].number),
                                       format_fixed(score, 6)};
       for (const EvidenceField& f : evidence_fields()) row.push_back(format_fixed(e.*(f.value), 6));
+      row.push_back(known ? "1" : "0");
       pairs_csv->row(row);
     };
   }

@@ -22,14 +22,18 @@ namespace {
 constexpr double kCountedScore = 0.01;
 
 // The one-incident known change two reports of one model family both show, when the knowledge
-// links such pairs and the two name no version of one library (when both do, the versions
-// speak and the score decides: a storm follows a release); "" otherwise.
+// links such pairs, unless the change belongs to a library's releases and both name a version
+// of one library (then the versions speak and the score decides: a storm follows a release,
+// and a tool may bundle the library, as Ollama does llama.cpp). Library versions say nothing
+// of model files, reference code or a change every release shows. "" otherwise.
 std::string known_cause(const AggregateReport& x, const AggregateReport& y, const PairEvidence& e,
                         const SimilarityKnowledge& knowledge) {
-  if (!knowledge.known_change_links() || e.same_known_change == 0 || e.same_family == 0 || e.other_release > 0 ||
-      e.other_release_same_error_and_model > 0 || e.other_patch > 0 || e.same_version > 0)
-    return "";
-  return shared_one_incident_change(x, y, knowledge);
+  if (!knowledge.known_change_links() || e.same_known_change == 0 || e.same_family == 0) return "";
+  std::string change = shared_one_incident_change(x, y, knowledge);
+  const bool versions = e.other_release > 0 || e.other_release_same_error_and_model > 0 || e.other_patch > 0 ||
+                        e.same_version > 0;
+  if (versions && knowledge.bound_to_releases(change)) return "";  // the versions speak: the score decides
+  return change;
 }
 
 // Step 2 and the score's half of step 3: only the pairs that matter are kept, the linked ones
@@ -58,10 +62,10 @@ void score_pairs(const std::vector<AggregateReport>& reports, const std::vector<
     size_t a = static_cast<size_t>(key >> 32), b = static_cast<size_t>(key & 0xffffffffu);
     PairEvidence evidence = pair_evidence(reports, corpus, a, b, options.window_days, knowledge);
     double score = score_of(evidence, knowledge);
-    if (options.on_pair) options.on_pair(a, b, evidence, score);
+    std::string change = known_cause(reports[a], reports[b], evidence, knowledge);
+    if (options.on_pair) options.on_pair(a, b, evidence, score, !change.empty());
     if (score > best[a].first) best[a] = {score, b};
     if (score > best[b].first) best[b] = {score, a};
-    std::string change = known_cause(reports[a], reports[b], evidence, knowledge);
     if (!change.empty()) {
       known.push_back({.a = a, .b = b, .score = score, .linked = true, .by_llm = false, .by_knowledge = true,
                        .reason = "both show a tell-tale error of " + change + ": one known cause"});

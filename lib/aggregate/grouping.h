@@ -54,8 +54,9 @@ struct GroupingOptions {
   int max_neighbours = 20;  // per report and blocking key
   PairAsk ask;              // null: no LLM endpoint
   std::function<void(const std::string& phase, int64_t done, int64_t total)> progress;
-  // Called for every candidate pair scored, with its evidence (`aggregate --pairs-out`).
-  std::function<void(size_t a, size_t b, const PairEvidence& evidence, double score)> on_pair;
+  // Called for every candidate pair scored, with its evidence and whether it is linked as one
+  // known cause (`aggregate --pairs-out`).
+  std::function<void(size_t a, size_t b, const PairEvidence& evidence, double score, bool known_cause)> on_pair;
 };
 
 struct PairDecision {

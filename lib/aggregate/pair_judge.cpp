@@ -61,7 +61,9 @@ KnownChange parse_change(const json& c, const std::string& origin, size_t index)
   KnownChange change;
   change.id = text_field(c, "id", where);
   where = origin + ": change '" + change.id + "'";
-  check_fields(c, {"id", "library", "versions", "description", "tell_tale_errors", "root_cause", "one_incident"},
+  check_fields(c,
+               {"id", "library", "versions", "description", "tell_tale_errors", "root_cause", "one_incident",
+                "any_release"},
                where);
   change.origin = where;
   change.library = text_field(c, "library", where);
@@ -85,6 +87,10 @@ KnownChange parse_change(const json& c, const std::string& origin, size_t index)
                 ": 'one_incident' must be true (one root cause whoever reports it) or false (a kind of failure)");
   }
   change.one_incident = one->get<bool>();
+  if (auto any = c.find("any_release"); any != c.end()) {
+    if (!any->is_boolean()) throw Error(where + ": 'any_release' must be true or false");
+    change.any_release = any->get<bool>();
+  }
   return change;
 }
 

@@ -53,6 +53,9 @@ struct KnownChange {
   // failure each user meets in their own setup (an old driver, a small GPU, a new architecture),
   // shown to the pair judge but no evidence by itself.
   bool one_incident = false;
+  // true: the library's release does not matter (every Windows build lacks NCCL), so the
+  // versions two reports name say nothing about it; optional in the file, false when absent.
+  bool any_release = false;
   std::string origin;  // "<file>: change '<id>'", for messages
 };
 
@@ -65,7 +68,7 @@ struct RootCauseNote {
 
 // taxonomy/knowledge/*.json: each file an object with any of "guidance" (strings), "notes"
 // ({root_cause, note}) and "changes" (KnownChange fields; tell_tale_errors non-empty,
-// one_incident true or false). Change
+// one_incident true or false; any_release optional). Change
 // ids are unique across files. Parsing knows no taxonomy: check() (which PairJudge calls)
 // verifies that every root_cause is a label-level node of the root_cause dimension.
 struct Knowledge {

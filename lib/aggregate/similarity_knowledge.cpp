@@ -232,6 +232,11 @@ std::string folded(std::string_view text) {
 void SimilarityKnowledge::add_known_changes(const std::vector<ChangeFragments>& changes) {
   for (const ChangeFragments& change : changes) {
     ChangeFragments c{.id = change.id, .fragments = {}, .one_incident = change.one_incident};
+    // Stored as the library's name when the change is bound to its releases, else "".
+    std::string first = change.library.substr(0, change.library.find_first_of(" ("));
+    for (char& ch : first) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    if (!change.any_release && std::find(libraries_.begin(), libraries_.end(), first) != libraries_.end())
+      c.library = first;
     for (const std::string& fragment : change.fragments) {
       std::string x = folded(fragment);
       if (x.size() > 2) c.fragments.push_back(std::move(x));
@@ -270,6 +275,13 @@ std::vector<std::string> SimilarityKnowledge::known_changes_in(const std::string
 bool SimilarityKnowledge::is_one_incident(const std::string& id) const {
   for (const ChangeFragments& change : known_changes_) {
     if (change.id == id) return change.one_incident;
+  }
+  return false;
+}
+
+bool SimilarityKnowledge::bound_to_releases(const std::string& id) const {
+  for (const ChangeFragments& change : known_changes_) {
+    if (change.id == id) return !change.library.empty();
   }
   return false;
 }

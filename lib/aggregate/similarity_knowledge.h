@@ -103,15 +103,26 @@ class SimilarityKnowledge {
     std::string id;
     std::vector<std::string> fragments;
     bool one_incident = true;
+    // The library whose releases it belongs to, as the knowledge writes it ("transformers",
+    // "llama.cpp (and ollama ...)", "Meta-Llama-3 tokenizer.model"), and whether any release
+    // of it shows it; see bound_to_releases().
+    std::string library{};
+    bool any_release = false;
   };
   void add_known_changes(const std::vector<ChangeFragments>& changes);
   // The ids of the known changes whose tell-tale fragments `text` shows, in the order added.
   std::vector<std::string> known_changes_in(const std::string& text) const;
   // Whether the change of this id is one incident (an id never added: false).
   bool is_one_incident(const std::string& id) const;
+  // Whether the change of this id belongs to releases of a library whose versions are read here
+  // (its library's first word, lower case, is one of "libraries", and not any_release), so that
+  // the versions two reports name may speak of it; false for model files, reference code, a
+  // change every release shows, or an id never added.
+  bool bound_to_releases(const std::string& id) const;
 
   // Whether a pair of one model family that shares a one-incident known change, the two naming
-  // no version of one library, is one incident whatever its score (similarity.json's
+  // no version of one library when the change is bound_to_releases, is one incident whatever
+  // its score (similarity.json's
   // "known_change_links"; absent: false; grouping.cpp, known_cause).
   bool known_change_links() const { return known_change_links_; }
   const BlockingLimits& blocking() const { return blocking_; }

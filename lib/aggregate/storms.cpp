@@ -407,7 +407,10 @@ StormCorpus generate_storms(const StormOptions& o) {
     size = std::min(size, incident_reports - made);
     if (size < 2) break;
     std::optional<IncidentPlan> plan = plan_incident(d);
-    if (!plan) break;  // the span is full of incidents: the rest is noise
+    if (!plan) {  // the span is full of incidents: the rest is noise
+      corpus.ran_out_of_causes = true;
+      break;
+    }
     draft_incident(d, *plan, ++corpus.incidents, size);
     made += size;
   }

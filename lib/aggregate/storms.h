@@ -52,7 +52,10 @@ struct StormReport {
 struct StormCorpus {
   std::vector<StormReport> reports;  // in creation order
   int64_t incidents = 0;
-  int64_t noise_reports = 0;  // more than noise_share asks when the causes ran out (real profile)
+  int64_t noise_reports = 0;
+  // No room was left for another incident (each profile limits how often one cause and variant
+  // recurs), so more of the reports are noise than noise_share asks.
+  bool ran_out_of_causes = false;
 };
 
 StormCorpus generate_storms(const StormOptions& options);

@@ -122,8 +122,16 @@ TEST_CASE("two reports of one family showing one known cause are one incident ho
     off_text.replace(off_text.find("\"known_change_links\": true"), 26, "\"known_change_links\": false");
   SimilarityKnowledge k = SimilarityKnowledge::parse(on, "on.json");
   REQUIRE(k.known_change_links());
-  k.add_known_changes({{"transformers-4.37-qwen2", {"KeyError: 'qwen2'", "Qwen2Tokenizer does not exist"}, true},
-                       {"driver-too-old", {"NVIDIA driver on your system is too old"}, false}});
+  k.add_known_changes({{"transformers-4.37-qwen2", {"KeyError: 'qwen2'", "Qwen2Tokenizer does not exist"}, true,
+                        "transformers"},
+                       {"driver-too-old", {"NVIDIA driver on your system is too old"}, false, "torch"},
+                       // Every release shows it: torch versions say nothing.
+                       {"nccl-windows", {"Distributed package doesn't have NCCL built in"}, true, "torch", true},
+                       // Model files: no library whose versions are read.
+                       {"eot-stop", {"<|eot_id|>assistant"}, true, "Meta-Llama-3 Instruct model files"}});
+  REQUIRE(k.bound_to_releases("transformers-4.37-qwen2"));
+  REQUIRE_FALSE(k.bound_to_releases("nccl-windows"));
+  REQUIRE_FALSE(k.bound_to_releases("eot-stop"));
   auto with = [&](AggregateReport r, const std::string& owner, const std::string& body) {
     r.repository = owner + "/model";
     read_report_features(r, body, nullptr, k, false);
@@ -145,7 +153,12 @@ TEST_CASE("two reports of one family showing one known cause are one incident ho
       with(report(500, "Qwen1.5-7B load error", "", ""), "QwenLM",
            "Qwen1.5-7B with transformers 4.36.2:\n```\nKeyError: 'qwen2'\n```"),
       with(report(30, "KeyError on load", "", ""), "QwenLM", "transformers 4.33.2 says KeyError: 'qwen2'"),
-      with(report(330, "loading stops", "", ""), "QwenLM", "KeyError: 'qwen2' (transformers 4.33.2)")};
+      with(report(330, "loading stops", "", ""), "QwenLM", "KeyError: 'qwen2' (transformers 4.33.2)"),
+      // Library versions say nothing of a change every release shows, nor of model files'.
+      with(report(40, "windows run fails", "", ""), "QwenLM", "torch 2.0.1: Distributed package doesn't have NCCL built in"),
+      with(report(400, "win11 torchrun", "", ""), "QwenLM", "torch 2.3.0, Distributed package doesn't have NCCL built in"),
+      with(report(50, "endless answer", "", ""), "QwenLM", "transformers 4.40.0 prints <|eot_id|>assistant forever"),
+      with(report(450, "never stops", "", ""), "QwenLM", "with transformers 4.41.2 I get <|eot_id|>assistant again")};
   Grouping g = group_reports(reports, k, {});
   auto decided = [&](size_t a, size_t b) -> const PairDecision* {
     for (const PairDecision& d : g.pairs) {
@@ -166,6 +179,12 @@ TEST_CASE("two reports of one family showing one known cause are one incident ho
     CHECK_FALSE((d.a == 5 || d.b == 5 || d.a == 6 || d.b == 6));  // a kind of failure
     CHECK_FALSE((d.a == 7 && d.b == 8));                            // other releases
     CHECK_FALSE((d.a == 9 && d.b == 10));                           // the same version
+  }
+  for (auto [a, b] : {std::pair<size_t, size_t>{11, 12}, {13, 14}}) {
+    const PairDecision* d = decided(a, b);
+    REQUIRE(d);
+    CHECK(d->by_knowledge);
+    CHECK(d->linked);
   }
   CorpusStatistics corpus = corpus_statistics(reports, 14, k);
   REQUIRE(pair_evidence(reports, corpus, 7, 8, 14, k).other_release_same_error_and_model == 1);

@@ -134,6 +134,11 @@ TEST_CASE("a knowledge change with an empty error list, a mistyped or an unknown
                        doctest::Contains("change 'x': 'one_incident' must be true"), Error);
   CHECK(one_change(kChange).changes.at(0).one_incident);
   CHECK_FALSE(one_change(unsaid + R"(, "one_incident": false)").changes.at(0).one_incident);
+  // Whether any release shows it: optional, false when absent.
+  CHECK_FALSE(one_change(kChange).changes.at(0).any_release);
+  CHECK(one_change(kChange + R"(, "any_release": true)").changes.at(0).any_release);
+  CHECK_THROWS_WITH_AS(one_change(kChange + R"(, "any_release": 1)"),
+                       doctest::Contains("change 'x': 'any_release' must be true or false"), Error);
 }
 
 TEST_CASE("the shipped knowledge counts a kind of failure as no evidence of one incident") {
@@ -146,6 +151,8 @@ TEST_CASE("the shipped knowledge counts a kind of failure as no evidence of one 
   };
   CHECK(change("transformers-4.37-qwen2").one_incident);
   CHECK(change("torch-nccl-missing-windows-macos").one_incident);
+  CHECK(change("torch-nccl-missing-windows-macos").any_release);  // no Windows build has NCCL
+  CHECK_FALSE(change("transformers-4.37-qwen2").any_release);
   // Each user's own setup, or a class of architectures: the judge reads them, the score does not.
   CHECK_FALSE(change("transformers-unknown-model-type").one_incident);
   CHECK_FALSE(change("torch-driver-too-old").one_incident);

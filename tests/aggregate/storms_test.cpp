@@ -30,6 +30,8 @@ TEST_CASE("the storm generator is deterministic for a seed and different across 
       std::count_if(a.reports.begin(), a.reports.end(), [](const StormReport& r) { return r.incident == 0; });
   CHECK(noise >= 90);
   CHECK(noise <= 92);
+  CHECK_FALSE(a.ran_out_of_causes);
+  CHECK(a.noise_reports == noise);
   CHECK(std::any_of(a.reports.begin(), a.reports.end(), [](const StormReport& r) { return r.language == "zh"; }));
 }
 
@@ -41,6 +43,9 @@ TEST_CASE("the real profile draws incidents as real storms are: small, chronic, 
     if (r.incident) members[r.incident].push_back(&r);
   }
   REQUIRE(members.size() >= 100);
+  // 400 incident reports asked for, more than one incident per owner, cause and variant holds.
+  CHECK(c.ran_out_of_causes);
+  CHECK(c.noise_reports > 1600);
   size_t chronic = 0, without_error = 0, reports = 0;
   for (const auto& [id, m] : members) {
     CHECK(m.size() >= 2);

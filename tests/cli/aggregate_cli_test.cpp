@@ -95,6 +95,11 @@ TEST_CASE("aggregate --pairs-out writes every candidate pair's evidence, which e
   std::string csv = file_bytes(pairs);
   CHECK(csv.rfind("issue_a,issue_b,score,same_signature,", 0) == 0);
   CHECK(csv.find(",days_apart,") != std::string::npos);
+  // Last, aggregate's own decision (not evidence): whether the pair was linked as one known cause.
+  const size_t header_end = csv.find("\r\n"), row_end = csv.find("\r\n", header_end + 2);
+  CHECK(csv.substr(0, header_end).ends_with(",embedding_similarity,known_cause_link"));
+  std::string first_row = csv.substr(header_end + 2, row_end - header_end - 2);
+  CHECK((first_row.ends_with(",0") || first_row.ends_with(",1")));
   // One line per candidate pair, as many as the summary counts.
   size_t rows = static_cast<size_t>(std::count(csv.begin(), csv.end(), '\n')) - 1;
   CHECK(agg.out.find("\n" + std::to_string(rows) + " candidate pairs (not all 19900)") != std::string::npos);

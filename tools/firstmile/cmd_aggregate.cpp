@@ -76,8 +76,7 @@ CLI::App* add_synth(CLI::App* cmd) {
     write_storm_files(c, synth->out);
     std::cout << "Wrote " << c.reports.size() << " reports in " << c.incidents << " incidents to " << synth->out
               << "/issues.jsonl, truth in " << synth->out << "/incidents.csv\n";
-    const auto asked = static_cast<int64_t>(static_cast<double>(synth->reports) * synth->noise) + 2;
-    if (c.noise_reports > asked)
+    if (c.ran_out_of_causes)
       std::cerr << "note: " << c.noise_reports << " of the reports are noise, more than --noise asks: the " << synth->profile
                 << " profile ran out of causes ("
                 << (synth->profile == "real" ? "one incident per owner, cause and variant"
@@ -143,7 +142,8 @@ void run_aggregate(const Globals& g, const AggregateArgs& args) {
   std::optional<LlmClient> client;
   Knowledge knowledge = Knowledge::load();
   std::vector<SimilarityKnowledge::ChangeFragments> changes;
-  for (const KnownChange& c : knowledge.changes) changes.push_back({c.id, c.tell_tale_errors, c.one_incident});
+  for (const KnownChange& c : knowledge.changes)
+    changes.push_back({c.id, c.tell_tale_errors, c.one_incident, c.library, c.any_release});
   similarity.add_known_changes(changes);
   o.provenance = {{"pair_knowledge_hash", knowledge.hash}};
   std::optional<PairJudge> judge;
