@@ -278,16 +278,15 @@ def cross_fitted(s, fold_of, models):
         t0 = t[0] if LINKAGE[0] == "average" else t
         z[f] = s.X @ w - logit(t0)
     folded_logit = np.array([(z[f][i] + z[g][i]) / 2 for i, (f, g) in enumerate(zip(fold, fold_b))])
-    folded = 1 / (1 + np.exp(-np.clip(folded_logit, -35, 35)))
-    if LINKAGE[0] == "average":
-        idx = list(range(len(s.pairs)))
-        folded = known_links(s, idx, list(folded))
-        ts = [t for _, t in models.values()]
-        minimum = float(np.mean([m for _, m in ts]))
-        floor = float(np.mean([1 / (1 + math.exp(-(logit(t / 3) - logit(t)))) for t, _ in ts]))
-        links = average_links(s.pairs, folded, minimum, floor if MUTUAL[0] else 1.0)
-    else:
-        links = decide_links(s.pairs, list(folded), 0.5)
+    folded = list(1 / (1 + np.exp(-np.clip(folded_logit, -35, 35))))
+    average = LINKAGE[0] == "average"
+    if average:
+        folded = known_links(s, list(range(len(s.pairs))), folded)
+    ts = [t[0] if average else t for _, t in models.values()]
+    # Single linkage is average linkage that joins at any mean (minimum 0).
+    minimum = float(np.mean([t[1] for _, t in models.values()])) if average else 0.0
+    floor = float(np.mean([1 / (1 + math.exp(-(logit(t / 3) - logit(t)))) for t in ts]))
+    links = average_links(s.pairs, folded, minimum, floor if MUTUAL[0] else 1.0)
     return groups_f1(s.reports, s.truth, links)
 
 
