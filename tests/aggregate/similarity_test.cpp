@@ -225,6 +225,7 @@ TEST_CASE("the shipped known changes are found as users write them, prose includ
             Ids{"llama3-tokenizer-not-sentencepiece"});
   CHECK(found("RuntimeError: \"addmm_impl_cpu_\" not implemented for 'Half'") == Ids{"fp16-on-cpu"});
   CHECK(found("KeyError: 'deepseek_v3'") == Ids{"transformers-deepseek-model-types"});
+  CHECK(found("ValueError: Adding unknown special tokens is not supported") == Ids{"qwen-tokenizer-special-tokens"});
 }
 
 TEST_CASE("an error message is one signature with or without the exception class before it") {
