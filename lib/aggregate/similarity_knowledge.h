@@ -103,9 +103,9 @@ class SimilarityKnowledge {
     std::string id;
     std::vector<std::string> fragments;
     bool one_incident = true;
-    // The library whose releases it belongs to, as the knowledge writes it ("transformers",
-    // "llama.cpp (and ollama ...)", "Meta-Llama-3 tokenizer.model"), and whether any release
-    // of it shows it; see bound_to_releases().
+    // The library it happens in, as the knowledge writes it ("transformers", "llama.cpp (and
+    // ollama ...)", "Meta-Llama-3 tokenizer.model"), and whether any release of it shows it;
+    // add_known_changes keeps only what bound_to_releases() needs.
     std::string library{};
     bool any_release = false;
   };
@@ -122,8 +122,7 @@ class SimilarityKnowledge {
 
   // Whether a pair of one model family that shares a one-incident known change, the two naming
   // no version of one library when the change is bound_to_releases, is one incident whatever
-  // its score (similarity.json's
-  // "known_change_links"; absent: false; grouping.cpp, known_cause).
+  // its score (similarity.json's "known_change_links"; absent: false; grouping.cpp, known_cause).
   bool known_change_links() const { return known_change_links_; }
   const BlockingLimits& blocking() const { return blocking_; }
   const PairScoreWeights& pair_score() const { return weights_; }
