@@ -353,6 +353,9 @@ def main():
     for s in sets:
         if s.names != names:
             sys.exit(f"{s.name}: other evidence columns than {sets[0].name}")
+        if (s.known is None) != (sets[0].known is None):
+            sys.exit(f"{s.name}: written by another `aggregate` than {sets[0].name} (one has the known_cause_link "
+                     "column, the other not): write every pairs file again with one build")
         print(f"{s.name}: {len(s.reports)} reports, {s.gold_pairs} gold pairs, {len(s.pairs)} candidate pairs, "
               f"candidate recall {s.candidate_recall():.3f}")
 
@@ -416,8 +419,11 @@ def main():
     for route_threshold in (0.3, 0.6, 0.9):
         for st in sets:
             p = 1 / (1 + np.exp(-np.clip(st.X @ w - shift, -35, 35)))
-            # Pairs linked as one known cause are not asked about (`aggregate` decides them first).
-            known = np.array(known_links(st, range(len(st.pairs)), [0.0] * len(st.pairs))) > 0
+            # Pairs linked as one known cause are not asked about (`aggregate` decides them first);
+            # as everywhere here, only with average linkage.
+            known = np.zeros(len(st.pairs), dtype=bool)
+            if LINKAGE[0] == "average":
+                known = np.array(known_links(st, range(len(st.pairs)), [0.0] * len(st.pairs))) > 0
             p = np.where(known, 1.0, p)
             unsure = (np.abs(p - 0.5) * 2 < route_threshold) & ~known
             if minimum is None:

@@ -29,11 +29,12 @@ constexpr double kCountedScore = 0.01;
 std::string known_cause(const AggregateReport& x, const AggregateReport& y, const PairEvidence& e,
                         const SimilarityKnowledge& knowledge) {
   if (!knowledge.known_change_links() || e.same_known_change == 0 || e.same_family == 0) return "";
-  std::string change = shared_one_incident_change(x, y, knowledge);
   const bool versions = e.other_release > 0 || e.other_release_same_error_and_model > 0 || e.other_patch > 0 ||
                         e.same_version > 0;
-  if (versions && knowledge.bound_to_releases(change)) return "";  // the versions speak: the score decides
-  return change;
+  // The first shared change the versions do not speak of (when they do, the score decides).
+  return shared_one_incident_change(x, y, knowledge, [&](const std::string& change) {
+    return !versions || !knowledge.bound_to_releases(change);
+  });
 }
 
 // Step 2 and the score's half of step 3: only the pairs that matter are kept, the linked ones

@@ -461,10 +461,11 @@ const std::vector<EvidenceField>& evidence_fields() {
 }
 
 std::string shared_one_incident_change(const AggregateReport& a, const AggregateReport& b,
-                                       const SimilarityKnowledge& knowledge) {
+                                       const SimilarityKnowledge& knowledge,
+                                       const std::function<bool(const std::string& change)>& accept) {
   for (const std::string& change : a.known_changes) {
     if (std::find(b.known_changes.begin(), b.known_changes.end(), change) != b.known_changes.end() &&
-        knowledge.is_one_incident(change))
+        knowledge.is_one_incident(change) && (!accept || accept(change)))
       return change;
   }
   return "";

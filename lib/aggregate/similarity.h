@@ -16,6 +16,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -68,9 +69,11 @@ struct LibraryAgreement {
 LibraryAgreement compare_libraries(const AggregateReport& a, const AggregateReport& b,
                                    const SimilarityKnowledge& knowledge);
 
-// The first known change marked one incident that both reports show ("" for none).
+// The first known change marked one incident that both reports show ("" for none); with
+// `accept`, the first such change it accepts.
 std::string shared_one_incident_change(const AggregateReport& a, const AggregateReport& b,
-                                       const SimilarityKnowledge& knowledge);
+                                       const SimilarityKnowledge& knowledge,
+                                       const std::function<bool(const std::string& change)>& accept = nullptr);
 
 // The evidence of one pair: one value per weight of PairScoreWeights of the same name (the
 // score adds weight x value for each, to the prior). 0 where the evidence is absent.

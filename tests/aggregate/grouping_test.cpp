@@ -158,7 +158,11 @@ TEST_CASE("two reports of one family showing one known cause are one incident ho
       with(report(40, "windows run fails", "", ""), "QwenLM", "torch 2.0.1: Distributed package doesn't have NCCL built in"),
       with(report(400, "win11 torchrun", "", ""), "QwenLM", "torch 2.3.0, Distributed package doesn't have NCCL built in"),
       with(report(50, "endless answer", "", ""), "QwenLM", "transformers 4.40.0 prints <|eot_id|>assistant forever"),
-      with(report(450, "never stops", "", ""), "QwenLM", "with transformers 4.41.2 I get <|eot_id|>assistant again")};
+      with(report(450, "never stops", "", ""), "QwenLM", "with transformers 4.41.2 I get <|eot_id|>assistant again"),
+      // Two changes shared, the first one the versions speak of: the second still links them.
+      with(report(60, "load then loop", "", ""), "QwenLM",
+           "transformers 4.33.2: KeyError: 'qwen2', and later <|eot_id|>assistant"),
+      with(report(500, "same again", "", ""), "QwenLM", "KeyError: 'qwen2' (transformers 4.36.2) then <|eot_id|>assistant")};
   Grouping g = group_reports(reports, k, {});
   auto decided = [&](size_t a, size_t b) -> const PairDecision* {
     for (const PairDecision& d : g.pairs) {
@@ -180,12 +184,16 @@ TEST_CASE("two reports of one family showing one known cause are one incident ho
     CHECK_FALSE((d.a == 7 && d.b == 8));                            // other releases
     CHECK_FALSE((d.a == 9 && d.b == 10));                           // the same version
   }
-  for (auto [a, b] : {std::pair<size_t, size_t>{11, 12}, {13, 14}}) {
+  CorpusStatistics named = corpus_statistics(reports, 14, k);
+  for (auto [a, b] : {std::pair<size_t, size_t>{11, 12}, {13, 14}, {15, 16}}) {
+    REQUIRE(pair_evidence(reports, named, a, b, 14, k).other_release == 1);  // versions are named
     const PairDecision* d = decided(a, b);
     REQUIRE(d);
     CHECK(d->by_knowledge);
     CHECK(d->linked);
   }
+  REQUIRE(reports[15].known_changes == std::vector<std::string>{"transformers-4.37-qwen2", "eot-stop"});
+  CHECK(decided(15, 16)->reason == "both show a tell-tale error of eot-stop: one known cause");
   CorpusStatistics corpus = corpus_statistics(reports, 14, k);
   REQUIRE(pair_evidence(reports, corpus, 7, 8, 14, k).other_release_same_error_and_model == 1);
   REQUIRE(pair_evidence(reports, corpus, 9, 10, 14, k).same_version == 1);
@@ -229,7 +237,6 @@ TEST_CASE("a report and its best candidate below the threshold are linked only w
   CHECK(link->score < 0.5);
   CHECK(link->reason == "each is the other's best candidate");
   REQUIRE(mutual.groups.size() == 1);
-  for (const PairDecision& d : off.pairs) CHECK_FALSE(d.linked);
   CHECK(off.groups.empty());
 }
 

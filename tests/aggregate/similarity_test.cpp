@@ -214,8 +214,10 @@ TEST_CASE("the shipped known changes are found as users write them, prose includ
   };
   using Ids = std::vector<std::string>;
   CHECK(found("The answer has a </think> but no <think> tag at the start.") == Ids{"deepseek-r1-template-opens-think"});
-  CHECK(found("R1 output is missing the <think> opening") == Ids{"deepseek-r1-template-opens-think"});
+  CHECK(found("The R1 answer is missing the opening <think>, only </think> shows") ==
+        Ids{"deepseek-r1-template-opens-think"});
   CHECK(found("I think the output is missing something, no thinking at all").empty());
+  CHECK(found("How do I run R1 without <think> mode? The answer is missing <think> content").empty());
   CHECK(found("ImportError: This modeling file requires the following packages that were not found in your "
               "environment: transformers_stream_generator. Run `pip install transformers_stream_generator`") ==
         Ids{"qwen-remote-code-extra-packages"});
