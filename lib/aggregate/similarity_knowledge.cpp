@@ -272,18 +272,21 @@ std::vector<std::string> SimilarityKnowledge::known_changes_in(const std::string
   return out;
 }
 
-bool SimilarityKnowledge::is_one_incident(const std::string& id) const {
+const SimilarityKnowledge::ChangeFragments* SimilarityKnowledge::known_change(const std::string& id) const {
   for (const ChangeFragments& change : known_changes_) {
-    if (change.id == id) return change.one_incident;
+    if (change.id == id) return &change;
   }
-  return false;
+  return nullptr;
+}
+
+bool SimilarityKnowledge::is_one_incident(const std::string& id) const {
+  const ChangeFragments* change = known_change(id);
+  return change && change->one_incident;
 }
 
 bool SimilarityKnowledge::bound_to_releases(const std::string& id) const {
-  for (const ChangeFragments& change : known_changes_) {
-    if (change.id == id) return !change.library.empty();
-  }
-  return false;
+  const ChangeFragments* change = known_change(id);
+  return change && !change->library.empty();
 }
 
 bool SimilarityKnowledge::is_machine_library(std::string_view name) const {

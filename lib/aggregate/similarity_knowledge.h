@@ -139,6 +139,7 @@ class SimilarityKnowledge {
   bool known_change_links_ = false;
   PairScoreWeights weights_;
   std::vector<ChangeFragments> known_changes_;  // fragments folded
+  const ChangeFragments* known_change(const std::string& id) const;  // nullptr: never added
   // Every fragment at once (one pass over a text), and the change each belongs to.
   std::shared_ptr<const re2::RE2::Set> fragment_set_;
   std::vector<size_t> fragment_change_;
