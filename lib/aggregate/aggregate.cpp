@@ -43,15 +43,25 @@ const char* route_name(PairRoute route) {
   return route == PairRoute::kRules ? "rules" : route == PairRoute::kHybrid ? "hybrid" : "llm";
 }
 
-// Step 1: the named source, the rules' when none is named and there are any, none for "none".
-std::string label_source(Store& store, const std::string& requested) {
-  if (requested.empty()) return has_annotations(store, "rules") ? "rules" : "";
+// What step 1 calls labels the rules decide as the reports are read.
+constexpr const char* kRulesReadNow = "rules (read now)";
+
+// Step 1: the named source; "rules": their annotations, or when classify has stored none, their
+// labels as the reports are read (with options.rules); none named: the rules' annotations if
+// there are any; none for "none".
+std::string label_source(Store& store, const AggregateOptions& options) {
+  const std::string& requested = options.source;
+  if (requested.empty() || requested == "rules") {
+    if (has_annotations(store, "rules")) return "rules";
+    return requested == "rules" && options.rules ? kRulesReadNow : "";
+  }
   return requested == "none" ? "" : requested;
 }
 
 // Step 2 for one chunk: reports[first...] whose bodies are `bodies`, their comments read now.
 void read_chunk_features(Store& store, const SimilarityKnowledge& knowledge, bool llm_view,
-                         std::vector<AggregateReport>& reports, size_t first, const std::vector<std::string>& bodies) {
+                         const RuleClassifier* labeller, std::vector<AggregateReport>& reports, size_t first,
+                         const std::vector<std::string>& bodies) {
   std::vector<int64_t> ids;
   for (size_t k = 0; k < bodies.size(); ++k) ids.push_back(reports[first + k].issue_id);
   const std::unordered_map<int64_t, std::string> comments = comment_threads(store, ids);
@@ -62,7 +72,8 @@ void read_chunk_features(Store& store, const SimilarityKnowledge& knowledge, boo
     for (size_t k = from; k < to; ++k) {
       AggregateReport& r = reports[first + k];
       auto thread = comments.find(r.issue_id);
-      read_report_features(r, bodies[k], thread == comments.end() ? nullptr : &thread->second, knowledge, llm_view);
+      read_report_features(r, bodies[k], thread == comments.end() ? nullptr : &thread->second, knowledge, llm_view,
+                           labeller);
     }
   };
   for_each_slice(count, threads, work, "aggregate: reading the reports' features");
@@ -73,13 +84,14 @@ void read_chunk_features(Store& store, const SimilarityKnowledge& knowledge, boo
 std::vector<AggregateReport> read_reports(Store& store, const SimilarityKnowledge& knowledge, const std::string& source,
                                           const AggregateOptions& options) {
   std::unordered_map<int64_t, ReportLabel> labels;
-  if (!source.empty()) labels = first_failure_causes(store, source);
+  const RuleClassifier* labeller = source == kRulesReadNow ? options.rules : nullptr;
+  if (!source.empty() && !labeller) labels = first_failure_causes(store, source);
   const bool llm_view = options.grouping.route != PairRoute::kRules || !options.embed_url.empty();
   std::vector<AggregateReport> reports;
   std::vector<std::string> bodies;  // of the chunk being read
   size_t chunk_start = 0;
   auto finish_chunk = [&] {
-    read_chunk_features(store, knowledge, llm_view, reports, chunk_start, bodies);
+    read_chunk_features(store, knowledge, llm_view, labeller, reports, chunk_start, bodies);
     bodies.clear();
     chunk_start = reports.size();
   };
@@ -233,6 +245,7 @@ void store_aggregation(Store& store, const Taxonomy& taxonomy, const SimilarityK
   }
   // The run also records which data decided: the aggregation's own summary stays as it was.
   summary["similarity_hash"] = knowledge.hash();
+  if (s.label_source == kRulesReadNow) summary["rules_hash"] = options.rules_hash;
   if (!options.embed_url.empty()) summary["embed_model"] = options.embed_model;
   for (const auto& [name, hash] : options.provenance) summary[name] = hash;
   store.finish_run(s.run_id, "ok", json_text(summary));
@@ -250,7 +263,7 @@ AggregateSummary aggregate_reports(Store& store, const Taxonomy& taxonomy, const
   }
   if (options.chunk_reports == 0) throw Error("aggregate: chunks must hold at least one report");
   AggregateSummary s;
-  s.label_source = label_source(store, options.source);
+  s.label_source = label_source(store, options);
   std::vector<AggregateReport> reports = read_reports(store, knowledge, s.label_source, options);
   s.reports = static_cast<int64_t>(reports.size());
   if (options.grouping.progress) options.grouping.progress("features", s.reports, s.reports);

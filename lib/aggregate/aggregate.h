@@ -31,6 +31,7 @@
 
 namespace firstmile {
 
+class RuleClassifier;
 class Store;
 class Taxonomy;
 class SimilarityKnowledge;
@@ -39,6 +40,11 @@ struct LlmCounters;
 struct AggregateOptions {
   std::string name = "default";
   std::string source;        // labels used ("" = the rules' if there are any, "none" = none)
+  // With source "rules" and none of their annotations stored, the reports are labelled with
+  // these rules as they are read (not stored). Not by default: labels read from generated
+  // storms carry no signal and would cost them (bench/README.md).
+  const RuleClassifier* rules = nullptr;
+  std::string rules_hash{};  // theirs (RuleSet::hash), recorded in the run's summary when they label
   GroupingOptions grouping;  // window, route, threshold, neighbours, the LLM asker, progress
   std::vector<std::string> argv;
   std::string llm_model;

@@ -11,6 +11,7 @@
 
 #include "base/error.h"
 #include "base/text.h"
+#include "classify/classifier.h"
 #include "classify/features.h"
 
 namespace firstmile {
@@ -47,10 +48,15 @@ std::string without_exception_class(const std::string& line) {
 }
 
 void read_report_features(AggregateReport& r, const std::string& body, const std::string* comments,
-                          const SimilarityKnowledge& knowledge, bool llm_view) {
+                          const SimilarityKnowledge& knowledge, bool llm_view, const RuleClassifier* labeller) {
   std::vector<std::string> thread;
   if (comments) thread.push_back(*comments);
   IssueFeatures f = extract_features(r.title, body, thread);
+  if (labeller) {
+    Classification c = labeller->classify(f);
+    r.stage = c.is_failure ? c.stage.node : "";
+    r.root_cause = c.is_failure ? c.root_cause.node : "";
+  }
   r.signature = f.error_signature;
   r.error_keys.clear();
   for (const std::string& line : f.error_lines) {

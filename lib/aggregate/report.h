@@ -21,6 +21,7 @@
 
 namespace firstmile {
 
+class RuleClassifier;
 class SimilarityKnowledge;
 
 struct AggregateReport {
@@ -59,8 +60,11 @@ std::string without_exception_class(const std::string& normalised_line);
 
 // Fills the report's signature, libraries and models (and, with `llm_view`, its error lines
 // and excerpt) from its title, `body` and `comments` (the thread as one text; "" for none).
+// With `labeller`, also its stage and root cause as those rules decide them from the same
+// reading (both "" when they call it no failure report).
 void read_report_features(AggregateReport& report, const std::string& body, const std::string* comments,
-                          const SimilarityKnowledge& knowledge, bool llm_view);
+                          const SimilarityKnowledge& knowledge, bool llm_view,
+                          const RuleClassifier* labeller = nullptr);
 
 // Runs work(from, to) on `threads` slices of [0, count): the first on the calling thread, the
 // others on threads of their own. Returns when all have ended; if any slice threw, the first

@@ -4,6 +4,8 @@
 #include "aggregate/aggregate_eval.h"
 #include "aggregate/similarity_knowledge.h"
 #include "base/clock.h"
+#include "classify/classifier.h"
+#include "classify/rules.h"
 #include "support/files.h"
 #include "support/taxonomies.h"
 #include "taxonomy/taxonomy.h"
@@ -13,6 +15,12 @@ namespace firstmile::testing {
 const SimilarityKnowledge& shipped_similarity() {
   static const SimilarityKnowledge k = SimilarityKnowledge::load(source_file("taxonomy/similarity.json"));
   return k;
+}
+
+const RuleClassifier& shipped_rules() {
+  static const RuleSet rules = RuleSet::load(shipped_taxonomy(), source_file("taxonomy/rules"));
+  static const RuleClassifier classifier(shipped_taxonomy(), rules);
+  return classifier;
 }
 
 AggregateReport report_of(const StormReport& s, const std::string& body, const std::string* comments) {

@@ -10,6 +10,7 @@
 #include "support/taxonomies.h"
 
 namespace firstmile {
+class RuleClassifier;
 class SimilarityKnowledge;
 class Taxonomy;
 struct PairwiseScores;
@@ -18,6 +19,7 @@ struct PairwiseScores;
 namespace firstmile::testing {
 
 const SimilarityKnowledge& shipped_similarity();  // taxonomy/similarity.json
+const RuleClassifier& shipped_rules();            // taxonomy/rules over the shipped taxonomy
 
 // One report's title, date, signature, libraries and models, read as aggregate_reports does
 // from `body` and its `comments` (the thread as one text, or null).

@@ -17,6 +17,7 @@
 #include "fake_llm/fake_embeddings.h"
 #include "llm/llm_client.h"
 #include "support/files.h"
+#include "store/aggregation_input.h"
 #include "store/incident_tables.h"
 #include "store/store.h"
 #include "taxonomy/taxonomy.h"
@@ -184,6 +185,41 @@ TEST_CASE("the rules' labels are used when there are any, unless the source is n
   AggregateOptions named;
   named.source = "gold:x";
   CHECK(aggregate(store, named).label_source == "gold:x");
+}
+
+TEST_CASE("with source rules and none stored, the rules label the reports as they are read, unstored") {
+  const StormCorpus corpus = generate_storms({.seed = 3, .reports = 60});
+  Store store = storm_store(corpus);
+  AggregateOptions o;
+  o.rules = &shipped_rules();
+  o.rules_hash = "r789";
+  CHECK(aggregate(store, o).label_source == "");  // not unless asked for
+  o.source = "rules";
+  AggregateSummary s = aggregate(store, o);
+  CHECK(s.label_source == "rules (read now)");
+  CHECK(load_aggregation(store, "default").source == "rules (read now)");
+  CHECK(nlohmann::json::parse(run_summary(store, s.run_id))["rules_hash"] == "r789");
+  CHECK_FALSE(has_annotations(store, "rules"));  // read, not stored
+  size_t labelled = 0;
+  for (const IncidentRow& i : load_incidents(store, "default")) labelled += !i.root_cause.empty();
+  CHECK(labelled > 0);
+
+  AggregateOptions none = o;
+  none.source = "none";
+  AggregateSummary n = aggregate(store, none);
+  CHECK(n.label_source == "");
+  CHECK_FALSE(nlohmann::json::parse(run_summary(store, n.run_id)).contains("rules_hash"));
+  for (const IncidentRow& i : load_incidents(store, "default")) CHECK(i.root_cause.empty());
+
+  Annotation stored;  // once classify has stored labels, those count
+  stored.issue_id = 1;
+  stored.source = "rules";
+  stored.taxonomy = "open-llm-failures";
+  stored.root_cause = "rc.env.dependency";
+  store.upsert_annotation(stored);
+  CHECK(aggregate(store, o).label_source == "rules");
+  o.source = "";
+  CHECK(aggregate(store, o).label_source == "rules");
 }
 
 TEST_CASE("a window of no days, the llm route without an asker and empty chunks are refused") {

@@ -8,6 +8,8 @@
 #include "aggregate/report.h"
 #include "aggregate_fixtures.h"
 #include "base/error.h"
+#include "classify/classifier.h"
+#include "classify/features.h"
 
 using namespace firstmile;
 using namespace firstmile::testing;
@@ -42,6 +44,28 @@ TEST_CASE("model families are read in the title and the first 300 bytes of the b
   CHECK(r.models.empty());
   read_report_features(r, std::string(290, 'x') + " Llama 3 too", nullptr, shipped_similarity(), false);
   CHECK(r.models == std::vector<std::string>{"llama3"});
+}
+
+TEST_CASE("with rules to label it, a report gets their stage and root cause, none when no failure") {
+  AggregateReport r;
+  r.title = "CUDA out of memory when fine-tuning Qwen2-7B with LoRA";
+  const std::string body = "Training stops at step 3.\n```\ntorch.cuda.OutOfMemoryError: CUDA out of memory.\n```";
+  read_report_features(r, body, nullptr, shipped_similarity(), false);
+  CHECK(r.root_cause.empty());  // no rules, no labels
+  read_report_features(r, body, nullptr, shipped_similarity(), false, &shipped_rules());
+  Classification c = shipped_rules().classify(extract_features(r.title, body, {}));
+  REQUIRE(c.is_failure);
+  CHECK(!r.root_cause.empty());
+  CHECK(r.root_cause == c.root_cause.node);
+  CHECK(r.stage == c.stage.node);
+
+  AggregateReport question;
+  question.title = "How do I cite the Qwen2 paper?";
+  const std::string ask = "Is there a BibTeX entry for the technical report?";
+  REQUIRE_FALSE(shipped_rules().classify(extract_features(question.title, ask, {})).is_failure);
+  read_report_features(question, ask, nullptr, shipped_similarity(), false, &shipped_rules());
+  CHECK(question.root_cause.empty());
+  CHECK(question.stage.empty());
 }
 
 TEST_CASE("slices cover the range once, whatever the number of threads") {

@@ -22,7 +22,11 @@ TEST_CASE("synthetic storms go through import, aggregate, eval and incidents") {
   CHECK(agg.out.find(" candidate pairs (not all 79800), ") != std::string::npos);  // 400 * 399 / 2
   CHECK(agg.out.find(" decided by it (no LLM endpoint: the score decided)\n") != std::string::npos);
   CHECK(agg.out.find("\nList them: firstmile incidents --name default\n") != std::string::npos);
+  CHECK(agg.out.find("root causes from") == std::string::npos);  // no classify run stored labels
   CHECK(agg.err.empty());  // no progress line when stderr is not a terminal
+  CommandResult labelled = run_firstmile({"aggregate", "--db", db, "--source", "rules", "--name", "labelled"});
+  REQUIRE_MESSAGE(labelled.exit_code == 0, labelled.err);
+  CHECK(labelled.out.find("; root causes from 'rules (read now)'\n") != std::string::npos);
   CommandResult eval =
       run_firstmile({"aggregate", "eval", "--db", db, "--gold", storms + "/incidents.csv", "--format", "json"});
   REQUIRE_MESSAGE(eval.exit_code == 0, eval.err);

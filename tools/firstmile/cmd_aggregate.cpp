@@ -8,6 +8,8 @@
 #include "aggregate/storms.h"
 #include "base/json_file.h"
 #include "base/progress_line.h"
+#include "classify/classifier.h"
+#include "classify/rules.h"
 #include "globals.h"
 #include "llm/embedding_client.h"
 #include "llm/llm_client.h"
@@ -154,6 +156,11 @@ void run_aggregate(const Globals& g, const AggregateArgs& args) {
     o.llm_model = args.llm.model;
     o.provenance = judge->provenance();
   }
+  // Labels the reports with --source rules when no classify run has (AggregateOptions::rules).
+  RuleSet rules = RuleSet::load(taxonomy);
+  RuleClassifier labeller(taxonomy, rules);
+  o.rules = &labeller;
+  o.rules_hash = rules.hash();
   AggregateSummary s = aggregate_reports(store, taxonomy, similarity, o);
   progress.clear();
   print_aggregate_summary(s, o, client ? &client->counters() : nullptr, std::cout);
@@ -187,7 +194,9 @@ void add_aggregate(CLI::App& app, std::shared_ptr<Globals> g) {
   cmd->add_option("--threshold", args->threshold, "Hybrid: pairs with confidence below this go to the LLM")
       ->capture_default_str();
   cmd->add_option("--source", args->source,
-                  "Annotation source whose root causes count as evidence (default: rules, if any; none: no labels)");
+                  "Annotation source whose root causes count as evidence (default: rules, if `classify` stored\n"
+                  "any; rules: those, or when there are none the rules' labels decided as the reports are read,\n"
+                  "not stored; none: no labels)");
   cmd->add_option("--max-neighbours", args->max_neighbours, "Candidate pairs per report and blocking key")
       ->capture_default_str();
   add_llm_options(cmd, args->llm);
