@@ -1,5 +1,6 @@
 // cmd_aggregate.cpp — `firstmile aggregate`, `aggregate synth`, `aggregate eval`.
 #include <iostream>
+#include <optional>
 
 #include "aggregate/aggregate.h"
 #include "aggregate/aggregate_eval.h"
@@ -156,11 +157,15 @@ void run_aggregate(const Globals& g, const AggregateArgs& args) {
     o.llm_model = args.llm.model;
     o.provenance = judge->provenance();
   }
-  // Labels the reports with --source rules when no classify run has (AggregateOptions::rules).
-  RuleSet rules = RuleSet::load(taxonomy);
-  RuleClassifier labeller(taxonomy, rules);
-  o.rules = &labeller;
-  o.rules_hash = rules.hash();
+  // With --source rules, labels the reports when no classify run has (AggregateOptions::rules).
+  std::optional<RuleSet> rules;
+  std::optional<RuleClassifier> labeller;
+  if (args.source == "rules") {
+    rules.emplace(RuleSet::load(taxonomy));
+    labeller.emplace(taxonomy, *rules);
+    o.rules = &*labeller;
+    o.rules_hash = rules->hash();
+  }
   AggregateSummary s = aggregate_reports(store, taxonomy, similarity, o);
   progress.clear();
   print_aggregate_summary(s, o, client ? &client->counters() : nullptr, std::cout);
