@@ -228,6 +228,11 @@ TEST_CASE("the shipped known changes are found as users write them, prose includ
   CHECK(found("RuntimeError: \"addmm_impl_cpu_\" not implemented for 'Half'") == Ids{"fp16-on-cpu"});
   CHECK(found("KeyError: 'deepseek_v3'") == Ids{"transformers-deepseek-model-types"});
   CHECK(found("ValueError: Adding unknown special tokens is not supported") == Ids{"qwen-tokenizer-special-tokens"});
+  CHECK(found("torch.distributed.DistStoreError: use_libuv was requested but PyTorch was build without libuv "
+              "support") == Ids{"torch-2.4-windows-libuv"});
+  CHECK(found("AssertionError: no checkpoint files found in llama-2-7b/") == Ids{"llama-reference-no-checkpoint-found"});
+  CHECK(found("AssertionError: Loading a checkpoint for MP=2 but world size is 1") ==
+        Ids{"llama-reference-shards-vs-processes"});
 }
 
 TEST_CASE("an error message is one signature with or without the exception class before it") {
